@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * The CLI entry: the only code that prints and exits. Parses the command line, runs one command,
+ * turns errors into one readable paragraph (a stack trace only with --debug) and an exit code.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, SwitchboardError, formatIssue } from '../errors.js';
+import { COMMON_OPTIONS, EXIT, type Command } from './command.js';
+import { demo } from './commands/demo.js';
+import { providers } from './commands/providers.js';
+import { render } from './commands/render.js';
+import { send } from './commands/send.js';
+import { validate } from './commands/validate.js';
+import { paint, type Io } from './io.js';
+
+const COMMANDS: readonly Command[] = [demo, providers, validate, render, send];
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(await version());
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    io.err(`Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Try switchboard --help.`);
+    return EXIT.usage;
+  }
+  const debug = rest.includes('--debug');
+  try {
+    const parsed = parseArgs({ args: [...rest], options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: command.positionals, strict: true });
+    if (parsed.values.help) {
+      io.out(commandHelp(command));
+      return EXIT.ok;
+    }
+    return await command.run(parsed as Parameters<Command['run']>[0], io);
+  } catch (error) {
+    io.err(describeError(error, command, io, debug));
+    return EXIT.usage;
+  }
+}
+
+function describeError(error: unknown, command: Command, io: Io, debug: boolean): string {
+  const stack = debug && error instanceof Error && error.stack ? `\n\n${error.stack}` : '';
+  if (error instanceof ConfigError) {
+    const n = error.issues.length;
+    return `${paint(io, 'red', 'Error:')} ${n === 1 ? 'a configuration problem' : `${n} configuration problems`}:\n${error.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}${stack}`;
+  }
+  if (error instanceof SwitchboardError) return `${paint(io, 'red', 'Error:')} ${error.message}${stack}`;
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    return `${paint(io, 'red', 'Error:')} ${(error as Error).message}\nUsage: ${command.usage}\nTry switchboard ${command.name} --help.`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `${paint(io, 'red', 'Internal error:')} ${message}${stack || '\n(run again with --debug for the stack trace, and please report it)'}`;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'switchboard: send messages through any HTTP provider described as data',
+    '',
+    'Usage: switchboard <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --help and --debug. Exit codes: 0 all sent, 1 some send failed, 2 usage or configuration error.',
+    'Start with: switchboard demo',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return [command.summary, '', `Usage: ${command.usage}`, '', 'Options:', ...command.help.map((h) => `  ${h}`), '  --debug               show stack traces for errors', '  -h, --help            this help'].join('\n');
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function isEntry(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  const io: Io = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    tty: process.stdout.isTTY === true,
+    env: process.env,
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`Internal error: ${String(error)}\n`);
+      process.exitCode = EXIT.usage;
+    },
+  );
+}

@@ -1,0 +1,29 @@
+/** Loads the account and provider a command names, and makes a connector from them. */
+import { loadAccount } from '../config/load-account.js';
+import { loadProvider } from '../config/load-provider.js';
+import { createConnector, type Connector } from '../connector/connector.js';
+import { SwitchboardError } from '../errors.js';
+import { str, type Parsed } from './command.js';
+
+/** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
+export async function openConnector(args: Parsed, extra: { includeResponse?: boolean } = {}): Promise<Connector> {
+  const accountFile = str(args, 'account');
+  if (accountFile === undefined) throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
+  const account = await loadAccount(accountFile);
+  const providerRef = str(args, 'provider') ?? account.provider;
+  const provider = providerRef === undefined ? account.inlineProvider : await loadProvider(providerRef);
+  const origin = str(args, 'origin');
+  return createConnector({
+    account,
+    ...(provider === undefined ? {} : { provider }),
+    ...(origin === undefined ? {} : { origin }),
+    ...extra,
+  });
+}
+
+/** The message text from `--body`, required. */
+export function messageBody(args: Parsed): string {
+  const body = str(args, 'body');
+  if (body === undefined) throw new SwitchboardError('USAGE', 'give the message text with --body <text>');
+  return body;
+}

@@ -1,0 +1,18 @@
+/** The loaded account type, shared by the JSON and Acrobits XML loaders. */
+import type { RewritingRule } from '../generated/rewriting.js';
+import type { Provider } from '../provider/compile-provider.js';
+
+/** A loaded account: values resolved (environment read), ready to combine with a provider. */
+export interface Account {
+  /** The file it came from, or `account` for one given in code. */
+  readonly source: string;
+  /** The provider it names: a built-in id or an absolute path. Absent for Acrobits XML accounts. */
+  readonly provider: string | undefined;
+  /** The services an Acrobits Account XML document defines itself. */
+  readonly inlineProvider: Provider | undefined;
+  /** Every account value as text, by key (`%account[KEY]%`). */
+  readonly values: Readonly<Record<string, string>>;
+  readonly defaultCountry: string | undefined;
+  readonly rewriting: readonly RewritingRule[] | undefined;
+  readonly allowInsecureSecrets: boolean;
+}

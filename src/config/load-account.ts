@@ -1,0 +1,61 @@
+/**
+ * Loads an account: the flat JSON mirror of an Acrobits account (DESIGN §1), or an Acrobits Account
+ * XML document as is. `{"env": "NAME"}` values are read from the environment here, once.
+ */
+import { dirname, resolve } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import type { AccountFile, AccountValue } from '../generated/account.js';
+import type { Account } from './account.js';
+import { accountFromXml } from './acrobits-xml.js';
+import { isPath } from './load-provider.js';
+import { parseJson, readText } from './read-file.js';
+import { validateAgainst } from './schemas.js';
+
+const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 'allowInsecureSecrets']);
+
+/**
+ * Loads an account from a file (JSON or Acrobits Account XML, told apart by content) or from an
+ * object in code. Throws ConfigError with every problem.
+ * @example const account = await loadAccount('twilio.account.json');
+ */
+export async function loadAccount(source: string | AccountFile, env: NodeJS.ProcessEnv = process.env): Promise<Account> {
+  if (typeof source !== 'string') return accountFromValue(source, 'account', undefined, env);
+  const text = await readText(source, 'account');
+  if (text.trimStart().startsWith('<')) return accountFromXml(text, source);
+  const parsed = parseJson(text, source);
+  if ('issue' in parsed) throw new ConfigError([parsed.issue]);
+  return accountFromValue(parsed.value, source, dirname(resolve(source)), env);
+}
+
+/** Validates a parsed JSON account and resolves its values. */
+export function accountFromValue(value: unknown, label: string, baseDir: string | undefined, env: NodeJS.ProcessEnv = process.env): Account {
+  const issues = validateAgainst('account', value, label);
+  if (issues.length > 0) throw new ConfigError(issues);
+  const file = value as AccountFile;
+  const values: Record<string, string> = {};
+  const envIssues: ConfigIssue[] = [];
+  for (const [key, raw] of Object.entries(file)) {
+    if (RESERVED.has(key)) continue;
+    const resolved = resolveValue(raw as AccountValue, env);
+    if (resolved === undefined) {
+      const name = (raw as { env: string }).env;
+      envIssues.push({ file: label, pointer: `/${key}`, message: `reads environment variable ${name}, which is not set; export ${name}=… or write the value in the file`, code: 'ACCOUNT_ENV_MISSING' });
+    } else values[key] = resolved;
+  }
+  if (envIssues.length > 0) throw new ConfigError(envIssues);
+  const provider = isPath(file.provider) && baseDir !== undefined ? resolve(baseDir, file.provider) : file.provider;
+  return {
+    source: label,
+    provider,
+    inlineProvider: undefined,
+    values,
+    defaultCountry: file.defaultCountry,
+    rewriting: file.rewriting,
+    allowInsecureSecrets: file.allowInsecureSecrets ?? false,
+  };
+}
+
+function resolveValue(value: AccountValue, env: NodeJS.ProcessEnv): string | undefined {
+  if (typeof value === 'object') return env[value.env];
+  return String(value);
+}

@@ -1,0 +1,64 @@
+/**
+ * Loads a provider by built-in id or file path: parse, validate against the schema, compile every
+ * template. Throws a ConfigError holding every problem at once.
+ */
+import { readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { ConfigError, NotFoundError, type ConfigIssue } from '../errors.js';
+import type { ProviderFile } from '../generated/provider.js';
+import { compileProvider, type Provider } from '../provider/compile-provider.js';
+import { PROVIDERS_DIR } from './paths.js';
+import { parseJson, readText } from './read-file.js';
+import { validateAgainst } from './schemas.js';
+import { probeProvider } from './probe.js';
+
+/** Whether `ref` names a file rather than a built-in id. */
+export function isPath(ref: string): boolean {
+  return ref.includes('/') || ref.includes('\\') || ref.endsWith('.json');
+}
+
+/**
+ * Loads a provider: a built-in id (`twilio`) or a path to a provider file.
+ * @example const provider = await loadProvider('twilio');
+ */
+export async function loadProvider(ref: string): Promise<Provider> {
+  const file = isPath(ref) ? resolve(ref) : join(PROVIDERS_DIR, `${ref}.json`);
+  let text: string;
+  try {
+    text = await readText(file, 'provider');
+  } catch (error) {
+    if (isPath(ref) || !(error instanceof NotFoundError)) throw error;
+    throw new NotFoundError(`no built-in provider "${ref}"; built in: ${(await builtinProviderIds()).join(', ')} (or give a path to a provider file)`);
+  }
+  return providerFromText(text, isPath(ref) ? ref : `providers/${ref}.json`);
+}
+
+/** Parses, validates and compiles provider JSON text; `label` names it in errors. */
+export function providerFromText(text: string, label: string): Provider {
+  const parsed = parseJson(text, label);
+  if ('issue' in parsed) throw new ConfigError([parsed.issue]);
+  return providerFromValue(parsed.value, label);
+}
+
+/** Validates and compiles an already parsed provider file. */
+export function providerFromValue(value: unknown, label: string): Provider {
+  const schemaIssues = validateAgainst('provider', value, label);
+  if (schemaIssues.length > 0) throw new ConfigError(schemaIssues);
+  const definition = value as ProviderFile;
+  const issues: ConfigIssue[] = [];
+  const expectedId = basename(label, '.json');
+  if (label.endsWith('.json') && definition.id !== expectedId) {
+    issues.push({ file: label, pointer: '/id', message: `is "${definition.id}" but the file is named ${expectedId}.json; they must be equal`, code: 'SCHEMA' });
+  }
+  const { provider, issues: compileIssues } = compileProvider(definition, label);
+  issues.push(...compileIssues);
+  if (issues.length === 0) issues.push(...probeProvider(provider));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return provider;
+}
+
+/** The ids of the built-in providers, sorted. */
+export async function builtinProviderIds(): Promise<string[]> {
+  const files = await readdir(PROVIDERS_DIR);
+  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}

@@ -1,0 +1,64 @@
+/**
+ * Binds an account to a provider: fills defaults, checks that every required value is there,
+ * prepares phone-number parameters once, and collects the secrets to mask. Every problem is
+ * reported at once, at creation, never at send.
+ */
+import type { Account } from '../config/account.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { numberPipeline, prepareNumber, type NumberPipeline } from '../numbers/pipeline.js';
+import type { Provider } from '../provider/compile-provider.js';
+import { createRedactor, type Redactor } from '../redact.js';
+
+/** A provider and an account, checked and ready to render requests. */
+export interface Binding {
+  readonly provider: Provider;
+  readonly account: Account;
+  /** Account values after defaults and number formatting, by key. */
+  readonly values: Readonly<Record<string, string>>;
+  readonly pipeline: NumberPipeline;
+  readonly redact: Redactor;
+  readonly allowInsecureSecrets: boolean;
+}
+
+/** Binds `account` to `provider`; throws ConfigError listing every missing or invalid value. */
+export function bind(provider: Provider, account: Account): Binding {
+  const pipeline = numberPipeline(provider.numbers, account);
+  const values: Record<string, string> = { ...account.values };
+  const issues: ConfigIssue[] = [];
+  for (const [key, spec] of Object.entries(provider.parameters)) {
+    const value = values[key] ?? spec.default;
+    if (value === undefined || value === '') {
+      if (spec.required) issues.push(missing(key, spec.description, provider, account));
+      continue;
+    }
+    if (!spec.phoneNumber) {
+      values[key] = value;
+      continue;
+    }
+    const prepared = prepareNumber(value, pipeline);
+    if (prepared.ok) values[key] = prepared.value;
+    else issues.push({ file: account.source, pointer: `/${key}`, message: prepared.message, code: 'NUMBER_INVALID' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  const secrets = Object.entries(provider.parameters)
+    .filter(([, spec]) => spec.secret)
+    .map(([key]) => values[key] ?? '');
+  return {
+    provider,
+    account,
+    values,
+    pipeline,
+    redact: createRedactor(secrets),
+    allowInsecureSecrets: provider.allowInsecureSecrets || account.allowInsecureSecrets,
+  };
+}
+
+function missing(key: string, description: string, provider: Provider, account: Account): ConfigIssue {
+  const envName = `${provider.id}_${key}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return {
+    file: account.source,
+    pointer: `/${key}`,
+    message: `is required by provider ${provider.id} (${description}) but missing; add "${key}": "…", or "${key}": {"env": "${envName}"} to read it from the environment`,
+    code: 'ACCOUNT_MISSING_VALUE',
+  };
+}

@@ -1,0 +1,60 @@
+/** Connector options and their defaults, resolved in one place. */
+import { Agent, type Dispatcher } from 'undici';
+
+/** What a caller may set when creating a connector. */
+export interface ConnectorOptions {
+  /** An undici Dispatcher to send through (proxy, mock, custom TLS). Default: a keep-alive Agent owned by the connector. */
+  dispatcher?: Dispatcher;
+  /** Replace scheme, host and port of every URL, e.g. `http://127.0.0.1:8080` for a sandbox or a test server. */
+  origin?: string;
+  /** Requests in flight at once for a multi-recipient send. Default 8. */
+  concurrency?: number;
+  /** Milliseconds for connecting, for the response headers and between body chunks, unless the service sets its own. Default 10000. */
+  timeout?: number;
+  /** Largest response body read, in bytes; the rest is dropped. Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Acrobits global parameters `%installid%` and `%appid%`. */
+  globals?: { installid?: string; appid?: string };
+  /** Keep each response (status, headers, body; secrets masked) in its result. Default false. */
+  includeResponse?: boolean;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  readonly dispatcher: Dispatcher;
+  readonly ownsDispatcher: boolean;
+  readonly origin: string | undefined;
+  readonly concurrency: number;
+  readonly timeout: number;
+  readonly maxResponseBytes: number;
+  readonly globals: { readonly installid: string; readonly appid: string };
+  readonly includeResponse: boolean;
+}
+
+/** Fills in defaults once; nothing downstream checks for undefined options again. */
+export function resolveOptions(options: ConnectorOptions): ResolvedOptions {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+  const timeout = options.timeout ?? 10_000;
+  const origin = options.origin === undefined ? undefined : normalizeOrigin(options.origin);
+  return {
+    dispatcher: options.dispatcher ?? new Agent({ connections: concurrency, keepAliveTimeout: 10_000, connect: { timeout } }),
+    ownsDispatcher: options.dispatcher === undefined,
+    origin,
+    concurrency,
+    timeout,
+    maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
+    globals: { installid: options.globals?.installid ?? '', appid: options.globals?.appid ?? 'switchboard' },
+    includeResponse: options.includeResponse ?? false,
+  };
+}
+
+function normalizeOrigin(origin: string): string {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new TypeError(`origin must be a URL such as http://127.0.0.1:8080, not "${origin}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`origin must use http or https, not ${url.protocol}`);
+  return url.origin;
+}

@@ -1,0 +1,80 @@
+/**
+ * Renders the exact HTTP request for one call of a service: URL, headers, auth and body, each value
+ * escaped for where it stands; the body re-checked against its content type; secrets kept off plain
+ * http. Pure: nothing is sent here.
+ */
+import { bodyProblem, renderBody } from '../template/body.js';
+import { RenderError } from '../template/escape.js';
+import { MASK, renderTemplate, type Scope } from '../template/render.js';
+import type { CompiledService } from '../provider/compile-service.js';
+
+/** The request as it goes on the wire (or, masked, as shown to a person). */
+export interface RenderedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Credentials to answer the server's challenge (Digest or Basic) with, when the service waits for one. */
+  readonly challengeAuth?: { readonly username: string; readonly password: string };
+}
+
+/** How to render. */
+export interface RenderSettings {
+  readonly origin: string | undefined;
+  readonly mask: boolean;
+  readonly allowInsecureSecrets: boolean;
+}
+
+/** Renders `service` with `scope`; throws RenderError when a value cannot be placed. */
+export function renderRequest(service: CompiledService, scope: Scope, settings: RenderSettings): RenderedRequest {
+  const url = withOrigin(renderTemplate(service.url, scope, settings.mask), settings.origin);
+  if (service.usesSecret && !settings.allowInsecureSecrets) checkTransport(url);
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  if (service.body !== undefined) {
+    body = renderBody(service.body, scope, settings.mask);
+    const problem = settings.mask ? undefined : bodyProblem(body, service.body.format);
+    if (problem) throw new RenderError(problem);
+    headers['content-type'] = service.contentType;
+  }
+  for (const { name, value } of service.headers) headers[name.toLowerCase()] = renderTemplate(value, scope, settings.mask);
+  const auth = service.auth;
+  if (auth?.type === 'bearer') {
+    headers.authorization = `Bearer ${settings.mask && auth.token.usesSecret ? MASK : renderTemplate(auth.token, scope)}`;
+  } else if (auth !== undefined) {
+    const username = renderTemplate(auth.username, scope, settings.mask);
+    const password = renderTemplate(auth.password, scope, settings.mask);
+    if (auth.type === 'digest') return { method: service.method, url, headers, ...(body === undefined ? {} : { body }), challengeAuth: { username, password } };
+    headers.authorization = basicAuthorization(username, password, settings.mask && (auth.username.usesSecret || auth.password.usesSecret));
+  }
+  return { method: service.method, url, headers, ...(body === undefined ? {} : { body }) };
+}
+
+/** `Basic base64(user:password)`; a user name may not contain a colon (RFC 7617). */
+export function basicAuthorization(username: string, password: string, masked = false): string {
+  if (username.includes(':')) throw new RenderError('an HTTP Basic user name cannot contain ":"');
+  if (masked) return `Basic ${MASK}`;
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+function withOrigin(url: string, origin: string | undefined): string {
+  if (origin === undefined) return url;
+  return url.replace(/^https?:\/\/[^/?#]*/i, origin);
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Secrets never travel over plain http to a host that is not loopback (DESIGN §2). */
+function checkTransport(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RenderError(`"${url}" is not a valid URL`);
+  }
+  if (parsed.protocol === 'http:' && !LOOPBACK.test(parsed.hostname)) {
+    throw new RenderError(
+      `a secret would be sent over plain http to ${parsed.hostname}; use https, or set "allowInsecureSecrets": true in the account if the provider offers nothing else`,
+    );
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Sends one rendered request and turns what happens into a result: the response interpreted by
+ * the provider's rules, or the network failure classified. Answers an auth challenge when the
+ * service waits for one. Never throws for anything the provider or the network does.
+ */
+import { digestAuthorization, parseDigestChallenge } from '../http/digest.js';
+import { exchange, isFailure, type Received, type WireRequest } from '../http/exchange.js';
+import type { NetworkFailure } from '../http/network-error.js';
+import type { CompiledService } from '../provider/compile-service.js';
+import type { Redactor } from '../redact.js';
+import { interpret } from '../response/interpret.js';
+import type { SendResult } from '../result.js';
+import type { ResolvedOptions } from './options.js';
+import { basicAuthorization, type RenderedRequest } from './render-request.js';
+
+/** Sends `request` for `recipient` and returns its result. */
+export async function sendRendered(
+  recipient: string,
+  request: RenderedRequest,
+  service: CompiledService,
+  options: ResolvedOptions,
+  redact: Redactor,
+): Promise<SendResult> {
+  const started = performance.now();
+  const exchangeOptions = { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes };
+  const wire: WireRequest = { method: request.method, url: request.url, headers: request.headers, body: request.body };
+  let outcome = await exchange(wire, exchangeOptions);
+  if (request.challengeAuth && !isFailure(outcome) && outcome.status === 401) {
+    const answer = answerChallenge(outcome, wire, request.challengeAuth);
+    if (answer !== undefined) outcome = await exchange({ ...wire, headers: { ...wire.headers, authorization: answer } }, exchangeOptions);
+  }
+  const durationMs = Math.round(performance.now() - started);
+  if (isFailure(outcome)) return failureResult(recipient, outcome, durationMs, redact);
+
+  const verdict = interpret(outcome, service.response);
+  const result: SendResult = {
+    ok: verdict.ok,
+    recipient,
+    status: outcome.status,
+    retryable: verdict.retryable,
+    ambiguous: false,
+    durationMs,
+    ...(verdict.messageId === undefined ? {} : { messageId: verdict.messageId }),
+    ...(verdict.error === undefined ? {} : { error: redact(verdict.error) }),
+    ...(verdict.code === undefined ? {} : { code: verdict.code }),
+  };
+  if (!options.includeResponse) return result;
+  return { ...result, response: { status: outcome.status, headers: outcome.headers, body: redact(outcome.body), truncated: outcome.truncated } };
+}
+
+function answerChallenge(response: Received, wire: WireRequest, credentials: { username: string; password: string }): string | undefined {
+  const header = response.headers['www-authenticate'];
+  const digest = parseDigestChallenge(header);
+  if (digest !== undefined) {
+    const url = new URL(wire.url);
+    return digestAuthorization(digest, { method: wire.method, uri: url.pathname + url.search, ...credentials });
+  }
+  if (header !== undefined && /^\s*Basic\b/i.test(header)) return basicAuthorization(credentials.username, credentials.password);
+  return undefined;
+}
+
+function failureResult(recipient: string, failure: NetworkFailure, durationMs: number, redact: Redactor): SendResult {
+  return {
+    ok: false,
+    recipient,
+    status: 0,
+    error: redact(failure.error),
+    code: failure.code,
+    retryable: failure.retryable,
+    ambiguous: failure.ambiguous,
+    durationMs,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The built-in local provider behind `switchboard demo`: an HTTP server on 127.0.0.1 that answers
+ * as the Acrobits Send Message documentation shows. 200 with an empty body for a sent message;
+ * 406 `{"message": "Invalid recipient"}` for a recipient it cannot reach (numbers starting +1555000);
+ * 402 `<response><message>Not enough credit</message></response>` for the account `nocredit`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the demo server received. */
+export interface DemoRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/** A running demo server. */
+export interface DemoServer {
+  /** Its origin, e.g. `http://127.0.0.1:53122`. */
+  readonly origin: string;
+  /** Everything it received, in order. */
+  readonly received: readonly DemoRequest[];
+  close(): Promise<void>;
+}
+
+/** The path the demo provider listens on, as in the Acrobits examples. */
+export const DEMO_PATH = '/send_message/';
+const UNREACHABLE = /^\+?1?555000/;
+
+/**
+ * Starts the demo provider on 127.0.0.1 (a free port unless one is given).
+ * @example const demo = await startDemoServer(); … await demo.close();
+ */
+export async function startDemoServer(port = 0): Promise<DemoServer> {
+  const received: DemoRequest[] = [];
+  const server = createServer((req, res) => {
+    readBody(req).then((body) => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      answer(req, body, res);
+    }, () => res.destroy());
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${bound}`,
+    received,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function answer(req: IncomingMessage, body: string, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname !== DEMO_PATH) return reply(res, 404, 'application/json', JSON.stringify({ message: `No web service at ${url.pathname}` }));
+  const fields = readFields(url, body, String(req.headers['content-type'] ?? ''));
+  if (fields === undefined) return reply(res, 400, 'application/json', JSON.stringify({ message: 'Malformed request body' }));
+  const to = fields.sms_to ?? fields.to ?? '';
+  if (fields.from === 'nocredit') return reply(res, 402, 'text/xml', '<response><message>Not enough credit</message></response>');
+  if (to === '' || UNREACHABLE.test(to)) return reply(res, 406, 'application/json', JSON.stringify({ message: 'Invalid recipient' }, null, 4));
+  reply(res, 200, undefined, '');
+}
+
+function readFields(url: URL, body: string, contentType: string): Record<string, string> | undefined {
+  if (body === '') return Object.fromEntries(url.searchParams);
+  if (contentType.startsWith('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+function reply(res: ServerResponse, status: number, contentType: string | undefined, body: string): void {
+  if (contentType) res.setHeader('content-type', contentType);
+  res.statusCode = status;
+  res.end(body);
+}

@@ -1,0 +1,129 @@
+/* Generated from schemas/ by `npm run generate`. Do not edit by hand. */
+
+/**
+ * One documented exchange with a provider: the message sent, the exact request the provider expects, the response its documentation shows, and the result Switchboard must return. Run by `switchboard test` and the test suite against a local server.
+ */
+export interface ProviderFixture {
+  /**
+   * Path or URL of this schema.
+   */
+  $schema?: string;
+  /**
+   * What this case shows, as a sentence.
+   */
+  description: string;
+  /**
+   * Where in the provider's documentation the request or response comes from.
+   */
+  source?: string;
+  /**
+   * Account values for the case (never real credentials).
+   */
+  account: {
+    [k: string]: string;
+  };
+  message: FixtureMessage;
+  request?: FixtureRequest;
+  response: FixtureResponse;
+  result: FixtureResult;
+}
+/**
+ * The message sent.
+ */
+export interface FixtureMessage {
+  /**
+   * Recipient as the user types it.
+   */
+  to: string;
+  /**
+   * Message text.
+   */
+  body: string;
+}
+/**
+ * What the provider must receive. Only the parts given are compared.
+ */
+export interface FixtureRequest {
+  /**
+   * HTTP method.
+   */
+  method?: string;
+  /**
+   * Path without the query string, percent-encoded as sent.
+   */
+  path?: string;
+  /**
+   * Decoded query parameters; all must be present with these values and no others.
+   */
+  query?: {
+    [k: string]: string;
+  };
+  /**
+   * Headers that must be present, by lower-case name.
+   */
+  headers?: {
+    [k: string]: string;
+  };
+  /**
+   * Decoded form body; exactly these fields.
+   */
+  form?: {
+    [k: string]: string;
+  };
+  /**
+   * The JSON body, compared after parsing.
+   */
+  json?: {
+    [k: string]: unknown;
+  };
+  /**
+   * The raw body, compared as text.
+   */
+  text?: string;
+}
+/**
+ * What the local server answers.
+ */
+export interface FixtureResponse {
+  /**
+   * HTTP status.
+   */
+  status: number;
+  /**
+   * Response headers.
+   */
+  headers?: {
+    [k: string]: string;
+  };
+  /**
+   * Response body: text as is, or any other JSON value serialised as JSON.
+   */
+  body?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * The fields the send result must have.
+ */
+export interface FixtureResult {
+  /**
+   * Whether the send succeeded.
+   */
+  ok: boolean;
+  /**
+   * HTTP status in the result.
+   */
+  status?: number;
+  /**
+   * The provider's message id.
+   */
+  messageId?: string;
+  /**
+   * The error text shown to the user.
+   */
+  error?: string;
+  /**
+   * Whether the failure is worth retrying.
+   */
+  retryable?: boolean;
+}

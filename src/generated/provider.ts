@@ -1,0 +1,264 @@
+/* Generated from schemas/ by `npm run generate`. Do not edit by hand. */
+
+/**
+ * Acrobits rewriting rules applied after formatting; the account's rules run first.
+ */
+export type RewritingRules = RewritingRule[];
+/**
+ * How the request authenticates.
+ */
+export type AuthSpec = PasswordAuth | BearerAuth;
+
+/**
+ * One messaging provider's HTTP API, described as data. Templates may use %sms_to%, %sms_body% and the other parameters of the service, %account[KEY]% for any declared account parameter, globals such as %appid%, and functions such as %sha1(...)%.
+ */
+export interface ProviderFile {
+  /**
+   * Path or URL of this schema, so editors can validate and autocomplete the file.
+   */
+  $schema?: string;
+  /**
+   * Identifier of the provider; equals the file name without `.json`.
+   */
+  id: string;
+  /**
+   * Human name of the provider and API, shown in `switchboard providers`.
+   */
+  name: string;
+  /**
+   * One or two sentences: which API generation this is and anything an account owner must know.
+   */
+  description?: string;
+  /**
+   * URL of the provider's own API reference page for the services described here.
+   */
+  docs: string;
+  /**
+   * Account parameters the provider uses, by name. Templates refer to them as %account[NAME]%. Use the shared names where the meaning fits: `username` (account id, key id, login), `password` (its secret), `from` (sender).
+   */
+  parameters: {
+    [k: string]: ParameterSpec;
+  };
+  numbers?: NumberRules;
+  /**
+   * Allow secret parameters to travel over plain http:// to a host that is not loopback. Off by default; turn on only for an API that offers no https.
+   */
+  allowInsecureSecrets?: boolean;
+  /**
+   * The web services the provider offers, by Acrobits service name. sendMessage: Send one message to one recipient. Parameters: sms_to, sms_body, smart, content_type, disposition_notification. fetchMessages: Fetch new messages. Parameters: last_known_sms_id, last_known_sent_sms_id. balanceCheck: Check the account balance. rateCheck: Check the rate for a destination. Parameters: targetNumber, smartUri. pushTokenReporter: Report push tokens. Parameters: selector, pushToken, pushappid, pushTokenIncomingCall, pushappid_incoming_call, pushTokenOther, pushappid_other.
+   */
+  services: {
+    sendMessage: ServiceSpec;
+    fetchMessages?: ServiceSpec;
+    balanceCheck?: ServiceSpec;
+    rateCheck?: ServiceSpec;
+    pushTokenReporter?: ServiceSpec;
+  };
+}
+/**
+ * One account parameter the provider needs.
+ */
+export interface ParameterSpec {
+  /**
+   * What the value is and where the user finds it in the provider's console.
+   */
+  description: string;
+  /**
+   * The account must supply a value (or the provider a default). Checked when the connector is created.
+   */
+  required?: boolean;
+  /**
+   * The value is a credential: masked as **** in errors, logs and renders, and never sent over plain http to a non-loopback host.
+   */
+  secret?: boolean;
+  /**
+   * The value is a phone number: it goes through the same parsing, formatting and rewriting as the recipient.
+   */
+  phoneNumber?: boolean;
+  /**
+   * Value used when the account gives none.
+   */
+  default?: string;
+  /**
+   * An example value, shown in help and used by `switchboard init`.
+   */
+  example?: string;
+}
+/**
+ * How phone numbers (the recipient and any parameter marked phoneNumber) are parsed, formatted and rewritten before they are placed in a request.
+ */
+export interface NumberRules {
+  /**
+   * Output form. E164: +15551231234. E164_NO_PLUS: 15551231234. INTERNATIONAL_00: 0015551231234. NATIONAL: the number as dialled inside its country, digits only (5551231234 in the US, 07700900123 in the UK). DIGITS: the typed number with every non-digit removed, not parsed. AS_TYPED: exactly as typed, not parsed (Acrobits' behaviour). Default E164.
+   */
+  format?: 'E164' | 'E164_NO_PLUS' | 'INTERNATIONAL_00' | 'NATIONAL' | 'DIGITS' | 'AS_TYPED';
+  /**
+   * ISO 3166-1 alpha-2 country assumed for numbers typed without a country code; the account's defaultCountry wins over it.
+   */
+  defaultCountry?: string;
+  /**
+   * Recipients that are not phone numbers (SIP addresses, short codes, alphanumeric ids) are passed through as typed instead of failing.
+   */
+  allowNonPhone?: boolean;
+  rewriting?: RewritingRules;
+}
+/**
+ * One rule: every condition must hold for its actions to run.
+ */
+export interface RewritingRule {
+  /**
+   * Conditions on the number as it is when the rule is tried. All must hold. An empty list always matches.
+   */
+  conditions?: RewritingCondition[];
+  /**
+   * Actions applied in order when the rule matches.
+   */
+  actions?: RewritingAction[];
+}
+/**
+ * One test on the number. Lengths count every character, a leading `+` included.
+ */
+export interface RewritingCondition {
+  /**
+   * startsWith / doesntStartWith / equals / contains compare with `param` as text; lengthEquals / shorterThan / longerThan compare the length with the number in `param`; numeric holds when the number is only digits, optionally after one leading `+`.
+   */
+  type:
+    | 'startsWith'
+    | 'doesntStartWith'
+    | 'equals'
+    | 'contains'
+    | 'lengthEquals'
+    | 'shorterThan'
+    | 'longerThan'
+    | 'numeric';
+  /**
+   * The text or length the condition compares with. Not used by `numeric`.
+   */
+  param?: string;
+}
+/**
+ * One change to the number. `replace` swaps the span the first matching text condition matched (the prefix for startsWith, the whole number for equals, the first occurrence for contains; the whole number when no such condition) for `param`; `prepend` and `append` add `param`; `tryOthers` lets the following rules run on the rewritten number. Call-routing actions of Acrobits (overrideDialAction, setHeader, callThrough, ...) are accepted and ignored.
+ */
+export interface RewritingAction {
+  /**
+   * replace, prepend, append or tryOthers; any other name is a call-routing action, kept and ignored for messages.
+   */
+  type: string;
+  /**
+   * The text the action inserts.
+   */
+  param?: string;
+}
+/**
+ * One HTTP operation, as in Acrobits' web-service definition.
+ */
+export interface ServiceSpec {
+  /**
+   * URL template including scheme, possibly with a query string. Placeholders are percent-encoded for the URL part they stand in.
+   */
+  url: string;
+  /**
+   * HTTP method. Default: POST when postData or body is set, GET otherwise.
+   */
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  /**
+   * Content-Type of the request body; decides how placeholders in postData are escaped (form, JSON, XML, or as is). Default application/x-www-form-urlencoded.
+   */
+  contentType?: string;
+  /**
+   * Body template as text, like Acrobits' PostData, e.g. `to=%sms_to%&body=%sms_body%` or a JSON document with placeholders inside strings.
+   */
+  postData?: string;
+  /**
+   * Body as structure instead of text: an object or array whose string leaves are templates. Serialised as JSON or as a form (flat object only) according to contentType.
+   */
+  body?: {} | unknown[];
+  /**
+   * Extra request headers; values are templates. A value containing CR or LF is refused.
+   */
+  headers?: {
+    [k: string]: string;
+  };
+  auth?: AuthSpec;
+  /**
+   * Milliseconds to wait for the connection, the response headers and each part of the body. Default 10000.
+   */
+  timeout?: number;
+  response?: ResponseRules;
+}
+export interface PasswordAuth {
+  /**
+   * basic: HTTP Basic. digest: HTTP Digest (the request is sent again with credentials after the server's challenge).
+   */
+  type: 'basic' | 'digest';
+  /**
+   * User name template, e.g. %account[username]%.
+   */
+  username: string;
+  /**
+   * Password template, e.g. %account[password]%.
+   */
+  password: string;
+}
+export interface BearerAuth {
+  /**
+   * bearer: `Authorization: Bearer <token>`.
+   */
+  type: 'bearer';
+  /**
+   * Token template, e.g. %account[password]%.
+   */
+  token: string;
+}
+/**
+ * How the answer is read. Success is a 2xx status and every condition in `success`; the error text is the first non-empty `error` pointer, else a `message` field, else the first 100 characters of the body.
+ */
+export interface ResponseRules {
+  /**
+   * How to parse the body for pointers. auto: by Content-Type, then by the first character. Default auto.
+   */
+  format?: 'auto' | 'json' | 'xml' | 'text';
+  /**
+   * Conditions on the parsed body that must all hold, besides a 2xx status, for the send to count as successful.
+   */
+  success?: BodyCondition[];
+  /**
+   * JSON Pointer(s) (RFC 6901) to the provider's id for the message; the first present one is used. XML bodies are addressed through their root element, e.g. /response/id.
+   */
+  messageId?: string | string[];
+  /**
+   * JSON Pointers to the error text, tried in order before the default `message` field.
+   */
+  error?: string[];
+  /**
+   * HTTP statuses that are worth retrying besides 429, 502, 503 and 504.
+   */
+  retryableStatus?: number[];
+}
+/**
+ * A test on the value a JSON Pointer finds in the body. Values compare as text, so 0 equals "0".
+ */
+export interface BodyCondition {
+  /**
+   * JSON Pointer into the parsed body.
+   */
+  pointer: string;
+  /**
+   * The value must equal this.
+   */
+  equals?: string | number | boolean;
+  /**
+   * The value must equal one of these.
+   *
+   * @minItems 1
+   */
+  in?: [string | number | boolean, ...(string | number | boolean)[]];
+  /**
+   * The value must match this regular expression (JavaScript syntax).
+   */
+  matches?: string;
+  /**
+   * true: the pointer must find a value; false: it must find none.
+   */
+  exists?: boolean;
+}

@@ -1,0 +1,25 @@
+/**
+ * Switchboard: send messages through any HTTP provider described as data.
+ * This file is the one front door; everything else is internal.
+ */
+export { loadProvider, builtinProviderIds, providerFromValue } from './config/load-provider.js';
+export { loadAccount, accountFromValue } from './config/load-account.js';
+export { accountFromXml } from './config/acrobits-xml.js';
+export { createConnector } from './connector/connector.js';
+export { ConfigError, NotFoundError, RenderFailedError, SwitchboardError, formatIssue } from './errors.js';
+export { rewriteNumber } from './numbers/rewrite.js';
+export { startDemoServer } from './demo/server.js';
+
+export type { Account } from './config/account.js';
+export type { Connector, ConnectorInit, OutgoingMessage, ServiceParams } from './connector/connector.js';
+export type { ConnectorOptions } from './connector/options.js';
+export type { RenderedRequest } from './connector/render-request.js';
+export type { ConfigIssue, ErrorCode } from './errors.js';
+export type { Provider } from './provider/compile-provider.js';
+export type { ServiceName } from './provider/services.js';
+export type { ResultCode, ResponseRecord, SendResult } from './result.js';
+export type { DemoServer } from './demo/server.js';
+export type { AccountFile, AccountValue, EnvValue } from './generated/account.js';
+export type { ProviderFile, ServiceSpec, ResponseRules, BodyCondition, NumberRules, ParameterSpec, AuthSpec } from './generated/provider.js';
+export type { RewritingRule, RewritingCondition, RewritingAction } from './generated/rewriting.js';
+export type { ProviderFixture } from './generated/fixture.js';

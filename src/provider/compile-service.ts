@@ -1,0 +1,125 @@
+/**
+ * Compiles one service of a provider file: every template parsed once with its escaping contexts,
+ * the response rules checked, and every problem collected with its JSON pointer.
+ */
+import type { ResponseRules, ServiceSpec } from '../generated/provider.js';
+import { compileStructuredBody, compileTextBody, type CompiledBody } from '../template/body.js';
+import { compileTemplate, type CompiledTemplate, type KnownNames } from '../template/compile.js';
+import { DEFAULT_CONTENT_TYPE } from './services.js';
+
+/** How a request authenticates, with its templates compiled. */
+export type CompiledAuth =
+  | { readonly type: 'basic' | 'digest'; readonly username: CompiledTemplate; readonly password: CompiledTemplate }
+  | { readonly type: 'bearer'; readonly token: CompiledTemplate };
+
+/** A service ready to render: everything parsed, nothing left to check per message but values. */
+export interface CompiledService {
+  readonly url: CompiledTemplate;
+  readonly method: string;
+  readonly contentType: string;
+  readonly body: CompiledBody | undefined;
+  readonly headers: readonly { readonly name: string; readonly value: CompiledTemplate }[];
+  readonly auth: CompiledAuth | undefined;
+  readonly timeout: number | undefined;
+  readonly response: ResponseRules;
+  /** True when any part of the request reads a secret account value. */
+  readonly usesSecret: boolean;
+}
+
+/** A problem at a JSON pointer relative to the service. */
+export interface ServiceProblem {
+  pointer: string;
+  message: string;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Compiles `spec`; never throws, returns the problems found. */
+export function compileService(spec: ServiceSpec, known: KnownNames): { service: CompiledService; problems: ServiceProblem[] } {
+  const problems: ServiceProblem[] = [];
+  const template = (source: string, kind: Parameters<typeof compileTemplate>[1], pointer: string) => {
+    const result = compileTemplate(source, kind, known);
+    for (const message of result.problems) problems.push({ pointer, message });
+    return result.template;
+  };
+
+  const contentType = spec.contentType ?? DEFAULT_CONTENT_TYPE;
+  const body = compileBody(spec, contentType, known, problems);
+  const headers = Object.entries(spec.headers ?? {}).map(([name, value]) => {
+    if (!TOKEN.test(name)) problems.push({ pointer: `/headers/${name}`, message: `"${name}" is not a valid header name` });
+    return { name, value: template(value, 'header', `/headers/${name}`) };
+  });
+  const auth = compileAuth(spec.auth, template);
+  const url = template(spec.url, 'url', '/url');
+  checkResponseRules(spec.response ?? {}, problems);
+
+  const templates = [url, ...headers.map((h) => h.value), ...authTemplates(auth)];
+  const usesSecret = templates.some((t) => t.usesSecret) || bodyUsesSecret(body);
+  const service: CompiledService = {
+    url,
+    method: spec.method ?? (body ? 'POST' : 'GET'),
+    contentType,
+    body,
+    headers,
+    auth,
+    timeout: spec.timeout,
+    response: spec.response ?? {},
+    usesSecret,
+  };
+  return { service, problems };
+}
+
+function compileBody(spec: ServiceSpec, contentType: string, known: KnownNames, problems: ServiceProblem[]): CompiledBody | undefined {
+  if (spec.postData !== undefined && spec.body !== undefined) {
+    problems.push({ pointer: '/body', message: 'give either postData (text) or body (structure), not both' });
+  }
+  if (spec.body !== undefined) {
+    const result = compileStructuredBody(spec.body, contentType, known);
+    for (const p of result.problems) problems.push({ pointer: `/body${p.pointer}`, message: p.message });
+    return result.body;
+  }
+  if (spec.postData === undefined || spec.postData === '') return undefined;
+  const result = compileTextBody(spec.postData, contentType, known);
+  for (const message of result.problems) problems.push({ pointer: '/postData', message });
+  return result.body;
+}
+
+function compileAuth(
+  auth: ServiceSpec['auth'],
+  template: (source: string, kind: 'raw', pointer: string) => CompiledTemplate,
+): CompiledAuth | undefined {
+  if (auth === undefined) return undefined;
+  if (auth.type === 'bearer') return { type: 'bearer', token: template(auth.token, 'raw', '/auth/token') };
+  return {
+    type: auth.type,
+    username: template(auth.username, 'raw', '/auth/username'),
+    password: template(auth.password, 'raw', '/auth/password'),
+  };
+}
+
+function authTemplates(auth: CompiledAuth | undefined): CompiledTemplate[] {
+  if (auth === undefined) return [];
+  return auth.type === 'bearer' ? [auth.token] : [auth.username, auth.password];
+}
+
+function bodyUsesSecret(body: CompiledBody | undefined): boolean {
+  if (body === undefined) return false;
+  if (body.kind === 'text') return body.template.usesSecret;
+  const visit = (node: unknown): boolean => {
+    if (node === null || typeof node !== 'object') return false;
+    if ('usesSecret' in node && 'parts' in node) return (node as CompiledTemplate).usesSecret;
+    return Object.values(node).some(visit);
+  };
+  return visit(body.shape);
+}
+
+function checkResponseRules(rules: ResponseRules, problems: ServiceProblem[]): void {
+  (rules.success ?? []).forEach((condition, i) => {
+    if (condition.matches === undefined) return;
+    try {
+      new RegExp(condition.matches);
+    } catch (error) {
+      problems.push({ pointer: `/response/success/${i}/matches`, message: `not a valid regular expression (${(error as Error).message})` });
+    }
+  });
+}

@@ -1,0 +1,19 @@
+/** The Acrobits web services and the parameters each one's templates can use (DESIGN §1). */
+
+/** Names of the web services a provider can define. */
+export type ServiceName = 'sendMessage' | 'fetchMessages' | 'balanceCheck' | 'rateCheck' | 'pushTokenReporter';
+
+/** Service parameters, by service. */
+export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = {
+  sendMessage: ['sms_to', 'sms_body', 'smart', 'content_type', 'disposition_notification'],
+  fetchMessages: ['last_known_sms_id', 'last_known_sent_sms_id'],
+  balanceCheck: [],
+  rateCheck: ['targetNumber', 'smartUri'],
+  pushTokenReporter: ['selector', 'pushToken', 'pushappid', 'pushTokenIncomingCall', 'pushappid_incoming_call', 'pushTokenOther', 'pushappid_other'],
+};
+
+/** Global parameters every template can use: Acrobits' `installid` and `appid`, and a fresh id per request. */
+export const GLOBAL_PARAMS = ['installid', 'appid', 'request_id'] as const;
+
+/** The content type Acrobits assumes when a service names none. */
+export const DEFAULT_CONTENT_TYPE = 'application/x-www-form-urlencoded';

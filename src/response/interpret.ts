@@ -1,0 +1,98 @@
+/**
+ * Turns a provider's response into a result (DESIGN §5): success = 2xx and every body condition;
+ * message id by pointer; error text from the provider's pointers, else a `message` field, else the
+ * first 100 characters of the body; retryable for 429, 502, 503, 504 and declared statuses.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { BodyCondition, ResponseRules } from '../generated/provider.js';
+import type { ResultCode } from '../result.js';
+import { parseBody, type ParsedBody } from './parse-body.js';
+import { findDeep, getPointer, textOf } from './pointer.js';
+
+/** The response as read off the wire. */
+export interface ReceivedResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly truncated: boolean;
+}
+
+/** The verdict on a response. */
+export interface Verdict {
+  readonly ok: boolean;
+  readonly messageId?: string;
+  readonly error?: string;
+  readonly code?: ResultCode;
+  readonly retryable: boolean;
+}
+
+const RETRYABLE = new Set([429, 502, 503, 504]);
+const ERROR_TEXT_LENGTH = 100;
+
+/** Interprets `response` by `rules`. */
+export function interpret(response: ReceivedResponse, rules: ResponseRules): Verdict {
+  const parsed = parseBody(response.body, response.contentType, rules.format);
+  const is2xx = response.status >= 200 && response.status < 300;
+  const failed = is2xx ? unmetCondition(parsed, rules.success ?? [], response.truncated) : undefined;
+  const messageId = pointerText(parsed, toList(rules.messageId));
+  if (is2xx && failed === undefined) return messageId === undefined ? { ok: true, retryable: false } : { ok: true, messageId, retryable: false };
+
+  const code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
+  const retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
+  const error = errorText(parsed, response, rules) ?? failed ?? statusText(response.status);
+  return { ok: false, error, code, retryable, ...(messageId === undefined ? {} : { messageId }) };
+}
+
+/** The first success condition that does not hold, described; undefined when all hold. */
+function unmetCondition(parsed: ParsedBody, conditions: readonly BodyCondition[], truncated: boolean): string | undefined {
+  if (conditions.length === 0) return undefined;
+  if (truncated) return 'the response was larger than the size limit, so its success rules could not be read';
+  if (parsed.format === 'text') return parsed.problem ?? 'the response has no JSON or XML body to check';
+  for (const condition of conditions) {
+    const value = getPointer(parsed.document, condition.pointer);
+    if (!conditionHolds(condition, value)) return `the response's ${condition.pointer} is ${describe(value)}, not the success value`;
+  }
+  return undefined;
+}
+
+function conditionHolds(condition: BodyCondition, value: unknown): boolean {
+  const text = textOf(value);
+  if (condition.exists !== undefined) return (value !== undefined) === condition.exists;
+  if (condition.equals !== undefined) return text === String(condition.equals);
+  if (condition.in !== undefined) return condition.in.some((v) => text === String(v));
+  if (condition.matches !== undefined) return text !== undefined && new RegExp(condition.matches).test(text);
+  return true;
+}
+
+function errorText(parsed: ParsedBody, response: ReceivedResponse, rules: ResponseRules): string | undefined {
+  const declared = pointerText(parsed, rules.error ?? []);
+  if (declared !== undefined) return declared;
+  if (parsed.format !== 'text') {
+    const message = textOf(parsed.format === 'json' ? getPointer(parsed.document, '/message') : findDeep(parsed.document, 'message'));
+    if (message !== undefined && message.trim() !== '') return message.trim();
+  }
+  const raw = response.body.trim();
+  return raw === '' ? undefined : Array.from(raw).slice(0, ERROR_TEXT_LENGTH).join('');
+}
+
+function pointerText(parsed: ParsedBody, pointers: readonly string[]): string | undefined {
+  if (parsed.format === 'text') return undefined;
+  for (const pointer of pointers) {
+    const text = textOf(getPointer(parsed.document, pointer));
+    if (text !== undefined && text.trim() !== '') return text.trim();
+  }
+  return undefined;
+}
+
+function toList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function describe(value: unknown): string {
+  const text = textOf(value);
+  return text === undefined ? (value === undefined ? 'missing' : 'not a single value') : JSON.stringify(text);
+}
+
+function statusText(status: number): string {
+  return `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim();
+}

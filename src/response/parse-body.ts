@@ -1,0 +1,30 @@
+/** Parses a response body as JSON, XML or nothing, by the provider's rule or the Content-Type. */
+import type { ResponseRules } from '../generated/provider.js';
+import { parseXml } from './xml.js';
+
+/** A parsed body: its format and document, or why it could not be parsed. */
+export type ParsedBody =
+  | { readonly format: 'json' | 'xml'; readonly document: unknown }
+  | { readonly format: 'text'; readonly problem?: string };
+
+/** Parses `text` by `format` (`auto`: by Content-Type, then by its first character). Never throws. */
+export function parseBody(text: string, contentType: string, format: ResponseRules['format'] = 'auto'): ParsedBody {
+  const chosen = format === 'auto' ? sniff(text, contentType) : format;
+  if (chosen === 'text') return { format: 'text' };
+  try {
+    return chosen === 'json' ? { format: 'json', document: JSON.parse(text) } : { format: 'xml', document: parseXml(text) };
+  } catch (error) {
+    return { format: 'text', problem: `the response is not valid ${chosen.toUpperCase()} (${(error as Error).message})` };
+  }
+}
+
+function sniff(text: string, contentType: string): 'json' | 'xml' | 'text' {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type === 'text/html') return 'text';
+  if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return 'xml';
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') return 'json';
+  if (first === '<' && !/^\s*<(!doctype\s+html|html)/i.test(text)) return 'xml';
+  return 'text';
+}

@@ -1,0 +1,55 @@
+/** What a send returns, for every outcome a provider or the network can produce. */
+
+/**
+ * Stable codes for a failed send. Callers match on these, not on `error` text.
+ * - `PROVIDER_ERROR`: the provider answered with a non-2xx status.
+ * - `PROVIDER_REJECTED`: 2xx, but the provider's success rules say the message was not accepted.
+ * - `RESPONSE_TOO_LARGE`: the body passed the size cap before the success rules could be read.
+ * - `NUMBER_INVALID`: the recipient is not a usable phone number; nothing was sent.
+ * - `RENDER_FAILED`: a value cannot stand where its placeholder is; nothing was sent.
+ * - `NETWORK_REFUSED`, `NETWORK_DNS`, `TIMEOUT_CONNECT`: no connection; nothing was sent.
+ * - `NETWORK_RESET`, `TIMEOUT_RESPONSE`, `NETWORK_ERROR`: the request may have reached the provider.
+ */
+export type ResultCode =
+  | 'PROVIDER_ERROR'
+  | 'PROVIDER_REJECTED'
+  | 'RESPONSE_TOO_LARGE'
+  | 'NUMBER_INVALID'
+  | 'RENDER_FAILED'
+  | 'NETWORK_REFUSED'
+  | 'NETWORK_DNS'
+  | 'TIMEOUT_CONNECT'
+  | 'NETWORK_RESET'
+  | 'TIMEOUT_RESPONSE'
+  | 'NETWORK_ERROR';
+
+/** The response as received, kept when the connector is asked to (`includeResponse`). */
+export interface ResponseRecord {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** The body was cut at the size cap. */
+  readonly truncated: boolean;
+}
+
+/** The outcome of one request to one recipient. */
+export interface SendResult {
+  /** The provider accepted the message. */
+  readonly ok: boolean;
+  /** The recipient as the caller gave it. */
+  readonly recipient: string;
+  /** HTTP status; 0 when no response arrived. */
+  readonly status: number;
+  /** The provider's id for the message, when its response rules name one. */
+  readonly messageId?: string;
+  /** For a failure: text for a person, secrets masked. */
+  readonly error?: string;
+  /** For a failure: a stable code. */
+  readonly code?: ResultCode;
+  /** Sending the same message again may succeed (the failure is transient and definite). */
+  readonly retryable: boolean;
+  /** The request may have reached the provider without an answer; never retried automatically. */
+  readonly ambiguous: boolean;
+  readonly durationMs: number;
+  readonly response?: ResponseRecord;
+}

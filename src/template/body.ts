@@ -1,0 +1,102 @@
+/**
+ * Request bodies: Acrobits-style `postData` text, or a structured `body` whose string leaves are
+ * templates. Both compile once; both render to text that must parse as the declared content type.
+ */
+import { XMLValidator } from 'fast-xml-parser';
+import { compileTemplate, type CompiledTemplate, type KnownNames } from './compile.js';
+import { bodyKind, type TemplateKind } from './contexts.js';
+import { percentEncode } from './escape.js';
+import { renderTemplate, type Scope } from './render.js';
+
+/** A compiled body: text template, or a structure with template leaves. */
+export type CompiledBody =
+  | { readonly kind: 'text'; readonly template: CompiledTemplate; readonly format: TemplateKind }
+  | { readonly kind: 'structured'; readonly shape: Shape; readonly format: 'json' | 'form' };
+
+type Shape = CompiledTemplate | number | boolean | null | readonly Shape[] | { readonly [key: string]: Shape };
+
+/** Compiles a text body template for `contentType`. */
+export function compileTextBody(source: string, contentType: string, known: KnownNames) {
+  const format = bodyKind(contentType);
+  const { template, problems } = compileTemplate(source, format, known);
+  return { body: { kind: 'text', template, format } as CompiledBody, problems };
+}
+
+/** Compiles a structured body; only JSON and (flat) form bodies can be built from structure. */
+export function compileStructuredBody(value: unknown, contentType: string, known: KnownNames) {
+  const format = bodyKind(contentType);
+  const problems: { pointer: string; message: string }[] = [];
+  if (format !== 'json' && format !== 'form') {
+    problems.push({ pointer: '', message: `a structured body needs a JSON or form content type, not "${contentType}"; use postData for other types` });
+  }
+  const compileLeaf = (node: unknown, pointer: string, depth: number): Shape => {
+    if (typeof node === 'string') {
+      const result = compileTemplate(node, 'raw', known);
+      for (const message of result.problems) problems.push({ pointer, message });
+      return result.template;
+    }
+    if (format === 'form' && depth > 0) problems.push({ pointer, message: 'a form body must be a flat object of text values' });
+    if (Array.isArray(node)) return node.map((item, i) => compileLeaf(item, `${pointer}/${i}`, depth + 1));
+    if (node !== null && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, compileLeaf(v, `${pointer}/${escapePointer(k)}`, depth + 1)]));
+    }
+    return node as number | boolean | null;
+  };
+  const shape = compileLeaf(value, '', 0);
+  if (format === 'form' && (Array.isArray(value) || typeof value !== 'object')) {
+    problems.push({ pointer: '', message: 'a form body must be an object' });
+  }
+  const body: CompiledBody = { kind: 'structured', shape, format: format === 'form' ? 'form' : 'json' };
+  return { body, problems };
+}
+
+function escapePointer(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** Renders a body to the text sent on the wire. */
+export function renderBody(body: CompiledBody, scope: Scope, mask = false): string {
+  if (body.kind === 'text') return renderTemplate(body.template, scope, mask);
+  const value = materialize(body.shape, scope, mask);
+  if (body.format === 'json') return JSON.stringify(value);
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${percentEncode(k)}=${mask ? String(v) : percentEncode(String(v))}`)
+    .join('&');
+}
+
+function materialize(shape: Shape, scope: Scope, mask: boolean): unknown {
+  if (shape === null || typeof shape !== 'object') return shape;
+  if (Array.isArray(shape)) return shape.map((s) => materialize(s, scope, mask));
+  if (isTemplate(shape)) return renderTemplate(shape, scope, mask);
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, materialize(v, scope, mask)]));
+}
+
+function isTemplate(shape: object): shape is CompiledTemplate {
+  return 'parts' in shape && 'source' in shape && Array.isArray((shape as CompiledTemplate).parts);
+}
+
+/**
+ * Checks that rendered body text parses as its format; returns what is wrong, or undefined.
+ * Runs on every rendered body before it is sent.
+ */
+export function bodyProblem(text: string, format: TemplateKind): string | undefined {
+  if (format === 'json') {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      return `the rendered JSON body does not parse (${(error as Error).message})`;
+    }
+  } else if (format === 'xml') {
+    const result = XMLValidator.validate(text);
+    if (result !== true) return `the rendered XML body does not parse (${result.err.msg}, line ${result.err.line})`;
+  } else if (format === 'form') {
+    for (const pair of text.split('&')) {
+      try {
+        decodeURIComponent(pair.replaceAll('+', ' '));
+      } catch {
+        return `the rendered form body has a malformed percent-encoding in "${pair.slice(0, 40)}"`;
+      }
+    }
+  }
+  return undefined;
+}

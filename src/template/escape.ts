@@ -1,0 +1,92 @@
+/**
+ * One escaper per position a placeholder can stand in (DESIGN §2 table). The renderer joins literal
+ * parts with the output of these functions only; a raw value reaches a request no other way.
+ */
+
+/** Where a placeholder stands, which decides how its value is escaped. */
+export type Context =
+  | 'urlAuthority'
+  | 'urlComponent'
+  | 'form'
+  | 'jsonString'
+  | 'jsonLiteral'
+  | 'xml'
+  | 'xmlCdata'
+  | 'header'
+  | 'raw';
+
+/** A value cannot be placed where its placeholder stands; the message says why. */
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
+
+/** Percent-encodes all but RFC 3986 unreserved characters (so space is %20 and + is %2B). */
+export function percentEncode(value: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    throw new RenderError('the value contains an unpaired UTF-16 surrogate, which cannot be encoded as UTF-8');
+  }
+  return encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+const JSON_LITERAL = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
+// Characters XML 1.0 cannot carry at all, not even as character references.
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const XML_SPECIAL = /[&<>"'\t\n\r]/g;
+const XML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  // Character references survive the parser's newline and attribute normalisation.
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+const HEADER_FORBIDDEN = /[\u0000-\u0008\u000A-\u001F\u007F]/;
+
+function xmlEscape(value: string): string {
+  const bad = XML_FORBIDDEN.exec(value);
+  if (bad) throw new RenderError(`character U+${codePoint(bad[0])} cannot be sent in XML`);
+  return value.replace(XML_SPECIAL, (c) => XML_ENTITIES[c] ?? c);
+}
+
+function codePoint(c: string): string {
+  return (c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+}
+
+const ESCAPERS: Record<Context, (value: string) => string> = {
+  urlAuthority(value) {
+    if (!/^[A-Za-z0-9.\-]*$/.test(value)) throw new RenderError(`"${value}" is not a valid host name part`);
+    return value;
+  },
+  urlComponent: percentEncode,
+  form: percentEncode,
+  jsonString: (value) => JSON.stringify(value).slice(1, -1),
+  jsonLiteral(value) {
+    if (!JSON_LITERAL.test(value)) {
+      throw new RenderError(`"${value}" stands outside quotes in JSON, so it must be a number, true, false or null`);
+    }
+    return value;
+  },
+  xml: xmlEscape,
+  xmlCdata(value) {
+    xmlEscape(value); // the same forbidden characters
+    return value.replaceAll(']]>', ']]]]><![CDATA[>');
+  },
+  header(value) {
+    const bad = HEADER_FORBIDDEN.exec(value);
+    if (bad) throw new RenderError(`a header value cannot contain control character U+${codePoint(bad[0])} (CR and LF would inject headers)`);
+    if (/[^\u0000-\u00FF]/.test(value)) throw new RenderError('a header value can only hold Latin-1 characters');
+    return value;
+  },
+  raw: (value) => value,
+};
+
+/** Escapes `value` for `context`; throws {@link RenderError} when it cannot stand there. */
+export function escapeFor(context: Context, value: string): string {
+  return ESCAPERS[context](value);
+}

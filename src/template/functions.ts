@@ -1,0 +1,16 @@
+/**
+ * Template functions: `%sha1(...)%` as in Acrobits, plus the few digests and encodings real
+ * providers need. Each receives its argument fully expanded (unescaped) and returns text that is
+ * then escaped for the position the call stands in.
+ */
+import { createHash } from 'node:crypto';
+
+const digest = (algorithm: string) => (value: string) => createHash(algorithm).update(value, 'utf8').digest('hex');
+
+/** Functions available in templates, by name. */
+export const TEMPLATE_FUNCTIONS: Readonly<Record<string, (value: string) => string>> = {
+  sha1: digest('sha1'),
+  sha256: digest('sha256'),
+  md5: digest('md5'),
+  base64: (value) => Buffer.from(value, 'utf8').toString('base64'),
+};

@@ -1,0 +1,50 @@
+/**
+ * Renders a compiled template: literal parts joined with escaped values. Escaping is by
+ * construction; the only way a value enters the output is through `escapeFor`.
+ */
+import type { CompiledTemplate } from './compile.js';
+import { escapeFor } from './escape.js';
+import { TEMPLATE_FUNCTIONS } from './functions.js';
+import type { Part, Ref } from './parse.js';
+
+/** The values placeholders expand to. A missing value expands to the empty string, as in Acrobits. */
+export interface Scope {
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly account: Readonly<Record<string, string | undefined>>;
+}
+
+/** Text that stands for a secret in masked output. */
+export const MASK = '****';
+
+/**
+ * Renders `template` with `scope`. With `mask`, values that read secrets become `****` and are not
+ * escaped (the output is for people, not for sending). Throws RenderError when a value cannot stand
+ * in its position.
+ */
+export function renderTemplate(template: CompiledTemplate, scope: Scope, mask = false): string {
+  let out = '';
+  for (const part of template.parts) {
+    if (part.kind === 'literal') out += part.text;
+    else if (mask && part.secret) out += MASK;
+    else out += escapeFor(part.context, expand(part.ref, scope));
+  }
+  return out;
+}
+
+/** The unescaped value of one placeholder. */
+function expand(ref: Ref, scope: Scope): string {
+  switch (ref.kind) {
+    case 'param':
+      return scope.params[ref.name] ?? '';
+    case 'account':
+      return scope.account[ref.key] ?? '';
+    case 'call':
+      return (TEMPLATE_FUNCTIONS[ref.fn] ?? String)(expandRaw(ref.arg, scope));
+  }
+}
+
+function expandRaw(parts: readonly Part[], scope: Scope): string {
+  let out = '';
+  for (const part of parts) out += part.kind === 'literal' ? part.text : expand(part.ref, scope);
+  return out;
+}
