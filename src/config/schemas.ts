@@ -71,6 +71,15 @@ function escape(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** What the schemas' patterns mean, in words. */
+const PATTERNS: Record<string, string> = {
+  '^https?://': 'must start with http:// or https://',
+  '^[A-Z]{2}$': 'must be a two-letter ISO 3166 country code in capitals, such as US',
+  '^[a-z0-9][a-z0-9-]*$': 'must be lower-case letters, digits and dashes',
+  '^(/.*)?$': 'must be a JSON Pointer such as /message or /messages/0/id',
+  '^[A-Za-z_][A-Za-z0-9_]*$': 'must be an environment variable name (letters, digits, _)',
+};
+
 function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -81,7 +90,7 @@ function describe(error: ErrorObject): string {
     case 'enum':
       return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
-      return `must match ${String(p.pattern)}`;
+      return PATTERNS[String(p.pattern)] ?? `must match ${String(p.pattern)}`;
     case 'format':
       return `must be a valid ${String(p.format)}`;
     case 'minProperties':

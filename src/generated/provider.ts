@@ -188,7 +188,7 @@ export interface ServiceSpec {
 }
 export interface PasswordAuth {
   /**
-   * basic: HTTP Basic. digest: HTTP Digest (the request is sent again with credentials after the server's challenge).
+   * basic: HTTP Basic, sent with the first request. digest: wait for the server's challenge and answer it (Digest, or Basic if that is what the server asks for), as Acrobits apps do.
    */
   type: 'basic' | 'digest';
   /**

@@ -47,6 +47,7 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
   const body = compileBody(spec, contentType, known, problems);
   const headers = Object.entries(spec.headers ?? {}).map(([name, value]) => {
     if (!TOKEN.test(name)) problems.push({ pointer: `/headers/${name}`, message: `"${name}" is not a valid header name` });
+    if (/[\r\n]/.test(value)) problems.push({ pointer: `/headers/${name}`, message: 'a header value cannot contain CR or LF (it would inject headers)' });
     return { name, value: template(value, 'header', `/headers/${name}`) };
   });
   const auth = compileAuth(spec.auth, template);

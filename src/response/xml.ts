@@ -14,7 +14,6 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   processEntities: false,
-  cdataPropName: '#cdata',
   attributeValueProcessor: (_name: string, value: string) => decodeXmlText(value),
 });
 
@@ -40,26 +39,30 @@ export function xmlProblem(text: string): { message: string; line: number } | un
 export function parseXml(text: string): unknown {
   const problem = xmlProblem(text);
   if (problem) throw new SyntaxError(`${problem.message} (line ${problem.line})`);
-  return normalize(parser.parse(text));
+  return normalize(parser.parse(cdataAsText(text)));
 }
 
-/** Decodes text nodes, joins text with CDATA, and drops indentation between child elements. */
+/**
+ * Rewrites CDATA sections as escaped text (with XML's line-ending normalisation), so text and
+ * CDATA keep their order and one decoding pass serves both.
+ */
+function cdataAsText(text: string): string {
+  return text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_whole, content: string) =>
+    content.replace(/\r\n?/g, '\n').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'),
+  );
+}
+
+/** Decodes text nodes and drops indentation between child elements. */
 function normalize(node: unknown): unknown {
   if (typeof node === 'string') return decodeXmlText(node);
   if (Array.isArray(node)) return node.map(normalize);
   if (node === null || typeof node !== 'object') return node;
-  const entries = Object.entries(node);
-  const children = entries.filter(([k]) => k !== '#text' && k !== '#cdata');
-  const text = textOf(node as Record<string, unknown>);
+  const children = Object.entries(node).filter(([k]) => k !== '#text');
+  const raw = (node as Record<string, unknown>)['#text'];
+  const text = raw === undefined ? '' : decodeXmlText(Array.isArray(raw) ? raw.join('') : String(raw));
   if (children.length === 0) return text;
   const out: Record<string, unknown> = {};
   for (const [k, v] of children) out[k] = k.startsWith('@') ? v : normalize(v);
   if (text.trim() !== '') out['#text'] = text;
   return out;
-}
-
-function textOf(node: Record<string, unknown>): string {
-  const join = (v: unknown, decode: boolean): string =>
-    v === undefined ? '' : Array.isArray(v) ? v.map((x) => join(x, decode)).join('') : decode ? decodeXmlText(String(v)) : String(v);
-  return join(node['#text'], true) + join(node['#cdata'], false);
 }

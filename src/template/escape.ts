@@ -75,7 +75,8 @@ const ESCAPERS: Record<Context, (value: string) => string> = {
   xml: xmlEscape,
   xmlCdata(value) {
     xmlEscape(value); // the same forbidden characters
-    return value.replaceAll(']]>', ']]]]><![CDATA[>');
+    // `]]>` would end the section; CR would be normalised to LF even inside CDATA, so it steps out.
+    return value.replaceAll(']]>', ']]]]><![CDATA[>').replaceAll('\r', ']]>&#13;<![CDATA[');
   },
   header(value) {
     const bad = HEADER_FORBIDDEN.exec(value);
