@@ -29,7 +29,7 @@ describe('rewriting conditions', () => {
 });
 
 describe('rewriting actions', () => {
-  const rule = (conditions: RewritingRule['conditions'], actions: RewritingRule['actions']): RewritingRule => ({ conditions, actions });
+  const rule = (conditions: NonNullable<RewritingRule['conditions']>, actions: NonNullable<RewritingRule['actions']>): RewritingRule => ({ conditions, actions });
   const table: [string, RewritingRule[], string, string][] = [
     ['replace swaps the prefix a startsWith matched', [rule([{ type: 'startsWith', param: '00' }], [{ type: 'replace', param: '+' }])], '0044123', '+44123'],
     ['replace swaps the whole number an equals matched', [rule([{ type: 'equals', param: '112' }], [{ type: 'replace', param: '911' }])], '112', '911'],

@@ -25,7 +25,7 @@ function render(source: string, kind: TemplateKind, value: string): string {
 // Any Unicode text, with the characters that break naive templating made frequent.
 const tricky = fc.constantFrom('&', '=', '+', '%', '%20', '%sms_to%', '<', '>', '"', "'", '\\', '\n', '\r\n', '\t', ' ', '#', '?', '/', ';', ']]>', '😀', 'é', '\u2028', '\u0000');
 const text = fc.array(fc.oneof(fc.string({ unit: 'binary' }), tricky), { maxLength: 8 }).map((parts) => parts.join(''));
-const wellFormed = text.filter((s) => s.isWellFormed());
+const wellFormed = text.filter((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s));
 // XML 1.0 cannot carry these at all; they are refused (tested below), never altered.
 const xmlText = wellFormed.filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s));
 

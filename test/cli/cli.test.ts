@@ -1,0 +1,136 @@
+/** The CLI as a user meets it: output, exit codes, errors without stack traces, secrets masked. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), tty: false, env: {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let dir: string;
+let demo: DemoServer;
+let account: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchboard-cli-'));
+  account = join(dir, 'demo.json');
+  await writeFile(account, JSON.stringify({ provider: 'demo', username: 'johndow', password: '12345678' }));
+  demo = await startDemoServer();
+});
+afterAll(async () => {
+  await demo.close();
+});
+
+describe('switchboard CLI', () => {
+  it('prints help and lists the commands', async () => {
+    const { code, out } = await run('--help');
+    expect(code).toBe(0);
+    expect(out).toMatchInlineSnapshot(`
+      "switchboard: send messages through any HTTP provider described as data
+
+      Usage: switchboard <command> [options]
+
+      Commands:
+        demo       Run a local provider that follows the Acrobits Send Message docs, and send through it
+        providers  List the built-in providers and what an account for each needs
+        validate   Check provider, account and fixture files; report every problem at once
+        render     Show the exact HTTP request a send would make, without sending it
+        send       Send a message to one or more recipients
+
+      Every command takes --help and --debug. Exit codes: 0 all sent, 1 some send failed, 2 usage or configuration error.
+      Start with: switchboard demo"
+    `);
+  });
+
+  it('runs the demo: one message sent, one refused as the Acrobits docs show', async () => {
+    const { code, out } = await run('demo');
+    expect(code).toBe(0);
+    expect(out).toContain('✓ +1 (555) 123-1234: sent (HTTP 200');
+    expect(out).toContain('✗ +1 555 000 0000: Invalid recipient (HTTP 406, PROVIDER_ERROR, not retryable)');
+    expect(out).toContain('"password" : "****"');
+    expect(out).not.toContain('12345678');
+  });
+
+  it('lists the providers as a table and as JSON', async () => {
+    const table = await run('providers');
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/^ID\s+NAME\s+SERVICES\s+ACCOUNT NEEDS/);
+    expect(table.out).toMatch(/demo\s+Switchboard demo .*sendMessage\s+username, password\*/);
+    const json = JSON.parse((await run('providers', '--json')).out) as { id: string }[];
+    expect(json.map((p) => p.id)).toContain('demo');
+  });
+
+  it('renders a paste-able curl command with secrets masked, and JSON on request', async () => {
+    const curl = await run('render', '--account', account, '--to', '+15551231234', '--body', "it's 50% & more");
+    expect(curl.code).toBe(0);
+    expect(curl.out).toBe(
+      [
+        'curl -X POST http://127.0.0.1:8080/send_message/ \\',
+        "  -H 'content-type: application/json' \\",
+        `  --data-raw '{ "from" : "johndow", "password" : "****", "sms_to" : "+15551231234", "sms_body" : "it'\\''s 50% & more" }'`,
+      ].join('\n'),
+    );
+    const json = JSON.parse((await run('render', '--account', account, '--to', '+15551231234', '--body', 'Hi', '--json', '--show-secrets')).out);
+    expect(json).toEqual({
+      method: 'POST',
+      url: 'http://127.0.0.1:8080/send_message/',
+      headers: { 'content-type': 'application/json' },
+      body: '{ "from" : "johndow", "password" : "12345678", "sms_to" : "+15551231234", "sms_body" : "Hi" }',
+    });
+  });
+
+  it('sends, exits 1 when a recipient failed, and prints JSON results', async () => {
+    const { code, out } = await run('send', '--account', account, '--origin', demo.origin, '--to', '+15551231234', '--to', '+15550000000', '--body', 'Hi', '--json');
+    expect(code).toBe(1);
+    const results = JSON.parse(out) as { ok: boolean; error?: string }[];
+    expect(results.map((r) => [r.ok, r.error])).toEqual([[true, undefined], [false, 'Invalid recipient']]);
+  });
+
+  it('exits 0 when every recipient was sent', async () => {
+    const { code, out } = await run('send', '--account', account, '--origin', demo.origin, '--to', '+15551231234', '--body', 'Hi');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^✓ \+15551231234: sent \(HTTP 200, \d+ ms\)$/);
+  });
+
+  it('validates files, reporting every problem with file and pointer, exit 2', async () => {
+    const bad = join(dir, 'acme.json');
+    await writeFile(bad, JSON.stringify({ $schema: 'x', id: 'acme', name: 'Acme', docs: 'https://x', parameters: {}, services: { sendMessage: { url: 'https://x/?to=%sms_to%&k=%account[key]%', method: 'SEND' } } }));
+    const { code, out } = await run('validate', 'providers/demo.json', bad, account);
+    expect(code).toBe(2);
+    expect(out).toContain('✓ providers/demo.json: valid provider');
+    expect(out).toContain(`✗ ${bad}: 1 problem (provider)`);
+    expect(out).toContain(`${bad}#/services/sendMessage/method: must be one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"`);
+    expect(out).toContain(`✓ ${account}: valid account (provider demo)`);
+  });
+
+  it('explains a configuration error in one paragraph, without a stack trace', async () => {
+    const noPassword = join(dir, 'nopw.json');
+    await writeFile(noPassword, JSON.stringify({ provider: 'demo', username: 'johndow' }));
+    const { code, err } = await run('send', '--account', noPassword, '--to', '+15551231234', '--body', 'x');
+    expect(code).toBe(2);
+    expect(err).toBe(`Error: a configuration problem:\n  ${noPassword}#/password: is required by provider demo (Any password; it is masked in output.) but missing; add "password": "…", or "password": {"env": "DEMO_PASSWORD"} to read it from the environment`);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses unknown options and missing arguments with usage, exit 2', async () => {
+    const unknown = await run('send', '--acount', account);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("Unknown option '--acount'");
+    expect(unknown.err).toContain('Usage: switchboard send');
+    const missing = await run('send', '--account', account, '--body', 'x');
+    expect(missing).toMatchObject({ code: 2, err: 'Error: give at least one recipient with --to <number>' });
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+
+  it('works as the installed binary', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/cli/main.js', 'providers', '--json']);
+    expect((JSON.parse(stdout) as { id: string }[]).map((p) => p.id)).toContain('demo');
+  });
+});
