@@ -40,7 +40,7 @@ export function formatNumber(typed: string, format: NumberFormat, defaultCountry
 
 /** Phone numbers are digits with the usual separators; anything else (letters, `@`, `:`) is not. */
 function looksLikePhone(typed: string): boolean {
-  return /^\s*\+?[0-9][0-9 ().\-/]*$/.test(typed);
+  return /^\s*\+?\(?[0-9][0-9 ().\-/]*$/.test(typed);
 }
 
 function invalid(typed: string, defaultCountry: string | undefined): FormatOutcome {

@@ -6,7 +6,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { compileTemplate, type CompiledTemplate, type KnownNames } from './compile.js';
 import { bodyKind, type TemplateKind } from './contexts.js';
 import { percentEncode } from './escape.js';
-import { renderTemplate, type Scope } from './render.js';
+import { MASK, renderTemplate, type Scope } from './render.js';
 
 /** A compiled body: text template, or a structure with template leaves. */
 export type CompiledBody =
@@ -60,8 +60,13 @@ export function renderBody(body: CompiledBody, scope: Scope, mask = false): stri
   const value = materialize(body.shape, scope, mask);
   if (body.format === 'json') return JSON.stringify(value);
   return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => `${percentEncode(k)}=${mask ? String(v) : percentEncode(String(v))}`)
+    .map(([k, v]) => `${percentEncode(k)}=${encodeMasked(String(v), mask)}`)
     .join('&');
+}
+
+/** Percent-encodes a form value; in masked output the `****` standing for a secret stays readable. */
+function encodeMasked(value: string, mask: boolean): string {
+  return mask ? value.split(MASK).map(percentEncode).join(MASK) : percentEncode(value);
 }
 
 function materialize(shape: Shape, scope: Scope, mask: boolean): unknown {

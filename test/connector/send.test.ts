@@ -243,6 +243,12 @@ describe('sending', () => {
     expect(peak).toBe(3);
   });
 
+  it('keeps a masked structured form body encoded, so it still shows the real field breaks', () => {
+    const sb = connect(providerWith({ url: 'https://e.com/', body: { To: '%sms_to%', Body: '%sms_body%', Key: 'k-%account[password]%' } }));
+    const masked = sb.render('sendMessage', { sms_to: '+15551230001', sms_body: 'Tom & Jerry: 50% off' });
+    expect(masked.body).toBe('To=%2B15551230001&Body=Tom%20%26%20Jerry%3A%2050%25%20off&Key=k-****');
+  });
+
   it('renders the exact request, masked unless asked', () => {
     const sb = connect(providerWith(jsonService), { from: '+15550001111' });
     const masked = sb.render('sendMessage', { sms_to: '+1 555 123 0001', sms_body: 'Hi' });

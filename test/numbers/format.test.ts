@@ -31,3 +31,9 @@ describe('formatNumber', () => {
     expect(formatNumber('MyShop', 'E164', 'US', true)).toEqual({ ok: true, value: 'MyShop' });
   });
 });
+
+describe('formatNumber, as people type US numbers', () => {
+  it.each(['(407) 555-1212', '407.555.1212', '407-555-1212', '4075551212'])('reads %s with default country US', (typed) => {
+    expect(formatNumber(typed, 'E164', 'US', false)).toEqual({ ok: true, value: '+14075551212' });
+  });
+});

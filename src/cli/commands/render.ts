@@ -1,5 +1,6 @@
 /** `switchboard render`: the exact request a send would make, unsent. */
-import { EXIT, list, str, type Command } from '../command.js';
+import { EXIT, list, type Command } from '../command.js';
+import { MASK } from '../../template/render.js';
 import { requestJson, toCurl } from '../format.js';
 import { messageBody, openConnector } from '../open.js';
 import { SwitchboardError } from '../../errors.js';
@@ -34,8 +35,9 @@ export const render: Command = {
     const connector = await openConnector(args);
     try {
       const request = connector.render('sendMessage', { sms_to: to[0] ?? '', sms_body: body, smart: '0', content_type: 'text/plain', disposition_notification: '' }, { showSecrets: args.values['show-secrets'] === true });
-      io.out(args.values.json ? JSON.stringify(requestJson(request), null, 2) : toCurl(request));
-      if (!args.values.json && !args.values['show-secrets'] && str(args, 'account')) io.err('(secrets shown as ****; add --show-secrets to paste and run it)');
+      const text = args.values.json ? JSON.stringify(requestJson(request), null, 2) : toCurl(request);
+      io.out(text);
+      if (!args.values.json && text.includes(MASK)) io.err('(secrets shown as ****; add --show-secrets to get a command you can run)');
     } finally {
       await connector.close();
     }
