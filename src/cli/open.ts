@@ -5,6 +5,23 @@ import { createConnector, type Connector } from '../connector/connector.js';
 import { SwitchboardError } from '../errors.js';
 import { str, type Parsed } from './command.js';
 
+/** Options shared by commands that send through an account: parseArgs config and help lines. */
+export const ACCOUNT_OPTIONS = {
+  account: { type: 'string' },
+  provider: { type: 'string' },
+  to: { type: 'string', multiple: true },
+  body: { type: 'string' },
+  origin: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const ACCOUNT_HELP = [
+  '--account <file>      account file: JSON, or Acrobits Account XML',
+  '--provider <id|file>  provider to use instead of the one the account names',
+  '--body <text>         message text',
+  '--origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)',
+] as const;
+
 /** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
 export async function openConnector(args: Parsed, extra: { includeResponse?: boolean } = {}): Promise<Connector> {
   const accountFile = str(args, 'account');

@@ -2,7 +2,7 @@
 import { EXIT, list, type Command } from '../command.js';
 import { MASK } from '../../template/render.js';
 import { requestJson, toCurl } from '../format.js';
-import { messageBody, openConnector } from '../open.js';
+import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openConnector } from '../open.js';
 import { SwitchboardError } from '../../errors.js';
 
 export const render: Command = {
@@ -10,23 +10,12 @@ export const render: Command = {
   summary: 'Show the exact HTTP request a send would make, without sending it',
   usage: 'switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--json] [--show-secrets]',
   help: [
-    '--account <file>      account file: JSON, or Acrobits Account XML',
-    '--provider <id|file>  provider to use instead of the one the account names',
+    ...ACCOUNT_HELP,
     '--to <number>         recipient',
-    '--body <text>         message text',
-    '--origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)',
     '--json                print {"method","url","headers","body"} instead of a curl command',
     '--show-secrets        show passwords and tokens instead of ****',
   ],
-  options: {
-    account: { type: 'string' },
-    provider: { type: 'string' },
-    to: { type: 'string', multiple: true },
-    body: { type: 'string' },
-    origin: { type: 'string' },
-    json: { type: 'boolean' },
-    'show-secrets': { type: 'boolean' },
-  },
+  options: { ...ACCOUNT_OPTIONS, 'show-secrets': { type: 'boolean' } },
   positionals: false,
   async run(args, io) {
     const to = list(args, 'to');

@@ -2,28 +2,18 @@
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, list, type Command } from '../command.js';
 import { resultLine } from '../format.js';
-import { messageBody, openConnector } from '../open.js';
+import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openConnector } from '../open.js';
 
 export const send: Command = {
   name: 'send',
   summary: 'Send a message to one or more recipients',
   usage: 'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--json]',
   help: [
-    '--account <file>      account file: JSON, or Acrobits Account XML',
-    '--provider <id|file>  provider to use instead of the one the account names',
+    ...ACCOUNT_HELP,
     '--to <number>         recipient; repeat for several (one request each)',
-    '--body <text>         message text',
-    '--origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)',
     '--json                print the results as a JSON array',
   ],
-  options: {
-    account: { type: 'string' },
-    provider: { type: 'string' },
-    to: { type: 'string', multiple: true },
-    body: { type: 'string' },
-    origin: { type: 'string' },
-    json: { type: 'boolean' },
-  },
+  options: ACCOUNT_OPTIONS,
   positionals: false,
   async run(args, io) {
     const to = list(args, 'to');
