@@ -15,8 +15,10 @@ import type { Scope } from '../template/render.js';
 import { bind, type Binding } from './bind.js';
 import { mapConcurrent } from './concurrency.js';
 import { resolveOptions, type ConnectorOptions, type ResolvedOptions } from './options.js';
-import { renderRequest, type RenderedRequest } from './render-request.js';
+import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from './render-request.js';
+import { renderTemplate } from '../template/render.js';
 import { sendRendered } from './send-one.js';
+import type { ExchangeOptions } from '../http/exchange.js';
 
 /** One message for one or more recipients. */
 export interface OutgoingMessage {
@@ -77,23 +79,32 @@ export function createConnector(init: ConnectorInit): Connector {
     if (service === undefined) throw new SwitchboardError('USAGE', `provider ${provider.id} has no ${name} service`);
     return service;
   };
-  const scopeFor = (params: ServiceParams): Scope => ({
-    params: { ...options.globals, request_id: randomUUID(), ...params },
+  /** The scope of one request; `params` already hold the globals. A request id is made only when used. */
+  const scopeFor = (service: CompiledService, params: ServiceParams): Scope => ({
+    params: service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params,
     account: binding.values,
   });
-  const settings = (mask: boolean) => ({ origin: options.origin, mask, allowInsecureSecrets: binding.allowInsecureSecrets });
+  // Transport settings per service, resolved once.
+  const exchangeOptions = new Map(
+    Object.values(provider.services).map((service) => [service, { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes }]),
+  );
+  const sendSettings = { origin: options.origin, mask: false, allowInsecureSecrets: binding.allowInsecureSecrets };
+  const settings = (mask: boolean) => (mask ? { ...sendSettings, mask } : sendSettings);
 
-  const callOne = async (name: ServiceName, params: ServiceParams, recipient: string): Promise<SendResult> => {
+  // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
+  // synchronously; sending never throws for what a provider or the network does.
+  const callOne = (name: ServiceName, params: ServiceParams, recipient: string): Promise<SendResult> => {
     const service = serviceOf(name);
     const prepared = prepareParams(params, binding);
-    if (!prepared.ok) return localFailure(recipient, 'NUMBER_INVALID', prepared.message);
+    if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
+    let request: RenderedRequest;
     try {
-      const request = renderRequest(service, scopeFor(prepared.params), settings(false));
-      return await sendRendered(recipient, request, service, options, binding.redact);
+      request = renderRequest(service, scopeFor(service, prepared.params), sendSettings);
     } catch (error) {
-      if (error instanceof RenderError) return localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message));
+      if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
       throw error;
     }
+    return sendRendered(recipient, request, service, exchangeOptions.get(service) as ExchangeOptions, options, binding.redact);
   };
 
   return {
@@ -101,17 +112,18 @@ export function createConnector(init: ConnectorInit): Connector {
     account: init.account,
     sendMessage(message) {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
-      const params = messageParams(message);
-      return mapConcurrent(recipients, options.concurrency, (to) => callOne('sendMessage', { ...params, sms_to: to }, to));
+      const params: ServiceParams = Object.assign(Object.create(null) as Record<string, string>, options.globals, messageParams(message));
+      return mapConcurrent(recipients, options.concurrency, (to) => callOne('sendMessage', inherit(params, 'sms_to', to), to));
     },
     call(name, params) {
-      return callOne(name, params, params.sms_to ?? params.targetNumber ?? '');
+      return callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '');
     },
     render(name, params, renderOptions = {}) {
-      const prepared = prepareParams(params, binding);
+      const prepared = prepareParams({ ...options.globals, ...params }, binding);
       if (!prepared.ok) throw new RenderFailedError('NUMBER_INVALID', prepared.message);
       try {
-        return renderRequest(serviceOf(name), scopeFor(prepared.params), settings(!renderOptions.showSecrets));
+        const service = serviceOf(name);
+        return renderRequest(service, scopeFor(service, prepared.params), settings(!renderOptions.showSecrets));
       } catch (error) {
         if (error instanceof RenderError) throw new RenderFailedError('RENDER_FAILED', binding.redact(error.message));
         throw error;
@@ -132,35 +144,46 @@ function messageParams(message: OutgoingMessage): Record<string, string> {
   };
 }
 
+const NUMBER_PARAMS = ['sms_to', 'targetNumber'] as const;
+
+/**
+ * `base` with one value set or replaced, sharing the rest through the prototype: the per-request
+ * step costs one small object instead of a copy of every parameter.
+ */
+function inherit(base: ServiceParams, key: string, value: string): Record<string, string> {
+  const params = Object.create(base) as Record<string, string>;
+  params[key] = value;
+  return params;
+}
+
 /** Runs the recipient (and a rate check's target) through the number pipeline. */
 function prepareParams(params: ServiceParams, binding: Binding): { ok: true; params: ServiceParams } | { ok: false; message: string } {
-  const out: Record<string, string> = { ...params };
-  for (const key of ['sms_to', 'targetNumber']) {
+  let out: Record<string, string> | undefined;
+  for (const key of NUMBER_PARAMS) {
     const typed = params[key];
     if (typed === undefined) continue;
     const prepared = prepareNumber(typed, binding.pipeline);
     if (!prepared.ok) return prepared;
-    out[key] = prepared.value;
+    if (prepared.value !== typed) out = inherit(out ?? params, key, prepared.value);
   }
-  return { ok: true, params: out };
+  return { ok: true, params: out ?? params };
 }
 
 function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED', error: string): SendResult {
   return { ok: false, recipient, status: 0, error, code, retryable: false, ambiguous: false, durationMs: 0 };
 }
 
-/** Rehearses every service's URL so a secret bound for plain http fails at creation, not at send. */
+/** Checks every service's destination so a secret bound for plain http fails at creation, not at send. */
 function checkTransports(binding: Binding, options: ResolvedOptions): void {
   const issues: ConfigIssue[] = [];
   const sample = new Proxy({}, { get: () => '0' }) as Record<string, string>;
   for (const [name, service] of Object.entries(binding.provider.services)) {
     if (!service.usesSecret || binding.allowInsecureSecrets) continue;
     try {
-      renderRequest(service, { params: sample, account: { ...sample, ...binding.values } }, { origin: options.origin, mask: false, allowInsecureSecrets: false });
+      checkTransport(withOrigin(renderTemplate(service.url, { params: sample, account: { ...sample, ...binding.values } }), options.origin));
     } catch (error) {
-      if (error instanceof RenderError && error.message.includes('plain http')) {
-        issues.push({ file: binding.provider.source, pointer: `/services/${name}/url`, message: binding.redact(error.message), code: 'INSECURE_SECRET' });
-      }
+      if (!(error instanceof RenderError)) throw error;
+      issues.push({ file: binding.provider.source, pointer: `/services/${name}/url`, message: binding.redact(error.message), code: 'INSECURE_SECRET' });
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);

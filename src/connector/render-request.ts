@@ -28,12 +28,14 @@ export interface RenderSettings {
 /** Renders `service` with `scope`; throws RenderError when a value cannot be placed. */
 export function renderRequest(service: CompiledService, scope: Scope, settings: RenderSettings): RenderedRequest {
   const url = withOrigin(renderTemplate(service.url, scope, settings.mask), settings.origin);
-  if (service.usesSecret && !settings.allowInsecureSecrets) checkTransport(url);
+  // A literal host was checked when the connector was created; a templated one is checked here.
+  if (service.usesSecret && service.hostTemplated && !settings.allowInsecureSecrets) checkTransport(url);
   const headers: Record<string, string> = {};
   let body: string | undefined;
   if (service.body !== undefined) {
     body = renderBody(service.body, scope, settings.mask);
-    const problem = settings.mask ? undefined : bodyProblem(body, service.body.format);
+    const structural = service.body.kind === 'text' && service.body.template.structural;
+    const problem = structural && !settings.mask ? bodyProblem(body, service.body.format) : undefined;
     if (problem) throw new RenderError(problem);
     headers['content-type'] = service.contentType;
   }
@@ -47,7 +49,7 @@ export function renderRequest(service: CompiledService, scope: Scope, settings: 
     if (auth.type === 'digest') return { method: service.method, url, headers, ...(body === undefined ? {} : { body }), challengeAuth: { username, password } };
     headers.authorization = basicAuthorization(username, password, settings.mask && (auth.username.usesSecret || auth.password.usesSecret));
   }
-  return { method: service.method, url, headers, ...(body === undefined ? {} : { body }) };
+  return body === undefined ? { method: service.method, url, headers } : { method: service.method, url, headers, body };
 }
 
 /** `Basic base64(user:password)`; a user name may not contain a colon (RFC 7617). */
@@ -57,7 +59,8 @@ export function basicAuthorization(username: string, password: string, masked = 
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
 
-function withOrigin(url: string, origin: string | undefined): string {
+/** Replaces scheme, host and port of `url` with `origin`, keeping the rest byte for byte. */
+export function withOrigin(url: string, origin: string | undefined): string {
   if (origin === undefined) return url;
   return url.replace(/^https?:\/\/[^/?#]*/i, origin);
 }
@@ -65,7 +68,7 @@ function withOrigin(url: string, origin: string | undefined): string {
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Secrets never travel over plain http to a host that is not loopback (DESIGN §2). */
-function checkTransport(url: string): void {
+export function checkTransport(url: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);

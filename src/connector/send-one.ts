@@ -4,7 +4,7 @@
  * service waits for one. Never throws for anything the provider or the network does.
  */
 import { digestAuthorization, parseDigestChallenge } from '../http/digest.js';
-import { exchange, isFailure, type Received, type WireRequest } from '../http/exchange.js';
+import { exchange, isFailure, type ExchangeOptions, type Received, type WireRequest } from '../http/exchange.js';
 import type { NetworkFailure } from '../http/network-error.js';
 import type { CompiledService } from '../provider/compile-service.js';
 import type { Redactor } from '../redact.js';
@@ -13,39 +13,33 @@ import type { SendResult } from '../result.js';
 import type { ResolvedOptions } from './options.js';
 import { basicAuthorization, type RenderedRequest } from './render-request.js';
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Sends `request` for `recipient` and returns its result. */
 export async function sendRendered(
   recipient: string,
   request: RenderedRequest,
   service: CompiledService,
+  exchangeOptions: ExchangeOptions,
   options: ResolvedOptions,
   redact: Redactor,
 ): Promise<SendResult> {
   const started = performance.now();
-  const exchangeOptions = { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes };
-  const wire: WireRequest = { method: request.method, url: request.url, headers: request.headers, body: request.body };
-  let outcome = await exchange(wire, exchangeOptions);
+  let outcome = await exchange(request, exchangeOptions);
   if (request.challengeAuth && !isFailure(outcome) && outcome.status === 401) {
-    const answer = answerChallenge(outcome, wire, request.challengeAuth);
-    if (answer !== undefined) outcome = await exchange({ ...wire, headers: { ...wire.headers, authorization: answer } }, exchangeOptions);
+    const answer = answerChallenge(outcome, request, request.challengeAuth);
+    if (answer !== undefined) outcome = await exchange({ ...request, headers: { ...request.headers, authorization: answer } }, exchangeOptions);
   }
   const durationMs = Math.round(performance.now() - started);
   if (isFailure(outcome)) return failureResult(recipient, outcome, durationMs, redact);
 
   const verdict = interpret(outcome, service.response);
-  const result: SendResult = {
-    ok: verdict.ok,
-    recipient,
-    status: outcome.status,
-    retryable: verdict.retryable,
-    ambiguous: false,
-    durationMs,
-    ...(verdict.messageId === undefined ? {} : { messageId: verdict.messageId }),
-    ...(verdict.error === undefined ? {} : { error: redact(verdict.error) }),
-    ...(verdict.code === undefined ? {} : { code: verdict.code }),
-  };
-  if (!options.includeResponse) return result;
-  return { ...result, response: { status: outcome.status, headers: outcome.headers, body: redact(outcome.body), truncated: outcome.truncated } };
+  const result: Writable<SendResult> = { ok: verdict.ok, recipient, status: outcome.status, retryable: verdict.retryable, ambiguous: false, durationMs };
+  if (verdict.messageId !== undefined) result.messageId = verdict.messageId;
+  if (verdict.error !== undefined) result.error = redact(verdict.error);
+  if (verdict.code !== undefined) result.code = verdict.code;
+  if (options.includeResponse) result.response = { status: outcome.status, headers: outcome.headers, body: redact(outcome.body), truncated: outcome.truncated };
+  return result;
 }
 
 function answerChallenge(response: Received, wire: WireRequest, credentials: { username: string; password: string }): string | undefined {

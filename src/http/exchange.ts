@@ -12,7 +12,7 @@ export interface WireRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | undefined;
+  readonly body?: string | undefined;
 }
 
 /** Transport settings, resolved once per connector. */
@@ -29,7 +29,6 @@ export interface Received extends ReceivedResponse {
 
 /** Sends `wire` once; returns the response or the classified failure. */
 export async function exchange(wire: WireRequest, options: ExchangeOptions): Promise<Received | NetworkFailure> {
-  const where = hostOf(wire.url);
   try {
     const response = await request(wire.url, {
       dispatcher: options.dispatcher,
@@ -40,11 +39,11 @@ export async function exchange(wire: WireRequest, options: ExchangeOptions): Pro
       bodyTimeout: options.timeout,
     });
     const headers = flattenHeaders(response.headers);
-    const { bytes, truncated } = await readCapped(response.body, options.maxResponseBytes);
+    const { bytes, truncated } = await readCapped(response.body as unknown as Body, options.maxResponseBytes);
     const contentType = headers['content-type'] ?? '';
     return { status: response.statusCode, headers, contentType, body: decode(bytes, contentType), truncated };
   } catch (error) {
-    return classifyNetworkError(error, where);
+    return classifyNetworkError(error, hostOf(wire.url));
   }
 }
 
@@ -53,35 +52,51 @@ export function isFailure(outcome: Received | NetworkFailure): outcome is Networ
   return 'ambiguous' in outcome;
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const room = cap - size;
-    if (chunk.length > room) {
+type Body = NodeJS.EventEmitter & { destroy(error?: Error): void };
+
+/** Reads the body up to `cap` bytes; past it, drops the connection and keeps what fits. */
+function readCapped(body: Body, cap: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      const room = cap - size;
+      if (chunk.length <= room) {
+        chunks.push(chunk);
+        size += chunk.length;
+        return;
+      }
       chunks.push(chunk.subarray(0, room));
+      body.off('data', onData);
+      body.off('error', reject);
+      body.on('error', () => {}); // the connection is being dropped on purpose
       body.destroy();
-      return { bytes: Buffer.concat(chunks), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { bytes: Buffer.concat(chunks), truncated: false };
+      resolve({ bytes: Buffer.concat(chunks), truncated: true });
+    };
+    body.on('data', onData);
+    body.once('end', () => resolve({ bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), truncated: false }));
+    body.once('error', reject);
+  });
 }
+
+const utf8 = new TextDecoder('utf-8');
 
 /** Decodes by the declared charset (UTF-8 when none or unknown); bad bytes become U+FFFD, never a crash. */
 function decode(bytes: Buffer, contentType: string): string {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  if (bytes.length === 0) return '';
+  const charset = contentType.includes('charset') ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1] : undefined;
+  if (charset === undefined || /^utf-?8$/i.test(charset)) return utf8.decode(bytes);
   try {
-    return new TextDecoder(charset ?? 'utf-8').decode(bytes);
+    return new TextDecoder(charset).decode(bytes);
   } catch {
-    return new TextDecoder('utf-8').decode(bytes);
+    return utf8.decode(bytes);
   }
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;

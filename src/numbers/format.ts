@@ -2,6 +2,7 @@
  * Parses a typed number with libphonenumber-js and writes it in the form a provider wants.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { isPossibleE164 } from './e164.js';
 import type { NumberRules } from '../generated/provider.js';
 
 /** The output forms a provider can ask for. */
@@ -21,6 +22,7 @@ export function formatNumber(typed: string, format: NumberFormat, defaultCountry
     if (digits !== '' || !allowNonPhone) return digits === '' ? invalid(typed, defaultCountry) : { ok: true, value: digits };
     return { ok: true, value: typed };
   }
+  if (isPossibleE164(typed)) return { ok: true, value: canonical(typed, format) };
   const parsed = looksLikePhone(typed) ? parsePhoneNumberFromString(typed, defaultCountry as CountryCode | undefined) : undefined;
   if (parsed === undefined || !parsed.isPossible()) {
     return allowNonPhone ? { ok: true, value: typed } : invalid(typed, defaultCountry);
@@ -35,6 +37,20 @@ export function formatNumber(typed: string, format: NumberFormat, defaultCountry
       return { ok: true, value: `00${e164.slice(1)}` };
     case 'NATIONAL':
       return { ok: true, value: parsed.formatNational().replace(/[^0-9]/g, '') };
+  }
+}
+
+/** Writes an E.164 number in a format that needs no parsing (E164, E164_NO_PLUS, INTERNATIONAL_00), or parses it for NATIONAL. */
+function canonical(e164: string, format: 'E164' | 'E164_NO_PLUS' | 'INTERNATIONAL_00' | 'NATIONAL'): string {
+  switch (format) {
+    case 'E164':
+      return e164;
+    case 'E164_NO_PLUS':
+      return e164.slice(1);
+    case 'INTERNATIONAL_00':
+      return `00${e164.slice(1)}`;
+    case 'NATIONAL':
+      return (parsePhoneNumberFromString(e164)?.formatNational() ?? e164).replace(/[^0-9]/g, '');
   }
 }
 

@@ -24,6 +24,10 @@ export interface CompiledService {
   readonly response: ResponseRules;
   /** True when any part of the request reads a secret account value. */
   readonly usesSecret: boolean;
+  /** True when the URL's host comes from a placeholder, so its transport is checked per request. */
+  readonly hostTemplated: boolean;
+  /** Service and global parameter names the request reads. */
+  readonly params: ReadonlySet<string>;
 }
 
 /** A problem at a JSON pointer relative to the service. */
@@ -54,8 +58,10 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
   const url = template(spec.url, 'url', '/url');
   checkResponseRules(spec.response ?? {}, problems);
 
-  const templates = [url, ...headers.map((h) => h.value), ...authTemplates(auth)];
-  const usesSecret = templates.some((t) => t.usesSecret) || bodyUsesSecret(body);
+  const templates = [url, ...headers.map((h) => h.value), ...authTemplates(auth), ...bodyTemplates(body)];
+  const usesSecret = templates.some((t) => t.usesSecret);
+  const hostTemplated = url.parts.some((p) => p.kind === 'value' && p.context === 'urlAuthority');
+  const params = new Set(templates.flatMap((t) => [...t.params]));
   const service: CompiledService = {
     url,
     method: spec.method ?? (body ? 'POST' : 'GET'),
@@ -66,6 +72,8 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
     timeout: spec.timeout,
     response: spec.response ?? {},
     usesSecret,
+    hostTemplated,
+    params,
   };
   return { service, problems };
 }
@@ -103,15 +111,17 @@ function authTemplates(auth: CompiledAuth | undefined): CompiledTemplate[] {
   return auth.type === 'bearer' ? [auth.token] : [auth.username, auth.password];
 }
 
-function bodyUsesSecret(body: CompiledBody | undefined): boolean {
-  if (body === undefined) return false;
-  if (body.kind === 'text') return body.template.usesSecret;
-  const visit = (node: unknown): boolean => {
-    if (node === null || typeof node !== 'object') return false;
-    if ('usesSecret' in node && 'parts' in node) return (node as CompiledTemplate).usesSecret;
-    return Object.values(node).some(visit);
+function bodyTemplates(body: CompiledBody | undefined): CompiledTemplate[] {
+  if (body === undefined) return [];
+  if (body.kind === 'text') return [body.template];
+  const found: CompiledTemplate[] = [];
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if ('usesSecret' in node && 'parts' in node) found.push(node as CompiledTemplate);
+    else Object.values(node).forEach(visit);
   };
-  return visit(body.shape);
+  visit(body.shape);
+  return found;
 }
 
 function checkResponseRules(rules: ResponseRules, problems: ServiceProblem[]): void {

@@ -27,10 +27,13 @@ export interface Verdict {
 }
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
+const ACCEPTED: Verdict = Object.freeze({ ok: true, retryable: false });
 const ERROR_TEXT_LENGTH = 100;
 
 /** Interprets `response` by `rules`. */
 export function interpret(response: ReceivedResponse, rules: ResponseRules): Verdict {
+  // The common case needs no parsing: accepted, nothing to check, nothing to read an id from.
+  if (response.status >= 200 && response.status < 300 && rules.success === undefined && rules.messageId === undefined) return ACCEPTED;
   const parsed = parseBody(response.body, response.contentType, rules.format);
   const is2xx = response.status >= 200 && response.status < 300;
   const failed = is2xx ? unmetCondition(parsed, rules.success ?? [], response.truncated) : undefined;

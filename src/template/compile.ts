@@ -29,6 +29,14 @@ export interface CompiledTemplate {
   readonly parts: readonly CompiledPart[];
   /** True when some placeholder reads a secret account value. */
   readonly usesSecret: boolean;
+  /**
+   * True when a value can change the document's structure (a bare JSON value), so the rendered
+   * text must be parsed again before sending. Everywhere else escaping keeps the structure by
+   * construction, and the load-time rehearsal has checked the template itself.
+   */
+  readonly structural: boolean;
+  /** Service and global parameter names the template reads. */
+  readonly params: ReadonlySet<string>;
 }
 
 /** Compiles `source`; problems come back as messages, never thrown. */
@@ -48,7 +56,10 @@ export function compileTemplate(
     return { kind: 'value', ref: part.ref, context, secret: readsSecret(part.ref, known.secrets) };
   });
   const usesSecret = parts.some((p) => p.kind === 'value' && p.secret);
-  return { template: { source, kind, parts, usesSecret }, problems };
+  const structural = parts.some((p) => p.kind === 'value' && p.context === 'jsonLiteral');
+  const params = new Set<string>();
+  for (const ref of placeholders(parsed)) if (ref.kind === 'param') params.add(ref.name);
+  return { template: { source, kind, parts, usesSecret, structural, params }, problems };
 }
 
 const CONTEXTS = new Set<string>(['urlAuthority', 'urlComponent', 'form', 'jsonString', 'jsonLiteral', 'xml', 'xmlCdata', 'header', 'raw']);

@@ -20,8 +20,12 @@ export class RenderError extends Error {
   override name = 'RenderError';
 }
 
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+const JSON_PLAIN = /^[^"\\\u0000-\u001F\uD800-\uDFFF]*$/;
+
 /** Percent-encodes all but RFC 3986 unreserved characters (so space is %20 and + is %2B). */
 export function percentEncode(value: string): string {
+  if (UNRESERVED_ONLY.test(value)) return value;
   let encoded: string;
   try {
     encoded = encodeURIComponent(value);
@@ -65,7 +69,7 @@ const ESCAPERS: Record<Context, (value: string) => string> = {
   },
   urlComponent: percentEncode,
   form: percentEncode,
-  jsonString: (value) => JSON.stringify(value).slice(1, -1),
+  jsonString: (value) => (JSON_PLAIN.test(value) ? value : JSON.stringify(value).slice(1, -1)),
   jsonLiteral(value) {
     if (!JSON_LITERAL.test(value)) {
       throw new RenderError(`"${value}" stands outside quotes in JSON, so it must be a number, true, false or null`);
