@@ -66,8 +66,9 @@ function describeResponse(result: SendResult): string {
 function nextSteps(io: Io): string {
   return [
     paint(io, 'bold', 'Next:'),
-    '  switchboard providers                        the built-in providers and what their accounts need',
-    '  switchboard render --account acct.json --to +15551231234 --body "Hi"   the exact request, unsent',
-    '  switchboard send --account acct.json --to +15551231234 --body "Hi"     send for real',
+    '  npx switchboard providers     the built-in providers and what an account for each needs',
+    '  npx switchboard render --account twilio.json --to "+1 555 867 5310" --body "Hi"',
+    '                                the exact request a send would make, without sending it',
+    '  README.md, "Send through a real provider", shows how to write the account file.',
   ].join('\n');
 }
