@@ -4,7 +4,7 @@
  */
 export { loadProvider, builtinProviderIds, providerFromValue } from './config/load-provider.js';
 export { loadAccount, accountFromValue } from './config/load-account.js';
-export { accountFromXml } from './config/acrobits-xml.js';
+export { accountFromXml } from './acrobits/account.js';
 export { createConnector } from './connector/connector.js';
 export { ConfigError, NotFoundError, RenderFailedError, SwitchboardError, formatIssue } from './errors.js';
 export { rewriteNumber } from './numbers/rewrite.js';

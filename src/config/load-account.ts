@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { AccountFile, AccountValue } from '../generated/account.js';
 import type { Account } from './account.js';
-import { accountFromXml } from './acrobits-xml.js';
+import { accountFromXml, acrobitsAccount } from '../acrobits/account.js';
+import { definesServices } from '../acrobits/inline-provider.js';
 import { isPath } from './load-provider.js';
 import { parseJson, readText } from './read-file.js';
 import { validateAgainst } from './schemas.js';
@@ -22,6 +23,7 @@ export async function loadAccount(source: string | AccountFile, env: NodeJS.Proc
   if (typeof source !== 'string') return accountFromValue(source, 'account', undefined, env);
   const text = await readText(source, 'account');
   if (text.trimStart().startsWith('<')) return accountFromXml(text, source);
+  // JSON: the flat mirror of Account XML, naming a provider or defining its own web services.
   const parsed = parseJson(text, source);
   if ('issue' in parsed) throw new ConfigError([parsed.issue]);
   return accountFromValue(parsed.value, source, dirname(resolve(source)), env);
@@ -43,6 +45,12 @@ export function accountFromValue(value: unknown, label: string, baseDir: string 
     } else values[key] = resolved;
   }
   if (envIssues.length > 0) throw new ConfigError(envIssues);
+  if (file.provider === undefined) {
+    if (!definesServices(values)) {
+      throw new ConfigError([{ file: label, pointer: '/provider', message: 'is missing: name a provider (see `switchboard providers`), or define the web services yourself with genericSmsSendUrl and the other Acrobits keys', code: 'SCHEMA' }]);
+    }
+    return acrobitsAccount(values, label, { rewriting: file.rewriting, defaultCountry: file.defaultCountry, allowInsecureSecrets: file.allowInsecureSecrets ?? false });
+  }
   const provider = isPath(file.provider) && baseDir !== undefined ? resolve(baseDir, file.provider) : file.provider;
   return {
     source: label,

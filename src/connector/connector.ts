@@ -123,7 +123,8 @@ export function createConnector(init: ConnectorInit): Connector {
       if (!prepared.ok) throw new RenderFailedError('NUMBER_INVALID', prepared.message);
       try {
         const service = serviceOf(name);
-        return renderRequest(service, scopeFor(service, prepared.params), settings(!renderOptions.showSecrets));
+        const request = renderRequest(service, scopeFor(service, prepared.params), settings(!renderOptions.showSecrets));
+        return renderOptions.showSecrets ? request : redactRequest(request, binding.redact);
       } catch (error) {
         if (error instanceof RenderError) throw new RenderFailedError('RENDER_FAILED', binding.redact(error.message));
         throw error;
@@ -142,6 +143,15 @@ function messageParams(message: OutgoingMessage): Record<string, string> {
     content_type: message.contentType ?? 'text/plain',
     disposition_notification: message.dispositionNotification ?? '',
   };
+}
+
+/** Masks secrets that stand literally in a request (a password written into a template), besides masked placeholders. */
+function redactRequest(request: RenderedRequest, redact: (text: string) => string): RenderedRequest {
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, redact(v)]));
+  const out: RenderedRequest = { method: request.method, url: redact(request.url), headers };
+  const withBody = request.body === undefined ? out : { ...out, body: redact(request.body) };
+  const auth = request.challengeAuth;
+  return auth === undefined ? withBody : { ...withBody, challengeAuth: { username: redact(auth.username), password: redact(auth.password) } };
 }
 
 const NUMBER_PARAMS = ['sms_to', 'targetNumber'] as const;

@@ -10,7 +10,7 @@ export type RewritingRules = RewritingRule[];
 export type AccountValue = string | number | boolean | EnvValue;
 
 /**
- * A user's account for one provider: the JSON mirror of an Acrobits Account XML document. Every key other than the reserved ones below is an account value, used in templates as %account[KEY]%.
+ * A user's account: the flat JSON mirror of an Acrobits Account XML document. Every key other than the reserved ones below is an account value, used in templates as %account[KEY]%. It either names a provider, or defines its own web services with the Acrobits keys (genericSmsSendUrl, genericSmsPostData, genericSmsContentType, ...), exactly as Account XML does.
  */
 export interface AccountFile {
   /**
@@ -18,9 +18,9 @@ export interface AccountFile {
    */
   $schema?: string;
   /**
-   * A built-in provider id (see `switchboard providers`) or a path to a provider file, relative to this account file.
+   * A built-in provider id (see `switchboard providers`) or a path to a provider file, relative to this account file. Leave it out when the account defines its own web services (genericSmsSendUrl, ...).
    */
-  provider: string;
+  provider?: string;
   /**
    * ISO 3166-1 alpha-2 country assumed for numbers typed without a country code, e.g. US.
    */

@@ -130,7 +130,17 @@ describe('loading accounts', () => {
   it('reports schema problems in an account file with pointers', async () => {
     const file = await tempFile('acct.json', JSON.stringify({ username: ['x'], defaultCountry: 'usa' }));
     const issues = await issuesOfAsync(() => loadAccount(file));
-    expect(issues.map((i) => i.pointer).sort()).toEqual(['/defaultCountry', '/provider', '/username']);
+    expect(issues.map((i) => i.pointer).sort()).toEqual(['/defaultCountry', '/username']);
+  });
+
+  it('asks for a provider when the account names none and defines no web service', () => {
+    const issues = issuesOf(() => accountFromValue({ username: 'u' }, 'a.json', undefined));
+    expect(issues).toEqual([expect.objectContaining({ pointer: '/provider', message: expect.stringContaining('name a provider (see `switchboard providers`), or define the web services yourself') })]);
+  });
+
+  it('reads a JSON account that defines its own web services, as Account XML does', () => {
+    const account = accountFromValue({ username: 'johndow', password: 'pw', genericSmsSendUrl: 'https://e.com/send?u=%account[username]%&to=%sms_to%' }, 'a.json', undefined);
+    expect(account.inlineProvider?.services.sendMessage?.url.source).toBe('https://e.com/send?u=%account[username]%&to=%sms_to%');
   });
 
   it('resolves a provider path relative to the account file', async () => {

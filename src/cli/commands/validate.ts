@@ -1,6 +1,6 @@
 /** `switchboard validate`: every problem in every file, located. */
 import { dirname, resolve } from 'node:path';
-import { accountFromXml } from '../../config/acrobits-xml.js';
+import { accountFromXml } from '../../acrobits/account.js';
 import { accountFromValue } from '../../config/load-account.js';
 import { loadProvider, providerFromValue } from '../../config/load-provider.js';
 import { parseJson, readText } from '../../config/read-file.js';
@@ -66,9 +66,10 @@ async function check(file: string): Promise<Report> {
     }
     kind = 'account';
     const account = accountFromValue(value, file, dirname(resolve(file)));
-    const provider = await loadProvider(account.provider ?? '');
+    const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
     bind(provider, account);
-    return { file, kind, ok: true, issues: [], note: `provider ${provider.id}` };
+    const note = account.inlineProvider ? `its own services: ${Object.keys(provider.services).join(', ')}` : `provider ${provider.id}`;
+    return { file, kind, ok: true, issues: [], note };
   } catch (error) {
     if (error instanceof ConfigError) return { file, kind, ok: false, issues: [...error.issues] };
     if (error instanceof SwitchboardError) return { file, kind, ok: false, issues: [{ file, pointer: '', message: error.message, code: error.code }] };

@@ -1,0 +1,31 @@
+/** Accounts that define their own web services: Acrobits Account XML, or its flat JSON mirror. */
+import type { Account } from '../config/account.js';
+import type { RewritingRule } from '../generated/rewriting.js';
+import { readAccountXml } from './account-xml.js';
+import { inlineProvider } from './inline-provider.js';
+
+/** An account from Acrobits keys: the values, with the services they define. */
+export function acrobitsAccount(
+  values: Record<string, string>,
+  label: string,
+  extra: { rewriting?: readonly RewritingRule[] | undefined; defaultCountry?: string | undefined; allowInsecureSecrets?: boolean } = {},
+): Account {
+  return {
+    source: label,
+    provider: undefined,
+    inlineProvider: inlineProvider(values, label),
+    values,
+    defaultCountry: extra.defaultCountry,
+    rewriting: extra.rewriting,
+    allowInsecureSecrets: extra.allowInsecureSecrets ?? false,
+  };
+}
+
+/**
+ * Builds an account, with its inline provider, from Account XML text.
+ * @example const account = accountFromXml(await readFile('account.xml', 'utf8'), 'account.xml');
+ */
+export function accountFromXml(text: string, label: string): Account {
+  const { values, rewriting } = readAccountXml(text, label);
+  return acrobitsAccount(values, label, { rewriting });
+}
