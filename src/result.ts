@@ -5,6 +5,7 @@
  * - `PROVIDER_ERROR`: the provider answered with a non-2xx status.
  * - `PROVIDER_REJECTED`: 2xx, but the provider's success rules say the message was not accepted.
  * - `RESPONSE_TOO_LARGE`: the body passed the size cap before the success rules could be read.
+ * - `RESPONSE_INVALID`: 2xx, but the body lacks what the service returns (messages, a balance, rates).
  * - `NUMBER_INVALID`: the recipient is not a usable phone number; nothing was sent.
  * - `RENDER_FAILED`: a value cannot stand where its placeholder is; nothing was sent.
  * - `NETWORK_REFUSED`, `NETWORK_DNS`, `TIMEOUT_CONNECT`: no connection; nothing was sent.
@@ -14,6 +15,7 @@ export type ResultCode =
   | 'PROVIDER_ERROR'
   | 'PROVIDER_REJECTED'
   | 'RESPONSE_TOO_LARGE'
+  | 'RESPONSE_INVALID'
   | 'NUMBER_INVALID'
   | 'RENDER_FAILED'
   | 'NETWORK_REFUSED'
@@ -32,24 +34,33 @@ export interface ResponseRecord {
   readonly truncated: boolean;
 }
 
-/** The outcome of one request to one recipient. */
-export interface SendResult {
-  /** The provider accepted the message. */
+/** The outcome of one call of a web service. */
+export interface CallResult {
+  /** The provider accepted the request (and, for services that return data, the data was read). */
   readonly ok: boolean;
-  /** The recipient as the caller gave it. */
-  readonly recipient: string;
   /** HTTP status; 0 when no response arrived. */
   readonly status: number;
-  /** The provider's id for the message, when its response rules name one. */
-  readonly messageId?: string;
   /** For a failure: text for a person, secrets masked. */
   readonly error?: string;
   /** For a failure: a stable code. */
   readonly code?: ResultCode;
-  /** Sending the same message again may succeed (the failure is transient and definite). */
+  /** Sending the same request again may succeed (the failure is transient and definite). */
   readonly retryable: boolean;
   /** The request may have reached the provider without an answer; never retried automatically. */
   readonly ambiguous: boolean;
   readonly durationMs: number;
   readonly response?: ResponseRecord;
+}
+
+/** The outcome of one message to one recipient. */
+export interface SendResult extends CallResult {
+  /** The recipient as the caller gave it. */
+  readonly recipient: string;
+  /** The provider's id for the message, when its response rules name one. */
+  readonly messageId?: string;
+}
+
+/** The outcome of a service that returns data: `data` is there when `ok` is. */
+export interface DataResult<T> extends CallResult {
+  readonly data?: T;
 }

@@ -23,8 +23,10 @@ export function readAccountXml(text: string, label: string): AccountXml {
     throw new ConfigError([{ file: label, pointer: '', message: 'declares DOCTYPE entities; Account XML may not (entities are never expanded)', code: 'SYNTAX' }]);
   }
   const document = parseXml(text) as Record<string, unknown>;
-  const root = Object.values(document).find((v) => v !== null && typeof v === 'object' && !Array.isArray(v)) as Record<string, unknown> | undefined;
-  if (root === undefined) throw new ConfigError([{ file: label, pointer: '', message: 'has no <account> element with keys inside', code: 'SCHEMA' }]);
+  const [rootName, rootValue] = Object.entries(document).find(([name]) => !name.startsWith('?') && !name.startsWith('!')) ?? [];
+  if (rootName === undefined || Array.isArray(rootValue)) throw new ConfigError([{ file: label, pointer: '', message: 'has no single root element such as <account>', code: 'SCHEMA' }]);
+  // An element with only text (or nothing) inside has no keys.
+  const root = (typeof rootValue === 'object' && rootValue !== null ? rootValue : {}) as Record<string, unknown>;
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(root)) {
     if (key !== 'rewriting' && !key.startsWith('@') && typeof value === 'string') values[key] = value.trim();

@@ -13,9 +13,11 @@ import { providers } from './commands/providers.js';
 import { render } from './commands/render.js';
 import { send } from './commands/send.js';
 import { validate } from './commands/validate.js';
+import { acrobits } from './commands/acrobits.js';
+import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
 import { paint, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [demo, providers, validate, render, send];
+const COMMANDS: readonly Command[] = [demo, providers, validate, render, send, fetchCommand, balanceCommand, rateCommand, pushTokenCommand, acrobits];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -72,7 +74,7 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Every command takes --help and --debug. Exit codes: 0 all sent, 1 some send failed, 2 usage or configuration error.',
+    'Every command takes --help and --debug. Exit codes: 0 all sent (or done), 1 some send or call failed, 2 usage or configuration error.',
     'Start with: switchboard demo',
   ].join('\n');
 }

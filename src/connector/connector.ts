@@ -18,6 +18,8 @@ import { resolveOptions, type ConnectorOptions, type ResolvedOptions } from './o
 import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from './render-request.js';
 import { renderTemplate } from '../template/render.js';
 import { sendRendered } from './send-one.js';
+import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
+import { dataReader } from './service-data.js';
 import type { ExchangeOptions } from '../http/exchange.js';
 
 /** One message for one or more recipients. */
@@ -38,13 +40,13 @@ export interface OutgoingMessage {
 export type ServiceParams = Readonly<Record<string, string>>;
 
 /** Sends through one provider with one account. Create with {@link createConnector}. */
-export interface Connector {
+export interface Connector extends AcrobitsServices {
   readonly provider: Provider;
   readonly account: Account;
   /** Sends `message`, one request per recipient; one result each, in recipient order. */
   sendMessage(message: OutgoingMessage): Promise<SendResult[]>;
-  /** Calls any service once with raw parameters (`sms_to` still goes through number formatting). */
-  call(service: ServiceName, params: ServiceParams): Promise<SendResult>;
+  /** Calls any service once with raw parameters (`sms_to` still goes through number formatting); `data` holds what the service returns. */
+  call(service: ServiceName, params: ServiceParams): Promise<SendResult & { data?: unknown }>;
   /** The exact request a call would send, unsent; secrets masked unless `showSecrets`. Throws RenderFailedError. */
   render(service: ServiceName, params: ServiceParams, options?: { showSecrets?: boolean }): RenderedRequest;
   /** Closes the connections the connector opened. */
@@ -84,16 +86,17 @@ export function createConnector(init: ConnectorInit): Connector {
     params: service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params,
     account: binding.values,
   });
-  // Transport settings per service, resolved once.
+  // Transport settings and data readers per service, resolved once.
   const exchangeOptions = new Map(
     Object.values(provider.services).map((service) => [service, { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes }]),
   );
+  const readers = new Map(Object.entries(provider.services).map(([name, service]) => [service, dataReader(name as ServiceName)]));
   const sendSettings = { origin: options.origin, mask: false, allowInsecureSecrets: binding.allowInsecureSecrets };
   const settings = (mask: boolean) => (mask ? { ...sendSettings, mask } : sendSettings);
 
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
   // synchronously; sending never throws for what a provider or the network does.
-  const callOne = (name: ServiceName, params: ServiceParams, recipient: string): Promise<SendResult> => {
+  const callOne = (name: ServiceName, params: ServiceParams, recipient: string): Promise<SendResult & { data?: unknown }> => {
     const service = serviceOf(name);
     const prepared = prepareParams(params, binding);
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
@@ -104,20 +107,20 @@ export function createConnector(init: ConnectorInit): Connector {
       if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
       throw error;
     }
-    return sendRendered(recipient, request, service, exchangeOptions.get(service) as ExchangeOptions, options, binding.redact);
+    return sendRendered(recipient, request, service, exchangeOptions.get(service) as ExchangeOptions, options, binding.redact, readers.get(service));
   };
 
+  const call = (name: ServiceName, params: ServiceParams) => callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '');
   return {
     provider,
     account: init.account,
+    ...acrobitsServices(call),
     sendMessage(message) {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const params: ServiceParams = Object.assign(Object.create(null) as Record<string, string>, options.globals, messageParams(message));
       return mapConcurrent(recipients, options.concurrency, (to) => callOne('sendMessage', inherit(params, 'sms_to', to), to));
     },
-    call(name, params) {
-      return callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '');
-    },
+    call,
     render(name, params, renderOptions = {}) {
       const prepared = prepareParams({ ...options.globals, ...params }, binding);
       if (!prepared.ok) throw new RenderFailedError('NUMBER_INVALID', prepared.message);
@@ -170,11 +173,13 @@ function inherit(base: ServiceParams, key: string, value: string): Record<string
 function prepareParams(params: ServiceParams, binding: Binding): { ok: true; params: ServiceParams } | { ok: false; message: string } {
   let out: Record<string, string> | undefined;
   for (const key of NUMBER_PARAMS) {
-    const typed = params[key];
-    if (typed === undefined) continue;
+    const given = params[key];
+    if (given === undefined) continue;
+    // The apps send a rate check's target without separators: "+1 (555) 123-1234" as "+15551231234".
+    const typed = key === 'targetNumber' ? given.replace(/[\s().\-/]/g, '') : given;
     const prepared = prepareNumber(typed, binding.pipeline);
     if (!prepared.ok) return prepared;
-    if (prepared.value !== typed) out = inherit(out ?? params, key, prepared.value);
+    if (prepared.value !== given) out = inherit(out ?? params, key, prepared.value);
   }
   return { ok: true, params: out ?? params };
 }

@@ -10,6 +10,7 @@ import type { CompiledService } from '../provider/compile-service.js';
 import type { Redactor } from '../redact.js';
 import { interpret } from '../response/interpret.js';
 import type { SendResult } from '../result.js';
+import type { DataReader } from './service-data.js';
 import type { ResolvedOptions } from './options.js';
 import { basicAuthorization, type RenderedRequest } from './render-request.js';
 
@@ -23,7 +24,8 @@ export async function sendRendered(
   exchangeOptions: ExchangeOptions,
   options: ResolvedOptions,
   redact: Redactor,
-): Promise<SendResult> {
+  read?: DataReader,
+): Promise<SendResult & { data?: unknown }> {
   const started = performance.now();
   let outcome = await exchange(request, exchangeOptions);
   if (request.challengeAuth && !isFailure(outcome) && outcome.status === 401) {
@@ -34,10 +36,15 @@ export async function sendRendered(
   if (isFailure(outcome)) return failureResult(recipient, outcome, durationMs, redact);
 
   const verdict = interpret(outcome, service.response);
-  const result: Writable<SendResult> = { ok: verdict.ok, recipient, status: outcome.status, retryable: verdict.retryable, ambiguous: false, durationMs };
+  const result: Writable<SendResult & { data?: unknown }> = { ok: verdict.ok, recipient, status: outcome.status, retryable: verdict.retryable, ambiguous: false, durationMs };
   if (verdict.messageId !== undefined) result.messageId = verdict.messageId;
   if (verdict.error !== undefined) result.error = redact(verdict.error);
   if (verdict.code !== undefined) result.code = verdict.code;
+  if (verdict.ok && read !== undefined) {
+    const data = read(outcome, service.response);
+    if ('data' in data) result.data = data.data;
+    else Object.assign(result, { ok: false, code: 'RESPONSE_INVALID', error: redact(data.error) });
+  }
   if (options.includeResponse) result.response = { status: outcome.status, headers: outcome.headers, body: redact(outcome.body), truncated: outcome.truncated };
   return result;
 }

@@ -234,6 +234,13 @@ export interface ResponseRules {
    * HTTP statuses that are worth retrying besides 429, 502, 503 and 504.
    */
   retryableStatus?: number[];
+  messages?: MessageListMapping;
+  /**
+   * Where named values are in the body, for services that return data: balanceCheck reads balanceString, balance, currency; rateCheck reads callRateString, messageRateString, smartCallRateString, smartMessageRateString. Each name maps to a JSON Pointer or a list tried in order; without it the Acrobits formats (JSON, and the legacy XML <response>) are read.
+   */
+  fields?: {
+    [k: string]: string | [string, ...string[]];
+  };
 }
 /**
  * A test on the value a JSON Pointer finds in the body. Values compare as text, so 0 equals "0".
@@ -261,4 +268,87 @@ export interface BodyCondition {
    * true: the pointer must find a value; false: it must find none.
    */
   exists?: boolean;
+}
+/**
+ * For fetchMessages: where the messages are in the body and how to read each one. Without it the Acrobits Fetch Messages format is read (received_smss or unread_smss, and sent_smss, with sms_id, sending_date, sender or recipient, sms_text, ...). A provider whose list API is shaped differently maps it here.
+ */
+export interface MessageListMapping {
+  /**
+   * JSON Pointer to the server's date of the answer, if any.
+   */
+  date?: string;
+  /**
+   * The arrays of messages in the body and which way their messages went; a list given as both may use `direction` to tell them apart per message.
+   *
+   * @minItems 1
+   */
+  lists: [MessageListSource, ...MessageListSource[]];
+  direction?: DirectionRule;
+  fields: MessageFields;
+}
+export interface MessageListSource {
+  /**
+   * JSON Pointer to an array of messages. A missing array is read as empty, but at least one array must be present.
+   */
+  pointer: string;
+  /**
+   * received or sent; `mixed` decides per message with the mapping's `direction` rule.
+   */
+  direction: 'received' | 'sent' | 'mixed';
+}
+/**
+ * For mixed lists: a message is sent when the value at `pointer` (relative to the message) is one of `sent`, and received otherwise.
+ */
+export interface DirectionRule {
+  /**
+   * JSON Pointer into one message.
+   */
+  pointer: string;
+  /**
+   * Values that mark a message as sent by this account.
+   *
+   * @minItems 1
+   */
+  sent: [string, ...string[]];
+}
+/**
+ * JSON Pointers into one message for each field of the normalised model. smsId, sendingDate and text are required.
+ */
+export interface MessageFields {
+  /**
+   * The message's id (Acrobits sms_id).
+   */
+  smsId: string;
+  /**
+   * When it was sent: an ISO 8601 / RFC 3339 or RFC 2822 date (Acrobits sending_date).
+   */
+  sendingDate: string;
+  /**
+   * Who sent a received message (Acrobits sender).
+   */
+  sender?: string;
+  /**
+   * Who a sent message went to (Acrobits recipient).
+   */
+  recipient?: string;
+  /**
+   * The message text (Acrobits sms_text).
+   */
+  text: string;
+  /**
+   * Its content type (Acrobits content_type); text/plain when absent.
+   */
+  contentType?: string;
+  /**
+   * Acrobits disposition_notification.
+   */
+  dispositionNotification?: string;
+  /**
+   * Whether it was displayed (Acrobits displayed): true, false, 1 or 0.
+   */
+  displayed?: string;
+  /**
+   * The conversation it belongs to (Acrobits stream_id).
+   */
+  streamId?: string;
 }

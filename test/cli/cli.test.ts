@@ -38,13 +38,18 @@ describe('switchboard CLI', () => {
       Usage: switchboard <command> [options]
 
       Commands:
-        demo       Run a local provider that follows the Acrobits Send Message docs, and send through it
-        providers  List the built-in providers and what an account for each needs
-        validate   Check provider, account and fixture files; report every problem at once
-        render     Show the exact HTTP request a send would make, without sending it
-        send       Send a message to one or more recipients
+        demo        Run a local provider that follows the Acrobits Send Message docs, and send through it
+        providers   List the built-in providers and what an account for each needs
+        validate    Check provider, account and fixture files; report every problem at once
+        render      Show the exact HTTP request a send would make, without sending it
+        send        Send a message to one or more recipients
+        fetch       Fetch new messages (Acrobits Fetch Messages)
+        balance     Check the account balance (Acrobits Balance Checker)
+        rate        Check the rates for a number (Acrobits Rate Checker)
+        push-token  Report push tokens (Acrobits Push Token Reporter)
+        acrobits    Convert Acrobits Account XML to a JSON account (import) and back (export)
 
-      Every command takes --help and --debug. Exit codes: 0 all sent, 1 some send failed, 2 usage or configuration error.
+      Every command takes --help and --debug. Exit codes: 0 all sent (or done), 1 some send or call failed, 2 usage or configuration error.
       Start with: switchboard demo"
     `);
   });
