@@ -13,7 +13,8 @@ type SchemaName = (typeof SCHEMA_FILES)[number];
 let validators: Record<SchemaName, ValidateFunction> | undefined;
 
 function compileAll(): Record<SchemaName, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  // strictRequired off: an anyOf branch may require a property declared by its parent.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   ajv.addFormat('regex', { validate: isRegex });
   for (const name of SCHEMA_FILES) {
     ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', `${name}.schema.json`), 'utf8')));

@@ -3,7 +3,9 @@
 /**
  * One documented exchange with a provider: the message sent, the exact request the provider expects, the response its documentation shows, and the result Switchboard must return. Run by `switchboard test` and the test suite against a local server.
  */
-export interface ProviderFixture {
+export type ProviderFixture = {
+  [k: string]: unknown;
+} & {
   /**
    * Path or URL of this schema.
    */
@@ -22,11 +24,22 @@ export interface ProviderFixture {
   account: {
     [k: string]: string;
   };
-  message: FixtureMessage;
+  /**
+   * The web service called; default sendMessage (which takes `message`). Other services take `params`.
+   */
+  service?: 'sendMessage' | 'fetchMessages' | 'balanceCheck' | 'rateCheck' | 'pushTokenReporter';
+  /**
+   * Parameters of a service other than sendMessage, by name (last_known_sms_id, targetNumber, ...).
+   */
+  params?: {
+    [k: string]: string;
+  };
+  message?: FixtureMessage;
   request?: FixtureRequest;
   response: FixtureResponse;
   result: FixtureResult;
-}
+};
+
 /**
  * The message sent.
  */
@@ -126,4 +139,10 @@ export interface FixtureResult {
    * Whether the failure is worth retrying.
    */
   retryable?: boolean;
+  /**
+   * What the service returns (messages, balance, rates), compared as JSON: dates as ISO 8601 text.
+   */
+  data?: {
+    [k: string]: unknown;
+  };
 }

@@ -72,6 +72,8 @@ describe('exporting a provider as Account XML', () => {
     });
     expect(exported.notExpressible).toEqual([
       expect.stringContaining('sendMessage: the provider expects HTTP Basic sent with every request'),
+      expect.stringContaining('fetchMessages: the provider expects HTTP Basic sent with every request'),
+      expect.stringContaining("fetchMessages: the provider's message list is mapped from its own format"),
       expect.stringContaining('numbers: the provider wants them as E164'),
     ]);
   });

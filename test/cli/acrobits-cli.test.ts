@@ -61,7 +61,10 @@ describe('Acrobits commands', () => {
   });
 
   it('imports Account XML as a JSON account that works the same, and exports it back', async () => {
-    const imported = await run('acrobits', 'import', xml);
+    const masked = await run('acrobits', 'import', xml);
+    expect(JSON.parse(masked.out).password).toBe('****');
+    expect(masked.err).toBe('(secrets written as ****; add --show-secrets for a document you can use)');
+    const imported = await run('acrobits', 'import', xml, '--show-secrets');
     expect(imported.code).toBe(0);
     const json = JSON.parse(imported.out);
     expect(json).toMatchObject({ title: 'Example SMS', genericSmsSendUrl: 'https://sms.example.com/send_message/', rewriting: [{ conditions: [{ type: 'startsWith', param: '00' }], actions: [{ type: 'replace', param: '+' }] }] });
@@ -69,8 +72,9 @@ describe('Acrobits commands', () => {
     const file = join(dir, 'account.json');
     await writeFile(file, imported.out);
     expect((await run('balance', '--account', file, '--origin', server.origin)).out).toBe('Balance: $60.20 (60.2 USD)');
-    const exported = await run('acrobits', 'export', '--account', file);
+    const exported = await run('acrobits', 'export', '--account', file, '--show-secrets');
     expect(exported.code).toBe(0);
+    expect(exported.out).toContain('<password>12345678</password>');
     expect(exported.out).toContain('<genericSmsSendUrl>https://sms.example.com/send_message/</genericSmsSendUrl>');
     expect(exported.out).toContain('<pushTokenReporterCustomHeaders>X-App: %appid%\\nX-Install: %installid%</pushTokenReporterCustomHeaders>');
   });
@@ -82,6 +86,8 @@ describe('Acrobits commands', () => {
     const { code, out, err } = await run('acrobits', 'export', '--account', file);
     expect(code).toBe(1);
     expect(out).toContain('<genericSmsPostData>To=%sms_to%&amp;From=%account[from]%&amp;Body=%sms_body%</genericSmsPostData>');
-    expect(err).toMatch(/^Not expressible in Account XML \(the apps will behave differently\):\n {2}- sendMessage: the provider expects HTTP Basic/);
+    expect(out).toContain('<password>****</password>');
+    expect(out).toContain('<genericSmsAuthPassword>%account[password]%</genericSmsAuthPassword>');
+    expect(err).toMatch(/^\(secrets written as \*\*\*\*; add --show-secrets for a document you can use\)\nNot expressible in Account XML \(the apps will behave differently\):\n {2}- sendMessage: the provider expects HTTP Basic/);
   });
 });

@@ -8,31 +8,38 @@ import { loadProvider } from '../../config/load-provider.js';
 import { readText } from '../../config/read-file.js';
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, str, type Command } from '../command.js';
+import type { Io } from '../io.js';
+import { SECRET_KEY } from '../../acrobits/keys.js';
+import { MASK } from '../../template/render.js';
+import { parseTemplate } from '../../template/parse.js';
 
 export const acrobits: Command = {
   name: 'acrobits',
   summary: 'Convert Acrobits Account XML to a JSON account (import) and back (export)',
-  usage: 'switchboard acrobits import <account.xml> | switchboard acrobits export --account <file> [--provider <id|file>] [--json]',
+  usage: 'switchboard acrobits import <account.xml> [--show-secrets] | switchboard acrobits export --account <file> [--provider <id|file>] [--json] [--show-secrets]',
   help: [
     'import <account.xml>  print the equivalent JSON account (every key kept)',
     'export                print Account XML with the generic… keys a softphone can be provisioned with',
     '--account <file>      (export) the account, JSON or XML',
     '--provider <id|file>  (export) provider to use instead of the one the account names',
     '--json                (export) print {"xml", "notExpressible"} instead',
+    '--show-secrets        write passwords and tokens instead of **** (needed for a document you can use)',
     '',
     'export exits 1 when something the provider does cannot be expressed in Account XML; it says what.',
   ],
-  options: { account: { type: 'string' }, provider: { type: 'string' }, json: { type: 'boolean' } },
+  options: { account: { type: 'string' }, provider: { type: 'string' }, json: { type: 'boolean' }, 'show-secrets': { type: 'boolean' } },
   positionals: true,
   async run(args, io) {
     const [action, file, ...rest] = args.positionals;
+    const show = args.values['show-secrets'] === true;
     if (action === 'import' && file !== undefined && rest.length === 0) {
       const text = await readText(file, 'account');
       // Validate the services it defines; a document with none is still converted.
       const { values, rewriting } = readAccountXml(text, file);
       if (definesServices(values)) accountFromXml(text, file);
       else io.err(`Note: ${file} defines no web service; add "provider" to the JSON to send through a built-in provider.`);
-      io.out(JSON.stringify({ ...values, ...(rewriting === undefined ? {} : { rewriting }) }, null, 2));
+      const shown = show ? values : maskSecrets(values, (key) => SECRET_KEY.test(key), io);
+      io.out(JSON.stringify({ ...shown, ...(rewriting === undefined ? {} : { rewriting }) }, null, 2));
       return EXIT.ok;
     }
     if (action === 'export' && file === undefined) {
@@ -43,7 +50,8 @@ export const acrobits: Command = {
       const provider = ref === undefined ? account.inlineProvider : await loadProvider(ref);
       if (provider === undefined) throw new SwitchboardError('USAGE', 'the account names no provider; give one with --provider');
       const exported = exportAccount(account, provider);
-      const xml = writeAccountXml(exported.values, exported.rewriting);
+      const secret = (key: string) => provider.parameters[key]?.secret === true || SECRET_KEY.test(key);
+      const xml = writeAccountXml(show ? exported.values : maskSecrets(exported.values, secret, io), exported.rewriting);
       if (args.values.json) io.out(JSON.stringify({ xml, notExpressible: exported.notExpressible }, null, 2));
       else io.out(xml);
       if (exported.notExpressible.length > 0 && !args.values.json) {
@@ -54,3 +62,17 @@ export const acrobits: Command = {
     throw new SwitchboardError('USAGE', `usage: ${acrobits.usage}`);
   },
 };
+
+/** Replaces secret values with ****, except templates (`%account[password]%` names a secret, it is not one). */
+function maskSecrets(values: Record<string, string>, isSecret: (key: string) => boolean, io: Io): Record<string, string> {
+  let masked = false;
+  const out = Object.fromEntries(
+    Object.entries(values).map(([key, value]) => {
+      if (!isSecret(key) || value === '' || parseTemplate(value).some((p) => p.kind === 'placeholder')) return [key, value];
+      masked = true;
+      return [key, MASK];
+    }),
+  );
+  if (masked) io.err('(secrets written as ****; add --show-secrets for a document you can use)');
+  return out;
+}
