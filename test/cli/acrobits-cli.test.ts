@@ -4,18 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { run } from '../helpers/cli.js';
 import type { RecordingServer } from '../../src/fixtures/recording-server.js';
 import { startAcrobitsServer } from '../helpers/acrobits-server.js';
 
 const xml = fileURLToPath(new URL('../fixtures/acrobits-account.xml', import.meta.url));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), tty: false, env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let server: RecordingServer;
 beforeAll(async () => {

@@ -5,15 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { run } from '../helpers/cli.js';
 import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), tty: false, env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let dir: string;
 let demo: DemoServer;
