@@ -7,6 +7,7 @@
  * - `RESPONSE_TOO_LARGE`: the body passed the size cap before the success rules could be read.
  * - `RESPONSE_INVALID`: 2xx, but the body lacks what the service returns (messages, a balance, rates).
  * - `NUMBER_INVALID`: the recipient is not a usable phone number; nothing was sent.
+ * - `MESSAGE_TOO_LONG`: longer than the provider takes, and its rule says refuse; nothing was sent.
  * - `RENDER_FAILED`: a value cannot stand where its placeholder is; nothing was sent.
  * - `NETWORK_REFUSED`, `NETWORK_DNS`, `TIMEOUT_CONNECT`: no connection; nothing was sent.
  * - `NETWORK_RESET`, `TIMEOUT_RESPONSE`, `NETWORK_ERROR`: the request may have reached the provider.
@@ -17,6 +18,7 @@ export type ResultCode =
   | 'RESPONSE_TOO_LARGE'
   | 'RESPONSE_INVALID'
   | 'NUMBER_INVALID'
+  | 'MESSAGE_TOO_LONG'
   | 'RENDER_FAILED'
   | 'NETWORK_REFUSED'
   | 'NETWORK_DNS'
@@ -44,6 +46,8 @@ export interface CallResult {
   readonly error?: string;
   /** For a failure: a stable code. */
   readonly code?: ResultCode;
+  /** For a failure: the provider's own error code, where its response rules say where to find it. */
+  readonly providerCode?: string;
   /** Sending the same request again may succeed (the failure is transient and definite). */
   readonly retryable: boolean;
   /** The request may have reached the provider without an answer; never retried automatically. */
@@ -56,8 +60,10 @@ export interface CallResult {
 export interface SendResult extends CallResult {
   /** The recipient as the caller gave it. */
   readonly recipient: string;
-  /** The provider's id for the message, when its response rules name one. */
+  /** The provider's id for the message, when its response rules name one (the first part's, when split). */
   readonly messageId?: string;
+  /** When the provider's length rule split the message: each part's id, in order. */
+  readonly partMessageIds?: readonly string[];
 }
 
 /** The outcome of a service that returns data: `data` is there when `ok` is. */

@@ -18,6 +18,8 @@ import { resolveOptions, type ConnectorOptions, type ResolvedOptions } from './o
 import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from './render-request.js';
 import { renderTemplate } from '../template/render.js';
 import { sendRendered } from './send-one.js';
+import { applyLengthRule } from '../message/length-policy.js';
+import { messageFacts } from '../message/facts.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
 import { dataReader } from './service-data.js';
 import type { ExchangeOptions } from '../http/exchange.js';
@@ -81,11 +83,17 @@ export function createConnector(init: ConnectorInit): Connector {
     if (service === undefined) throw new SwitchboardError('USAGE', `provider ${provider.id} has no ${name} service`);
     return service;
   };
+  // Derived parameters each service uses, resolved once.
+  const derivedUsed = new Map(Object.values(provider.services).map((service) => [service, [...provider.derived].filter(([name]) => service.params.has(name))]));
   /** The scope of one request; `params` already hold the globals. A request id is made only when used. */
-  const scopeFor = (service: CompiledService, params: ServiceParams): Scope => ({
-    params: service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params,
-    account: binding.values,
-  });
+  const scopeFor = (service: CompiledService, params: ServiceParams): Scope => {
+    let values = service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params;
+    for (const [name, spec] of derivedUsed.get(service) ?? []) {
+      const input = renderTemplate(spec.from, { params: values, account: binding.values });
+      values = inherit(values, name, spec.map[input] ?? spec.default ?? input);
+    }
+    return { params: values, account: binding.values };
+  };
   // Transport settings and data readers per service, resolved once.
   const exchangeOptions = new Map(
     Object.values(provider.services).map((service) => [service, { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes }]),
@@ -117,8 +125,16 @@ export function createConnector(init: ConnectorInit): Connector {
     ...acrobitsServices(call),
     sendMessage(message) {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
-      const params: ServiceParams = Object.assign(Object.create(null) as Record<string, string>, options.globals, messageParams(message));
-      return mapConcurrent(recipients, options.concurrency, (to) => callOne('sendMessage', inherit(params, 'sms_to', to), to));
+      const texts = applyLengthRule(message.body, provider.definition.messageLength);
+      if (!texts.ok) return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
+      const paramsOf = (text: string): ServiceParams => Object.assign(Object.create(null) as Record<string, string>, options.globals, messageParams({ ...message, body: text }));
+      if (texts.texts.length === 1) {
+        const params = paramsOf(texts.texts[0] as string);
+        return mapConcurrent(recipients, options.concurrency, (to) => callOne('sendMessage', inherit(params, 'sms_to', to), to));
+      }
+      // Split: each recipient gets the parts in order, as separate messages.
+      const parts = texts.texts.map(paramsOf);
+      return mapConcurrent(recipients, options.concurrency, (to) => sendParts(parts.map((params) => () => callOne('sendMessage', inherit(params, 'sms_to', to), to))));
     },
     call,
     render(name, params, renderOptions = {}) {
@@ -140,8 +156,12 @@ export function createConnector(init: ConnectorInit): Connector {
 }
 
 function messageParams(message: OutgoingMessage): Record<string, string> {
+  const facts = messageFacts(message.body);
   return {
     sms_body: message.body,
+    sms_encoding: facts.encoding,
+    sms_parts: String(facts.parts),
+    sms_length: String(facts.length),
     smart: message.smart ? '1' : '0',
     content_type: message.contentType ?? 'text/plain',
     disposition_notification: message.dispositionNotification ?? '',
@@ -184,7 +204,23 @@ function prepareParams(params: ServiceParams, binding: Binding): { ok: true; par
   return { ok: true, params: out ?? params };
 }
 
-function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED', error: string): SendResult {
+/**
+ * Sends the parts of a split message one after another; stops at the first failure, so no later
+ * part arrives without an earlier one. The result is the last part's, with every part's id.
+ */
+async function sendParts(parts: readonly (() => Promise<SendResult>)[]): Promise<SendResult> {
+  const ids: string[] = [];
+  let result: SendResult | undefined;
+  for (const send of parts) {
+    result = await send();
+    if (!result.ok) return result;
+    if (result.messageId !== undefined) ids.push(result.messageId);
+  }
+  const last = result as SendResult;
+  return ids.length > 0 ? { ...last, messageId: ids[0] as string, partMessageIds: ids } : last;
+}
+
+function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG', error: string): SendResult {
   return { ok: false, recipient, status: 0, error, code, retryable: false, ambiguous: false, durationMs: 0 };
 }
 

@@ -40,6 +40,7 @@ export async function sendRendered(
   if (verdict.messageId !== undefined) result.messageId = verdict.messageId;
   if (verdict.error !== undefined) result.error = redact(verdict.error);
   if (verdict.code !== undefined) result.code = verdict.code;
+  if (verdict.providerCode !== undefined) result.providerCode = verdict.providerCode;
   if (verdict.ok && read !== undefined) {
     const data = read(outcome, service.response);
     if ('data' in data) result.data = data.data;

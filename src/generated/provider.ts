@@ -10,7 +10,7 @@ export type RewritingRules = RewritingRule[];
 export type AuthSpec = PasswordAuth | BearerAuth;
 
 /**
- * One messaging provider's HTTP API, described as data. Templates may use %sms_to%, %sms_body% and the other parameters of the service, %account[KEY]% for any declared account parameter, globals such as %appid%, and functions such as %sha1(...)%.
+ * One messaging provider's HTTP API, described as data. Templates may use %sms_to%, %sms_body% and the other parameters of the service, the message facts %sms_encoding% (GSM-7 or UCS-2), %sms_parts% and %sms_length%, %account[KEY]% for any declared account parameter, globals such as %appid%, and functions such as %sha1(...)%.
  */
 export interface ProviderFile {
   /**
@@ -44,6 +44,13 @@ export interface ProviderFile {
    * Allow secret parameters to travel over plain http:// to a host that is not loopback. Off by default; turn on only for an API that offers no https.
    */
   allowInsecureSecrets?: boolean;
+  /**
+   * Parameters computed from others by a lookup table, usable as %NAME% in every template of the provider: for example the message's encoding to Vonage's type, {"type": {"from": "%sms_encoding%", "map": {"UCS-2": "unicode"}, "default": "text"}}.
+   */
+  derived?: {
+    [k: string]: DerivedParameter;
+  };
+  messageLength?: MessageLengthRule;
   /**
    * The web services the provider offers, by Acrobits service name. sendMessage: Send one message to one recipient. Parameters: sms_to, sms_body, smart, content_type, disposition_notification. fetchMessages: Fetch new messages. Parameters: last_known_sms_id, last_known_sent_sms_id. balanceCheck: Check the account balance. rateCheck: Check the rate for a destination. Parameters: targetNumber, smartUri. pushTokenReporter: Report push tokens. Parameters: selector, pushToken, pushappid, pushTokenIncomingCall, pushappid_incoming_call, pushTokenOther, pushappid_other.
    */
@@ -149,6 +156,43 @@ export interface RewritingAction {
    */
   param?: string;
 }
+export interface DerivedParameter {
+  /**
+   * What the value means.
+   */
+  description?: string;
+  /**
+   * Template whose value is looked up, e.g. %sms_encoding%.
+   */
+  from: string;
+  /**
+   * Values of `from` to the value of this parameter.
+   */
+  map: {
+    [k: string]: string;
+  };
+  /**
+   * Value when `from` is not in `map`; without it the value of `from` is used as is.
+   */
+  default?: string;
+}
+/**
+ * The longest message the provider takes in one request, and what to do with a longer one. Lengths count GSM-7 septets (an extension character such as € or { counts 2) when the text fits GSM-7, else UTF-16 units (UCS-2).
+ */
+export interface MessageLengthRule {
+  /**
+   * Largest length in `unit`s.
+   */
+  max: number;
+  /**
+   * characters (septets or UTF-16 units, see above) or segments (SMS parts: 160/153 GSM-7, 70/67 UCS-2). Default characters.
+   */
+  unit?: 'characters' | 'segments';
+  /**
+   * send: send as is and let the provider decide (default); refuse: fail that message with MESSAGE_TOO_LONG; truncate: cut it to the limit; split: send it as several messages, each within the limit.
+   */
+  overflow?: 'send' | 'refuse' | 'truncate' | 'split';
+}
 /**
  * One HTTP operation, as in Acrobits' web-service definition.
  */
@@ -241,6 +285,7 @@ export interface ResponseRules {
   fields?: {
     [k: string]: string | [string, ...string[]];
   };
+  errorCodes?: ErrorCodeTable;
 }
 /**
  * A test on the value a JSON Pointer finds in the body. Values compare as text, so 0 equals "0".
@@ -351,4 +396,29 @@ export interface MessageFields {
    * The conversation it belongs to (Acrobits stream_id).
    */
   streamId?: string;
+}
+/**
+ * The provider's own error codes: where the code is in the body, and for each code a short text for people and whether it is worth retrying. A code found in a failed response sets the result's providerCode; a listed code replaces the error text (the provider's own text follows after a colon) and decides retryable.
+ */
+export interface ErrorCodeTable {
+  /**
+   * JSON Pointer(s) to the code, tried in order, e.g. /code or /messages/0/status.
+   */
+  pointer: string | [string, ...string[]];
+  /**
+   * Codes (as text) to their meaning.
+   */
+  codes: {
+    [k: string]: ErrorCodeMeaning;
+  };
+}
+export interface ErrorCodeMeaning {
+  /**
+   * Short text for people, e.g. "Invalid recipient number".
+   */
+  text?: string;
+  /**
+   * Whether sending again later may succeed (throttled, temporarily unavailable).
+   */
+  retryable?: boolean;
 }

@@ -4,9 +4,16 @@
  */
 import type { ConfigIssue } from '../errors.js';
 import type { ParameterSpec, ProviderFile } from '../generated/provider.js';
-import type { KnownNames } from '../template/compile.js';
+import { compileTemplate, type CompiledTemplate, type KnownNames } from '../template/compile.js';
 import { compileService, type CompiledService } from './compile-service.js';
 import { GLOBAL_PARAMS, SERVICE_PARAMS, type ServiceName } from './services.js';
+
+/** A parameter computed by looking up the value of a template. */
+export interface DerivedParameter {
+  readonly from: CompiledTemplate;
+  readonly map: Readonly<Record<string, string>>;
+  readonly default: string | undefined;
+}
 
 /** A loaded provider, ready for connectors. */
 export interface Provider {
@@ -20,6 +27,8 @@ export interface Provider {
   readonly numbers: ProviderFile['numbers'];
   readonly allowInsecureSecrets: boolean;
   readonly services: Readonly<Partial<Record<ServiceName, CompiledService>>>;
+  /** Parameters computed by lookup (`derived` in the file), by name. */
+  readonly derived: ReadonlyMap<string, DerivedParameter>;
   /** The file as written, for tools that show or export it. */
   readonly definition: ProviderFile;
 }
@@ -32,9 +41,10 @@ export function compileProvider(
 ): { provider: Provider; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const secrets = new Set(Object.entries(file.parameters).filter(([, p]) => p.secret).map(([name]) => name));
+  const derived = compileDerived(file, accountKeys, secrets, issues, source);
   const services: Partial<Record<ServiceName, CompiledService>> = {};
   for (const [name, spec] of Object.entries(file.services) as [ServiceName, NonNullable<ProviderFile['services'][ServiceName]>][]) {
-    const known: KnownNames = { params: [...SERVICE_PARAMS[name], ...GLOBAL_PARAMS], accountKeys, secrets };
+    const known: KnownNames = { params: [...SERVICE_PARAMS[name], ...GLOBAL_PARAMS, ...derived.keys()], accountKeys, secrets };
     const { service, problems } = compileService(spec, known);
     for (const p of problems) {
       issues.push({ file: source, pointer: `/services/${name}${p.pointer}`, message: p.message, code: problemCode(p.message) });
@@ -51,9 +61,27 @@ export function compileProvider(
     numbers: file.numbers,
     allowInsecureSecrets: file.allowInsecureSecrets ?? false,
     services,
+    derived,
     definition: file,
   };
   return { provider, issues };
+}
+
+/** Compiles the `derived` lookups; their templates may use any service or global parameter. */
+function compileDerived(file: ProviderFile, accountKeys: readonly string[] | 'any', secrets: ReadonlySet<string>, issues: ConfigIssue[], source: string): Map<string, DerivedParameter> {
+  const derived = new Map<string, DerivedParameter>();
+  const reserved = new Set<string>([...Object.values(SERVICE_PARAMS).flat(), ...GLOBAL_PARAMS]);
+  const params = [...reserved];
+  for (const [name, spec] of Object.entries(file.derived ?? {})) {
+    if (reserved.has(name)) {
+      issues.push({ file: source, pointer: `/derived/${name}`, message: `%${name}% is already a parameter of the engine; choose another name`, code: 'SCHEMA' });
+      continue;
+    }
+    const { template, problems } = compileTemplate(spec.from, 'raw', { params, accountKeys, secrets });
+    for (const message of problems) issues.push({ file: source, pointer: `/derived/${name}/from`, message, code: problemCode(message) });
+    derived.set(name, { from: template, map: spec.map, default: spec.default });
+  }
+  return derived;
 }
 
 function problemCode(message: string): string {

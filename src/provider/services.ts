@@ -5,7 +5,7 @@ export type ServiceName = 'sendMessage' | 'fetchMessages' | 'balanceCheck' | 'ra
 
 /** Service parameters, by service. */
 export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = {
-  sendMessage: ['sms_to', 'sms_body', 'smart', 'content_type', 'disposition_notification'],
+  sendMessage: ['sms_to', 'sms_body', 'smart', 'content_type', 'disposition_notification', 'sms_encoding', 'sms_parts', 'sms_length'],
   fetchMessages: ['last_known_sms_id', 'last_known_sent_sms_id'],
   balanceCheck: [],
   rateCheck: ['targetNumber', 'smartUri'],

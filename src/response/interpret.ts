@@ -23,6 +23,7 @@ export interface Verdict {
   readonly messageId?: string;
   readonly error?: string;
   readonly code?: ResultCode;
+  readonly providerCode?: string;
   readonly retryable: boolean;
 }
 
@@ -41,9 +42,20 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules): Ver
   if (is2xx && failed === undefined) return messageId === undefined ? { ok: true, retryable: false } : { ok: true, messageId, retryable: false };
 
   const code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
-  const retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
-  const error = errorText(parsed, response, rules) ?? failed ?? statusText(response.status);
-  return { ok: false, error, code, retryable, ...(messageId === undefined ? {} : { messageId }) };
+  let retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
+  let error = errorText(parsed, response, rules) ?? failed ?? statusText(response.status);
+  const providerCode = rules.errorCodes === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
+  const meaning = providerCode === undefined ? undefined : rules.errorCodes?.codes[providerCode];
+  if (meaning?.retryable !== undefined) retryable = meaning.retryable;
+  if (meaning?.text !== undefined) error = error === meaning.text ? error : `${meaning.text}: ${error}`;
+  return {
+    ok: false,
+    error,
+    code,
+    retryable,
+    ...(providerCode === undefined ? {} : { providerCode }),
+    ...(messageId === undefined ? {} : { messageId }),
+  };
 }
 
 /** The first success condition that does not hold, described; undefined when all hold. */

@@ -1,0 +1,85 @@
+/** The general mechanisms provider files use: derived lookups, error-code tables, length rules. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordingServer } from '../../src/fixtures/recording-server.js';
+import { connect, providerWith, startRecordingServer } from '../helpers/setup.js';
+
+const servers: RecordingServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+async function server(answer: Parameters<typeof startRecordingServer>[0]) {
+  const s = await startRecordingServer(answer);
+  servers.push(s);
+  return s;
+}
+
+describe('catalogue mechanisms', () => {
+  it('derives a parameter by lookup from the message encoding, and passes the message facts', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      { url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%', type: '%type%', parts: '%sms_parts%', length: '%sms_length%' } },
+      { derived: { type: { from: '%sms_encoding%', map: { 'UCS-2': 'unicode' }, default: 'text' } } },
+    );
+    const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
+    await sb.sendMessage({ to: '+15551231234', body: 'Plain text' });
+    await sb.sendMessage({ to: '+15551231234', body: 'Ça coûte 5€ 😀' });
+    await sb.close();
+    expect(s.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)))).toEqual([
+      { to: '+15551231234', text: 'Plain text', type: 'text', parts: '1', length: '10' },
+      { to: '+15551231234', text: 'Ça coûte 5€ 😀', type: 'unicode', parts: '1', length: '14' },
+    ]);
+  });
+
+  it('refuses a derived name that is already an engine parameter', () => {
+    expect(() => connect(providerWith({ url: 'https://e.com/?t=%sms_to%' }, { derived: { sms_body: { from: '%sms_to%', map: {} } } }))).toThrow(/%sms_body% is already a parameter of the engine/);
+  });
+
+  it('reads the provider’s error code: short text, the provider’s words, retryable from the table', async () => {
+    const bodies = [
+      { 'message-count': '1', messages: [{ status: '1', 'error-text': 'Throughput Rate Exceeded - please wait [ 30 ] and retry' }] },
+      { 'message-count': '1', messages: [{ status: '3', 'error-text': 'Invalid Message' }] },
+      { 'message-count': '1', messages: [{ status: '99', 'error-text': 'Something new' }] },
+    ];
+    let i = 0;
+    const s = await server(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies[i++]) }));
+    const file = providerWith({
+      url: 'https://e.com/sms/json?to=%sms_to%',
+      response: {
+        success: [{ pointer: '/messages/0/status', equals: '0' }],
+        error: ['/messages/0/error-text'],
+        errorCodes: { pointer: '/messages/0/status', codes: { '1': { text: 'Throttled', retryable: true }, '3': { text: 'Invalid parameters' } } },
+      },
+    });
+    const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
+    const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002', '+15551230003'], body: 'x' });
+    await sb.close();
+    expect(results.map((r) => [r.ok, r.providerCode, r.error, r.retryable])).toEqual([
+      [false, '1', 'Throttled: Throughput Rate Exceeded - please wait [ 30 ] and retry', true],
+      [false, '3', 'Invalid parameters: Invalid Message', false],
+      [false, '99', 'Something new', false],
+    ]);
+  });
+
+  it('splits a long message into parts sent in order, and keeps every part’s id', async () => {
+    let n = 0;
+    const s = await server(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `part-${++n}` }) }));
+    const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' }, response: { messageId: '/id' } }, { messageLength: { max: 160, overflow: 'split' } });
+    const sb = connect(file, {}, { origin: s.origin });
+    const [result] = await sb.sendMessage({ to: '+15551231234', body: 'a'.repeat(160) + 'b'.repeat(10) });
+    await sb.close();
+    expect(s.requests.map((r) => new URLSearchParams(r.body).get('text'))).toEqual(['a'.repeat(160), 'b'.repeat(10)]);
+    expect(result).toMatchObject({ ok: true, messageId: 'part-1', partMessageIds: ['part-1', 'part-2'] });
+  });
+
+  it('refuses a message over the limit without sending anything', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%&t=%sms_body%' }, { messageLength: { max: 5, overflow: 'refuse' } }), {}, { origin: s.origin });
+    const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002'], body: 'too long' });
+    await sb.close();
+    expect(results.map((r) => [r.recipient, r.code, r.error])).toEqual([
+      ['+15551230001', 'MESSAGE_TOO_LONG', 'the message is 8 characters long (GSM-7); the provider takes at most 5'],
+      ['+15551230002', 'MESSAGE_TOO_LONG', 'the message is 8 characters long (GSM-7); the provider takes at most 5'],
+    ]);
+    expect(s.requests).toHaveLength(0);
+  });
+});
