@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Account } from '../config/account.js';
 import { ConfigError, RenderFailedError, SwitchboardError, type ConfigIssue } from '../errors.js';
-import { prepareNumber } from '../numbers/pipeline.js';
 import type { Provider } from '../provider/compile-provider.js';
 import type { CompiledService } from '../provider/compile-service.js';
 import type { ServiceName } from '../provider/services.js';
@@ -18,8 +17,9 @@ import { resolveOptions, type ConnectorOptions, type ResolvedOptions } from './o
 import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from './render-request.js';
 import { renderTemplate } from '../template/render.js';
 import { sendRendered } from './send-one.js';
+import { inherit, messageParams, prepareParams, type ServiceParams } from './params.js';
+import { localFailure, redactRequest, sendParts } from './outcomes.js';
 import { applyLengthRule } from '../message/length-policy.js';
-import { messageFacts } from '../message/facts.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
 import { dataReader } from './service-data.js';
 import type { ExchangeOptions } from '../http/exchange.js';
@@ -38,8 +38,7 @@ export interface OutgoingMessage {
   dispositionNotification?: string;
 }
 
-/** Values for a service's parameters, by name (`sms_to`, `sms_body`, ...). */
-export type ServiceParams = Readonly<Record<string, string>>;
+export type { ServiceParams } from './params.js';
 
 /** Sends through one provider with one account. Create with {@link createConnector}. */
 export interface Connector extends AcrobitsServices {
@@ -153,75 +152,6 @@ export function createConnector(init: ConnectorInit): Connector {
       if (options.ownsDispatcher) await options.dispatcher.close();
     },
   };
-}
-
-function messageParams(message: OutgoingMessage): Record<string, string> {
-  const facts = messageFacts(message.body);
-  return {
-    sms_body: message.body,
-    sms_encoding: facts.encoding,
-    sms_parts: String(facts.parts),
-    sms_length: String(facts.length),
-    smart: message.smart ? '1' : '0',
-    content_type: message.contentType ?? 'text/plain',
-    disposition_notification: message.dispositionNotification ?? '',
-  };
-}
-
-/** Masks secrets that stand literally in a request (a password written into a template), besides masked placeholders. */
-function redactRequest(request: RenderedRequest, redact: (text: string) => string): RenderedRequest {
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, redact(v)]));
-  const out: RenderedRequest = { method: request.method, url: redact(request.url), headers };
-  const withBody = request.body === undefined ? out : { ...out, body: redact(request.body) };
-  const auth = request.challengeAuth;
-  return auth === undefined ? withBody : { ...withBody, challengeAuth: { username: redact(auth.username), password: redact(auth.password) } };
-}
-
-const NUMBER_PARAMS = ['sms_to', 'targetNumber'] as const;
-
-/**
- * `base` with one value set or replaced, sharing the rest through the prototype: the per-request
- * step costs one small object instead of a copy of every parameter.
- */
-function inherit(base: ServiceParams, key: string, value: string): Record<string, string> {
-  const params = Object.create(base) as Record<string, string>;
-  params[key] = value;
-  return params;
-}
-
-/** Runs the recipient (and a rate check's target) through the number pipeline. */
-function prepareParams(params: ServiceParams, binding: Binding): { ok: true; params: ServiceParams } | { ok: false; message: string } {
-  let out: Record<string, string> | undefined;
-  for (const key of NUMBER_PARAMS) {
-    const given = params[key];
-    if (given === undefined) continue;
-    // The apps send a rate check's target without separators: "+1 (555) 123-1234" as "+15551231234".
-    const typed = key === 'targetNumber' ? given.replace(/[\s().\-/]/g, '') : given;
-    const prepared = prepareNumber(typed, binding.pipeline);
-    if (!prepared.ok) return prepared;
-    if (prepared.value !== given) out = inherit(out ?? params, key, prepared.value);
-  }
-  return { ok: true, params: out ?? params };
-}
-
-/**
- * Sends the parts of a split message one after another; stops at the first failure, so no later
- * part arrives without an earlier one. The result is the last part's, with every part's id.
- */
-async function sendParts(parts: readonly (() => Promise<SendResult>)[]): Promise<SendResult> {
-  const ids: string[] = [];
-  let result: SendResult | undefined;
-  for (const send of parts) {
-    result = await send();
-    if (!result.ok) return result;
-    if (result.messageId !== undefined) ids.push(result.messageId);
-  }
-  const last = result as SendResult;
-  return ids.length > 0 ? { ...last, messageId: ids[0] as string, partMessageIds: ids } : last;
-}
-
-function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG', error: string): SendResult {
-  return { ok: false, recipient, status: 0, error, code, retryable: false, ambiguous: false, durationMs: 0 };
 }
 
 /** Checks every service's destination so a secret bound for plain http fails at creation, not at send. */

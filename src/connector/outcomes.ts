@@ -1,0 +1,33 @@
+/** Results made without a response, and the masked view of a request. */
+import type { SendResult } from '../result.js';
+import type { RenderedRequest } from './render-request.js';
+
+/** Masks secrets that stand literally in a request (a password written into a template), besides masked placeholders. */
+export function redactRequest(request: RenderedRequest, redact: (text: string) => string): RenderedRequest {
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, redact(v)]));
+  const out: RenderedRequest = { method: request.method, url: redact(request.url), headers };
+  const withBody = request.body === undefined ? out : { ...out, body: redact(request.body) };
+  const auth = request.challengeAuth;
+  return auth === undefined ? withBody : { ...withBody, challengeAuth: { username: redact(auth.username), password: redact(auth.password) } };
+}
+
+/**
+ * Sends the parts of a split message one after another; stops at the first failure, so no later
+ * part arrives without an earlier one. The result is the last part's, with every part's id.
+ */
+export async function sendParts(parts: readonly (() => Promise<SendResult>)[]): Promise<SendResult> {
+  const ids: string[] = [];
+  let result: SendResult | undefined;
+  for (const send of parts) {
+    result = await send();
+    if (!result.ok) return result;
+    if (result.messageId !== undefined) ids.push(result.messageId);
+  }
+  const last = result as SendResult;
+  return ids.length > 0 ? { ...last, messageId: ids[0] as string, partMessageIds: ids } : last;
+}
+
+export function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG', error: string): SendResult {
+  return { ok: false, recipient, status: 0, error, code, retryable: false, ambiguous: false, durationMs: 0 };
+}
+
