@@ -9,6 +9,7 @@
  * - `NUMBER_INVALID`: the recipient is not a usable phone number; nothing was sent.
  * - `MESSAGE_TOO_LONG`: longer than the provider takes, and its rule says refuse; nothing was sent.
  * - `RENDER_FAILED`: a value cannot stand where its placeholder is; nothing was sent.
+ * - `AUTH_FAILED`: the OAuth2 token could not be had; the message was not sent.
  * - `NETWORK_REFUSED`, `NETWORK_DNS`, `TIMEOUT_CONNECT`: no connection; nothing was sent.
  * - `NETWORK_RESET`, `TIMEOUT_RESPONSE`, `NETWORK_ERROR`: the request may have reached the provider.
  */
@@ -20,6 +21,7 @@ export type ResultCode =
   | 'NUMBER_INVALID'
   | 'MESSAGE_TOO_LONG'
   | 'RENDER_FAILED'
+  | 'AUTH_FAILED'
   | 'NETWORK_REFUSED'
   | 'NETWORK_DNS'
   | 'TIMEOUT_CONNECT'

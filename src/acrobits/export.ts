@@ -52,10 +52,12 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
   const headers = { ...spec.headers };
   if (spec.auth?.type === 'bearer') headers.Authorization = `Bearer ${spec.auth.token}`;
   set('CustomHeaders', Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n'));
-  if (spec.auth !== undefined && spec.auth.type !== 'bearer') {
+  if (spec.auth?.type === 'basic' || spec.auth?.type === 'digest') {
     set('AuthUsername', spec.auth.username);
     set('AuthPassword', spec.auth.password);
     if (spec.auth.type === 'basic') notes.push(`${name}: the provider expects HTTP Basic sent with every request; the apps answer a server's Digest challenge with AuthUsername/AuthPassword and do not document Basic`);
+  } else if (spec.auth !== undefined && spec.auth.type !== 'bearer') {
+    notes.push(`${name}: the provider needs ${spec.auth.type} authentication, which the apps do not have`);
   }
   const response = spec.response ?? {};
   if (response.success?.length) notes.push(`${name}: success also depends on the body (${response.success.map((c) => c.pointer).join(', ')}); the apps count any 2xx as success`);

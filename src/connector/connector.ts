@@ -16,13 +16,13 @@ import { mapConcurrent } from './concurrency.js';
 import { resolveOptions, type ConnectorOptions, type ResolvedOptions } from './options.js';
 import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from './render-request.js';
 import { renderTemplate } from '../template/render.js';
-import { sendRendered } from './send-one.js';
+import { sendRendered, type SendContext } from './send-one.js';
+import { createTokenSource } from '../auth/oauth2.js';
 import { inherit, messageParams, prepareParams, type ServiceParams } from './params.js';
 import { localFailure, redactRequest, sendParts } from './outcomes.js';
 import { applyLengthRule } from '../message/length-policy.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
 import { dataReader } from './service-data.js';
-import type { ExchangeOptions } from '../http/exchange.js';
 
 /** One message for one or more recipients. */
 export interface OutgoingMessage {
@@ -93,11 +93,20 @@ export function createConnector(init: ConnectorInit): Connector {
     }
     return { params: values, account: binding.values };
   };
-  // Transport settings and data readers per service, resolved once.
-  const exchangeOptions = new Map(
-    Object.values(provider.services).map((service) => [service, { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes }]),
+  // What sending through each service needs, resolved once.
+  const tokens = createTokenSource({ dispatcher: options.dispatcher, timeout: options.timeout, maxResponseBytes: 64 * 1024 });
+  const contexts = new Map<CompiledService, SendContext>(
+    Object.entries(provider.services).map(([name, service]) => [
+      service,
+      {
+        exchange: { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes },
+        includeResponse: options.includeResponse,
+        redact: binding.redact,
+        read: dataReader(name as ServiceName),
+        tokens,
+      },
+    ]),
   );
-  const readers = new Map(Object.entries(provider.services).map(([name, service]) => [service, dataReader(name as ServiceName)]));
   const sendSettings = { origin: options.origin, mask: false, allowInsecureSecrets: binding.allowInsecureSecrets };
   const settings = (mask: boolean) => (mask ? { ...sendSettings, mask } : sendSettings);
 
@@ -114,7 +123,7 @@ export function createConnector(init: ConnectorInit): Connector {
       if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
       throw error;
     }
-    return sendRendered(recipient, request, service, exchangeOptions.get(service) as ExchangeOptions, options, binding.redact, readers.get(service));
+    return sendRendered(recipient, request, service, contexts.get(service) as SendContext);
   };
 
   const call = (name: ServiceName, params: ServiceParams) => callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '');

@@ -6,7 +6,11 @@
 import { bodyProblem, renderBody } from '../template/body.js';
 import { RenderError } from '../template/escape.js';
 import { MASK, renderTemplate, type Scope } from '../template/render.js';
-import type { CompiledService } from '../provider/compile-service.js';
+import type { CompiledAuth, CompiledService } from '../provider/compile-service.js';
+import type { CompiledTemplate } from '../template/compile.js';
+import { hmacHeaders } from '../auth/hmac.js';
+import { sigV4Headers } from '../auth/sigv4.js';
+import type { TokenRequest } from '../auth/oauth2.js';
 
 /** The request as it goes on the wire (or, masked, as shown to a person). */
 export interface RenderedRequest {
@@ -16,6 +20,8 @@ export interface RenderedRequest {
   readonly body?: string;
   /** Credentials to answer the server's challenge (Digest or Basic) with, when the service waits for one. */
   readonly challengeAuth?: { readonly username: string; readonly password: string };
+  /** The OAuth2 token to fetch (or reuse) before sending; its bearer header is filled in then. */
+  readonly tokenRequest?: TokenRequest;
 }
 
 /** How to render. */
@@ -40,16 +46,56 @@ export function renderRequest(service: CompiledService, scope: Scope, settings: 
     headers['content-type'] = service.contentType;
   }
   for (const { name, value } of service.headers) headers[name.toLowerCase()] = renderTemplate(value, scope, settings.mask);
-  const auth = service.auth;
-  if (auth?.type === 'bearer') {
-    headers.authorization = `Bearer ${settings.mask && auth.token.usesSecret ? MASK : renderTemplate(auth.token, scope)}`;
-  } else if (auth !== undefined) {
-    const username = renderTemplate(auth.username, scope, settings.mask);
-    const password = renderTemplate(auth.password, scope, settings.mask);
-    if (auth.type === 'digest') return { method: service.method, url, headers, ...(body === undefined ? {} : { body }), challengeAuth: { username, password } };
-    headers.authorization = basicAuthorization(username, password, settings.mask && (auth.username.usesSecret || auth.password.usesSecret));
+  const request: RenderedRequest = body === undefined ? { method: service.method, url, headers } : { method: service.method, url, headers, body };
+  return service.auth === undefined ? request : authorize(service.auth, request, headers, scope, settings);
+}
+
+/** Adds what `auth` needs to `request`: a header, signature headers, or what to do when sending. */
+function authorize(auth: CompiledAuth, request: RenderedRequest, headers: Record<string, string>, scope: Scope, settings: RenderSettings): RenderedRequest {
+  const mask = settings.mask;
+  const masked = (template: CompiledTemplate) => (mask && template.usesSecret ? MASK : renderTemplate(template, scope));
+  switch (auth.type) {
+    case 'bearer':
+      headers.authorization = `Bearer ${masked(auth.token)}`;
+      return request;
+    case 'basic':
+      headers.authorization = basicAuthorization(renderTemplate(auth.username, scope, mask), renderTemplate(auth.password, scope, mask), mask && (auth.username.usesSecret || auth.password.usesSecret));
+      return request;
+    case 'digest':
+      return { ...request, challengeAuth: { username: renderTemplate(auth.username, scope, mask), password: renderTemplate(auth.password, scope, mask) } };
+    case 'hmac':
+      Object.assign(headers, hmacHeaders(auth, request, scope, mask));
+      return request;
+    case 'aws-sigv4': {
+      const credentials = {
+        accessKeyId: renderTemplate(auth.accessKeyId, scope),
+        secretAccessKey: renderTemplate(auth.secretAccessKey, scope),
+        sessionToken: auth.sessionToken === undefined ? undefined : renderTemplate(auth.sessionToken, scope),
+        region: renderTemplate(auth.region, scope),
+        service: auth.service,
+      };
+      const signed = sigV4Headers(request, credentials);
+      if (mask) signed.authorization = signed.authorization?.replace(/Signature=[0-9a-f]+/, `Signature=${MASK}`) ?? MASK;
+      if (mask && signed['x-amz-security-token'] !== undefined) signed['x-amz-security-token'] = MASK;
+      Object.assign(headers, signed);
+      return request;
+    }
+    case 'oauth2': {
+      headers.authorization = `Bearer ${MASK}`;
+      const tokenUrl = withOrigin(renderTemplate(auth.tokenUrl, scope), settings.origin);
+      if (!settings.allowInsecureSecrets) checkTransport(tokenUrl);
+      return {
+        ...request,
+        tokenRequest: {
+          tokenUrl,
+          clientId: renderTemplate(auth.clientId, scope, mask),
+          clientSecret: renderTemplate(auth.clientSecret, scope, mask),
+          scope: auth.scope,
+          clientAuth: auth.clientAuth,
+        },
+      };
+    }
   }
-  return body === undefined ? { method: service.method, url, headers } : { method: service.method, url, headers, body };
 }
 
 /** `Basic base64(user:password)`; a user name may not contain a colon (RFC 7617). */

@@ -11,22 +11,35 @@ import type { Redactor } from '../redact.js';
 import { interpret } from '../response/interpret.js';
 import type { SendResult } from '../result.js';
 import type { DataReader } from './service-data.js';
-import type { ResolvedOptions } from './options.js';
+import type { TokenSource } from '../auth/oauth2.js';
 import { basicAuthorization, type RenderedRequest } from './render-request.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** What sending through one service needs, resolved once per connector. */
+export interface SendContext {
+  readonly exchange: ExchangeOptions;
+  readonly includeResponse: boolean;
+  readonly redact: Redactor;
+  /** Reads the service's data from a 2xx answer, for services that return data. */
+  readonly read: DataReader | undefined;
+  readonly tokens: TokenSource;
+}
+
 /** Sends `request` for `recipient` and returns its result. */
-export async function sendRendered(
-  recipient: string,
-  request: RenderedRequest,
-  service: CompiledService,
-  exchangeOptions: ExchangeOptions,
-  options: ResolvedOptions,
-  redact: Redactor,
-  read?: DataReader,
-): Promise<SendResult & { data?: unknown }> {
+export async function sendRendered(recipient: string, rendered: RenderedRequest, service: CompiledService, context: SendContext): Promise<SendResult & { data?: unknown }> {
   const started = performance.now();
+  let request = rendered;
+  if (request.tokenRequest !== undefined) {
+    const token = await context.tokens.get(request.tokenRequest);
+    if (!token.ok) {
+      const durationMs = Math.round(performance.now() - started);
+      return { ok: false, recipient, status: token.status, error: context.redact(token.error), code: 'AUTH_FAILED', retryable: token.retryable, ambiguous: false, durationMs };
+    }
+    request = { ...request, headers: { ...request.headers, authorization: `Bearer ${token.token}` } };
+  }
+  const exchangeOptions = context.exchange;
+  const redact = context.redact;
   let outcome = await exchange(request, exchangeOptions);
   if (request.challengeAuth && !isFailure(outcome) && outcome.status === 401) {
     const answer = answerChallenge(outcome, request, request.challengeAuth);
@@ -41,12 +54,12 @@ export async function sendRendered(
   if (verdict.error !== undefined) result.error = redact(verdict.error);
   if (verdict.code !== undefined) result.code = verdict.code;
   if (verdict.providerCode !== undefined) result.providerCode = verdict.providerCode;
-  if (verdict.ok && read !== undefined) {
-    const data = read(outcome, service.response);
+  if (verdict.ok && context.read !== undefined) {
+    const data = context.read(outcome, service.response);
     if ('data' in data) result.data = data.data;
     else Object.assign(result, { ok: false, code: 'RESPONSE_INVALID', error: redact(data.error) });
   }
-  if (options.includeResponse) result.response = { status: outcome.status, headers: outcome.headers, body: redact(outcome.body), truncated: outcome.truncated };
+  if (context.includeResponse) result.response = { status: outcome.status, headers: outcome.headers, body: redact(outcome.body), truncated: outcome.truncated };
   return result;
 }
 

@@ -5,9 +5,9 @@
  */
 export type RewritingRules = RewritingRule[];
 /**
- * How the request authenticates.
+ * How the request authenticates. An API key in a header or the query needs no auth block: write it in `headers` or `url`.
  */
-export type AuthSpec = PasswordAuth | BearerAuth;
+export type AuthSpec = PasswordAuth | BearerAuth | HmacAuth | AwsSigV4Auth | OAuth2ClientCredentialsAuth;
 
 /**
  * One messaging provider's HTTP API, described as data. Templates may use %sms_to%, %sms_body% and the other parameters of the service, the message facts %sms_encoding% (GSM-7 or UCS-2), %sms_parts% and %sms_length%, %account[KEY]% for any declared account parameter, globals such as %appid%, and functions such as %sha1(...)%.
@@ -253,6 +253,90 @@ export interface BearerAuth {
    * Token template, e.g. %account[password]%.
    */
   token: string;
+}
+export interface HmacAuth {
+  /**
+   * hmac: sign each request with an HMAC over a string built from the request, and send the signature in headers (Azure Communication Services, TeleSign, SMSGlobal MAC, ...).
+   */
+  type: 'hmac';
+  /**
+   * Digest of the HMAC. Default sha256.
+   */
+  algorithm?: 'sha256' | 'sha1' | 'sha512';
+  /**
+   * Template of the secret key, e.g. %account[password]%.
+   */
+  key: string;
+  /**
+   * How the key text becomes bytes: utf8 (default), base64 or hex.
+   */
+  keyEncoding?: 'utf8' | 'base64' | 'hex';
+  /**
+   * Template of the signed string. Besides the service's parameters it may use the request facts %request_method%, %request_url%, %request_host% (host[:port] as in the URL), %request_hostname%, %request_port% (443 or 80 when the URL names none), %request_path%, %request_query%, %request_path_and_query%, %request_content_type%, %request_body%, %body_sha256_base64%, %body_sha256_hex%, %body_md5_base64%, %request_date_rfc1123%, %request_date_iso%, %request_timestamp% (Unix seconds), %request_nonce% (a fresh UUID).
+   */
+  stringToSign: string;
+  /**
+   * How the signature is written: base64 (default) or hex.
+   */
+  signatureEncoding?: 'base64' | 'hex';
+  /**
+   * Headers to add, by name; values are templates that may use %signature% and the request facts, e.g. {"Authorization": "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=%signature%"}.
+   */
+  headers: {
+    [k: string]: string;
+  };
+}
+export interface AwsSigV4Auth {
+  /**
+   * aws-sigv4: AWS Signature Version 4, signing the method, path, query, host, x-amz-date, content type and body.
+   */
+  type: 'aws-sigv4';
+  /**
+   * The AWS service name in the credential scope, e.g. sns.
+   */
+  service: string;
+  /**
+   * Template of the region, e.g. %account[region]%.
+   */
+  region: string;
+  /**
+   * Template of the access key id, e.g. %account[username]%.
+   */
+  accessKeyId: string;
+  /**
+   * Template of the secret access key, e.g. %account[password]%.
+   */
+  secretAccessKey: string;
+  /**
+   * Template of a session token for temporary credentials (sent as x-amz-security-token when not empty).
+   */
+  sessionToken?: string;
+}
+export interface OAuth2ClientCredentialsAuth {
+  /**
+   * oauth2: fetch an access token with the OAuth 2.0 client-credentials grant, cache it until it expires, and send it as a bearer token.
+   */
+  type: 'oauth2';
+  /**
+   * URL of the token endpoint (a template).
+   */
+  tokenUrl: string;
+  /**
+   * Template of the client id, e.g. %account[username]%.
+   */
+  clientId: string;
+  /**
+   * Template of the client secret, e.g. %account[password]%.
+   */
+  clientSecret: string;
+  /**
+   * Scope to ask for, if the provider wants one.
+   */
+  scope?: string;
+  /**
+   * How the client authenticates to the token endpoint: basic (HTTP Basic, the default) or body (client_id and client_secret in the form).
+   */
+  clientAuth?: 'basic' | 'body';
 }
 /**
  * How the answer is read. Success is a 2xx status and every condition in `success`; the error text is the first non-empty `error` pointer, else a `message` field, else the first 100 characters of the body.

@@ -6,11 +6,9 @@ import type { ResponseRules, ServiceSpec } from '../generated/provider.js';
 import { compileStructuredBody, compileTextBody, type CompiledBody } from '../template/body.js';
 import { compileTemplate, type CompiledTemplate, type KnownNames } from '../template/compile.js';
 import { DEFAULT_CONTENT_TYPE } from './services.js';
+import { authTemplates, compileAuth, type CompiledAuth } from '../auth/compile-auth.js';
 
-/** How a request authenticates, with its templates compiled. */
-export type CompiledAuth =
-  | { readonly type: 'basic' | 'digest'; readonly username: CompiledTemplate; readonly password: CompiledTemplate }
-  | { readonly type: 'bearer'; readonly token: CompiledTemplate };
+export type { CompiledAuth } from '../auth/compile-auth.js';
 
 /** A service ready to render: everything parsed, nothing left to check per message but values. */
 export interface CompiledService {
@@ -54,7 +52,7 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
     if (/[\r\n]/.test(value)) problems.push({ pointer: `/headers/${name}`, message: 'a header value cannot contain CR or LF (it would inject headers)' });
     return { name, value: template(value, 'header', `/headers/${name}`) };
   });
-  const auth = compileAuth(spec.auth, template);
+  const auth = compileAuth(spec.auth, known, problems);
   const url = template(spec.url, 'url', '/url');
   checkResponseRules(spec.response ?? {}, problems);
 
@@ -91,24 +89,6 @@ function compileBody(spec: ServiceSpec, contentType: string, known: KnownNames, 
   const result = compileTextBody(spec.postData, contentType, known);
   for (const message of result.problems) problems.push({ pointer: '/postData', message });
   return result.body;
-}
-
-function compileAuth(
-  auth: ServiceSpec['auth'],
-  template: (source: string, kind: 'raw', pointer: string) => CompiledTemplate,
-): CompiledAuth | undefined {
-  if (auth === undefined) return undefined;
-  if (auth.type === 'bearer') return { type: 'bearer', token: template(auth.token, 'raw', '/auth/token') };
-  return {
-    type: auth.type,
-    username: template(auth.username, 'raw', '/auth/username'),
-    password: template(auth.password, 'raw', '/auth/password'),
-  };
-}
-
-function authTemplates(auth: CompiledAuth | undefined): CompiledTemplate[] {
-  if (auth === undefined) return [];
-  return auth.type === 'bearer' ? [auth.token] : [auth.username, auth.password];
 }
 
 function bodyTemplates(body: CompiledBody | undefined): CompiledTemplate[] {
