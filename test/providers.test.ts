@@ -35,7 +35,8 @@ describe.each(ids)('provider %s', (id) => {
     for (const [name, spec] of Object.entries(file.parameters)) {
       expect(spec.description.length, `${name} description`).toBeGreaterThan(3);
       expect(typeof spec.required, `${name} required`).toBe('boolean');
-      if (/password|token|secret|key/i.test(`${name} ${spec.description}`) && name !== 'username') expect(spec.secret, `${name} secret`).toBe(true);
+      const credential = /password|token|secret/i.test(name) || /^(?:the |an? )?(?:password|secret|auth token|api key|access key|api secret|token)\b/i.test(spec.description);
+      if (credential && name !== 'username') expect(spec.secret, `${name} looks like a credential: mark it secret`).toBe(true);
       expect(used.has(name), `${name} is declared but never used`).toBe(true);
     }
   });

@@ -56,6 +56,6 @@ export function requestFacts(request: SignedRequest, now: Date): Record<(typeof 
     request_date_rfc1123: now.toUTCString(),
     request_date_iso: now.toISOString(),
     request_timestamp: String(Math.floor(now.getTime() / 1000)),
-    request_nonce: randomUUID(),
+    request_nonce: randomUUID().replaceAll('-', ''), // 32 hex digits: some schemes allow no more
   };
 }

@@ -272,7 +272,7 @@ export interface HmacAuth {
    */
   keyEncoding?: 'utf8' | 'base64' | 'hex';
   /**
-   * Template of the signed string. Besides the service's parameters it may use the request facts %request_method%, %request_url%, %request_host% (host[:port] as in the URL), %request_hostname%, %request_port% (443 or 80 when the URL names none), %request_path%, %request_query%, %request_path_and_query%, %request_content_type%, %request_body%, %body_sha256_base64%, %body_sha256_hex%, %body_md5_base64%, %request_date_rfc1123%, %request_date_iso%, %request_timestamp% (Unix seconds), %request_nonce% (a fresh UUID).
+   * Template of the signed string. Besides the service's parameters it may use the request facts %request_method%, %request_url%, %request_host% (host[:port] as in the URL), %request_hostname%, %request_port% (443 or 80 when the URL names none), %request_path%, %request_query%, %request_path_and_query%, %request_content_type%, %request_body%, %body_sha256_base64%, %body_sha256_hex%, %body_md5_base64%, %request_date_rfc1123%, %request_date_iso%, %request_timestamp% (Unix seconds), %request_nonce% (32 fresh random hex digits).
    */
   stringToSign: string;
   /**
