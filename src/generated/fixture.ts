@@ -136,6 +136,10 @@ export interface FixtureResult {
    */
   error?: string;
   /**
+   * The result's stable code for a failure (PROVIDER_ERROR, PROVIDER_REJECTED, MESSAGE_TOO_LONG, ...). A fixture whose code is MESSAGE_TOO_LONG, NUMBER_INVALID or RENDER_FAILED and that gives no request expects none to be sent.
+   */
+  code?: string;
+  /**
    * Whether the failure is worth retrying.
    */
   retryable?: boolean;

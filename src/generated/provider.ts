@@ -218,6 +218,10 @@ export interface ServiceSpec {
    */
   body?: {} | unknown[];
   /**
+   * Leave out fields of a structured body whose value renders empty (for optional values such as a sender the provider otherwise takes from the account's settings). Default false: every field is sent.
+   */
+  omitEmpty?: boolean;
+  /**
    * Extra request headers; values are templates. A value containing CR or LF is refused.
    */
   headers?: {

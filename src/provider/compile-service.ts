@@ -81,7 +81,7 @@ function compileBody(spec: ServiceSpec, contentType: string, known: KnownNames, 
     problems.push({ pointer: '/body', message: 'give either postData (text) or body (structure), not both' });
   }
   if (spec.body !== undefined) {
-    const result = compileStructuredBody(spec.body, contentType, known);
+    const result = compileStructuredBody(spec.body, contentType, known, spec.omitEmpty ?? false);
     for (const p of result.problems) problems.push({ pointer: `/body${p.pointer}`, message: p.message });
     return result.body;
   }

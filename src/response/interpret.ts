@@ -47,7 +47,8 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules): Ver
   const providerCode = rules.errorCodes === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
   const meaning = providerCode === undefined ? undefined : rules.errorCodes?.codes[providerCode];
   if (meaning?.retryable !== undefined) retryable = meaning.retryable;
-  if (meaning?.text !== undefined) error = error === meaning.text ? error : `${meaning.text}: ${error}`;
+  // The provider's own words follow the table's, unless they are only the code again.
+  if (meaning?.text !== undefined) error = error === meaning.text || error === providerCode ? meaning.text : `${meaning.text}: ${error}`;
   return {
     ok: false,
     error,

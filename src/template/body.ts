@@ -11,7 +11,7 @@ import { MASK, renderTemplate, type Scope } from './render.js';
 /** A compiled body: text template, or a structure with template leaves. */
 export type CompiledBody =
   | { readonly kind: 'text'; readonly template: CompiledTemplate; readonly format: TemplateKind }
-  | { readonly kind: 'structured'; readonly shape: Shape; readonly format: 'json' | 'form' };
+  | { readonly kind: 'structured'; readonly shape: Shape; readonly format: 'json' | 'form'; readonly omitEmpty: boolean };
 
 type Shape = CompiledTemplate | number | boolean | null | readonly Shape[] | { readonly [key: string]: Shape };
 
@@ -23,7 +23,7 @@ export function compileTextBody(source: string, contentType: string, known: Know
 }
 
 /** Compiles a structured body; only JSON and (flat) form bodies can be built from structure. */
-export function compileStructuredBody(value: unknown, contentType: string, known: KnownNames) {
+export function compileStructuredBody(value: unknown, contentType: string, known: KnownNames, omitEmpty = false) {
   const format = bodyKind(contentType);
   const problems: { pointer: string; message: string }[] = [];
   if (format !== 'json' && format !== 'form') {
@@ -46,7 +46,7 @@ export function compileStructuredBody(value: unknown, contentType: string, known
   if (format === 'form' && (Array.isArray(value) || typeof value !== 'object')) {
     problems.push({ pointer: '', message: 'a form body must be an object' });
   }
-  const body: CompiledBody = { kind: 'structured', shape, format: format === 'form' ? 'form' : 'json' };
+  const body: CompiledBody = { kind: 'structured', shape, format: format === 'form' ? 'form' : 'json', omitEmpty };
   return { body, problems };
 }
 
@@ -57,7 +57,7 @@ function escapePointer(key: string): string {
 /** Renders a body to the text sent on the wire. */
 export function renderBody(body: CompiledBody, scope: Scope, mask = false): string {
   if (body.kind === 'text') return renderTemplate(body.template, scope, mask);
-  const value = materialize(body.shape, scope, mask);
+  const value = materialize(body.shape, scope, mask, body.omitEmpty);
   if (body.format === 'json') return JSON.stringify(value);
   return Object.entries(value as Record<string, unknown>)
     .map(([k, v]) => `${percentEncode(k)}=${encodeMasked(String(v), mask)}`)
@@ -69,11 +69,12 @@ function encodeMasked(value: string, mask: boolean): string {
   return mask ? value.split(MASK).map(percentEncode).join(MASK) : percentEncode(value);
 }
 
-function materialize(shape: Shape, scope: Scope, mask: boolean): unknown {
+function materialize(shape: Shape, scope: Scope, mask: boolean, omitEmpty: boolean): unknown {
   if (shape === null || typeof shape !== 'object') return shape;
-  if (Array.isArray(shape)) return shape.map((s) => materialize(s, scope, mask));
+  if (Array.isArray(shape)) return shape.map((s) => materialize(s, scope, mask, omitEmpty));
   if (isTemplate(shape)) return renderTemplate(shape, scope, mask);
-  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, materialize(v, scope, mask)]));
+  const entries = Object.entries(shape).map(([k, v]) => [k, materialize(v, scope, mask, omitEmpty)] as const);
+  return Object.fromEntries(omitEmpty ? entries.filter(([, v]) => v !== '') : entries);
 }
 
 function isTemplate(shape: object): shape is CompiledTemplate {

@@ -83,3 +83,14 @@ describe('catalogue mechanisms', () => {
     expect(s.requests).toHaveLength(0);
   });
 });
+
+describe('optional fields', () => {
+  it('leaves out structured fields that render empty when the service says omitEmpty', async () => {
+    const s = await startRecordingServer(() => ({ status: 200 }));
+    servers.push(s);
+    const sb = connect(providerWith({ url: 'https://e.com/send', contentType: 'application/json', omitEmpty: true, body: { to: '%sms_to%', from: '%account[from]%', text: '%sms_body%', flag: false } }), {}, { origin: s.origin });
+    await sb.sendMessage({ to: '+15551231234', body: 'x' });
+    await sb.close();
+    expect(JSON.parse(s.requests[0]?.body ?? '')).toEqual({ to: '+15551231234', text: 'x', flag: false });
+  });
+});

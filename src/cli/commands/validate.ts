@@ -59,7 +59,7 @@ async function check(file: string): Promise<Report> {
       const provider = providerFromValue(value, file);
       return { file, kind, ok: true, issues: [], note: `${provider.name}; services: ${Object.keys(provider.services).join(', ')}` };
     }
-    if (value !== null && typeof value === 'object' && 'response' in value && 'message' in value) {
+    if (value !== null && typeof value === 'object' && 'response' in value && 'result' in value) {
       kind = 'fixture';
       const issues = validateAgainst('fixture', value, file);
       return { file, kind, ok: issues.length === 0, issues };
