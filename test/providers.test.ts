@@ -48,6 +48,11 @@ describe.each(ids)('provider %s', (id) => {
     expect(fixtures.some(([, f]) => !f.result.ok && f.result.error !== undefined)).toBe(true);
   });
 
+  it('proves escaping with a successful message holding &, %, a quote, a newline and a non-ASCII letter', () => {
+    const tricky = (body: string) => ['&', '%', '"', '\n'].every((c) => body.includes(c)) && /[^\u0000-\u007F]/.test(body);
+    expect(fixturesOf(id).some(([, f]) => f.result.ok && f.message !== undefined && tricky(f.message.body))).toBe(true);
+  });
+
   it.each(fixturesOf(id).map(([name, fixture]) => [name, fixture.description, fixture] as const))('fixture %s: %s', async (_name, _description, fixture) => {
     const run = await runFixture(await loadProvider(id), fixture);
     expect(run.differences).toEqual([]);

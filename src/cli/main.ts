@@ -14,10 +14,12 @@ import { render } from './commands/render.js';
 import { send } from './commands/send.js';
 import { validate } from './commands/validate.js';
 import { acrobits } from './commands/acrobits.js';
+import { init } from './commands/init.js';
+import { testCommand } from './commands/test-provider.js';
 import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
 import { paint, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [demo, providers, validate, render, send, fetchCommand, balanceCommand, rateCommand, pushTokenCommand, acrobits];
+const COMMANDS: readonly Command[] = [demo, providers, validate, render, send, fetchCommand, balanceCommand, rateCommand, pushTokenCommand, acrobits, init, testCommand];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {

@@ -11,6 +11,10 @@ export type ProviderFixture = {
    */
   $schema?: string;
   /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
+  /**
    * What this case shows, as a sentence.
    */
   description: string;

@@ -18,6 +18,10 @@ export interface ProviderFile {
    */
   $schema?: string;
   /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
+  /**
    * Identifier of the provider; equals the file name without `.json`.
    */
   id: string;
@@ -66,6 +70,10 @@ export interface ProviderFile {
  * One account parameter the provider needs.
  */
 export interface ParameterSpec {
+  /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
   /**
    * What the value is and where the user finds it in the provider's console.
    */
@@ -197,6 +205,10 @@ export interface MessageLengthRule {
  * One HTTP operation, as in Acrobits' web-service definition.
  */
 export interface ServiceSpec {
+  /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
   /**
    * URL template including scheme, possibly with a query string. Placeholders are percent-encoded for the URL part they stand in.
    */

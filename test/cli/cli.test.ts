@@ -42,6 +42,8 @@ describe('switchboard CLI', () => {
         rate        Check the rates for a number (Acrobits Rate Checker)
         push-token  Report push tokens (Acrobits Push Token Reporter)
         acrobits    Convert Acrobits Account XML to a JSON account (import) and back (export)
+        init        Start a new provider file, with fixtures to fill in from its documentation
+        test        Run a provider's documentation fixtures against a local server
 
       Every command takes --help and --debug. Exit codes: 0 all sent (or done), 1 some send or call failed, 2 usage or configuration error.
       Start with: switchboard demo"
@@ -60,8 +62,8 @@ describe('switchboard CLI', () => {
   it('lists the providers as a table and as JSON', async () => {
     const table = await run('providers');
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/^ID\s+NAME\s+SERVICES\s+ACCOUNT NEEDS/);
-    expect(table.out).toMatch(/demo\s+Switchboard demo .*sendMessage\s+username, password\*/);
+    expect(table.out).toMatch(/^ID\s+NAME\s+SERVICES\s+AUTH\s+ACCOUNT NEEDS/);
+    expect(table.out).toMatch(/demo\s+Switchboard demo .*sendMessage\s+key in request\s+username, password\*/);
     const json = JSON.parse((await run('providers', '--json')).out) as { id: string }[];
     expect(json.map((p) => p.id)).toContain('demo');
   });
