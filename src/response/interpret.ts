@@ -49,14 +49,8 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules): Ver
   if (meaning?.retryable !== undefined) retryable = meaning.retryable;
   // The provider's own words follow the table's, unless they are only the code again.
   if (meaning?.text !== undefined) error = error === meaning.text || error === providerCode ? meaning.text : `${meaning.text}: ${error}`;
-  return {
-    ok: false,
-    error,
-    code,
-    retryable,
-    ...(providerCode === undefined ? {} : { providerCode }),
-    ...(messageId === undefined ? {} : { messageId }),
-  };
+  // No message id on a failure: what a refusal carries there is not the id of a sent message.
+  return { ok: false, error, code, retryable, ...(providerCode === undefined ? {} : { providerCode }) };
 }
 
 /** The first success condition that does not hold, described; undefined when all hold. */
