@@ -105,3 +105,25 @@ describe('OAuth2 client credentials', () => {
     expect(s.requests.map((r) => r.url)).toEqual(['/oauth2/token']);
   });
 });
+
+describe('TeleSign HMAC (the provider file as written)', () => {
+  it('signs as TeleSign checks it: method, content type, date, nonce, body and path', async () => {
+    const { loadProvider } = await import('../../src/config/load-provider.js');
+    const { accountFromValue } = await import('../../src/config/load-account.js');
+    const { createConnector } = await import('../../src/connector/connector.js');
+    const apiKey = Buffer.from('telesign-api-key').toString('base64');
+    const s = await server((req) => {
+      const toSign = `${req.method}\n${req.headers['content-type']}\n${req.headers.date}\nx-ts-auth-method:HMAC-SHA256\nx-ts-nonce:${req.headers['x-ts-nonce']}\n${req.body}\n${req.url}`;
+      const signature = createHmac('sha256', Buffer.from(apiKey, 'base64')).update(toSign).digest('base64');
+      const ok = req.headers.authorization === `TSA CUSTOMER-1:${signature}` && req.headers['x-ts-auth-method'] === 'HMAC-SHA256';
+      return ok
+        ? { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reference_id: 'ref-1', status: { code: 290, description: 'Message in progress' } }) }
+        : { status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: [{ code: -30000, description: 'Invalid signature' }], status: { code: 10022 } }) };
+    });
+    const account = accountFromValue({ provider: 'telesign-hmac', username: 'CUSTOMER-1', password: apiKey }, 'a.json', undefined);
+    const sb = createConnector({ provider: await loadProvider('telesign-hmac'), account, origin: s.origin });
+    const [result] = await sb.sendMessage({ to: '+44 7700 900123', body: 'Signed & "sealed"\n🎉' });
+    await sb.close();
+    expect(result).toMatchObject({ ok: true, messageId: 'ref-1' });
+  });
+});
