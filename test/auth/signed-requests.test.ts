@@ -1,18 +1,9 @@
 /** Signed and token-authenticated requests, verified by loopback servers that check them as the providers do. */
 import { createHash, createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordingServer } from '../../src/fixtures/recording-server.js';
-import { connect, providerWith, startRecordingServer } from '../helpers/setup.js';
+import { describe, expect, it } from 'vitest';
+import { connect, providerWith, useServers } from '../helpers/setup.js';
 
-const servers: RecordingServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(answer: Parameters<typeof startRecordingServer>[0]) {
-  const s = await startRecordingServer(answer);
-  servers.push(s);
-  return s;
-}
+const server = useServers();
 
 const azureKey = Buffer.from('azure-access-key-bytes').toString('base64');
 

@@ -1,17 +1,8 @@
 /** The general mechanisms provider files use: derived lookups, error-code tables, length rules. */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordingServer } from '../../src/fixtures/recording-server.js';
-import { connect, providerWith, startRecordingServer } from '../helpers/setup.js';
+import { describe, expect, it } from 'vitest';
+import { connect, providerWith, useServers } from '../helpers/setup.js';
 
-const servers: RecordingServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(answer: Parameters<typeof startRecordingServer>[0]) {
-  const s = await startRecordingServer(answer);
-  servers.push(s);
-  return s;
-}
+const server = useServers();
 
 describe('catalogue mechanisms', () => {
   it('derives a parameter by lookup from the message encoding, and passes the message facts', async () => {
@@ -86,8 +77,7 @@ describe('catalogue mechanisms', () => {
 
 describe('optional fields', () => {
   it('leaves out structured fields that render empty when the service says omitEmpty', async () => {
-    const s = await startRecordingServer(() => ({ status: 200 }));
-    servers.push(s);
+    const s = await server(() => ({ status: 200 }));
     const sb = connect(providerWith({ url: 'https://e.com/send', contentType: 'application/json', omitEmpty: true, body: { to: '%sms_to%', from: '%account[from]%', text: '%sms_body%', flag: false } }), {}, { origin: s.origin });
     await sb.sendMessage({ to: '+15551231234', body: 'x' });
     await sb.close();

@@ -3,19 +3,10 @@
  * produce ends in a structured result, never a throw, and nothing is silently dropped.
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, providerWith, startRecordingServer } from '../helpers/setup.js';
-import type { RecordingServer } from '../../src/fixtures/recording-server.js';
+import { describe, expect, it } from 'vitest';
+import { connect, providerWith, useServers } from '../helpers/setup.js';
 
-const servers: RecordingServer[] = [];
-async function server(answer: Parameters<typeof startRecordingServer>[0]) {
-  const s = await startRecordingServer(answer);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const server = useServers();
 
 const jsonService = {
   url: 'https://api.example.com/v1/send?user=%account[username]%',

@@ -5,7 +5,10 @@ import { createConnector } from '../../src/connector/connector.js';
 import type { ConnectorOptions } from '../../src/connector/options.js';
 import type { ProviderFile, ServiceSpec } from '../../src/generated/provider.js';
 
-export { startRecordingServer } from '../../src/fixtures/recording-server.js';
+import { afterEach } from 'vitest';
+import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
+
+export { startRecordingServer };
 
 /** A provider file with one sendMessage service, parameters username/password(secret)/from. */
 export function providerWith(service: ServiceSpec, extra: Partial<ProviderFile> = {}): ProviderFile {
@@ -29,4 +32,20 @@ export function connect(file: ProviderFile, values: Record<string, string> = {},
   const provider = providerFromValue(file, 'test-provider');
   const account = accountFromValue({ provider: 'test', username: 'johndow', password: 's3cr&t pass', ...values }, 'test-account', undefined);
   return createConnector({ provider, account, ...options });
+}
+
+/**
+ * Loopback servers for one test file, closed after each test.
+ * @example const server = useServers(); … const s = await server(() => ({ status: 200 }));
+ */
+export function useServers() {
+  const servers: RecordingServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (answer: Parameters<typeof startRecordingServer>[0]): Promise<RecordingServer> => {
+    const s = await startRecordingServer(answer);
+    servers.push(s);
+    return s;
+  };
 }
