@@ -17,7 +17,7 @@ const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 
 /**
  * Loads an account from a file (JSON or Acrobits Account XML, told apart by content) or from an
  * object in code. Throws ConfigError with every problem.
- * @example const account = await loadAccount('twilio.account.json');
+ * @example const account = await loadAccount('acme.account.json');
  */
 export async function loadAccount(source: string | AccountFile, env: NodeJS.ProcessEnv = process.env): Promise<Account> {
   if (typeof source !== 'string') return accountFromValue(source, 'account', undefined, env);

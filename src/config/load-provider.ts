@@ -18,8 +18,8 @@ export function isPath(ref: string): boolean {
 }
 
 /**
- * Loads a provider: a built-in id (`twilio`) or a path to a provider file.
- * @example const provider = await loadProvider('twilio');
+ * Loads a provider: a built-in id (see `builtinProviderIds()`) or a path to a provider file.
+ * @example const provider = await loadProvider('providers/acme.json');
  */
 export async function loadProvider(ref: string): Promise<Provider> {
   const file = isPath(ref) ? resolve(ref) : join(PROVIDERS_DIR, `${ref}.json`);

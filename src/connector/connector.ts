@@ -65,7 +65,8 @@ export interface ConnectorInit extends ConnectorOptions {
  * Creates a connector. Throws ConfigError when the account lacks a required value, a phone-number
  * parameter is invalid, or a secret would travel over plain http.
  * @example
- * const sb = createConnector({ provider: await loadProvider('twilio'), account: await loadAccount('twilio.json') });
+ * const account = await loadAccount('acme.account.json');
+ * const sb = createConnector({ provider: await loadProvider(account.provider!), account });
  * const [result] = await sb.sendMessage({ to: '+15558675310', body: 'Hi' });
  */
 export function createConnector(init: ConnectorInit): Connector {

@@ -67,7 +67,7 @@ function nextSteps(io: Io): string {
   return [
     paint(io, 'bold', 'Next:'),
     '  npx switchboard providers     the built-in providers and what an account for each needs',
-    '  npx switchboard render --account twilio.json --to "+1 555 867 5310" --body "Hi"',
+    '  npx switchboard render --account my-account.json --to "+1 555 867 5310" --body "Hi"',
     '                                the exact request a send would make, without sending it',
     '  README.md, "Send through a real provider", shows how to write the account file.',
   ].join('\n');
