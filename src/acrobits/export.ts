@@ -22,7 +22,7 @@ export interface AcrobitsExport {
 
 /** Placeholders and functions the apps know (Acrobits global, account and service parameters, `%sha1()%`). */
 const APP_FUNCTIONS = new Set(['sha1']);
-const ENGINE_ONLY_PARAMS = new Set(['request_id']);
+const ENGINE_ONLY_PARAMS = new Set(['request_id', 'message_id']);
 
 /** Exports `account` with `provider` (its own services for an Acrobits account). */
 export function exportAccount(account: Account, provider: Provider): AcrobitsExport {

@@ -36,6 +36,11 @@ export interface OutgoingMessage {
   contentType?: string;
   /** Acrobits' `%disposition_notification%`. Default empty. */
   dispositionNotification?: string;
+  /**
+   * Stable id of this message for `%message_id%` (a journal's id, so a retry or a resumed run sends
+   * the same one). With several recipients each gets `<messageId>:<index>`. Default: a fresh UUID per recipient.
+   */
+  messageId?: string;
 }
 
 export type { ServiceParams } from './params.js';
@@ -88,6 +93,7 @@ export function createConnector(init: ConnectorInit): Connector {
   /** The scope of one request; `params` already hold the globals. A request id is made only when used. */
   const scopeFor = (service: CompiledService, params: ServiceParams): Scope => {
     let values = service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params;
+    if (service.params.has('message_id') && !values.message_id) values = inherit(values, 'message_id', randomUUID());
     for (const [name, spec] of derivedUsed.get(service) ?? []) {
       const input = renderTemplate(spec.from, { params: values, account: binding.values });
       values = inherit(values, name, spec.map[input] ?? spec.default ?? input);
@@ -136,14 +142,24 @@ export function createConnector(init: ConnectorInit): Connector {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const texts = applyLengthRule(message.body, provider.definition.messageLength);
       if (!texts.ok) return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
-      const paramsOf = (text: string): ServiceParams => Object.assign(Object.create(null) as Record<string, string>, options.globals, messageParams({ ...message, body: text }));
+      const { messageId: _id, ...fields } = message;
+      const paramsOf = (text: string): ServiceParams => Object.assign(Object.create(null) as Record<string, string>, options.globals, messageParams({ ...fields, body: text }));
+      const idOf = (index: number, part: number): string | undefined => {
+        if (message.messageId === undefined) return undefined;
+        const base = recipients.length === 1 ? message.messageId : `${message.messageId}:${index}`;
+        return texts.texts.length === 1 ? base : `${base}:part${part + 1}`;
+      };
+      const forRecipient = (params: ServiceParams, to: string, id: string | undefined) => {
+        const withTo = inherit(params, 'sms_to', to);
+        return id === undefined ? withTo : inherit(withTo, 'message_id', id);
+      };
       if (texts.texts.length === 1) {
         const params = paramsOf(texts.texts[0] as string);
-        return mapConcurrent(recipients, options.concurrency, (to) => callOne('sendMessage', inherit(params, 'sms_to', to), to));
+        return mapConcurrent(recipients, options.concurrency, (to, i) => callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to));
       }
       // Split: each recipient gets the parts in order, as separate messages.
       const parts = texts.texts.map(paramsOf);
-      return mapConcurrent(recipients, options.concurrency, (to) => sendParts(parts.map((params) => () => callOne('sendMessage', inherit(params, 'sms_to', to), to))));
+      return mapConcurrent(recipients, options.concurrency, (to, i) => sendParts(parts.map((params, p) => () => callOne('sendMessage', forRecipient(params, to, idOf(i, p)), to))));
     },
     call,
     render(name, params, renderOptions = {}) {

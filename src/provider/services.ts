@@ -12,8 +12,12 @@ export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = 
   pushTokenReporter: ['selector', 'pushToken', 'pushappid', 'pushTokenIncomingCall', 'pushappid_incoming_call', 'pushTokenOther', 'pushappid_other'],
 };
 
-/** Global parameters every template can use: Acrobits' `installid` and `appid`, and a fresh id per request. */
-export const GLOBAL_PARAMS = ['installid', 'appid', 'request_id'] as const;
+/**
+ * Global parameters every template can use: Acrobits' `installid` and `appid`, a fresh id per
+ * request, and a stable id per message and recipient (the same on every retry, so a provider can
+ * recognise a message it already has).
+ */
+export const GLOBAL_PARAMS = ['installid', 'appid', 'request_id', 'message_id'] as const;
 
 /** The content type Acrobits assumes when a service names none. */
 export const DEFAULT_CONTENT_TYPE = 'application/x-www-form-urlencoded';

@@ -84,3 +84,17 @@ describe('optional fields', () => {
     expect(JSON.parse(s.requests[0]?.body ?? '')).toEqual({ to: '+15551231234', text: 'x', flag: false });
   });
 });
+
+describe('message ids', () => {
+  it('gives %message_id% the caller’s stable id, or a fresh one per recipient', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const sb = connect(providerWith({ url: 'https://e.com/send', headers: { 'Idempotency-Key': '%message_id%' }, body: { to: '%sms_to%' } }), {}, { origin: s.origin, concurrency: 1 });
+    await sb.sendMessage({ to: '+15551230001', body: 'x', messageId: 'journal-7' });
+    await sb.sendMessage({ to: ['+15551230002', '+15551230003'], body: 'x', messageId: 'batch-1' });
+    await sb.sendMessage({ to: '+15551230004', body: 'x' });
+    await sb.close();
+    const keys = s.requests.map((r) => String(r.headers['idempotency-key']));
+    expect(keys.slice(0, 3)).toEqual(['journal-7', 'batch-1:0', 'batch-1:1']);
+    expect(keys[3]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
