@@ -52,9 +52,13 @@ export interface CallResult {
   readonly providerCode?: string;
   /** Sending the same request again may succeed (the failure is transient and definite). */
   readonly retryable: boolean;
-  /** The request may have reached the provider without an answer; never retried automatically. */
+  /** The request may have reached the provider without an answer; retried only where the service is idempotent. */
   readonly ambiguous: boolean;
   readonly durationMs: number;
+  /** How many requests were made, when it was more than one (retries). */
+  readonly attempts?: number;
+  /** The provider asked to wait this long before trying again (Retry-After on 429 or 503), in ms. */
+  readonly retryAfterMs?: number;
   readonly response?: ResponseRecord;
 }
 

@@ -18,6 +18,8 @@ import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from 
 import { renderTemplate } from '../template/render.js';
 import { sendRendered, type SendContext } from './send-one.js';
 import { createTokenSource } from '../auth/oauth2.js';
+import { RateLimiter } from '../delivery/rate-limiter.js';
+import { mayRetry, withRetries } from '../delivery/retry.js';
 import { inherit, messageParams, prepareParams, type ServiceParams } from './params.js';
 import { localFailure, redactRequest, sendParts } from './outcomes.js';
 import { applyLengthRule } from '../message/length-policy.js';
@@ -93,7 +95,6 @@ export function createConnector(init: ConnectorInit): Connector {
   /** The scope of one request; `params` already hold the globals. A request id is made only when used. */
   const scopeFor = (service: CompiledService, params: ServiceParams): Scope => {
     let values = service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params;
-    if (service.params.has('message_id') && !values.message_id) values = inherit(values, 'message_id', randomUUID());
     for (const [name, spec] of derivedUsed.get(service) ?? []) {
       const input = renderTemplate(spec.from, { params: values, account: binding.values });
       values = inherit(values, name, spec.map[input] ?? spec.default ?? input);
@@ -117,20 +118,38 @@ export function createConnector(init: ConnectorInit): Connector {
   const sendSettings = { origin: options.origin, mask: false, allowInsecureSecrets: binding.allowInsecureSecrets };
   const settings = (mask: boolean) => (mask ? { ...sendSettings, mask } : sendSettings);
 
+  const limiter = provider.rateLimits.length > 0 ? new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))) : undefined;
+
+  /** One attempt: render (fresh request id, date and nonce), wait for the rate limits, send. */
+  const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string): Promise<SendResult & { data?: unknown }> => {
+    let request: RenderedRequest;
+    const scope = scopeFor(service, params);
+    try {
+      request = renderRequest(service, scope, sendSettings);
+    } catch (error) {
+      if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
+      throw error;
+    }
+    const send = () => sendRendered(recipient, request, service, contexts.get(service) as SendContext);
+    if (limiter === undefined || name !== 'sendMessage') return send();
+    const keys = provider.rateLimits.map((l) => renderTemplate(l.key, scope));
+    const weights = provider.rateLimits.map((l) => (l.countParts ? Number(scope.params.sms_parts ?? '1') : 1));
+    return limiter.acquire(keys, weights).then(send);
+  };
+
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
   // synchronously; sending never throws for what a provider or the network does.
   const callOne = (name: ServiceName, params: ServiceParams, recipient: string): Promise<SendResult & { data?: unknown }> => {
     const service = serviceOf(name);
     const prepared = prepareParams(params, binding);
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
-    let request: RenderedRequest;
-    try {
-      request = renderRequest(service, scopeFor(service, prepared.params), sendSettings);
-    } catch (error) {
-      if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
-      throw error;
-    }
-    return sendRendered(recipient, request, service, contexts.get(service) as SendContext);
+    // The message id is fixed before the first attempt, so every retry carries the same one.
+    const stable = service.params.has('message_id') && !prepared.params.message_id ? inherit(prepared.params, 'message_id', randomUUID()) : prepared.params;
+    const first = attemptOnce(name, service, stable, recipient);
+    if (options.retry.attempts <= 1) return first;
+    return first.then((result) =>
+      mayRetry(result, service.idempotent) ? withRetries(() => attemptOnce(name, service, stable, recipient), result, options.retry, service.idempotent) : result,
+    );
   };
 
   const call = (name: ServiceName, params: ServiceParams) => callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '');

@@ -1,5 +1,6 @@
 /** Connector options and their defaults, resolved in one place. */
 import { Agent, type Dispatcher } from 'undici';
+import { DEFAULT_RETRY, type RetryPolicy } from '../delivery/retry.js';
 
 /** What a caller may set when creating a connector. */
 export interface ConnectorOptions {
@@ -17,6 +18,12 @@ export interface ConnectorOptions {
   globals?: { installid?: string; appid?: string };
   /** Keep each response (status, headers, body; secrets masked) in its result. Default false. */
   includeResponse?: boolean;
+  /**
+   * Retries of definite, retryable failures (and of ambiguous ones where the service is idempotent):
+   * `false` for none, or the parts of the policy to change. Default 3 attempts, backoff from 500 ms
+   * doubling to 30 s with full jitter (or the provider's Retry-After), at most 120 s in all.
+   */
+  retry?: false | Partial<RetryPolicy>;
 }
 
 /** Options with every default filled in. */
@@ -29,6 +36,7 @@ export interface ResolvedOptions {
   readonly maxResponseBytes: number;
   readonly globals: { readonly installid: string; readonly appid: string };
   readonly includeResponse: boolean;
+  readonly retry: RetryPolicy;
 }
 
 /** Fills in defaults once; nothing downstream checks for undefined options again. */
@@ -45,6 +53,7 @@ export function resolveOptions(options: ConnectorOptions): ResolvedOptions {
     maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
     globals: { installid: options.globals?.installid ?? '', appid: options.globals?.appid ?? 'switchboard' },
     includeResponse: options.includeResponse ?? false,
+    retry: options.retry === false ? { ...DEFAULT_RETRY, attempts: 1 } : { ...DEFAULT_RETRY, ...options.retry },
   };
 }
 

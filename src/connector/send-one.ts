@@ -12,6 +12,7 @@ import { interpret } from '../response/interpret.js';
 import type { SendResult } from '../result.js';
 import type { DataReader } from './service-data.js';
 import type { TokenSource } from '../auth/oauth2.js';
+import { parseRetryAfter } from '../delivery/retry.js';
 import { basicAuthorization, type RenderedRequest } from './render-request.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -54,6 +55,10 @@ export async function sendRendered(recipient: string, rendered: RenderedRequest,
   if (verdict.error !== undefined) result.error = redact(verdict.error);
   if (verdict.code !== undefined) result.code = verdict.code;
   if (verdict.providerCode !== undefined) result.providerCode = verdict.providerCode;
+  if (!verdict.ok && (outcome.status === 429 || outcome.status === 503)) {
+    const wait = parseRetryAfter(outcome.headers['retry-after']);
+    if (wait !== undefined) result.retryAfterMs = wait;
+  }
   if (verdict.ok && context.read !== undefined) {
     const data = context.read(outcome, service.response);
     if ('data' in data) result.data = data.data;

@@ -56,6 +56,10 @@ export interface ProviderFile {
   };
   messageLength?: MessageLengthRule;
   /**
+   * Limits the provider documents, held before each request is sent: any number of them, each N requests (or message parts) per T seconds for each value of a key template. A request waits until every limit allows it.
+   */
+  rateLimits?: RateLimit[];
+  /**
    * The web services the provider offers, by Acrobits service name. sendMessage: Send one message to one recipient. Parameters: sms_to, sms_body, smart, content_type, disposition_notification. fetchMessages: Fetch new messages. Parameters: last_known_sms_id, last_known_sent_sms_id. balanceCheck: Check the account balance. rateCheck: Check the rate for a destination. Parameters: targetNumber, smartUri. pushTokenReporter: Report push tokens. Parameters: selector, pushToken, pushappid, pushTokenIncomingCall, pushappid_incoming_call, pushTokenOther, pushappid_other.
    */
   services: {
@@ -201,6 +205,28 @@ export interface MessageLengthRule {
    */
   overflow?: 'send' | 'refuse' | 'truncate' | 'split';
 }
+export interface RateLimit {
+  /**
+   * The limit in the provider's words, e.g. "1 sms per number per second".
+   */
+  description?: string;
+  /**
+   * How many requests (or parts, see count) may start in any window of perSeconds.
+   */
+  requests: number;
+  /**
+   * Length of the window in seconds.
+   */
+  perSeconds: number;
+  /**
+   * Template naming what the limit is counted per: %account[username]% for the account, %account[from]% for the sending number, %sms_to% for the recipient; a constant such as "all" for one global limit.
+   */
+  key: string;
+  /**
+   * requests (default), or parts when the provider counts each SMS segment of a long message.
+   */
+  count?: 'requests' | 'parts';
+}
 /**
  * One HTTP operation, as in Acrobits' web-service definition.
  */
@@ -244,6 +270,10 @@ export interface ServiceSpec {
    * Milliseconds to wait for the connection, the response headers and each part of the body. Default 10000.
    */
   timeout?: number;
+  /**
+   * The provider recognises a repeated request by a value filled from %message_id% (an idempotency-key header, or a client reference it deduplicates on), so a request that may have arrived without an answer (a timeout after sending, a reset connection) can be sent again safely. The service must use %message_id%.
+   */
+  idempotent?: boolean;
   response?: ResponseRules;
 }
 export interface PasswordAuth {

@@ -15,6 +15,14 @@ export interface DerivedParameter {
   readonly default: string | undefined;
 }
 
+/** A rate limit with its key template compiled. */
+export interface CompiledRateLimit {
+  readonly key: CompiledTemplate;
+  readonly amount: number;
+  readonly windowMs: number;
+  readonly countParts: boolean;
+}
+
 /** A loaded provider, ready for connectors. */
 export interface Provider {
   readonly id: string;
@@ -29,6 +37,8 @@ export interface Provider {
   readonly services: Readonly<Partial<Record<ServiceName, CompiledService>>>;
   /** Parameters computed by lookup (`derived` in the file), by name. */
   readonly derived: ReadonlyMap<string, DerivedParameter>;
+  /** Documented rate limits, held before each Send Message request. */
+  readonly rateLimits: readonly CompiledRateLimit[];
   /** The file as written, for tools that show or export it. */
   readonly definition: ProviderFile;
 }
@@ -49,6 +59,9 @@ export function compileProvider(
     for (const p of problems) {
       issues.push({ file: source, pointer: `/services/${name}${p.pointer}`, message: p.message, code: problemCode(p.message) });
     }
+    if (spec.idempotent && !service.params.has('message_id')) {
+      issues.push({ file: source, pointer: `/services/${name}/idempotent`, message: 'is true, but the service never sends %message_id%; put it in the idempotency-key header or client-reference field the provider deduplicates on', code: 'SCHEMA' });
+    }
     services[name] = service;
   }
   const provider: Provider = {
@@ -62,6 +75,7 @@ export function compileProvider(
     allowInsecureSecrets: file.allowInsecureSecrets ?? false,
     services,
     derived,
+    rateLimits: compileRateLimits(file, accountKeys, secrets, issues, source),
     definition: file,
   };
   return { provider, issues };
@@ -82,6 +96,15 @@ function compileDerived(file: ProviderFile, accountKeys: readonly string[] | 'an
     derived.set(name, { from: template, map: spec.map, default: spec.default });
   }
   return derived;
+}
+
+/** Compiles the rate limits' key templates; they may use the Send Message and global parameters. */
+function compileRateLimits(file: ProviderFile, accountKeys: readonly string[] | 'any', secrets: ReadonlySet<string>, issues: ConfigIssue[], source: string): CompiledRateLimit[] {
+  return (file.rateLimits ?? []).map((limit, i) => {
+    const { template, problems } = compileTemplate(limit.key, 'raw', { params: [...SERVICE_PARAMS.sendMessage, ...GLOBAL_PARAMS], accountKeys, secrets });
+    for (const message of problems) issues.push({ file: source, pointer: `/rateLimits/${i}/key`, message, code: problemCode(message) });
+    return { key: template, amount: limit.requests, windowMs: limit.perSeconds * 1000, countParts: limit.count === 'parts' };
+  });
 }
 
 function problemCode(message: string): string {

@@ -26,6 +26,8 @@ export interface CompiledService {
   readonly hostTemplated: boolean;
   /** Service and global parameter names the request reads. */
   readonly params: ReadonlySet<string>;
+  /** A request that may have arrived can be sent again: the provider deduplicates on %message_id%. */
+  readonly idempotent: boolean;
 }
 
 /** A problem at a JSON pointer relative to the service. */
@@ -72,6 +74,7 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
     usesSecret,
     hostTemplated,
     params,
+    idempotent: spec.idempotent ?? false,
   };
   return { service, problems };
 }

@@ -41,7 +41,7 @@ describe('catalogue mechanisms', () => {
         errorCodes: { pointer: '/messages/0/status', codes: { '1': { text: 'Throttled', retryable: true }, '3': { text: 'Invalid parameters' } } },
       },
     });
-    const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
+    const sb = connect(file, {}, { origin: s.origin, concurrency: 1, retry: false });
     const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002', '+15551230003'], body: 'x' });
     await sb.close();
     expect(results.map((r) => [r.ok, r.providerCode, r.error, r.retryable])).toEqual([

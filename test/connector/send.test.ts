@@ -73,7 +73,7 @@ describe('sending', () => {
     const statuses = [429, 502, 503, 504, 500, 400, 409];
     let i = 0;
     const s = await server(() => ({ status: statuses[i++] ?? 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { retryableStatus: [409] } }), {}, { origin: s.origin, concurrency: 1 });
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { retryableStatus: [409] } }), {}, { origin: s.origin, concurrency: 1, retry: false });
     const results = await sb.sendMessage({ to: statuses.map((_, n) => `+1555123000${n}`), body: 'x' });
     await sb.close();
     expect(results.map((r) => [r.status, r.retryable])).toEqual([[429, true], [502, true], [503, true], [504, true], [500, false], [400, false], [409, true]]);
@@ -82,7 +82,7 @@ describe('sending', () => {
 
   it('shows the start of an HTML error page, without parsing it', async () => {
     const s = await server(() => ({ status: 503, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Down</h1></body></html>' }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { success: [{ pointer: '/ok', equals: true }] } }), {}, { origin: s.origin });
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { success: [{ pointer: '/ok', equals: true }] } }), {}, { origin: s.origin, retry: false });
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result).toMatchObject({ ok: false, status: 503, retryable: true, error: expect.stringMatching(/^<!DOCTYPE html><html><head><title>503 Service Unavailable/) });
@@ -130,7 +130,7 @@ describe('sending', () => {
 
   it('turns a refused connection into a definite, retryable result', async () => {
     const port = await closedPort();
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: `http://127.0.0.1:${port}` });
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: `http://127.0.0.1:${port}`, retry: false });
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result).toMatchObject({ ok: false, status: 0, code: 'NETWORK_REFUSED', retryable: true, ambiguous: false, error: expect.stringContaining('connection refused by 127.0.0.1') });

@@ -1,0 +1,61 @@
+/**
+ * Retries that are safe: only results classified retryable; never a request that may have reached
+ * the provider (ambiguous) unless the service is idempotent; exponential backoff with full jitter,
+ * or the provider's Retry-After; a cap on attempts and on total time.
+ */
+import type { SendResult } from '../result.js';
+import { realClock, type Clock } from './rate-limiter.js';
+
+/** How to retry. */
+export interface RetryPolicy {
+  /** Tries in all, the first included. 1 turns retries off. */
+  readonly attempts: number;
+  /** First backoff step, in ms; each later one doubles, up to maxDelayMs; the wait is a random part of it. */
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+  /** No retry starts after this many ms since the first try. */
+  readonly maxTotalMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, minDelayMs: 500, maxDelayMs: 30_000, maxTotalMs: 120_000 };
+
+/** Whether `result` may be sent again. */
+export function mayRetry(result: SendResult, idempotent: boolean): boolean {
+  if (result.ok || !result.retryable) return false;
+  return !result.ambiguous || idempotent;
+}
+
+/**
+ * Sends with `send` until it succeeds, fails for good, or the policy is spent. The result says
+ * how many attempts were made; an ambiguous result that was not retried stays ambiguous.
+ */
+export async function withRetries(
+  send: () => Promise<SendResult>,
+  first: SendResult,
+  policy: RetryPolicy,
+  idempotent: boolean,
+  clock: Clock = realClock,
+  random: () => number = Math.random,
+): Promise<SendResult> {
+  const started = clock.now() - first.durationMs;
+  let result = first;
+  let attempt = 1;
+  while (attempt < policy.attempts && mayRetry(result, idempotent)) {
+    const backoff = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1)) * random();
+    const delay = result.retryAfterMs ?? backoff;
+    if (clock.now() - started + delay > policy.maxTotalMs) break;
+    await clock.sleep(delay);
+    result = await send();
+    attempt++;
+  }
+  return attempt === 1 ? result : { ...result, attempts: attempt };
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
