@@ -12,6 +12,7 @@
  * - `AUTH_FAILED`: the OAuth2 token could not be had; the message was not sent.
  * - `NETWORK_REFUSED`, `NETWORK_DNS`, `TIMEOUT_CONNECT`: no connection; nothing was sent.
  * - `NETWORK_RESET`, `TIMEOUT_RESPONSE`, `NETWORK_ERROR`: the request may have reached the provider.
+ * - `NO_ROUTE`: a route file serves no route for the recipient; nothing was sent.
  */
 export type ResultCode =
   | 'PROVIDER_ERROR'
@@ -27,7 +28,8 @@ export type ResultCode =
   | 'TIMEOUT_CONNECT'
   | 'NETWORK_RESET'
   | 'TIMEOUT_RESPONSE'
-  | 'NETWORK_ERROR';
+  | 'NETWORK_ERROR'
+  | 'NO_ROUTE';
 
 /** The response as received, kept when the connector is asked to (`includeResponse`). */
 export interface ResponseRecord {

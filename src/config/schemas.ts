@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ConfigIssue } from '../errors.js';
 import { packagePath } from './paths.js';
 
-const SCHEMA_FILES = ['rewriting', 'provider', 'account', 'fixture'] as const;
+const SCHEMA_FILES = ['rewriting', 'provider', 'account', 'fixture', 'routes'] as const;
 type SchemaName = (typeof SCHEMA_FILES)[number];
 
 let validators: Record<SchemaName, ValidateFunction> | undefined;
@@ -20,7 +20,7 @@ function compileAll(): Record<SchemaName, ValidateFunction> {
     ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', `${name}.schema.json`), 'utf8')));
   }
   const get = (name: SchemaName) => ajv.getSchema(`${name}.schema.json`) as ValidateFunction;
-  return { rewriting: get('rewriting'), provider: get('provider'), account: get('account'), fixture: get('fixture') };
+  return { rewriting: get('rewriting'), provider: get('provider'), account: get('account'), fixture: get('fixture'), routes: get('routes') };
 }
 
 function isRegex(source: string): boolean {
