@@ -130,11 +130,11 @@ export function createConnector(init: ConnectorInit): Connector {
       if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
       throw error;
     }
-    const send = () => sendRendered(recipient, request, service, contexts.get(service) as SendContext);
-    if (limiter === undefined || name !== 'sendMessage') return send();
+    const context = contexts.get(service) as SendContext;
+    if (limiter === undefined || name !== 'sendMessage') return sendRendered(recipient, request, service, context);
     const keys = provider.rateLimits.map((l) => renderTemplate(l.key, scope));
     const weights = provider.rateLimits.map((l) => (l.countParts ? Number(scope.params.sms_parts ?? '1') : 1));
-    return limiter.acquire(keys, weights).then(send);
+    return limiter.acquire(keys, weights).then((dispatched) => sendRendered(recipient, request, service, context, dispatched));
   };
 
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws

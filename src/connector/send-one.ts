@@ -28,7 +28,7 @@ export interface SendContext {
 }
 
 /** Sends `request` for `recipient` and returns its result. */
-export async function sendRendered(recipient: string, rendered: RenderedRequest, service: CompiledService, context: SendContext): Promise<SendResult & { data?: unknown }> {
+export async function sendRendered(recipient: string, rendered: RenderedRequest, service: CompiledService, context: SendContext, onDispatched?: () => void): Promise<SendResult & { data?: unknown }> {
   const started = performance.now();
   let request = rendered;
   if (request.tokenRequest !== undefined) {
@@ -41,7 +41,7 @@ export async function sendRendered(recipient: string, rendered: RenderedRequest,
   }
   const exchangeOptions = context.exchange;
   const redact = context.redact;
-  let outcome = await exchange(request, exchangeOptions);
+  let outcome = await exchange(request, exchangeOptions, onDispatched);
   if (request.challengeAuth && !isFailure(outcome) && outcome.status === 401) {
     const answer = answerChallenge(outcome, request, request.challengeAuth);
     if (answer !== undefined) outcome = await exchange({ ...request, headers: { ...request.headers, authorization: answer } }, exchangeOptions);

@@ -46,15 +46,15 @@ export class RateLimiter {
   /**
    * Waits until every limit allows a request of `weights[i]` for its key `keys[i]`, then counts it.
    * Checking and counting happen in one synchronous step, so concurrent callers cannot overshoot.
+   * Returns `dispatched`: call it when the request actually goes out, so it is counted from then
+   * (a little later than now), and the next request is spaced from the real start. A later time
+   * only makes the limit stricter.
    */
-  async acquire(keys: readonly string[], weights: readonly number[]): Promise<void> {
+  async acquire(keys: readonly string[], weights: readonly number[]): Promise<() => void> {
     for (;;) {
       const now = this.clock.now();
       const wait = this.waitTime(keys, weights, now);
-      if (wait <= 0) {
-        this.count(keys, weights, now);
-        return;
-      }
+      if (wait <= 0) return this.count(keys, weights, now);
       await this.clock.sleep(wait);
     }
   }
@@ -79,9 +79,10 @@ export class RateLimiter {
     return wait;
   }
 
-  private count(keys: readonly string[], weights: readonly number[], now: number): void {
+  private count(keys: readonly string[], weights: readonly number[], now: number): () => void {
     // Keys used once (a recipient) are forgotten by a sweep at most once per longest window.
     if (now - this.lastSweep >= this.longestWindow) this.sweep(now);
+    const entries: { log: Log; at: number }[] = [];
     this.limits.forEach((limit, i) => {
       const key = keys[i] ?? '';
       let log = this.logs[i]?.get(key);
@@ -93,7 +94,15 @@ export class RateLimiter {
       log.times.push(now);
       log.weights.push(weight);
       log.total += weight;
+      entries.push({ log, at: now });
     });
+    return () => {
+      const sent = this.clock.now();
+      for (const entry of entries) {
+        const index = entry.log.times.lastIndexOf(entry.at);
+        if (index >= 0 && sent > entry.at) entry.log.times[index] = sent;
+      }
+    };
   }
 
   /** Forgets start times older than the window; a key with none left is dropped, so memory stays flat. */

@@ -28,9 +28,9 @@ export interface Received extends ReceivedResponse {
 }
 
 /** Sends `wire` once; returns the response or the classified failure. */
-export async function exchange(wire: WireRequest, options: ExchangeOptions): Promise<Received | NetworkFailure> {
+export async function exchange(wire: WireRequest, options: ExchangeOptions, onDispatched?: () => void): Promise<Received | NetworkFailure> {
   try {
-    const response = await request(wire.url, {
+    const pending = request(wire.url, {
       dispatcher: options.dispatcher,
       method: wire.method as Dispatcher.HttpMethod,
       headers: wire.headers,
@@ -38,6 +38,9 @@ export async function exchange(wire: WireRequest, options: ExchangeOptions): Pro
       headersTimeout: options.timeout,
       bodyTimeout: options.timeout,
     });
+    // undici has handed the request to its dispatcher by now: this is when it went out.
+    onDispatched?.();
+    const response = await pending;
     const headers = flattenHeaders(response.headers);
     const { bytes, truncated } = await readCapped(response.body as unknown as Body, options.maxResponseBytes);
     const contentType = headers['content-type'] ?? '';
