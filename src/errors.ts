@@ -7,6 +7,9 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'CONFIG_NOT_FOUND'
+  | 'JOURNAL_CORRUPT'
+  | 'JOURNAL_FAILED'
+  | 'JOURNAL_MISMATCH'
   | 'NUMBER_INVALID'
   | 'RENDER_FAILED'
   | 'USAGE';

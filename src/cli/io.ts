@@ -8,6 +8,10 @@ export interface Io {
   /** Whether output goes to a terminal (colour, progress). */
   readonly tty: boolean;
   readonly env: NodeJS.ProcessEnv;
+  /** Standard input, for commands that read data from `-`. */
+  readonly stdin?: AsyncIterable<Buffer | string>;
+  /** Standard error when it is a terminal: where a live progress bar is drawn. */
+  readonly errTerminal?: NodeJS.WriteStream;
 }
 
 type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan';

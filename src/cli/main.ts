@@ -105,6 +105,10 @@ if (isEntry()) {
     err: (text) => process.stderr.write(`${text}\n`),
     tty: process.stdout.isTTY === true,
     env: process.env,
+    get stdin() {
+      return process.stdin; // created only when a command reads it
+    },
+    ...(process.stderr.isTTY ? { errTerminal: process.stderr } : {}),
   };
   runCli(process.argv.slice(2), io).then(
     (code) => {

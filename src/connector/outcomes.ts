@@ -18,9 +18,14 @@ export function redactRequest(request: RenderedRequest, redact: (text: string) =
 export async function sendParts(parts: readonly (() => Promise<SendResult>)[]): Promise<SendResult> {
   const ids: string[] = [];
   let result: SendResult | undefined;
-  for (const send of parts) {
+  for (const [index, send] of parts.entries()) {
     result = await send();
-    if (!result.ok) return result;
+    if (!result.ok) {
+      if (index === 0) return result;
+      // Earlier parts were delivered: sending the message again would repeat them.
+      const sent = `part ${index + 1} of ${parts.length} failed after ${index === 1 ? 'the first was' : `the first ${index} were`} sent`;
+      return { ...result, error: `${sent}: ${result.error ?? 'failed'}`, retryable: false, partMessageIds: ids };
+    }
     if (result.messageId !== undefined) ids.push(result.messageId);
   }
   const last = result as SendResult;

@@ -98,3 +98,14 @@ describe('message ids', () => {
     expect(keys[3]).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('split messages that fail half-way', () => {
+  it('marks a failure after the first part final, so nothing repeats the parts already sent', async () => {
+    let n = 0;
+    const s = await server(() => (++n === 1 ? { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"p1"}' } : { status: 503 }));
+    const sb = connect(providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' }, response: { messageId: '/id' } }, { messageLength: { max: 160, overflow: 'split' } }), {}, { origin: s.origin, retry: false });
+    const [result] = await sb.sendMessage({ to: '+15551231234', body: 'a'.repeat(170) });
+    await sb.close();
+    expect(result).toMatchObject({ ok: false, retryable: false, partMessageIds: ['p1'], error: 'part 2 of 2 failed after the first was sent: HTTP 503 Service Unavailable' });
+  });
+});

@@ -1,21 +1,27 @@
-/** `switchboard send`: one request per recipient, one result each. */
+/** `switchboard send`: one request per recipient, one result each; or, with --to-file, one per CSV row. */
 import { SwitchboardError } from '../../errors.js';
-import { EXIT, list, type Command } from '../command.js';
+import { EXIT, list, str, type Command } from '../command.js';
 import { resultLine } from '../format.js';
 import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openConnector } from '../open.js';
+import { BULK_HELP, BULK_OPTIONS, sendBulk } from './send-bulk.js';
 
 export const send: Command = {
   name: 'send',
   summary: 'Send a message to one or more recipients',
-  usage: 'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--json]',
+  usage:
+    'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--json]\n' +
+    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] --body <text> [--json]',
   help: [
     ...ACCOUNT_HELP,
     '--to <number>         recipient; repeat for several (one request each)',
-    '--json                print the results as a JSON array',
+    ...BULK_HELP,
+    '--json                print the results (or the summary of --to-file) as JSON',
   ],
-  options: ACCOUNT_OPTIONS,
+  options: { ...ACCOUNT_OPTIONS, ...BULK_OPTIONS },
   positionals: false,
   async run(args, io) {
+    const file = str(args, 'to-file');
+    if (file !== undefined) return sendBulk(args, io, file);
     const to = list(args, 'to');
     if (to.length === 0) throw new SwitchboardError('USAGE', 'give at least one recipient with --to <number>');
     const body = messageBody(args);

@@ -1,0 +1,114 @@
+/**
+ * The file journal: one JSON record a line (JSONL), appended, never rewritten.
+ *
+ * ```
+ * {"v":1,"event":"start","campaign":"3f9a1c2e","at":"2026-01-05T10:00:00.000Z"}
+ * {"v":1,"id":"2","to":"+15558675310","event":"intent","at":"…"}
+ * {"v":1,"id":"2","to":"+15558675310","event":"sent","at":"…","status":201,"retryable":false,"messageId":"SM…","durationMs":212}
+ * ```
+ *
+ * A `start` record opens every run and carries the journal's campaign id. A message has an
+ * `intent` record, written before its request goes out, then `sent`, `failed` or `ambiguous` with
+ * the result's fields (`status`, `code`, `error`, `providerCode`, `retryable`, `messageId`,
+ * `partMessageIds`, `attempts`, `durationMs`); errors are already masked and no response body is kept.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
+import { JournalError, type Journal, type JournalOutcome, type JournalState } from './journal.js';
+import { readJournal } from './read-journal.js';
+
+/** Options of {@link createJsonlJournal}. */
+export interface JsonlJournalOptions {
+  /**
+   * Wait for the disk after every record (fdatasync). Default false: each record is one write(2),
+   * so it is the kernel's before the request goes out and survives the process dying (a crash,
+   * `kill -9`), but a power loss may lose the last records, and then a resumed run may send those
+   * messages again. With `fsync` a power loss loses nothing, at the cost of a disk flush per
+   * record (often milliseconds each, which bounds the rate).
+   */
+  fsync?: boolean;
+}
+
+/**
+ * A journal in the JSONL file `file`, created on the first record. `load()` reads it as
+ * `readJournal` documents and cuts off a last line that an interrupted write left incomplete, so
+ * new records start on a line of their own. A failed write (a full disk: `ENOSPC`) rejects with
+ * {@link JournalError} `JOURNAL_FAILED`, and so does every later write.
+ * @example
+ * const journal = createJsonlJournal('campaign.journal.jsonl');
+ * const summary = await sendMany(sb, readRecipients('campaign.csv', { body: 'Hi %csv[name]%' }), { journal });
+ */
+export function createJsonlJournal(file: string, options: JsonlJournalOptions = {}): Journal {
+  let fd: number | undefined;
+  let failure: JournalError | undefined;
+  let campaign: string | undefined;
+  let repair: { truncateTo?: number; newline?: boolean } = {};
+
+  const open = (): number => {
+    const handle = openSync(file, 'a');
+    if (repair.truncateTo !== undefined) ftruncateSync(handle, repair.truncateTo);
+    if (repair.newline === true) writeAll(handle, '\n');
+    writeAll(handle, `${JSON.stringify({ v: 1, event: 'start', campaign: (campaign ??= newCampaign()), at: new Date().toISOString() })}\n`);
+    return handle;
+  };
+  const append = (record: object): void => {
+    if (failure !== undefined) throw failure;
+    try {
+      fd ??= open();
+      writeAll(fd, `${JSON.stringify(record)}\n`);
+      if (options.fsync === true) fdatasyncSync(fd);
+    } catch (error) {
+      failure = new JournalError('JOURNAL_FAILED', `could not write the journal ${file} (${(error as Error).message})`, { file }, { cause: error });
+      throw failure;
+    }
+  };
+
+  return {
+    async load(): Promise<JournalState> {
+      const existing = statOrUndefined(file);
+      if (existing === undefined || !existing.isFile() || existing.size === 0) {
+        campaign ??= newCampaign();
+        return { campaign, entries: new Map(), warnings: [] };
+      }
+      const read = await readJournal(file);
+      campaign = read.campaign ?? newCampaign();
+      repair = read.validBytes < existing.size ? { truncateTo: read.validBytes } : { newline: read.needsNewline };
+      return { campaign, entries: read.entries, warnings: read.warnings };
+    },
+    async intend({ id, to }) {
+      append({ v: 1, id, to, event: 'intent', at: new Date().toISOString() });
+    },
+    async record(id, outcome: JournalOutcome) {
+      const { event, to, ...fields } = outcome;
+      append({ v: 1, id, to, event, at: new Date().toISOString(), ...fields });
+    },
+    async close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+/** Writes all of `text`; a short write (the disk filling up) continues until the kernel reports the error. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at < bytes.length; ) {
+    const written = writeSync(fd, bytes, at, bytes.length - at);
+    if (written <= 0) throw new Error('the write made no progress');
+    at += written;
+  }
+}
+
+function statOrUndefined(file: string) {
+  try {
+    return statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new JournalError('JOURNAL_FAILED', `could not read the journal ${file} (${(error as Error).message})`, { file }, { cause: error });
+  }
+}
+
+/** Eight hex digits: short enough for a provider's client reference, enough to tell sends apart. */
+function newCampaign(): string {
+  return randomBytes(4).toString('hex');
+}

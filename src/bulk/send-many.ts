@@ -1,0 +1,178 @@
+/**
+ * Sends a stream of messages through one connector, a bounded number at a time, recording each in a
+ * journal before and after its request, so that a stopped run can be resumed: nothing lost, nothing
+ * sent twice. Memory stays flat: results are counted, and only failures are kept.
+ */
+import type { Connector } from '../connector/connector.js';
+import type { SendResult } from '../result.js';
+import { isBadRow, type BulkItem, type BulkMessage, type BulkProgress, type BulkSummary } from './items.js';
+import { JournalError, resumeAction, type Journal, type JournalOutcome, type JournalState } from './journal.js';
+import { createTally } from './tally.js';
+
+/** Options of {@link sendMany}. */
+export interface SendManyOptions {
+  /**
+   * Where to record each message; with one, a run resumes what earlier runs recorded (see
+   * `resumeAction`). `sendMany` loads it first and closes it at the end.
+   */
+  journal?: Journal;
+  /** Requests in flight at most. Default 8. */
+  concurrency?: number;
+  /** Called after every item with the counts so far. */
+  onProgress?: (progress: BulkProgress) => void;
+  /** Stops reading messages; those in flight finish and are recorded, and the summary says `interrupted`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends every message of `items` (bad rows are only counted), each once. With a journal:
+ * a message is recorded as intended before its request goes out and with its outcome after; one
+ * an earlier run sent is skipped, one it left ambiguous is never sent again but listed, and
+ * `%message_id%` is `<campaign>-<id>`, the same on every run of that journal. A failed journal
+ * write stops the run: no request goes out after it, and the call rejects with a
+ * {@link JournalError} whose `summary` says what was done. So does a message whose id the journal
+ * recorded for another recipient (`JOURNAL_MISMATCH`). Ids must be unique; with a journal a
+ * repeated one is a bad row. Never throws for what a provider or the network does.
+ * @example
+ * const journal = createJsonlJournal('campaign.journal.jsonl');
+ * const summary = await sendMany(sb, readRecipients('campaign.csv', { body: 'Hi %csv[name]%' }), { journal });
+ * // { sent: 998, skipped: 0, failed: [{ id: '17', to: '+1555…', code: 'PROVIDER_ERROR', … }], ambiguous: [], badRows: [{ id: '40', line: 40, error: 'no number in column "to"' }], … }
+ */
+export async function sendMany(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, options: SendManyOptions = {}): Promise<BulkSummary> {
+  const { journal } = options;
+  try {
+    const state: JournalState = journal === undefined ? { entries: new Map(), warnings: [] } : await journal.load();
+    return await run(connector, items, state, options);
+  } finally {
+    await journal?.close();
+  }
+}
+
+/** The state of one run. `stop` is the first reason to stop: a journal failure, a mismatch, a programmer error. */
+interface Run {
+  readonly connector: Pick<Connector, 'sendMessage'>;
+  readonly journal: Journal | undefined;
+  readonly state: JournalState;
+  readonly tally: ReturnType<typeof createTally>;
+  /** Ids of this run, to refuse a repeated one (kept only with a journal). */
+  readonly seen: Set<string> | undefined;
+  readonly inFlight: Set<Promise<void>>;
+  readonly report: () => void;
+  stop: unknown;
+  interrupted: boolean;
+}
+
+async function run(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, state: JournalState, options: SendManyOptions): Promise<BulkSummary> {
+  const tally = createTally(state);
+  const inFlight = new Set<Promise<void>>();
+  const seen = options.journal === undefined ? undefined : new Set<string>();
+  const r: Run = { connector, journal: options.journal, state, tally, seen, inFlight, report: () => options.onProgress?.(tally.progress(inFlight.size)), stop: undefined, interrupted: false };
+  try {
+    await pump(r, items, Math.max(1, options.concurrency ?? 8), options.signal);
+  } catch (error) {
+    r.stop ??= error; // reading the messages failed
+  }
+  await Promise.all(inFlight);
+  tally.summary.interrupted = r.interrupted;
+  if (r.stop instanceof JournalError) r.stop.summary = tally.summary;
+  if (r.stop !== undefined) throw r.stop;
+  return tally.summary;
+}
+
+/** Reads items and starts a request for each one to send, at most `limit` at a time; the intent is recorded first. */
+async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, limit: number, signal: AbortSignal | undefined): Promise<void> {
+  for await (const item of items) {
+    if (r.stop !== undefined) return;
+    if (signal?.aborted === true) {
+      r.interrupted = true;
+      return;
+    }
+    if (settled(r, item)) {
+      r.report();
+      continue;
+    }
+    const message = item as BulkMessage;
+    try {
+      await r.journal?.intend({ id: message.id, to: message.to });
+    } catch (error) {
+      r.stop ??= journalFailure(error);
+    }
+    if (r.stop !== undefined) return; // no request after a failed write
+    const task: Promise<void> = sendOne(r, message).finally(() => r.inFlight.delete(task));
+    r.inFlight.add(task);
+    while (r.inFlight.size >= limit) await Promise.race(r.inFlight);
+  }
+}
+
+/** Settles an item that is not to be sent (a bad row, a repeated id, one an earlier run settled); false when it is to be sent. */
+function settled(r: Run, item: BulkItem): boolean {
+  if (isBadRow(item)) {
+    r.tally.badRow(item);
+    return true;
+  }
+  const entry = r.state.entries.get(item.id);
+  if (entry !== undefined && entry.to !== '' && entry.to !== item.to) {
+    r.stop = mismatch(item, entry.to, entry.line);
+    return true;
+  }
+  if (r.seen?.has(item.id) === true) {
+    r.tally.badRow({ id: item.id, error: `id ${item.id} appears twice; sent only once` });
+    return true;
+  }
+  r.seen?.add(item.id);
+  const action = resumeAction(entry);
+  if (entry === undefined || action === 'send') return false;
+  r.tally.earlier(item, entry, action);
+  return true;
+}
+
+/** Sends one message and records what became of it. */
+async function sendOne(r: Run, message: BulkMessage): Promise<void> {
+  const messageId = r.state.campaign === undefined ? message.id : `${r.state.campaign}-${message.id}`;
+  let result: SendResult;
+  try {
+    [result] = (await r.connector.sendMessage({ to: message.to, body: message.body, messageId })) as [SendResult];
+  } catch (error) {
+    r.stop ??= error; // a programmer error; the message keeps its intent only, so it is held as ambiguous
+    return;
+  }
+  const outcome = outcomeOf(message, result);
+  r.tally.outcome(message, outcome);
+  try {
+    await r.journal?.record(message.id, outcome);
+  } catch (error) {
+    r.stop ??= journalFailure(error);
+  }
+  r.report();
+}
+
+/** What the journal keeps of a result: its fields without the response. */
+function outcomeOf(message: BulkMessage, r: SendResult): JournalOutcome {
+  return {
+    event: r.ok ? 'sent' : r.ambiguous ? 'ambiguous' : 'failed',
+    to: message.to,
+    status: r.status,
+    ...(r.code === undefined ? {} : { code: r.code }),
+    ...(r.error === undefined ? {} : { error: r.error }),
+    ...(r.providerCode === undefined ? {} : { providerCode: r.providerCode }),
+    retryable: r.retryable,
+    ...(r.messageId === undefined ? {} : { messageId: r.messageId }),
+    ...(r.partMessageIds === undefined ? {} : { partMessageIds: r.partMessageIds }),
+    ...(r.attempts === undefined ? {} : { attempts: r.attempts }),
+    durationMs: r.durationMs,
+  };
+}
+
+function journalFailure(error: unknown): JournalError {
+  if (error instanceof JournalError) return error;
+  return new JournalError('JOURNAL_FAILED', `could not write the journal (${error instanceof Error ? error.message : String(error)})`, {}, { cause: error });
+}
+
+function mismatch(message: BulkMessage, recorded: string, line: number | undefined): JournalError {
+  const where = line === undefined ? '' : ` (line ${line})`;
+  return new JournalError(
+    'JOURNAL_MISMATCH',
+    `message ${message.id} is to ${message.to}, but the journal recorded it to ${recorded}${where}: the messages changed since that run, so resuming could send to the wrong people or twice. Resume with the same input, or start a new journal.`,
+    line === undefined ? {} : { line },
+  );
+}
