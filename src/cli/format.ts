@@ -24,15 +24,17 @@ export function requestJson(request: RenderedRequest): object {
   return challengeAuth ? { ...rest, auth: { type: 'challenge', ...challengeAuth } } : rest;
 }
 
-/** One line for a result: ✓ or ✗, recipient, what happened. */
-export function resultLine(io: Io, result: SendResult): string {
+/** One line for a result: ✓ or ✗, recipient, what happened (and, when routed, through which account). */
+export function resultLine(io: Io, result: SendResult & { via?: string | undefined; fallbacks?: readonly { via: string; error?: string | undefined }[] }): string {
+  const passed = (result.fallbacks ?? []).map((f) => `; ${f.via} failed first: ${f.error ?? 'failed'}`).join('');
+  const via = result.via === undefined ? '' : ` via ${result.via}${passed}`;
   if (result.ok) {
     const id = result.messageId ? `, id ${result.messageId}` : '';
-    return `${paint(io, 'green', '✓')} ${result.recipient}: sent (HTTP ${result.status}${id}, ${result.durationMs} ms)`;
+    return `${paint(io, 'green', '✓')} ${result.recipient}: sent (HTTP ${result.status}${id}, ${result.durationMs} ms${via})`;
   }
   const status = result.status ? `HTTP ${result.status}` : 'no response';
   const kind = result.ambiguous ? 'may have been delivered; check before sending again' : result.retryable ? 'retryable' : 'not retryable';
-  return `${paint(io, 'red', '✗')} ${result.recipient}: ${result.error ?? 'failed'} (${status}, ${result.code}, ${kind})`;
+  return `${paint(io, 'red', '✗')} ${result.recipient}: ${result.error ?? 'failed'} (${status}, ${result.code}, ${kind}${via})`;
 }
 
 /** `200 OK` */

@@ -2,12 +2,15 @@
 import { loadAccount } from '../config/load-account.js';
 import { loadProvider } from '../config/load-provider.js';
 import { createConnector, type Connector } from '../connector/connector.js';
+import { loadRoutes } from '../routing/load-routes.js';
+import { createRouter } from '../routing/router.js';
 import { SwitchboardError } from '../errors.js';
 import { str, type Parsed } from './command.js';
 
 /** Options shared by commands that send through an account: parseArgs config and help lines. */
 export const ACCOUNT_OPTIONS = {
   account: { type: 'string' },
+  routes: { type: 'string' },
   provider: { type: 'string' },
   to: { type: 'string', multiple: true },
   body: { type: 'string' },
@@ -17,6 +20,7 @@ export const ACCOUNT_OPTIONS = {
 
 export const ACCOUNT_HELP = [
   '--account <file>      account file: JSON, or Acrobits Account XML',
+  '--routes <file>       (send) a route file instead of --account: accounts by destination prefix, with fallback',
   '--provider <id|file>  provider to use instead of the one the account names',
   '--body <text>         message text',
   '--origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)',
@@ -24,6 +28,7 @@ export const ACCOUNT_HELP = [
 
 /** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
 export async function openConnector(args: Parsed, extra: { includeResponse?: boolean } = {}): Promise<Connector> {
+  if (str(args, 'routes') !== undefined) throw new SwitchboardError('USAGE', 'this command works on one account: give --account <file>, not --routes');
   const accountFile = str(args, 'account');
   if (accountFile === undefined) throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
   const account = await loadAccount(accountFile);
@@ -43,4 +48,18 @@ export function messageBody(args: Parsed): string {
   const body = str(args, 'body');
   if (body === undefined) throw new SwitchboardError('USAGE', 'give the message text with --body <text>');
   return body;
+}
+
+/** What sending needs: one account's connector, or a router over a route file. */
+export type Sender = Pick<Connector, 'sendMessage' | 'close'>;
+
+/** A router when the command line names `--routes`, else the account's connector. */
+export async function openSender(args: Parsed): Promise<Sender> {
+  const routesFile = str(args, 'routes');
+  if (routesFile === undefined) return openConnector(args);
+  if (str(args, 'account') !== undefined || str(args, 'provider') !== undefined) {
+    throw new SwitchboardError('USAGE', 'give either --routes (the route file names the accounts) or --account, not both');
+  }
+  const origin = str(args, 'origin');
+  return createRouter(await loadRoutes(routesFile), origin === undefined ? {} : { origin });
 }

@@ -73,3 +73,18 @@ describe('routing', () => {
     await expect(loadRoutes(bad)).rejects.toThrow(ConfigError);
   });
 });
+
+describe('switchboard send --routes', () => {
+  it('sends through the routes and says which account sent each message', async () => {
+    const { run } = await import('../helpers/cli.js');
+    const s = await server((req) => (req.url === '/p-uk' ? { status: 503, body: 'maintenance' } : { status: 200 }));
+    const file = await setup(ROUTES);
+    const { code, out } = await run('send', '--routes', file, '--origin', s.origin, '--to', '+44 7700 900123', '--to', '+1 415 555 0100', '--body', 'Hi');
+    expect(code).toBe(0);
+    expect(out.split('\n')).toEqual([
+      expect.stringMatching(/^✓ \+44 7700 900123: sent \(HTTP 200, \d+ ms via p-backup\.account\.json; p-uk\.account\.json failed first: maintenance\)$/),
+      expect.stringMatching(/^✓ \+1 415 555 0100: sent \(HTTP 200, \d+ ms via p-us\.account\.json\)$/),
+    ]);
+    expect(await run('render', '--routes', file, '--to', '+1', '--body', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('give --account <file>, not --routes') });
+  });
+});

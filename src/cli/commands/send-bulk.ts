@@ -13,7 +13,7 @@ import { EXIT, list, str, type Parsed } from '../command.js';
 import { progressView } from '../bulk-progress.js';
 import { allSent, summaryText, type BulkContext } from '../bulk-summary.js';
 import { paint, type Io } from '../io.js';
-import { messageBody, openConnector } from '../open.js';
+import { messageBody, openSender } from '../open.js';
 
 /** Options of the bulk send, for parseArgs. */
 export const BULK_OPTIONS = {
@@ -41,7 +41,7 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   checkJournal(journalFile, args.values.resume === true);
   const input: RecipientSource = source === '-' ? stdin(io) : source;
   const context: BulkContext = source === '-' ? { journal: journalFile } : { journal: journalFile, total: await countRows(source, body) };
-  const connector = await openConnector(args);
+  const connector = await openSender(args);
   const progress = progressView(io, context.total);
   const controller = new AbortController();
   const interrupt = () => {

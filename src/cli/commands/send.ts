@@ -2,7 +2,7 @@
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, list, str, type Command } from '../command.js';
 import { resultLine } from '../format.js';
-import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openConnector } from '../open.js';
+import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openSender } from '../open.js';
 import { BULK_HELP, BULK_OPTIONS, sendBulk } from './send-bulk.js';
 
 export const send: Command = {
@@ -10,7 +10,8 @@ export const send: Command = {
   summary: 'Send a message to one or more recipients',
   usage:
     'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--json]\n' +
-    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] --body <text> [--json]',
+    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] --body <text> [--json]\n' +
+    '       switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]',
   help: [
     ...ACCOUNT_HELP,
     '--to <number>         recipient; repeat for several (one request each)',
@@ -25,7 +26,7 @@ export const send: Command = {
     const to = list(args, 'to');
     if (to.length === 0) throw new SwitchboardError('USAGE', 'give at least one recipient with --to <number>');
     const body = messageBody(args);
-    const connector = await openConnector(args);
+    const connector = await openSender(args);
     try {
       const results = await connector.sendMessage({ to, body });
       if (args.values.json) io.out(JSON.stringify(results, null, 2));
