@@ -36,7 +36,7 @@ export function inlineProvider(values: Readonly<Record<string, string>>, label: 
   const schemaIssues = validateAgainst('provider', definition, label);
   if (schemaIssues.length > 0) throw new ConfigError(relabel(schemaIssues));
   const { provider, issues } = compileProvider(definition, label, 'any');
-  const all = issues.length > 0 ? issues : [...missingKeys(services, values, keyOf, label), ...probeProvider(provider)];
+  const all = issues.length > 0 ? issues : [...missingKeys(services, values, label), ...probeProvider(provider)];
   if (all.length > 0) throw new ConfigError(relabel(all));
   return provider;
 }
@@ -71,7 +71,7 @@ function readServices(values: Readonly<Record<string, string>>, keyOf: Map<strin
 }
 
 /** A service that reads `%account[KEY]%` needs KEY in the account; say which key uses which. */
-function missingKeys(services: Partial<Record<ServiceName, ServiceSpec>>, values: Readonly<Record<string, string>>, keyOf: Map<string, string>, label: string): ConfigIssue[] {
+function missingKeys(services: Partial<Record<ServiceName, ServiceSpec>>, values: Readonly<Record<string, string>>, label: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [name, spec] of Object.entries(services)) {
     for (const [field, text] of Object.entries(templatesOf(spec))) {

@@ -6,7 +6,7 @@ import { fixtureDir, loadFixtures } from '../../fixtures/find-fixtures.js';
 import { runFixture, type Difference } from '../../fixtures/run-fixture.js';
 import { EXIT, type Command } from '../command.js';
 import { table } from '../format.js';
-import { paint, type Io } from '../io.js';
+import { paint } from '../io.js';
 
 export const testCommand: Command = {
   name: 'test',
