@@ -17,6 +17,9 @@ import { closeSync, fdatasyncSync, ftruncateSync, openSync, statSync, writeSync 
 import { JournalError, type Journal, type JournalOutcome, type JournalState } from './journal.js';
 import { readJournal } from './read-journal.js';
 
+/** How long an outcome line may wait for the next intent's write. */
+const OUTCOME_FLUSH_MS = 50;
+
 /** Options of {@link createJsonlJournal}. */
 export interface JsonlJournalOptions {
   /**
@@ -51,11 +54,31 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
     writeAll(handle, `${JSON.stringify({ v: 1, event: 'start', campaign: (campaign ??= newCampaign()), at: new Date().toISOString() })}\n`);
     return handle;
   };
-  const append = (record: object): void => {
+  // Outcome lines wait for the next intent's write (or a short timer): one write per message, not
+  // two. Only intents must be on record before a request goes out; an outcome lost in a crash leaves
+  // its intent alone, and that message resumes as ambiguous: listed, never sent again.
+  let pending = '';
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flushSoon = () => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      if (pending !== '' && failure === undefined) {
+        try {
+          append('');
+        } catch {
+          // the failure is kept and reported by the next intent, record or close
+        }
+      }
+    }, OUTCOME_FLUSH_MS);
+    flushTimer.unref();
+  };
+  const append = (line: string): void => {
     if (failure !== undefined) throw failure;
     try {
       fd ??= open();
-      writeAll(fd, `${JSON.stringify(record)}\n`);
+      const text = pending + line;
+      pending = '';
+      if (text !== '') writeAll(fd, text);
       if (options.fsync === true) fdatasyncSync(fd);
     } catch (error) {
       failure = new JournalError('JOURNAL_FAILED', `could not write the journal ${file} (${(error as Error).message})`, { file }, { cause: error });
@@ -76,15 +99,25 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       return { campaign, entries: read.entries, warnings: read.warnings };
     },
     async intend({ id, to }) {
-      append({ v: 1, id, to, event: 'intent', at: new Date().toISOString() });
+      append(`${JSON.stringify({ v: 1, id, to, event: 'intent', at: new Date().toISOString() })}\n`);
     },
     async record(id, outcome: JournalOutcome) {
       const { event, to, ...fields } = outcome;
-      append({ v: 1, id, to, event, at: new Date().toISOString(), ...fields });
+      const line = `${JSON.stringify({ v: 1, id, to, event, at: new Date().toISOString(), ...fields })}\n`;
+      if (options.fsync === true) return append(line);
+      if (failure !== undefined) throw failure;
+      pending += line;
+      flushSoon();
     },
     async close() {
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
+      if (flushTimer !== undefined) clearTimeout(flushTimer);
+      flushTimer = undefined;
+      try {
+        if (pending !== '') append('');
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+        fd = undefined;
+      }
     },
   };
 }

@@ -81,6 +81,7 @@ async function run(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterab
 
 /** Reads items and starts a request for each one to send, at most `limit` at a time; the intent is recorded first. */
 async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, limit: number, signal: AbortSignal | undefined): Promise<void> {
+  const slots = createSlots(limit);
   for await (const item of items) {
     if (r.stop !== undefined) return;
     if (signal?.aborted === true) {
@@ -92,16 +93,51 @@ async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>,
       continue;
     }
     const message = item as BulkMessage;
+    // A free place first, so an intent is written only when its request can go out at once.
+    await slots.take();
     try {
       await r.journal?.intend({ id: message.id, to: message.to });
     } catch (error) {
       r.stop ??= journalFailure(error);
     }
     if (r.stop !== undefined) return; // no request after a failed write
-    const task: Promise<void> = sendOne(r, message).finally(() => r.inFlight.delete(task));
+    const task: Promise<void> = sendOne(r, message).finally(() => {
+      r.inFlight.delete(task);
+      slots.release();
+    });
     r.inFlight.add(task);
-    while (r.inFlight.size >= limit) await Promise.race(r.inFlight);
   }
+}
+
+/**
+ * Counts free places for requests. `take` waits only when none is free; there is one waiter (the
+ * pump), woken by the next `release` (racing every request in flight would cost work for each of
+ * them on every message).
+ */
+function createSlots(limit: number) {
+  let free = limit;
+  let waiter: (() => void) | undefined;
+  return {
+    /** Takes a free place, waiting for one when there is none. */
+    take(): Promise<void> | undefined {
+      if (free > 0) {
+        free--;
+        return undefined;
+      }
+      return new Promise<void>((resolve) => {
+        waiter = () => {
+          free--;
+          resolve();
+        };
+      });
+    },
+    release(): void {
+      free++;
+      const wake = waiter;
+      waiter = undefined;
+      wake?.();
+    },
+  };
 }
 
 /** Settles an item that is not to be sent (a bad row, a repeated id, one an earlier run settled); false when it is to be sent. */
@@ -146,8 +182,8 @@ async function sendOne(r: Run, message: BulkMessage): Promise<void> {
   r.report();
 }
 
-/** What the journal keeps of a result: its fields without the response. */
-function outcomeOf(message: BulkMessage, r: SendResult): JournalOutcome {
+/** What the journal keeps of a result: its fields without the response (also what queue workers record). */
+export function outcomeOf(message: BulkMessage, r: SendResult): JournalOutcome {
   return {
     event: r.ok ? 'sent' : r.ambiguous ? 'ambiguous' : 'failed',
     to: message.to,
