@@ -35,6 +35,7 @@ export type { LoadedRoutes, LoadedRoute, RouteTarget } from './routing/load-rout
 export type { Router, RoutedResult } from './routing/router.js';
 export type { RouteFile } from './generated/routes.js';
 export type { RetryPolicy } from './delivery/retry.js';
+export type { Limiter } from './delivery/rate-limiter.js';
 export type { SendManyOptions } from './bulk/send-many.js';
 export type { Journal, JournalEntry, JournalEvent, JournalOutcome, JournalState } from './bulk/journal.js';
 export type { JsonlJournalOptions } from './bulk/jsonl-journal.js';

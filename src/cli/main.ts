@@ -17,9 +17,10 @@ import { acrobits } from './commands/acrobits.js';
 import { init } from './commands/init.js';
 import { testCommand } from './commands/test-provider.js';
 import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
+import { enqueue, status, worker } from './commands/queue.js';
 import { paint, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [demo, providers, validate, render, send, fetchCommand, balanceCommand, rateCommand, pushTokenCommand, acrobits, init, testCommand];
+const COMMANDS: readonly Command[] = [demo, providers, validate, render, send, fetchCommand, balanceCommand, rateCommand, pushTokenCommand, acrobits, init, testCommand, enqueue, worker, status];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {

@@ -118,7 +118,7 @@ export function createConnector(init: ConnectorInit): Connector {
   const sendSettings = { origin: options.origin, mask: false, allowInsecureSecrets: binding.allowInsecureSecrets };
   const settings = (mask: boolean) => (mask ? { ...sendSettings, mask } : sendSettings);
 
-  const limiter = provider.rateLimits.length > 0 ? new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))) : undefined;
+  const limiter = provider.rateLimits.length === 0 ? undefined : (init.rateLimiter ?? new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))));
 
   /** One attempt: render (fresh request id, date and nonce), wait for the rate limits, send. */
   const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string): Promise<SendResult & { data?: unknown }> => {

@@ -1,5 +1,6 @@
 /** Connector options and their defaults, resolved in one place. */
 import { Agent, type Dispatcher } from 'undici';
+import type { Limiter } from '../delivery/rate-limiter.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../delivery/retry.js';
 
 /** What a caller may set when creating a connector. */
@@ -24,6 +25,11 @@ export interface ConnectorOptions {
    * doubling to 30 s with full jitter (or the provider's Retry-After), at most 120 s in all.
    */
   retry?: false | Partial<RetryPolicy>;
+  /**
+   * Holds the provider's rate limits instead of the connector's own in-process limiter, e.g. one
+   * shared through Redis by workers on several machines. Used only when the provider declares limits.
+   */
+  rateLimiter?: Limiter;
 }
 
 /** Options with every default filled in. */

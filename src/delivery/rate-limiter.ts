@@ -28,8 +28,18 @@ interface Log {
   total: number;
 }
 
+/**
+ * What holds requests for the rate limits: `acquire` resolves when every limit allows a request
+ * of `weights[i]` for key `keys[i]` (limits in the provider's order), counting it, and returns a
+ * `dispatched` mark to call when the request actually goes out. {@link RateLimiter} is the
+ * in-process one; a shared one (Redis, for workers on several machines) has the same shape.
+ */
+export interface Limiter {
+  acquire(keys: readonly string[], weights: readonly number[]): Promise<() => void>;
+}
+
 /** A set of limits shared by every request of one connector. */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly logs: Map<string, Log>[];
   private readonly longestWindow: number;
   private lastSweep: number;

@@ -44,6 +44,9 @@ describe('switchboard CLI', () => {
         acrobits    Convert Acrobits Account XML to a JSON account (import) and back (export)
         init        Start a new provider file, with fixtures to fill in from its documentation
         test        Run a provider's documentation fixtures against a local server
+        enqueue     Add messages to a Redis queue for workers to send
+        worker      Send the messages of a Redis queue (run any number, on any machines)
+        status      What a Redis queue holds: waiting, active, sent, failed, ambiguous
 
       Every command takes --help and --debug. Exit codes: 0 all sent (or done), 1 some send or call failed, 2 usage or configuration error.
       Start with: switchboard demo"

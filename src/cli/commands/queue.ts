@@ -1,0 +1,194 @@
+/**
+ * `switchboard enqueue`, `worker` and `status`: a queue on Redis (BullMQ) that any number of
+ * workers on any number of machines send from, with the journal's promise and shared rate limits.
+ */
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { readRecipients } from '../../bulk/recipients.js';
+import type { BulkItem } from '../../bulk/items.js';
+import { SwitchboardError } from '../../errors.js';
+import { connectRedis, queueLocation, ready, redactUrl, type QueueLocation } from '../../queue/connection.js';
+import { defaultCampaign, enqueueMessages, JOB_OPTIONS } from '../../queue/enqueue.js';
+import { queueStatus } from '../../queue/status.js';
+import { startWorker } from '../../queue/worker.js';
+import { EXIT, list, str, type Command, type Parsed } from '../command.js';
+import { paint, type Io } from '../io.js';
+import { messageBody, openConnector } from '../open.js';
+
+const QUEUE_OPTIONS = { redis: { type: 'string' }, queue: { type: 'string' }, json: { type: 'boolean' } } as const;
+const QUEUE_HELP = [
+  '--redis <url>         the Redis holding the queue (default redis://127.0.0.1:6379)',
+  '--queue <name>        the queue (default switchboard)',
+] as const;
+
+function location(args: Parsed): QueueLocation {
+  return queueLocation({ redis: str(args, 'redis'), queue: str(args, 'queue') });
+}
+
+/** Runs `use` with a queue handle and a connection that gives up quickly when Redis is not there. */
+async function withQueue<T>(where: QueueLocation, use: (queue: Queue, redis: Redis) => Promise<T>): Promise<T> {
+  const redis = connectRedis(where, false);
+  redis.on('error', () => undefined); // reported by ready() or the command that failed
+  try {
+    await ready(redis, where);
+    const queue = new Queue(where.queue, { connection: redis, defaultJobOptions: JOB_OPTIONS });
+    try {
+      return await use(queue, redis);
+    } finally {
+      await queue.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const enqueue: Command = {
+  name: 'enqueue',
+  summary: 'Add messages to a Redis queue for workers to send',
+  usage: 'switchboard enqueue --account <file> (--to <number>… | --to-file <csv|->) --body <text> [--campaign <id>] [--redis <url>] [--queue <name>] [--json]',
+  help: [
+    '--account <file>      account file each message is sent through; workers read it at the same absolute path',
+    '--to <number>         recipient; repeat for several',
+    '--to-file <csv|->     one message per CSV row, as send --to-file (- for stdin, which needs --campaign)',
+    '--body <text>         message text; %csv[column]% for a row\'s values',
+    '--campaign <id>       prefix of the message ids (default: a hash of account, text and recipients, so',
+    '                      enqueuing the same again adds nothing)',
+    ...QUEUE_HELP,
+    '--json                print the summary as JSON',
+  ],
+  options: { ...QUEUE_OPTIONS, account: { type: 'string' }, provider: { type: 'string' }, to: { type: 'string', multiple: true }, 'to-file': { type: 'string' }, body: { type: 'string' }, campaign: { type: 'string' } },
+  positionals: false,
+  async run(args, io) {
+    const where = location(args);
+    const body = messageBody(args);
+    if (str(args, 'provider') !== undefined) throw new SwitchboardError('USAGE', 'enqueue sends through the provider the account names; --provider is not taken here');
+    // The account must load here, so a mistake shows now and not on every worker.
+    await (await openConnector(args)).close();
+    const account = resolve(str(args, 'account') as string);
+    const { items, campaign } = await messages(args, io, account, body);
+    const summary = await withQueue(where, (queue, redis) => enqueueMessages(queue, redis, items, { account, campaign }));
+    if (args.values.json) io.out(JSON.stringify({ queue: where.queue, ...summary }, null, 2));
+    else {
+      const counts = [`${summary.enqueued} enqueued`, `${summary.alreadyQueued} already in the queue`, `${summary.alreadyTaken} already taken by a worker`, `${summary.badRows.length} bad rows`];
+      io.out(`${summary.badRows.length === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`);
+      for (const row of summary.badRows.slice(0, 50)) io.out(`  line ${row.line ?? row.id}: ${row.error}`);
+      io.out(`Workers send them: switchboard worker --redis ${redactUrl(where.redis)} --queue ${where.queue}; progress: switchboard status`);
+    }
+    return summary.badRows.length === 0 ? EXIT.ok : EXIT.sendFailed;
+  },
+};
+
+/** The messages of `--to` or `--to-file`, and the campaign that names them. */
+async function messages(args: Parsed, io: Io, account: string, body: string): Promise<{ items: AsyncIterable<BulkItem> | Iterable<BulkItem>; campaign: string }> {
+  const to = list(args, 'to');
+  const file = str(args, 'to-file');
+  const given = str(args, 'campaign');
+  if (given !== undefined && !/^[A-Za-z0-9_.]+$/.test(given)) throw new SwitchboardError('USAGE', `the campaign "${given}" may hold only letters, digits, _ and .`);
+  if ((file === undefined) === (to.length === 0)) throw new SwitchboardError('USAGE', 'give the recipients with --to <number>… or --to-file <csv|->, one of the two');
+  if (file === undefined) {
+    return { items: to.map((number, i) => ({ id: String(i + 1), to: number, body })), campaign: given ?? defaultCampaign([account, body, ...to]) };
+  }
+  if (file === '-') {
+    if (given === undefined) throw new SwitchboardError('USAGE', 'reading recipients from standard input needs --campaign <id>, so enqueuing the same again is recognised');
+    if (io.stdin === undefined) throw new SwitchboardError('USAGE', 'there is no standard input to read recipients from');
+    return { items: readRecipients(io.stdin, { body }), campaign: given };
+  }
+  return { items: readRecipients(file, { body }), campaign: given ?? (await fileCampaign(file, account, body)) };
+}
+
+async function fileCampaign(file: string, account: string, body: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of createReadStream(file)) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw new SwitchboardError('USAGE', `cannot read the recipients file ${file}: ${(error as Error).message}`);
+  }
+  return defaultCampaign([account, body, Buffer.concat(chunks)]);
+}
+
+export const worker: Command = {
+  name: 'worker',
+  summary: 'Send the messages of a Redis queue (run any number, on any machines)',
+  usage: 'switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>]',
+  help: [
+    ...QUEUE_HELP,
+    '--concurrency <n>     messages in progress at once (default 8)',
+    '--origin <url>        replace scheme, host and port of provider URLs (a sandbox, a test server)',
+    '--lock-ms <ms>        a dead worker\'s messages go to another worker after this (default 30000)',
+    '--stalled-ms <ms>     how often to look for a dead worker\'s messages (default 30000)',
+    '                      Stops on SIGTERM or Ctrl-C after the messages in progress are recorded.',
+  ],
+  options: { ...QUEUE_OPTIONS, concurrency: { type: 'string' }, origin: { type: 'string' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' } },
+  positionals: false,
+  async run(args, io) {
+    const where = location(args);
+    const origin = str(args, 'origin');
+    const concurrency = positive(args, 'concurrency') ?? 8;
+    const lockDuration = positive(args, 'lock-ms');
+    const stalledInterval = positive(args, 'stalled-ms');
+    let lastError = '';
+    const w = startWorker(where, {
+      concurrency,
+      ...(origin === undefined ? {} : { origin }),
+      ...(lockDuration === undefined ? {} : { lockDuration }),
+      ...(stalledInterval === undefined ? {} : { stalledInterval }),
+      onJob: (id, what, outcome) => {
+        if (what === 'failed') io.err(`${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${outcome?.error ?? outcome?.code ?? ''}`);
+        if (what === 'ambiguous') io.err(`${paint(io, 'yellow', 'ambiguous')} ${id} ${outcome?.to ?? ''}: may have reached the provider; not sent again`);
+      },
+      onError: (error) => {
+        if (error.message !== lastError) io.err(`${paint(io, 'yellow', 'Redis:')} ${error.message} (retrying)`);
+        lastError = error.message;
+      },
+    });
+    const stop = new Promise<string>((done) => {
+      process.once('SIGTERM', () => done('SIGTERM'));
+      process.once('SIGINT', () => done('SIGINT'));
+    });
+    await w.ready();
+    io.out(`worker ${w.id} ready: queue ${where.queue} at ${redactUrl(where.redis)}, concurrency ${concurrency}`);
+    const signal = await stop;
+    io.err(`${signal}: finishing the messages in progress…`);
+    await w.close();
+    const c = w.counts;
+    io.out(`worker ${w.id} stopped: ${c.sent} sent, ${c.failed} failed, ${c.ambiguous} ambiguous, ${c.skipped} already done`);
+    return EXIT.ok;
+  },
+};
+
+function positive(args: Parsed, name: string): number | undefined {
+  const text = str(args, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new SwitchboardError('USAGE', `--${name} must be a whole number of at least 1, not "${text}"`);
+  return n;
+}
+
+export const status: Command = {
+  name: 'status',
+  summary: 'What a Redis queue holds: waiting, active, sent, failed, ambiguous',
+  usage: 'switchboard status [--redis <url>] [--queue <name>] [--json]',
+  help: [...QUEUE_HELP, '--json                counts and the failed and ambiguous messages as JSON', 'Exit code 0 when nothing failed or is ambiguous, else 1.'],
+  options: QUEUE_OPTIONS,
+  positionals: false,
+  async run(args, io) {
+    const where = location(args);
+    const s = await withQueue(where, queueStatus);
+    if (args.values.json) io.out(JSON.stringify(s, null, 2));
+    else {
+      io.out(`queue ${s.queue}: ${s.waiting} waiting, ${s.active} active, ${s.sent} sent, ${s.failed} failed, ${s.ambiguous} ambiguous${s.errored > 0 ? `, ${s.errored} worker errors` : ''}`);
+      if (s.failedMessages.length > 0) {
+        io.out(`\nFailed, not delivered (${s.failed}):`);
+        for (const f of s.failedMessages.slice(0, 50)) io.out(`  ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.retryable ? 'nothing arrived: enqueue it again to retry' : undefined].filter(Boolean).join(', ')})`);
+      }
+      if (s.ambiguousMessages.length > 0) {
+        io.out(`\nAmbiguous, may have reached the provider (${s.ambiguous}); never sent again automatically:`);
+        for (const a of s.ambiguousMessages.slice(0, 50)) io.out(`  ${a.id}  ${a.to}: ${a.reason ?? a.error ?? a.code ?? 'no answer'}`);
+        io.out('  Check with the provider (its message log, by number or message id) whether each arrived, and send the ones that did not with switchboard send --to <number>.');
+      }
+    }
+    return s.failed + s.ambiguous + s.errored === 0 ? EXIT.ok : EXIT.sendFailed;
+  },
+};

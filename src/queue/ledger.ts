@@ -1,0 +1,120 @@
+/**
+ * The ledger of a queue: the journal's promise kept in Redis. Before a worker sends a message it
+ * claims the message's intent (one atomic step: set if absent); after, it records the outcome.
+ * A message whose intent exists without an outcome was taken by a worker that stopped (killed,
+ * its lock lost) while the request may have been out: it is recorded ambiguous and never sent
+ * again. Outcomes hold the send result without the response (errors already masked).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { JournalOutcome } from '../bulk/journal.js';
+import { ledgerKeys } from './connection.js';
+
+/** What a claim decided: send now, or what the message already is. */
+export type Claim = 'send' | 'sent' | 'failed' | 'ambiguous';
+
+/** What became of a message: a send result as the journal keeps it, or a worker's own failure (`code` such as `CONFIG_INVALID`). */
+export type Outcome = Omit<JournalOutcome, 'code'> & { readonly code?: string };
+
+/** An outcome as the ledger keeps it, with the message's id and when it was recorded. */
+export type LedgerOutcome = Outcome & { readonly id: string; readonly at: string; readonly reason?: string };
+
+/**
+ * KEYS: intent, sent, failed, ambiguous. ARGV: id, intent record (unique to this claim), the
+ * ambiguous record to keep if no outcome exists. Finding its own intent record is a `send`: the
+ * client resent the claim after a lost reply (Redis restarted), and nothing was sent yet.
+ */
+const CLAIM = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return 'send' end
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return 'send' end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'sent' end
+if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 'failed' end
+redis.call('HSETNX', KEYS[4], ARGV[1], ARGV[3])
+return 'ambiguous'
+`;
+
+/**
+ * KEYS: sent, failed, ambiguous, intent. ARGV: id, event, record. A definite outcome replaces an
+ * ambiguous mark another worker set while this one still had the request out (its lock had lapsed).
+ */
+const RECORD = `
+local keys = { sent = KEYS[1], failed = KEYS[2], ambiguous = KEYS[3] }
+redis.call('HSET', keys[ARGV[2]], ARGV[1], ARGV[3])
+if ARGV[2] ~= 'ambiguous' then redis.call('HDEL', KEYS[3], ARGV[1]) end
+if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 0 then redis.call('HSET', KEYS[4], ARGV[1], ARGV[4]) end
+return 1
+`;
+
+/**
+ * KEYS: intent, failed. ARGV: id. Clears a retryable failure (nothing arrived) so the message can
+ * be enqueued and sent again, as a resumed journal does. Returns 1 when it did.
+ */
+const RELEASE = `
+local record = redis.call('HGET', KEYS[2], ARGV[1])
+if not record then return 0 end
+if not string.find(record, '"retryable":true', 1, true) then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+`;
+
+type LedgerRedis = Redis & {
+  switchboardClaim(...args: string[]): Promise<Claim>;
+  switchboardRecord(...args: string[]): Promise<number>;
+  switchboardRelease(...args: string[]): Promise<number>;
+};
+
+/** The ledger of one queue. */
+export interface Ledger {
+  /** Claims message `id` for `worker`: `send` when no worker took it before. */
+  claim(id: string, to: string, worker: string): Promise<Claim>;
+  /** Records what became of message `id`. */
+  record(id: string, outcome: Outcome): Promise<void>;
+  /** Whether a worker took message `id` (so enqueuing it again does nothing), after clearing a retryable failure. */
+  taken(ids: readonly string[]): Promise<boolean[]>;
+  /** Counts by outcome. */
+  counts(): Promise<{ sent: number; failed: number; ambiguous: number; taken: number }>;
+  /** Every outcome of one kind, in id order. */
+  list(event: 'sent' | 'failed' | 'ambiguous'): Promise<LedgerOutcome[]>;
+}
+
+/** The ledger of `queue` on `redis`. */
+export function createLedger(redis: Redis, queue: string): Ledger {
+  if (!('switchboardClaim' in redis)) {
+    redis.defineCommand('switchboardClaim', { numberOfKeys: 4, lua: CLAIM });
+    redis.defineCommand('switchboardRecord', { numberOfKeys: 4, lua: RECORD });
+    redis.defineCommand('switchboardRelease', { numberOfKeys: 2, lua: RELEASE });
+  }
+  const r = redis as LedgerRedis;
+  const keys = ledgerKeys(queue);
+  const now = () => new Date().toISOString();
+  return {
+    claim(id, to, worker) {
+      const intent = JSON.stringify({ worker, at: now(), claim: randomUUID() });
+      const reason = 'a worker took it and stopped before recording an outcome: the request may have reached the provider';
+      const ambiguous: LedgerOutcome = { id, event: 'ambiguous', to, status: 0, retryable: false, durationMs: 0, at: now(), reason };
+      return r.switchboardClaim(keys.intent, keys.sent, keys.failed, keys.ambiguous, id, intent, JSON.stringify(ambiguous));
+    },
+    async record(id, outcome) {
+      const record: LedgerOutcome = { id, ...outcome, at: now() };
+      await r.switchboardRecord(keys.sent, keys.failed, keys.ambiguous, keys.intent, id, outcome.event, JSON.stringify(record), JSON.stringify({ at: record.at }));
+    },
+    async taken(ids) {
+      const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & { switchboardRelease(...args: string[]): unknown };
+      for (const id of ids) pipeline.switchboardRelease(keys.intent, keys.failed, id);
+      for (const id of ids) pipeline.hexists(keys.intent, id);
+      const replies = (await pipeline.exec()) ?? [];
+      const failure = replies.find(([error]) => error !== null);
+      if (failure !== undefined) throw failure[0];
+      return ids.map((_, i) => replies[ids.length + i]?.[1] === 1);
+    },
+    async counts() {
+      const [sent, failed, ambiguous, taken] = await Promise.all([redis.hlen(keys.sent), redis.hlen(keys.failed), redis.hlen(keys.ambiguous), redis.hlen(keys.intent)]);
+      return { sent, failed, ambiguous, taken };
+    },
+    async list(event) {
+      const records = Object.values(await redis.hgetall(keys[event])).map((text) => JSON.parse(text) as LedgerOutcome);
+      return records.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+    },
+  };
+}

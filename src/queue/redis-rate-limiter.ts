@@ -1,0 +1,110 @@
+/**
+ * The provider's rate limits held across every worker, through Redis: the same sliding window over
+ * start times as the in-process `RateLimiter` (several limits, keys, weights), kept in one sorted
+ * set per limit and key, scored by Redis' own clock so workers on machines whose clocks differ agree.
+ * Checking and counting are one Lua script, so two workers can never both take the last slot.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Limiter, WindowLimit } from '../delivery/rate-limiter.js';
+import { RATE_LIMIT_PREFIX } from './connection.js';
+
+/**
+ * KEYS: one sorted set per limit. ARGV: the member's token, then amount, window (ms) and weight
+ * per limit. Members are `<token>:<weight>`, scored by start time in ms. Returns the wait in ms
+ * (as a string, Lua numbers would be cut to integers), or `0` when the request was counted.
+ */
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local wait = 0
+for i = 1, #KEYS do
+  local amount = tonumber(ARGV[i * 3 - 1])
+  local window = tonumber(ARGV[i * 3])
+  local weight = tonumber(ARGV[i * 3 + 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local entries = redis.call('ZRANGE', KEYS[i], 0, -1, 'WITHSCORES')
+  local total = 0
+  for j = 1, #entries, 2 do total = total + tonumber(string.match(entries[j], ':(%d+)$')) end
+  if total + weight > amount then
+    local freed = 0
+    for j = 1, #entries, 2 do
+      freed = freed + tonumber(string.match(entries[j], ':(%d+)$'))
+      if total - freed + weight <= amount then
+        wait = math.max(wait, tonumber(entries[j + 1]) + window - now)
+        break
+      end
+    end
+  end
+end
+if wait > 0 then return tostring(wait) end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, ARGV[1] .. ':' .. ARGV[i * 3 + 1])
+  redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[i * 3])))
+end
+return '0'
+`;
+
+/** Moves a counted start to now (only ever later), when the request actually goes out. ARGV as ACQUIRE. */
+const DISPATCHED = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], 'XX', 'GT', now, ARGV[1] .. ':' .. ARGV[i * 3 + 1])
+  redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[i * 3])))
+end
+return 0
+`;
+
+type ScriptRedis = Redis & {
+  switchboardAcquire(numKeys: number, ...args: (string | number)[]): Promise<string>;
+  switchboardDispatched(numKeys: number, ...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * A {@link Limiter} whose counts live in Redis, shared by every worker that names the same
+ * provider `scope` (its id). Keys are the provider's rendered key templates, hashed, so an account
+ * name or a recipient number is not written to Redis in clear. A key that falls out of its window
+ * expires, so Redis memory stays flat.
+ * @example
+ * const limiter = new RedisRateLimiter(redis, provider.id, provider.rateLimits);
+ * const sb = createConnector({ provider, account, rateLimiter: limiter });
+ */
+export class RedisRateLimiter implements Limiter {
+  private readonly redis: ScriptRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly scope: string,
+    private readonly limits: readonly WindowLimit[],
+  ) {
+    if (!('switchboardAcquire' in redis)) {
+      redis.defineCommand('switchboardAcquire', { lua: ACQUIRE });
+      redis.defineCommand('switchboardDispatched', { lua: DISPATCHED });
+    }
+    this.redis = redis as ScriptRedis;
+  }
+
+  /** Waits until every limit allows the request, then counts it; see `Limiter`. Rejects only when Redis does. */
+  async acquire(keys: readonly string[], weights: readonly number[]): Promise<() => void> {
+    const names = this.limits.map((limit, i) => this.keyName(limit, keys[i] ?? ''));
+    const token = randomUUID();
+    const args: (string | number)[] = [token];
+    this.limits.forEach((limit, i) => args.push(limit.amount, limit.windowMs, Math.max(1, Math.min(Math.round(weights[i] ?? 1), limit.amount))));
+    for (;;) {
+      const wait = Number(await this.redis.switchboardAcquire(names.length, ...names, ...args));
+      if (wait <= 0) break;
+      // A little jitter, so workers that wait for the same slot do not all ask at once.
+      await new Promise((resolve) => setTimeout(resolve, wait + Math.random() * 2));
+    }
+    return () => {
+      // The mark is best effort: if it is lost, the start counts from when it was acquired, a moment earlier.
+      this.redis.switchboardDispatched(names.length, ...names, ...args).catch(() => undefined);
+    };
+  }
+
+  private keyName(limit: WindowLimit, key: string): string {
+    const hashed = createHash('sha256').update(key).digest('base64url').slice(0, 22);
+    return `${RATE_LIMIT_PREFIX}:${this.scope}:${limit.amount}/${limit.windowMs}ms:${hashed}`;
+  }
+}

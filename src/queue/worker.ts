@@ -1,0 +1,146 @@
+/**
+ * A queue worker: takes jobs from the BullMQ queue and sends each through its account's connector,
+ * with the journal's promise kept in Redis (see `ledger.ts`): claim, send, record. Any number of
+ * workers, on any number of machines, share the queue, the ledger and the provider's rate limits.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import { outcomeOf } from '../bulk/send-many.js';
+import { loadAccount } from '../config/load-account.js';
+import { loadProvider } from '../config/load-provider.js';
+import { createConnector, type Connector } from '../connector/connector.js';
+import { SwitchboardError } from '../errors.js';
+import { connectRedis, type QueueLocation } from './connection.js';
+import type { QueueJob } from './enqueue.js';
+import { createLedger, type Claim, type Outcome } from './ledger.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions {
+  /** Jobs in progress at once. Default 8. */
+  readonly concurrency?: number;
+  /** Replace scheme, host and port of every provider URL (a sandbox, a test server). */
+  readonly origin?: string;
+  /**
+   * How long a job stays this worker's without the worker renewing its lock (ms). A worker that
+   * dies loses its jobs after this; another worker then records them ambiguous. Default 30000.
+   */
+  readonly lockDuration?: number;
+  /** How often workers look for jobs whose lock lapsed (ms). Default 30000. */
+  readonly stalledInterval?: number;
+  /** Called after each job, with what became of it. */
+  readonly onJob?: (id: string, what: Claim | 'sent' | 'failed' | 'ambiguous', outcome?: Outcome) => void;
+  /** Called for connection and processing errors (the worker keeps going). */
+  readonly onError?: (error: Error) => void;
+}
+
+/** What this worker did so far. */
+export interface WorkerCounts {
+  sent: number;
+  failed: number;
+  /** Sent ambiguously by this worker, or found ambiguous (another worker stopped while sending it). */
+  ambiguous: number;
+  /** Already done by another worker: nothing sent. */
+  skipped: number;
+}
+
+/** A running worker. */
+export interface QueueWorker {
+  readonly id: string;
+  readonly counts: WorkerCounts;
+  /** Resolves when the worker is connected and taking jobs. */
+  ready(): Promise<void>;
+  /** Stops taking jobs, lets the jobs in progress finish and record, then closes its connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a worker on the queue at `location`.
+ * @example
+ * const worker = startWorker(queueLocation({ redis: 'redis://10.0.0.5:6379' }), { concurrency: 16 });
+ * process.once('SIGTERM', () => worker.close());
+ */
+export function startWorker(location: QueueLocation, options: WorkerOptions = {}): QueueWorker {
+  const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+  const redis = connectRedis(location, true);
+  const ledger = createLedger(redis, location.queue);
+  const connectors = new Map<string, Promise<Connector>>();
+  const counts: WorkerCounts = { sent: 0, failed: 0, ambiguous: 0, skipped: 0 };
+  redis.on('error', (error: Error) => options.onError?.(error));
+
+  const connectorFor = (path: string): Promise<Connector> => {
+    let connector = connectors.get(path);
+    if (connector === undefined) {
+      connector = openAccount(path, redis, concurrency, options.origin);
+      connectors.set(path, connector);
+      connector.catch(() => connectors.delete(path)); // a file fixed later is read again
+    }
+    return connector;
+  };
+
+  const processJob = async (job: Job<QueueJob>): Promise<string> => {
+    const { account, to, body, messageId } = job.data;
+    let connector: Connector;
+    try {
+      connector = await connectorFor(account);
+    } catch (error) {
+      // Nothing was sent: recorded failed and retryable, so enqueuing it again (once fixed) sends it.
+      const code = error instanceof SwitchboardError ? error.code : 'CONFIG_INVALID';
+      const outcome: Outcome = { event: 'failed', to, status: 0, code, error: `cannot use the account ${account}: ${(error as Error).message}`, retryable: true, durationMs: 0 };
+      await ledger.record(messageId, outcome);
+      return finish(messageId, 'failed', outcome);
+    }
+    const claim = await ledger.claim(messageId, to, id);
+    if (claim !== 'send') return finish(messageId, claim === 'ambiguous' ? 'ambiguous' : 'skipped');
+    const [result] = await connector.sendMessage({ to, body, messageId });
+    const outcome = outcomeOf({ id: messageId, to, body }, result!);
+    await ledger.record(messageId, outcome);
+    return finish(messageId, outcome.event, outcome);
+  };
+
+  const finish = (messageId: string, what: keyof WorkerCounts, outcome?: Outcome): string => {
+    counts[what] += 1;
+    options.onJob?.(messageId, what === 'skipped' ? 'sent' : what, outcome);
+    return what;
+  };
+
+  const worker = new Worker<QueueJob, string>(location.queue, processJob, {
+    connection: redis,
+    concurrency,
+    lockDuration: options.lockDuration ?? 30_000,
+    stalledInterval: options.stalledInterval ?? 30_000,
+    // A job moved back after a lapsed lock is safe to hand out again (the ledger holds it ambiguous), so do not fail it.
+    maxStalledCount: 100,
+  });
+  worker.on('error', (error) => options.onError?.(error));
+
+  return {
+    id,
+    counts,
+    ready: async () => {
+      await worker.waitUntilReady();
+    },
+    async close() {
+      await worker.close();
+      await Promise.all([...connectors.values()].map((c) => c.then((connector) => connector.close(), () => undefined)));
+      await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
+      redis.disconnect();
+    },
+  };
+}
+
+/** The connector of one account file, holding the provider's limits in Redis. */
+async function openAccount(path: string, redis: ReturnType<typeof connectRedis>, concurrency: number, origin: string | undefined): Promise<Connector> {
+  const account = await loadAccount(path);
+  const provider = account.provider === undefined ? account.inlineProvider : await loadProvider(account.provider);
+  const limits = provider?.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs })) ?? [];
+  return createConnector({
+    account,
+    ...(provider === undefined ? {} : { provider }),
+    ...(origin === undefined ? {} : { origin }),
+    ...(limits.length === 0 ? {} : { rateLimiter: new RedisRateLimiter(redis, provider?.id ?? 'account', limits) }),
+    concurrency,
+  });
+}
