@@ -133,6 +133,17 @@ describe('switchboard CLI', () => {
     expect((await run('frobnicate')).code).toBe(2);
   });
 
+  it('stops quietly when its reader closes the pipe early (| head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'providers'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('works as the installed binary', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['dist/cli/main.js', 'providers', '--json']);
     expect((JSON.parse(stdout) as { id: string }[]).map((p) => p.id)).toContain('demo');
