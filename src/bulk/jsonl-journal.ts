@@ -54,9 +54,9 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
     writeAll(handle, `${JSON.stringify({ v: 1, event: 'start', campaign: (campaign ??= newCampaign()), at: new Date().toISOString() })}\n`);
     return handle;
   };
-  // Outcome lines wait for the next intent's write (or a short timer): one write per message, not
-  // two. Only intents must be on record before a request goes out; an outcome lost in a crash leaves
-  // its intent alone, and that message resumes as ambiguous: listed, never sent again.
+  // Outcome lines wait for the next intents' write (or a short timer). Only intents must be on
+  // record before a request goes out; an outcome lost in a crash leaves its intent alone, and that
+  // message resumes as ambiguous: listed, never sent again.
   let pending = '';
   let flushTimer: NodeJS.Timeout | undefined;
   const flushSoon = () => {
@@ -71,6 +71,18 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       }
     }, OUTCOME_FLUSH_MS);
     flushTimer.unref();
+  };
+  // Intents waiting for the next group commit.
+  let waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const commit = () => {
+    const batch = waiting;
+    waiting = [];
+    try {
+      append('');
+      for (const w of batch) w.resolve();
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    }
   };
   const append = (line: string): void => {
     if (failure !== undefined) throw failure;
@@ -98,8 +110,16 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       repair = read.validBytes < existing.size ? { truncateTo: read.validBytes } : { newline: read.needsNewline };
       return { campaign, entries: read.entries, warnings: read.warnings };
     },
-    async intend({ id, to }) {
-      append(`${JSON.stringify({ v: 1, id, to, event: 'intent', at: new Date().toISOString() })}\n`);
+    intend({ id, to }) {
+      // Group commit: intents made in the same turn of the event loop go out in one write (and one
+      // flush with fsync). Each promise resolves only once its line is written, and a message is
+      // sent only after that, so an intent is still on record before its request goes out.
+      if (failure !== undefined) return Promise.reject(failure);
+      pending += `${JSON.stringify({ v: 1, id, to, event: 'intent', at: new Date().toISOString() })}\n`;
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        if (waiting.length === 1) setImmediate(commit);
+      });
     },
     async record(id, outcome: JournalOutcome) {
       const { event, to, ...fields } = outcome;

@@ -95,13 +95,14 @@ async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>,
     const message = item as BulkMessage;
     // A free place first, so an intent is written only when its request can go out at once.
     await slots.take();
-    try {
-      await r.journal?.intend({ id: message.id, to: message.to });
-    } catch (error) {
-      r.stop ??= journalFailure(error);
-    }
     if (r.stop !== undefined) return; // no request after a failed write
-    const task: Promise<void> = sendOne(r, message).finally(() => {
+    // The request goes out only once its intent is written; the pump does not wait for that, so
+    // the intents of one turn of the event loop share a write (the journal's group commit).
+    const intended = r.journal === undefined ? undefined : r.journal.intend({ id: message.id, to: message.to });
+    const sent = intended === undefined ? sendOne(r, message) : intended.then(() => (r.stop === undefined ? sendOne(r, message) : undefined), (error: unknown) => {
+      r.stop ??= journalFailure(error);
+    });
+    const task: Promise<void> = sent.finally(() => {
       r.inFlight.delete(task);
       slots.release();
     });

@@ -174,6 +174,11 @@ export function createConnector(init: ConnectorInit): Connector {
       };
       if (texts.texts.length === 1) {
         const params = paramsOf(texts.texts[0] as string);
+        // One recipient (every message of a bulk send): no pool to set up.
+        if (recipients.length === 1) {
+          const to = recipients[0] as string;
+          return callOne('sendMessage', forRecipient(params, to, idOf(0, 0)), to).then((result) => [result]);
+        }
         return mapConcurrent(recipients, options.concurrency, (to, i) => callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to));
       }
       // Split: each recipient gets the parts in order, as separate messages.
