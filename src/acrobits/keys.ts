@@ -38,11 +38,6 @@ export function keysFor(service: ServiceName, field: Field): string[] {
   return [canonical, ...SERVICE_PREFIXES[service].map((p) => p + field).filter((k) => k !== canonical)];
 }
 
-/** Whether `key` is one of the web-service keys. */
-export function isServiceKey(key: string): boolean {
-  return (Object.keys(SERVICE_PREFIXES) as ServiceName[]).some((s) => (Object.keys(FIELDS) as Field[]).some((f) => keysFor(s, f).includes(key)));
-}
-
 /** Account keys whose values are secret. */
 export const SECRET_KEY = /password|secret|token/i;
 

@@ -22,36 +22,20 @@ export function formatNumber(typed: string, format: NumberFormat, defaultCountry
     if (digits !== '' || !allowNonPhone) return digits === '' ? invalid(typed, defaultCountry) : { ok: true, value: digits };
     return { ok: true, value: typed };
   }
-  if (isPossibleE164(typed)) return { ok: true, value: canonical(typed, format) };
+  // Already E.164 and wanted in an international form: no parse needed.
+  if (format !== 'NATIONAL' && isPossibleE164(typed)) return { ok: true, value: international(typed, format) };
   const parsed = looksLikePhone(typed) ? parsePhoneNumberFromString(typed, defaultCountry as CountryCode | undefined) : undefined;
   if (parsed === undefined || !parsed.isPossible()) {
     return allowNonPhone ? { ok: true, value: typed } : invalid(typed, defaultCountry);
   }
-  const e164 = parsed.number;
-  switch (format) {
-    case 'E164':
-      return { ok: true, value: e164 };
-    case 'E164_NO_PLUS':
-      return { ok: true, value: e164.slice(1) };
-    case 'INTERNATIONAL_00':
-      return { ok: true, value: `00${e164.slice(1)}` };
-    case 'NATIONAL':
-      return { ok: true, value: parsed.formatNational().replace(/[^0-9]/g, '') };
-  }
+  const value = format === 'NATIONAL' ? parsed.formatNational().replace(/[^0-9]/g, '') : international(parsed.number, format);
+  return { ok: true, value };
 }
 
-/** Writes an E.164 number in a format that needs no parsing (E164, E164_NO_PLUS, INTERNATIONAL_00), or parses it for NATIONAL. */
-function canonical(e164: string, format: 'E164' | 'E164_NO_PLUS' | 'INTERNATIONAL_00' | 'NATIONAL'): string {
-  switch (format) {
-    case 'E164':
-      return e164;
-    case 'E164_NO_PLUS':
-      return e164.slice(1);
-    case 'INTERNATIONAL_00':
-      return `00${e164.slice(1)}`;
-    case 'NATIONAL':
-      return (parsePhoneNumberFromString(e164)?.formatNational() ?? e164).replace(/[^0-9]/g, '');
-  }
+/** An E.164 number in one of the international forms. */
+function international(e164: string, format: 'E164' | 'E164_NO_PLUS' | 'INTERNATIONAL_00'): string {
+  if (format === 'E164') return e164;
+  return format === 'E164_NO_PLUS' ? e164.slice(1) : `00${e164.slice(1)}`;
 }
 
 /** Phone numbers are digits with the usual separators; anything else (letters, `@`, `:`) is not. */
