@@ -7,23 +7,32 @@ import { createRouter } from '../routing/router.js';
 import { SwitchboardError } from '../errors.js';
 import { str, type Parsed } from './command.js';
 
-/** Options shared by commands that send through an account: parseArgs config and help lines. */
-export const ACCOUNT_OPTIONS = {
+/** Options of every command that talks to a provider through an account: parseArgs config and help lines. */
+export const CONNECTION_OPTIONS = {
   account: { type: 'string' },
-  routes: { type: 'string' },
   provider: { type: 'string' },
-  to: { type: 'string', multiple: true },
-  body: { type: 'string' },
   origin: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
-export const ACCOUNT_HELP = [
+export const CONNECTION_HELP = [
   '--account <file>      account file: JSON, or Acrobits Account XML',
-  '--routes <file>       (send) a route file instead of --account: accounts by destination prefix, with fallback',
   '--provider <id|file>  provider to use instead of the one the account names',
-  '--body <text>         message text',
   '--origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)',
+] as const;
+
+/** Options of the commands that send a message: the connection's, plus recipients, text and routes. */
+export const ACCOUNT_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  routes: { type: 'string' },
+  to: { type: 'string', multiple: true },
+  body: { type: 'string' },
+} as const;
+
+export const ACCOUNT_HELP = [
+  ...CONNECTION_HELP,
+  '--routes <file>       (send) a route file instead of --account: accounts by destination prefix, with fallback',
+  '--body <text>         message text',
 ] as const;
 
 /** The connector for `--account` (and `--provider`, `--origin`) on the command line. */

@@ -5,21 +5,9 @@ import type { CallResult, DataResult } from '../../result.js';
 import type { FetchedMessage } from '../../response/read-messages.js';
 import { EXIT, str, type Command, type Parsed } from '../command.js';
 import { paint, type Io } from '../io.js';
-import { openConnector } from '../open.js';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnector } from '../open.js';
 
-const CONNECTION_OPTIONS = {
-  account: { type: 'string' },
-  provider: { type: 'string' },
-  origin: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-const CONNECTION_HELP = [
-  '--account <file>      account file: JSON, or Acrobits Account XML',
-  '--provider <id|file>  provider to use instead of the one the account names',
-  '--origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)',
-  '--json                print the result as JSON',
-] as const;
+const SERVICE_HELP = [...CONNECTION_HELP, '--json                print the result as JSON'] as const;
 
 /** Runs one service call through the account's connector and prints its result. */
 async function runService<T extends CallResult>(args: Parsed, io: Io, call: (c: Connector) => Promise<T>, show: (result: T) => string): Promise<number> {
@@ -43,7 +31,7 @@ export const fetchCommand: Command = {
   name: 'fetch',
   summary: 'Fetch new messages (Acrobits Fetch Messages)',
   usage: 'switchboard fetch --account <file> [--last-known-sms-id <id>] [--last-known-sent-sms-id <id>] [--origin <url>] [--json]',
-  help: [...CONNECTION_HELP, '--last-known-sms-id <id>       newest received message you already have', '--last-known-sent-sms-id <id>  newest sent message you already have'],
+  help: [...SERVICE_HELP, '--last-known-sms-id <id>       newest received message you already have', '--last-known-sent-sms-id <id>  newest sent message you already have'],
   options: { ...CONNECTION_OPTIONS, 'last-known-sms-id': { type: 'string' }, 'last-known-sent-sms-id': { type: 'string' } },
   positionals: false,
   run(args, io) {
@@ -67,7 +55,7 @@ export const balanceCommand: Command = {
   name: 'balance',
   summary: 'Check the account balance (Acrobits Balance Checker)',
   usage: 'switchboard balance --account <file> [--origin <url>] [--json]',
-  help: CONNECTION_HELP,
+  help: SERVICE_HELP,
   options: CONNECTION_OPTIONS,
   positionals: false,
   run(args, io) {
@@ -83,7 +71,7 @@ export const rateCommand: Command = {
   name: 'rate',
   summary: 'Check the rates for a number (Acrobits Rate Checker)',
   usage: 'switchboard rate <number> --account <file> [--smart-uri <uri>] [--origin <url>] [--json]',
-  help: [...CONNECTION_HELP, '--smart-uri <uri>     the Smart Contact SIP URI of the number, if any'],
+  help: [...SERVICE_HELP, '--smart-uri <uri>     the Smart Contact SIP URI of the number, if any'],
   options: { ...CONNECTION_OPTIONS, 'smart-uri': { type: 'string' } },
   positionals: true,
   run(args, io) {
@@ -102,7 +90,7 @@ export const pushTokenCommand: Command = {
   summary: 'Report push tokens (Acrobits Push Token Reporter)',
   usage: 'switchboard push-token --account <file> --selector <s> --token <t> --appid <id> [--token-incoming-call <t> --appid-incoming-call <id>] [--token-other <t> --appid-other <id>] [--json]',
   help: [
-    ...CONNECTION_HELP,
+    ...SERVICE_HELP,
     '--selector <s>                 identifies the account on the device (%selector%)',
     '--token <t>, --appid <id>      the messages push token and its app id (%pushToken%, %pushappid%)',
     '--token-incoming-call <t>, --appid-incoming-call <id>   PushKit token for calls, and its app id',
