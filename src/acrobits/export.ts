@@ -7,7 +7,7 @@ import type { Account } from '../config/account.js';
 import type { ServiceSpec } from '../generated/provider.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import type { Provider } from '../provider/compile-provider.js';
-import type { ServiceName } from '../provider/services.js';
+import { ACROBITS_GLOBAL_PARAMS, ACROBITS_SERVICE_PARAMS, type ServiceName } from '../provider/services.js';
 import { percentEncode } from '../template/escape.js';
 import { parseTemplate, placeholders } from '../template/parse.js';
 import { canonicalKey, type Field } from './keys.js';
@@ -22,7 +22,6 @@ export interface AcrobitsExport {
 
 /** Placeholders and functions the apps know (Acrobits global, account and service parameters, `%sha1()%`). */
 const APP_FUNCTIONS = new Set(['sha1']);
-const ENGINE_ONLY_PARAMS = new Set(['request_id', 'message_id']);
 
 /** Exports `account` with `provider` (its own services for an Acrobits account). */
 export function exportAccount(account: Account, provider: Provider): AcrobitsExport {
@@ -42,6 +41,8 @@ export function exportAccount(account: Account, provider: Provider): AcrobitsExp
 
 function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Record<string, string> {
   const keys: Record<string, string> = {};
+  // Anything else the templates use (message facts, derived lookups, request and message ids) the apps do not fill in.
+  const appParams = new Set<string>([...ACROBITS_SERVICE_PARAMS[name], ...ACROBITS_GLOBAL_PARAMS]);
   const set = (field: Field, value: string | undefined) => {
     if (value !== undefined && value !== '') keys[canonicalKey(name, field)] = value;
   };
@@ -67,7 +68,7 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
   for (const text of [spec.url, spec.postData ?? '', JSON.stringify(spec.body ?? ''), JSON.stringify(spec.headers ?? {}), JSON.stringify(spec.auth ?? {})]) {
     for (const ref of placeholders(parseTemplate(text))) {
       if (ref.kind === 'call' && !APP_FUNCTIONS.has(ref.fn)) notes.push(`${name}: %${ref.fn}(…)% is not an Acrobits function (the apps have %sha1(…)% only)`);
-      if (ref.kind === 'param' && ENGINE_ONLY_PARAMS.has(ref.name)) notes.push(`${name}: %${ref.name}% is Switchboard's, not the apps'`);
+      if (ref.kind === 'param' && !appParams.has(ref.name)) notes.push(`${name}: %${ref.name}% is Switchboard's, not the apps' (they would send it empty)`);
     }
   }
   return keys;

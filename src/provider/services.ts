@@ -3,13 +3,22 @@
 /** Names of the web services a provider can define. */
 export type ServiceName = 'sendMessage' | 'fetchMessages' | 'balanceCheck' | 'rateCheck' | 'pushTokenReporter';
 
-/** Service parameters, by service. */
-export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = {
-  sendMessage: ['sms_to', 'sms_body', 'smart', 'content_type', 'disposition_notification', 'sms_encoding', 'sms_parts', 'sms_length'],
+/** The service parameters the Acrobits apps fill in, by service. */
+export const ACROBITS_SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = {
+  sendMessage: ['sms_to', 'sms_body', 'smart', 'content_type', 'disposition_notification'],
   fetchMessages: ['last_known_sms_id', 'last_known_sent_sms_id'],
   balanceCheck: [],
   rateCheck: ['targetNumber', 'smartUri'],
   pushTokenReporter: ['selector', 'pushToken', 'pushappid', 'pushTokenIncomingCall', 'pushappid_incoming_call', 'pushTokenOther', 'pushappid_other'],
+};
+
+/** Facts Switchboard computes for every message (the apps do not). */
+export const MESSAGE_FACTS = ['sms_encoding', 'sms_parts', 'sms_length'] as const;
+
+/** Service parameters, by service: the Acrobits ones, and the message facts for Send Message. */
+export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = {
+  ...ACROBITS_SERVICE_PARAMS,
+  sendMessage: [...ACROBITS_SERVICE_PARAMS.sendMessage, ...MESSAGE_FACTS],
 };
 
 /**
@@ -18,6 +27,9 @@ export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = 
  * recognise a message it already has).
  */
 export const GLOBAL_PARAMS = ['installid', 'appid', 'request_id', 'message_id'] as const;
+
+/** The global parameters the Acrobits apps fill in. */
+export const ACROBITS_GLOBAL_PARAMS = ['installid', 'appid'] as const;
 
 /** The content type Acrobits assumes when a service names none. */
 export const DEFAULT_CONTENT_TYPE = 'application/x-www-form-urlencoded';

@@ -85,4 +85,10 @@ describe('exporting a provider as Account XML', () => {
       expect.arrayContaining([expect.stringContaining('sendMessage: success also depends on the body (/response/result); the apps count any 2xx as success')]),
     );
   });
+
+  it('names parameters the apps do not fill in: derived lookups and message facts', async () => {
+    const provider = await loadProvider('vonage-sms');
+    const account = accountFromValue({ provider: 'vonage-sms', username: 'k', password: 's', from: 'Acme' }, 'a.json', undefined);
+    expect(exportAccount(account, provider).notExpressible).toEqual(expect.arrayContaining([expect.stringContaining("%type% is Switchboard's, not the apps'")]));
+  });
 });
