@@ -139,12 +139,17 @@ export function createConnector(init: ConnectorInit): Connector {
 
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
   // synchronously; sending never throws for what a provider or the network does.
-  const callOne = (name: ServiceName, params: ServiceParams, recipient: string): Promise<SendResult & { data?: unknown }> => {
+  // `owned`: `params` is a flat object made for this request alone, to be completed in place.
+  const callOne = (name: ServiceName, params: ServiceParams, recipient: string, owned = false): Promise<SendResult & { data?: unknown }> => {
     const service = serviceOf(name);
-    const prepared = prepareParams(params, binding);
+    const prepared = prepareParams(params, binding, owned);
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
     // The message id is fixed before the first attempt, so every retry carries the same one.
-    const stable = service.params.has('message_id') && !prepared.params.message_id ? inherit(prepared.params, 'message_id', randomUUID()) : prepared.params;
+    let stable = prepared.params;
+    if (service.params.has('message_id') && !stable.message_id) {
+      if (owned) (stable as Record<string, string>).message_id = randomUUID();
+      else stable = inherit(stable, 'message_id', randomUUID());
+    }
     const first = attemptOnce(name, service, stable, recipient);
     if (options.retry.attempts <= 1) return first;
     return first.then((result) =>
@@ -152,7 +157,7 @@ export function createConnector(init: ConnectorInit): Connector {
     );
   };
 
-  const call = (name: ServiceName, params: ServiceParams) => callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '');
+  const call = (name: ServiceName, params: ServiceParams) => callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '', true);
   return {
     provider,
     account: init.account,
@@ -161,8 +166,7 @@ export function createConnector(init: ConnectorInit): Connector {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const texts = applyLengthRule(message.body, provider.definition.messageLength);
       if (!texts.ok) return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
-      const { messageId: _id, ...fields } = message;
-      const paramsOf = (text: string): ServiceParams => Object.assign(Object.create(null) as Record<string, string>, options.globals, messageParams({ ...fields, body: text }));
+      const paramsOf = (text: string): ServiceParams => messageParams(Object.assign(Object.create(null) as Record<string, string>, options.globals), message, text);
       const idOf = (index: number, part: number): string | undefined => {
         if (message.messageId === undefined) return undefined;
         const base = recipients.length === 1 ? message.messageId : `${message.messageId}:${index}`;
@@ -174,10 +178,15 @@ export function createConnector(init: ConnectorInit): Connector {
       };
       if (texts.texts.length === 1) {
         const params = paramsOf(texts.texts[0] as string);
-        // One recipient (every message of a bulk send): no pool to set up.
+        // One recipient (every message of a bulk send): no pool to set up, and the parameters are
+        // this request's own, so they are completed in place rather than layered.
         if (recipients.length === 1) {
           const to = recipients[0] as string;
-          return callOne('sendMessage', forRecipient(params, to, idOf(0, 0)), to).then((result) => [result]);
+          const own = params as Record<string, string>;
+          own.sms_to = to;
+          const id = idOf(0, 0);
+          if (id !== undefined) own.message_id = id;
+          return callOne('sendMessage', own, to, true).then((result) => [result]);
         }
         return mapConcurrent(recipients, options.concurrency, (to, i) => callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to));
       }
