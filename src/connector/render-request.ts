@@ -102,8 +102,13 @@ function authorize(auth: CompiledAuth, request: RenderedRequest, headers: Record
 export function basicAuthorization(username: string, password: string, masked = false): string {
   if (username.includes(':')) throw new RenderError('an HTTP Basic user name cannot contain ":"');
   if (masked) return `Basic ${MASK}`;
-  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const pair = `${username}:${password}`;
+  // Credentials rarely change between requests: the last encoding is kept (one per process).
+  if (pair !== lastBasic.pair) lastBasic = { pair, header: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
+  return lastBasic.header;
 }
+
+let lastBasic = { pair: '', header: '' };
 
 /** Replaces scheme, host and port of `url` with `origin`, keeping the rest byte for byte. */
 export function withOrigin(url: string, origin: string | undefined): string {
