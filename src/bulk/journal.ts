@@ -64,8 +64,11 @@ export interface Journal {
   load(): Promise<JournalState>;
   /** Records that the message is about to be sent. Must be durable enough for you before it resolves. */
   intend(message: { readonly id: string; readonly to: string }): Promise<void>;
-  /** Records what became of the message. */
-  record(id: string, outcome: JournalOutcome): Promise<void>;
+  /**
+   * Records what became of the message. May return nothing when it is done at once (and throw
+   * when that fails); `sendMany` then saves a turn of the event loop per message.
+   */
+  record(id: string, outcome: JournalOutcome): Promise<void> | void;
   close(): Promise<void>;
 }
 

@@ -3,8 +3,8 @@
  *
  * ```
  * {"v":1,"event":"start","campaign":"3f9a1c2e","at":"2026-01-05T10:00:00.000Z"}
- * {"v":1,"id":"2","to":"+15558675310","event":"intent","at":"…"}
- * {"v":1,"id":"2","to":"+15558675310","event":"sent","at":"…","status":201,"retryable":false,"messageId":"SM…","durationMs":212}
+ * {"v":1,"id":"2","at":"…","event":"intent","to":"+15558675310"}
+ * {"v":1,"id":"2","at":"…","event":"sent","to":"+15558675310","status":201,"retryable":false,"messageId":"SM…","durationMs":212}
  * ```
  *
  * A `start` record opens every run and carries the journal's campaign id. A message has an
@@ -72,16 +72,17 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
     }, OUTCOME_FLUSH_MS);
     flushTimer.unref();
   };
-  // Intents waiting for the next group commit.
-  let waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  // Intents waiting for the next group commit share one promise: it resolves once their lines
+  // are written, or rejects with the write's failure.
+  let batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
   const commit = () => {
-    const batch = waiting;
-    waiting = [];
+    const waiting = batch as NonNullable<typeof batch>;
+    batch = undefined;
     try {
       append('');
-      for (const w of batch) w.resolve();
+      waiting.resolve();
     } catch (error) {
-      for (const w of batch) w.reject(error);
+      waiting.reject(error);
     }
   };
   const append = (line: string): void => {
@@ -112,18 +113,26 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
     },
     intend({ id, to }) {
       // Group commit: intents made in the same turn of the event loop go out in one write (and one
-      // flush with fsync). Each promise resolves only once its line is written, and a message is
+      // flush with fsync). The promise resolves only once the line is written, and a message is
       // sent only after that, so an intent is still on record before its request goes out.
       if (failure !== undefined) return Promise.reject(failure);
-      pending += `${JSON.stringify({ v: 1, id, to, event: 'intent', at: new Date().toISOString() })}\n`;
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        if (waiting.length === 1) setImmediate(commit);
-      });
+      pending += `${recordStart(id)}"intent","to":${JSON.stringify(to)}}\n`;
+      if (batch === undefined) {
+        let resolve!: () => void;
+        let reject!: (error: unknown) => void;
+        const promise = new Promise<void>((yes, no) => {
+          resolve = yes;
+          reject = no;
+        });
+        batch = { promise, resolve, reject };
+        setImmediate(commit);
+      }
+      return batch.promise;
     },
-    async record(id, outcome: JournalOutcome) {
-      const { event, to, ...fields } = outcome;
-      const line = `${JSON.stringify({ v: 1, id, to, event, at: new Date().toISOString(), ...fields })}\n`;
+    record(id, outcome: JournalOutcome): void {
+      // The outcome's fields follow `event` (outcomes made by `outcomeOf` begin with it).
+      const json = JSON.stringify(outcome);
+      const line = json.startsWith(EVENT_FIRST) ? `${recordStart(id)}${json.slice(EVENT_FIRST.length)}\n` : `${JSON.stringify({ v: 1, id, at: isoNow(), ...outcome })}\n`;
       if (options.fsync === true) return append(line);
       if (failure !== undefined) throw failure;
       pending += line;
@@ -140,6 +149,25 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       }
     },
   };
+}
+
+const EVENT_FIRST = '{"event":';
+
+/** The start of a message's record, up to `"event":`. */
+function recordStart(id: string): string {
+  return `{"v":1,"id":${JSON.stringify(id)},"at":"${isoNow()}","event":`;
+}
+
+let lastMs = 0;
+let lastIso = '';
+/** The time as ISO 8601, formatted once a millisecond however many records share it. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 /** Writes all of `text`; a short write (the disk filling up) continues until the kernel reports the error. */

@@ -56,32 +56,33 @@ interface Run {
   readonly tally: ReturnType<typeof createTally>;
   /** Ids of this run, to refuse a repeated one (kept only with a journal). */
   readonly seen: Set<string> | undefined;
-  readonly inFlight: Set<Promise<void>>;
-  readonly report: () => void;
+  readonly slots: Slots;
+  readonly report: (() => void) | undefined;
   stop: unknown;
   interrupted: boolean;
 }
 
 async function run(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, state: JournalState, options: SendManyOptions): Promise<BulkSummary> {
   const tally = createTally(state);
-  const inFlight = new Set<Promise<void>>();
+  const slots = createSlots(Math.max(1, options.concurrency ?? 8));
   const seen = options.journal === undefined ? undefined : new Set<string>();
-  const r: Run = { connector, journal: options.journal, state, tally, seen, inFlight, report: () => options.onProgress?.(tally.progress(inFlight.size)), stop: undefined, interrupted: false };
+  const { onProgress } = options;
+  const report = onProgress === undefined ? undefined : () => onProgress(tally.progress(slots.busy()));
+  const r: Run = { connector, journal: options.journal, state, tally, seen, slots, report, stop: undefined, interrupted: false };
   try {
-    await pump(r, items, Math.max(1, options.concurrency ?? 8), options.signal);
+    await pump(r, items, options.signal);
   } catch (error) {
     r.stop ??= error; // reading the messages failed
   }
-  await Promise.all(inFlight);
+  await slots.drained();
   tally.summary.interrupted = r.interrupted;
   if (r.stop instanceof JournalError) r.stop.summary = tally.summary;
   if (r.stop !== undefined) throw r.stop;
   return tally.summary;
 }
 
-/** Reads items and starts a request for each one to send, at most `limit` at a time; the intent is recorded first. */
-async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, limit: number, signal: AbortSignal | undefined): Promise<void> {
-  const slots = createSlots(limit);
+/** Reads items and starts a request for each one to send, as places free up; the intent is recorded first. */
+async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, signal: AbortSignal | undefined): Promise<void> {
   for await (const item of items) {
     if (r.stop !== undefined) return;
     if (signal?.aborted === true) {
@@ -89,37 +90,53 @@ async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>,
       return;
     }
     if (settled(r, item)) {
-      r.report();
+      r.report?.();
       continue;
     }
-    const message = item as BulkMessage;
     // A free place first, so an intent is written only when its request can go out at once.
-    await slots.take();
-    if (r.stop !== undefined) return; // no request after a failed write
+    const wait = r.slots.take();
+    if (wait !== undefined) await wait;
+    if (r.stop !== undefined) {
+      r.slots.release();
+      return; // no request after a failed write
+    }
     // The request goes out only once its intent is written; the pump does not wait for that, so
     // the intents of one turn of the event loop share a write (the journal's group commit).
-    const intended = r.journal === undefined ? undefined : r.journal.intend({ id: message.id, to: message.to });
-    const sent = intended === undefined ? sendOne(r, message) : intended.then(() => (r.stop === undefined ? sendOne(r, message) : undefined), (error: unknown) => {
-      r.stop ??= journalFailure(error);
-    });
-    const task: Promise<void> = sent.finally(() => {
-      r.inFlight.delete(task);
-      slots.release();
-    });
-    r.inFlight.add(task);
+    void deliver(r, item as BulkMessage, r.journal?.intend({ id: item.id, to: (item as BulkMessage).to }));
   }
 }
+
+/** Once `intended` (its intent's write) resolves, sends one message, records what became of it and frees its place. Never rejects. */
+async function deliver(r: Run, message: BulkMessage, intended: Promise<void> | undefined): Promise<void> {
+  try {
+    if (intended !== undefined) {
+      try {
+        await intended;
+      } catch (error) {
+        r.stop ??= journalFailure(error);
+        return;
+      }
+      if (r.stop !== undefined) return;
+    }
+    await sendOne(r, message);
+  } finally {
+    r.slots.release();
+  }
+}
+
+type Slots = ReturnType<typeof createSlots>;
 
 /**
  * Counts free places for requests. `take` waits only when none is free; there is one waiter (the
  * pump), woken by the next `release` (racing every request in flight would cost work for each of
- * them on every message).
+ * them on every message). `drained` resolves once every place is free again.
  */
 function createSlots(limit: number) {
   let free = limit;
   let waiter: (() => void) | undefined;
+  let idle: (() => void) | undefined;
   return {
-    /** Takes a free place, waiting for one when there is none. */
+    /** Takes a free place; when there is none, returns a promise that resolves once one is taken. */
     take(): Promise<void> | undefined {
       if (free > 0) {
         free--;
@@ -137,6 +154,14 @@ function createSlots(limit: number) {
       const wake = waiter;
       waiter = undefined;
       wake?.();
+      if (free === limit) idle?.();
+    },
+    busy: (): number => limit - free,
+    drained(): Promise<void> {
+      if (free === limit) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        idle = resolve;
+      });
     },
   };
 }
@@ -175,12 +200,15 @@ async function sendOne(r: Run, message: BulkMessage): Promise<void> {
   }
   const outcome = outcomeOf(message, result);
   r.tally.outcome(message, outcome);
-  try {
-    await r.journal?.record(message.id, outcome);
-  } catch (error) {
-    r.stop ??= journalFailure(error);
+  if (r.journal !== undefined) {
+    try {
+      const recorded = r.journal.record(message.id, outcome);
+      if (recorded !== undefined) await recorded;
+    } catch (error) {
+      r.stop ??= journalFailure(error);
+    }
   }
-  r.report();
+  r.report?.();
 }
 
 /** What the journal keeps of a result: its fields without the response (also what queue workers record). */

@@ -20,10 +20,10 @@ const messages: BulkMessage[] = Array.from({ length: 10 }, (_, i) => ({ id: `m${
 function fillingJournal(path: string, failAt: number): Journal {
   const inner = createJsonlJournal(path);
   let writes = 0;
-  const write = <T>(fn: () => Promise<T>): Promise<T> => {
+  const write = <T>(fn: () => Promise<T> | T): Promise<T> => {
     writes += 1;
     if (writes >= failAt) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
-    return fn();
+    return Promise.resolve(fn());
   };
   return { load: () => inner.load(), intend: (m) => write(() => inner.intend(m)), record: (id, o) => write(() => inner.record(id, o)), close: () => inner.close() };
 }
