@@ -97,7 +97,7 @@ export function createConnector(init: ConnectorInit): Connector {
     let values = service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params;
     for (const [name, spec] of derivedUsed.get(service) ?? []) {
       const input = renderTemplate(spec.from, { params: values, account: binding.values });
-      values = inherit(values, name, spec.map[input] ?? spec.default ?? input);
+      values = inherit(values, name, (Object.hasOwn(spec.map, input) ? spec.map[input] : undefined) ?? spec.default ?? input);
     }
     return { params: values, account: binding.values };
   };

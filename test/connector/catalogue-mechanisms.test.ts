@@ -21,6 +21,15 @@ describe('catalogue mechanisms', () => {
     ]);
   });
 
+  it('looks a derived value up among the map’s own entries only: a body of "constructor" or "__proto__" gets the default', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', kind: '%kind%' } }, { derived: { kind: { from: '%sms_body%', map: { hello: 'greeting' }, default: 'other' } } });
+    const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
+    for (const body of ['hello', 'constructor', '__proto__', 'toString']) await sb.sendMessage({ to: '+15551231234', body });
+    await sb.close();
+    expect(s.requests.map((r) => new URLSearchParams(r.body).get('kind'))).toEqual(['greeting', 'other', 'other', 'other']);
+  });
+
   it('refuses a derived name that is already an engine parameter', () => {
     expect(() => connect(providerWith({ url: 'https://e.com/?t=%sms_to%' }, { derived: { sms_body: { from: '%sms_to%', map: {} } } }))).toThrow(/%sms_body% is already a parameter of the engine/);
   });
