@@ -29,7 +29,8 @@ export type ResultCode =
   | 'NETWORK_RESET'
   | 'TIMEOUT_RESPONSE'
   | 'NETWORK_ERROR'
-  | 'NO_ROUTE';
+  | 'NO_ROUTE'
+  | 'NOT_SENT';
 
 /** The response as received, kept when the connector is asked to (`includeResponse`). */
 export interface ResponseRecord {

@@ -43,6 +43,21 @@ export interface OutgoingMessage {
    * the same one). With several recipients each gets `<messageId>:<index>`. Default: a fresh UUID per recipient.
    */
   messageId?: string;
+  /**
+   * Called once per message, when its first request may go out (the rate limits allow it) and
+   * before it does; the request waits for it. A journal records its intent here, so a message
+   * still held by the rate limits when a run stops was not recorded as possibly sent. Resolving
+   * `false` sends nothing: every result is then `NOT_SENT`. A rejection rejects `sendMessage`.
+   */
+  beforeSend?: () => Promise<boolean | void> | boolean | void;
+}
+
+/** A message's `beforeSend`, called at most once, with what it answered. */
+type Gate = () => Promise<boolean>;
+
+function gateOf(hook: NonNullable<OutgoingMessage['beforeSend']>): Gate {
+  let answer: Promise<boolean> | undefined;
+  return () => (answer ??= Promise.resolve(hook()).then((value) => value !== false));
 }
 
 export type { ServiceParams } from './params.js';
@@ -120,8 +135,14 @@ export function createConnector(init: ConnectorInit): Connector {
 
   const limiter = provider.rateLimits.length === 0 ? undefined : (init.rateLimiter ?? new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))));
 
-  /** One attempt: render (fresh request id, date and nonce), wait for the rate limits, send. */
-  const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string): Promise<SendResult & { data?: unknown }> => {
+  /** Sends a rendered request once the message's gate (if any) lets it. */
+  const dispatch = (recipient: string, request: RenderedRequest, service: CompiledService, context: SendContext, gate: Gate | undefined, dispatched?: () => void): Promise<SendResult & { data?: unknown }> => {
+    if (gate === undefined) return sendRendered(recipient, request, service, context, dispatched);
+    return gate().then((go) => (go ? sendRendered(recipient, request, service, context, dispatched) : localFailure(recipient, 'NOT_SENT', 'not sent: the caller withdrew the message before it went out')));
+  };
+
+  /** One attempt: render (fresh request id, date and nonce), wait for the rate limits, pass the gate, send. */
+  const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
     let request: RenderedRequest;
     const scope = scopeFor(service, params);
     try {
@@ -131,16 +152,16 @@ export function createConnector(init: ConnectorInit): Connector {
       throw error;
     }
     const context = contexts.get(service) as SendContext;
-    if (limiter === undefined || name !== 'sendMessage') return sendRendered(recipient, request, service, context);
+    if (limiter === undefined || name !== 'sendMessage') return dispatch(recipient, request, service, context, gate);
     const keys = provider.rateLimits.map((l) => renderTemplate(l.key, scope));
     const weights = provider.rateLimits.map((l) => (l.countParts ? Number(scope.params.sms_parts ?? '1') : 1));
-    return limiter.acquire(keys, weights).then((dispatched) => sendRendered(recipient, request, service, context, dispatched));
+    return limiter.acquire(keys, weights).then((dispatched) => dispatch(recipient, request, service, context, gate, dispatched));
   };
 
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
   // synchronously; sending never throws for what a provider or the network does.
   // `owned`: `params` is a flat object made for this request alone, to be completed in place.
-  const callOne = (name: ServiceName, params: ServiceParams, recipient: string, owned = false): Promise<SendResult & { data?: unknown }> => {
+  const callOne = (name: ServiceName, params: ServiceParams, recipient: string, owned = false, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
     const service = serviceOf(name);
     const prepared = prepareParams(params, binding, owned);
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
@@ -150,10 +171,10 @@ export function createConnector(init: ConnectorInit): Connector {
       if (owned) (stable as Record<string, string>).message_id = randomUUID();
       else stable = inherit(stable, 'message_id', randomUUID());
     }
-    const first = attemptOnce(name, service, stable, recipient);
+    const first = attemptOnce(name, service, stable, recipient, gate);
     if (options.retry.attempts <= 1) return first;
     return first.then((result) =>
-      mayRetry(result, service.idempotent) ? withRetries(() => attemptOnce(name, service, stable, recipient), result, options.retry, service.idempotent) : result,
+      mayRetry(result, service.idempotent) ? withRetries(() => attemptOnce(name, service, stable, recipient, gate), result, options.retry, service.idempotent) : result,
     );
   };
 
@@ -166,6 +187,7 @@ export function createConnector(init: ConnectorInit): Connector {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const texts = applyLengthRule(message.body, provider.definition.messageLength);
       if (!texts.ok) return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
+      const gate = message.beforeSend === undefined ? undefined : gateOf(message.beforeSend);
       const paramsOf = (text: string): ServiceParams => messageParams(Object.assign(Object.create(null) as Record<string, string>, options.globals), message, text);
       const idOf = (index: number, part: number): string | undefined => {
         if (message.messageId === undefined) return undefined;
@@ -186,13 +208,13 @@ export function createConnector(init: ConnectorInit): Connector {
           own.sms_to = to;
           const id = idOf(0, 0);
           if (id !== undefined) own.message_id = id;
-          return callOne('sendMessage', own, to, true).then((result) => [result]);
+          return callOne('sendMessage', own, to, true, gate).then((result) => [result]);
         }
-        return mapConcurrent(recipients, options.concurrency, (to, i) => callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to));
+        return mapConcurrent(recipients, options.concurrency, (to, i) => callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to, false, gate));
       }
       // Split: each recipient gets the parts in order, as separate messages.
       const parts = texts.texts.map(paramsOf);
-      return mapConcurrent(recipients, options.concurrency, (to, i) => sendParts(parts.map((params, p) => () => callOne('sendMessage', forRecipient(params, to, idOf(i, p)), to))));
+      return mapConcurrent(recipients, options.concurrency, (to, i) => sendParts(parts.map((params, p) => () => callOne('sendMessage', forRecipient(params, to, idOf(i, p)), to, false, gate))));
     },
     call,
     render(name, params, renderOptions = {}) {

@@ -32,7 +32,7 @@ export async function sendParts(parts: readonly (() => Promise<SendResult>)[]): 
   return ids.length > 0 ? { ...last, messageId: ids[0] as string, partMessageIds: ids } : last;
 }
 
-export function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG', error: string): SendResult {
+export function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG' | 'NOT_SENT', error: string): SendResult {
   return { ok: false, recipient, status: 0, error, code, retryable: false, ambiguous: false, durationMs: 0 };
 }
 
