@@ -3,7 +3,7 @@
  * journal before and after its request, so that a stopped run can be resumed: nothing lost, nothing
  * sent twice. Memory stays flat: results are counted, and only failures are kept.
  */
-import type { Connector } from '../connector/connector.js';
+import type { Connector, OutgoingMessage } from '../connector/connector.js';
 import type { SendResult } from '../result.js';
 import { isBadRow, type BulkItem, type BulkMessage, type BulkProgress, type BulkSummary } from './items.js';
 import { JournalError, resumeAction, type Journal, type JournalOutcome, type JournalState } from './journal.js';
@@ -26,7 +26,9 @@ export interface SendManyOptions {
 
 /**
  * Sends every message of `items` (bad rows are only counted), each once. With a journal:
- * a message is recorded as intended before its request goes out and with its outcome after; one
+ * a message is recorded as intended before its request goes out (once the rate limits let it go:
+ * `connector` must call the message's `beforeSend`, as connectors and routers do) and with its
+ * outcome after; one
  * an earlier run sent is skipped, one it left ambiguous is never sent again but listed, and
  * `%message_id%` is `<campaign>-<id>`, the same on every run of that journal. A failed journal
  * write stops the run: no request goes out after it, and the call rejects with a
@@ -120,28 +122,34 @@ function start(r: Run, message: BulkMessage): boolean {
     r.slots.release();
     return false; // no request after a failed write
   }
-  // The request goes out only once its intent is written; the pump does not wait for that, so
-  // the intents of one turn of the event loop share a write (the journal's group commit).
-  void deliver(r, message, r.journal?.intend({ id: message.id, to: message.to }));
+  void deliver(r, message);
   return true;
 }
 
-/** Once `intended` (its intent's write) resolves, sends one message, records what became of it and frees its place. Never rejects. */
-async function deliver(r: Run, message: BulkMessage, intended: Promise<void> | undefined): Promise<void> {
+/** Sends one message, records what became of it and frees its place. Never rejects. */
+async function deliver(r: Run, message: BulkMessage): Promise<void> {
   try {
-    if (intended !== undefined) {
-      try {
-        await intended;
-      } catch (error) {
-        r.stop ??= journalFailure(error);
-        return;
-      }
-      if (r.stop !== undefined) return;
-    }
     await sendOne(r, message);
   } finally {
     r.slots.release();
   }
+}
+
+/**
+ * The message's `beforeSend`: records its intent, and lets the request go only once that is
+ * written and the run is not stopping. The connector calls it after the rate limits let the
+ * request go, so a message still waiting for them has no intent yet. Intents of one turn of the
+ * event loop share a write (the journal's group commit).
+ */
+function intend(r: Run, journal: Journal, message: BulkMessage): Promise<boolean> | false {
+  if (r.stop !== undefined) return false;
+  return journal.intend({ id: message.id, to: message.to }).then(
+    () => r.stop === undefined,
+    (error: unknown) => {
+      r.stop ??= journalFailure(error);
+      return false;
+    },
+  );
 }
 
 type Slots = ReturnType<typeof createSlots>;
@@ -211,18 +219,22 @@ function settled(r: Run, item: BulkItem): boolean {
 /** Sends one message and records what became of it. */
 async function sendOne(r: Run, message: BulkMessage): Promise<void> {
   const messageId = r.state.campaign === undefined ? message.id : `${r.state.campaign}-${message.id}`;
+  const { journal } = r;
+  const outgoing: OutgoingMessage = { to: message.to, body: message.body, messageId };
+  if (journal !== undefined) outgoing.beforeSend = () => intend(r, journal, message);
   let result: SendResult;
   try {
-    [result] = (await r.connector.sendMessage({ to: message.to, body: message.body, messageId })) as [SendResult];
+    [result] = (await r.connector.sendMessage(outgoing)) as [SendResult];
   } catch (error) {
     r.stop ??= error; // a programmer error; the message keeps its intent only, so it is held as ambiguous
     return;
   }
+  if (result.code === 'NOT_SENT') return; // the run is stopping, and this message did not go out
   const outcome = outcomeOf(message, result);
   r.tally.outcome(message, outcome);
-  if (r.journal !== undefined) {
+  if (journal !== undefined) {
     try {
-      const recorded = r.journal.record(message.id, outcome);
+      const recorded = journal.record(message.id, outcome);
       if (recorded !== undefined) await recorded;
     } catch (error) {
       r.stop ??= journalFailure(error);

@@ -92,9 +92,16 @@ export function startWorker(location: QueueLocation, options: WorkerOptions = {}
       await ledger.record(messageId, outcome);
       return finish(messageId, 'failed', outcome);
     }
-    const claim = await ledger.claim(messageId, to, id);
-    if (claim !== 'send') return finish(messageId, claim === 'ambiguous' ? 'ambiguous' : 'skipped');
-    const [result] = await connector.sendMessage({ to, body, messageId });
+    // The claim (the ledger's intent, and what keeps two workers from sending one message) is made
+    // once the rate limits let the request go: a worker that dies while the limits hold the
+    // message has not claimed it, so another worker sends it.
+    let claim: Claim | undefined;
+    const beforeSend = async () => {
+      claim = await ledger.claim(messageId, to, id);
+      return claim === 'send';
+    };
+    const [result] = await connector.sendMessage({ to, body, messageId, beforeSend });
+    if (claim !== undefined && claim !== 'send') return finish(messageId, claim === 'ambiguous' ? 'ambiguous' : 'skipped');
     const outcome = outcomeOf({ id: messageId, to, body }, result!);
     await ledger.record(messageId, outcome);
     return finish(messageId, outcome.event, outcome);

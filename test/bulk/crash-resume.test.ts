@@ -59,4 +59,32 @@ describe('crash and resume', () => {
     expect(new Set(sentOf(s.requests).map((m) => m.ref.split('-')[0]))).toEqual(new Set([summary.campaign]));
     expect(sentOf(s.requests).every((m) => m.ref === `${summary.campaign}-${Number(m.to.slice(-4)) + 2}`)).toBe(true);
   }, 30_000);
+
+  it('records no intent for a message still held by the rate limits, so after kill -9 --resume sends it rather than listing it', async () => {
+    // 10 requests a second for the account: the first 10 go at once, the other 30 wait in the limiter.
+    const s = await server(() => ({ status: 200, body: '{}' }));
+    const { account, file } = await bulkDir({ rateLimits: [{ description: 'per account', requests: 10, perSeconds: 1, key: '%account[username]%' }] });
+    const csv = await file('r.csv', recipientsCsv(40));
+    const args = ['send', '--account', account, '--origin', s.origin, '--to-file', csv, '--body', 'Hi', '--concurrency', '8'];
+
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    await until(() => s.requests.length >= 10);
+    await sleep(300); // 8 more messages are now waiting for the next second
+    expect(s.requests.length).toBe(10);
+    child.kill('SIGKILL');
+    await exited;
+
+    // Before the fix their intents were written before the wait: 8 ambiguous messages that were never sent.
+    const records = await journalRecords(`${csv}.journal.jsonl`);
+    expect(pendingIds(records)).toEqual([]);
+    expect(records.filter((r) => r.event === 'intent')).toHaveLength(10);
+
+    const resumed = await run(...args, '--resume', '--json');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.out)).toMatchObject({ skipped: 10, sent: 30, ambiguous: [], failed: [] });
+    const counts = arrivals(s.requests);
+    expect(counts.size).toBe(40);
+    expect(Math.max(...counts.values())).toBe(1);
+  }, 30_000);
 });

@@ -12,10 +12,10 @@ export interface Sent {
   ref: string;
 }
 
-/** A temp dir holding `test.json` (a JSON provider) and `account.json` that uses it. */
-export async function bulkDir(): Promise<{ dir: string; account: string; file: (name: string, text: string) => Promise<string> }> {
+/** A temp dir holding `test.json` (a JSON provider, with `extra` fields) and `account.json` that uses it. */
+export async function bulkDir(extra: Parameters<typeof providerWith>[1] = {}): Promise<{ dir: string; account: string; file: (name: string, text: string) => Promise<string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bulk-'));
-  const provider = providerWith({ url: 'https://sms.example.com/send', contentType: 'application/json', body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' } });
+  const provider = providerWith({ url: 'https://sms.example.com/send', contentType: 'application/json', body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' } }, extra);
   await writeFile(join(dir, 'test.json'), JSON.stringify(provider));
   const account = join(dir, 'account.json');
   await writeFile(account, JSON.stringify({ provider: './test.json', username: 'johndow', password: 's3cr3t' }));
