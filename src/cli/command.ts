@@ -1,5 +1,6 @@
 /** The shape of a CLI command: its options for util.parseArgs, its help, and what it runs. */
 import type { ParseArgsConfig } from 'node:util';
+import { SwitchboardError } from '../errors.js';
 import type { Io } from './io.js';
 
 /** Exit codes (DESIGN §6): 0 all sent, 1 some send failed, 2 usage or configuration error. */
@@ -39,4 +40,13 @@ export function str(args: Parsed, name: string): string | undefined {
 export function list(args: Parsed, name: string): string[] {
   const v = args.values[name];
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+/** A whole-number option of at least 1. */
+export function positive(args: Parsed, name: string): number | undefined {
+  const text = str(args, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new SwitchboardError('USAGE', `--${name} must be a whole number of at least 1, not "${text}"`);
+  return n;
 }

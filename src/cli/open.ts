@@ -36,7 +36,7 @@ export const ACCOUNT_HELP = [
 ] as const;
 
 /** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
-export async function openConnector(args: Parsed, extra: { includeResponse?: boolean } = {}): Promise<Connector> {
+export async function openConnector(args: Parsed, extra: { includeResponse?: boolean; concurrency?: number } = {}): Promise<Connector> {
   if (str(args, 'routes') !== undefined) throw new SwitchboardError('USAGE', 'this command works on one account: give --account <file>, not --routes');
   const accountFile = str(args, 'account');
   if (accountFile === undefined) throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
@@ -63,12 +63,12 @@ export function messageBody(args: Parsed): string {
 export type Sender = Pick<Connector, 'sendMessage' | 'close'>;
 
 /** A router when the command line names `--routes`, else the account's connector. */
-export async function openSender(args: Parsed): Promise<Sender> {
+export async function openSender(args: Parsed, extra: { concurrency?: number } = {}): Promise<Sender> {
   const routesFile = str(args, 'routes');
-  if (routesFile === undefined) return openConnector(args);
+  if (routesFile === undefined) return openConnector(args, extra);
   if (str(args, 'account') !== undefined || str(args, 'provider') !== undefined) {
     throw new SwitchboardError('USAGE', 'give either --routes (the route file names the accounts) or --account, not both');
   }
   const origin = str(args, 'origin');
-  return createRouter(await loadRoutes(routesFile), origin === undefined ? {} : { origin });
+  return createRouter(await loadRoutes(routesFile), origin === undefined ? extra : { ...extra, origin });
 }

@@ -13,7 +13,7 @@ import { connectRedis, queueLocation, ready, redactUrl, type QueueLocation } fro
 import { defaultCampaign, enqueueMessages, JOB_OPTIONS } from '../../queue/enqueue.js';
 import { queueStatus } from '../../queue/status.js';
 import { startWorker } from '../../queue/worker.js';
-import { EXIT, list, str, type Command, type Parsed } from '../command.js';
+import { EXIT, list, positive, str, type Command, type Parsed } from '../command.js';
 import { paint, type Io } from '../io.js';
 import { messageBody, openConnector } from '../open.js';
 
@@ -157,14 +157,6 @@ export const worker: Command = {
     return EXIT.ok;
   },
 };
-
-function positive(args: Parsed, name: string): number | undefined {
-  const text = str(args, name);
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new SwitchboardError('USAGE', `--${name} must be a whole number of at least 1, not "${text}"`);
-  return n;
-}
 
 export const status: Command = {
   name: 'status',

@@ -9,7 +9,7 @@ import { createJsonlJournal } from '../../bulk/jsonl-journal.js';
 import { JournalError } from '../../bulk/journal.js';
 import { readRecipients, type RecipientSource } from '../../bulk/recipients.js';
 import { sendMany } from '../../bulk/send-many.js';
-import { EXIT, list, str, type Parsed } from '../command.js';
+import { EXIT, list, positive, str, type Parsed } from '../command.js';
 import { progressView } from '../bulk-progress.js';
 import { allSent, summaryText, type BulkContext } from '../bulk-summary.js';
 import { paint, type Io } from '../io.js';
@@ -21,6 +21,7 @@ export const BULK_OPTIONS = {
   journal: { type: 'string' },
   resume: { type: 'boolean' },
   fsync: { type: 'boolean' },
+  concurrency: { type: 'string' },
 } as const;
 
 /** Help lines of the bulk options. */
@@ -31,6 +32,7 @@ export const BULK_HELP = [
   '--resume              continue the send the journal records: skip what was sent, never resend',
   '                      what may have arrived (listed as ambiguous)',
   '--fsync               flush the journal to disk after every record (survives power loss; slower)',
+  '--concurrency <n>     requests in flight at once (default 8); the provider\'s rate limits still hold',
 ] as const;
 
 /** Runs the bulk send; returns the exit code. */
@@ -41,7 +43,8 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   checkJournal(journalFile, args.values.resume === true);
   const input: RecipientSource = source === '-' ? stdin(io) : source;
   const context: BulkContext = source === '-' ? { journal: journalFile } : { journal: journalFile, total: await countRows(source, body) };
-  const connector = await openSender(args);
+  const concurrency = positive(args, 'concurrency') ?? 8;
+  const connector = await openSender(args, { concurrency });
   const progress = progressView(io, context.total);
   const controller = new AbortController();
   const interrupt = () => {
@@ -51,7 +54,7 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   process.once('SIGINT', interrupt);
   try {
     const journal = createJsonlJournal(journalFile, { fsync: args.values.fsync === true });
-    const summary = await sendMany(connector, readRecipients(input, { body }), { journal, onProgress: progress.update, signal: controller.signal });
+    const summary = await sendMany(connector, readRecipients(input, { body }), { journal, concurrency, onProgress: progress.update, signal: controller.signal });
     progress.stop();
     report(io, args, summary, context);
     return allSent(summary) ? EXIT.ok : EXIT.sendFailed;

@@ -1,6 +1,6 @@
 /** `switchboard send`: one request per recipient, one result each; or, with --to-file, one per CSV row. */
 import { SwitchboardError } from '../../errors.js';
-import { EXIT, list, str, type Command } from '../command.js';
+import { EXIT, list, positive, str, type Command } from '../command.js';
 import { resultLine } from '../format.js';
 import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openSender } from '../open.js';
 import { BULK_HELP, BULK_OPTIONS, sendBulk } from './send-bulk.js';
@@ -10,7 +10,7 @@ export const send: Command = {
   summary: 'Send a message to one or more recipients',
   usage:
     'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--json]\n' +
-    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] --body <text> [--json]\n' +
+    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--concurrency <n>] --body <text> [--json]\n' +
     '       switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]',
   help: [
     ...ACCOUNT_HELP,
@@ -26,7 +26,8 @@ export const send: Command = {
     const to = list(args, 'to');
     if (to.length === 0) throw new SwitchboardError('USAGE', 'give at least one recipient with --to <number>');
     const body = messageBody(args);
-    const connector = await openSender(args);
+    const concurrency = positive(args, 'concurrency');
+    const connector = await openSender(args, concurrency === undefined ? {} : { concurrency });
     try {
       const results = await connector.sendMessage({ to, body });
       if (args.values.json) io.out(JSON.stringify(results, null, 2));
