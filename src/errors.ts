@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'JOURNAL_CORRUPT'
   | 'JOURNAL_FAILED'
   | 'JOURNAL_MISMATCH'
+  | 'JOURNAL_LOCKED'
   | 'NUMBER_INVALID'
   | 'RENDER_FAILED'
   | 'USAGE';

@@ -90,14 +90,15 @@ export function resumeAction(entry: JournalEntry | undefined): 'send' | 'skip' |
 /**
  * The journal cannot be read or written, or does not match the messages. Codes:
  * `JOURNAL_CORRUPT` (a damaged record that names no message), `JOURNAL_FAILED` (a write failed;
- * the run stopped), `JOURNAL_MISMATCH` (a message id the journal recorded for another recipient).
+ * the run stopped), `JOURNAL_MISMATCH` (a message id the journal recorded for another recipient),
+ * `JOURNAL_LOCKED` (another run is using the journal).
  */
 export class JournalError extends SwitchboardError {
   override name = 'JournalError';
   /** What the run did before it stopped, when it stopped during {@link sendMany}. */
   summary?: BulkSummary;
   constructor(
-    code: 'JOURNAL_CORRUPT' | 'JOURNAL_FAILED' | 'JOURNAL_MISMATCH',
+    code: 'JOURNAL_CORRUPT' | 'JOURNAL_FAILED' | 'JOURNAL_MISMATCH' | 'JOURNAL_LOCKED',
     message: string,
     /** The journal's file or name, and the line of a damaged record. */
     readonly where: { readonly file?: string; readonly line?: number } = {},

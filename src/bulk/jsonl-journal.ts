@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fdatasyncSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { JournalError, type Journal, type JournalOutcome, type JournalState } from './journal.js';
 import { readJournal } from './read-journal.js';
+import { lockJournal } from './journal-lock.js';
 
 /** How long an outcome line may wait for the next intent's write. */
 const OUTCOME_FLUSH_MS = 50;
@@ -36,7 +37,9 @@ export interface JsonlJournalOptions {
  * A journal in the JSONL file `file`, created on the first record. `load()` reads it as
  * `readJournal` documents and cuts off a last line that an interrupted write left incomplete, so
  * new records start on a line of their own. A failed write (a full disk: `ENOSPC`) rejects with
- * {@link JournalError} `JOURNAL_FAILED`, and so does every later write.
+ * {@link JournalError} `JOURNAL_FAILED`, and so does every later write. From `load()` to `close()`
+ * the journal is locked (`<file>.lock`): another run's `load()` rejects with `JOURNAL_LOCKED`,
+ * unless the run that left the lock died on this host.
  * @example
  * const journal = createJsonlJournal('campaign.journal.jsonl');
  * const summary = await sendMany(sb, readRecipients('campaign.csv', { body: 'Hi %csv[name]%' }), { journal });
@@ -46,6 +49,7 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
   let failure: JournalError | undefined;
   let campaign: string | undefined;
   let repair: { truncateTo?: number; newline?: boolean } = {};
+  let unlock: (() => void) | undefined;
 
   const open = (): number => {
     const handle = openSync(file, 'a');
@@ -101,6 +105,7 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
 
   return {
     async load(): Promise<JournalState> {
+      unlock ??= lockJournal(file);
       const existing = statOrUndefined(file);
       if (existing === undefined || !existing.isFile() || existing.size === 0) {
         campaign ??= newCampaign();
@@ -146,6 +151,8 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       } finally {
         if (fd !== undefined) closeSync(fd);
         fd = undefined;
+        unlock?.();
+        unlock = undefined;
       }
     },
   };

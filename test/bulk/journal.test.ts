@@ -111,4 +111,41 @@ describe('the JSONL journal', () => {
     expect((error as Error).message).toContain('message m1 is to +15559990000, but the journal recorded it to +15551230001');
     expect(s.requests).toHaveLength(3);
   });
+
+  describe('one run at a time', () => {
+    it('refuses a second run on a journal in use, and lets it in once the first has closed', async () => {
+      const s = await server(() => ({ status: 200 }));
+      const { dir } = await bulkDir();
+      const path = join(dir, 'run.jsonl');
+      const first = createJsonlJournal(path);
+      await first.load();
+      const sb = connect(provider, {}, { origin: s.origin });
+      const second = sendMany(sb, messages(3), { journal: createJsonlJournal(path) });
+      await expect(second).rejects.toMatchObject({ code: 'JOURNAL_LOCKED', message: expect.stringMatching(new RegExp(`in use by process ${process.pid} on .*delete ${path}\\.lock`)) });
+      expect(s.requests).toHaveLength(0);
+      await expect(readFile(`${path}.lock`, 'utf8')).resolves.toContain(`"pid":${process.pid}`); // the refused run left the lock alone
+      await first.close();
+      await expect(readFile(`${path}.lock`, 'utf8')).rejects.toThrow(/ENOENT/);
+      await expect(sendMany(sb, messages(3), { journal: createJsonlJournal(path) })).resolves.toMatchObject({ sent: 3 });
+      await sb.close();
+    });
+
+    it('takes over a lock left by a run that died on this host', async () => {
+      const s = await server(() => ({ status: 200 }));
+      const { dir } = await bulkDir();
+      const path = join(dir, 'run.jsonl');
+      const { spawnSync } = await import('node:child_process');
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      const { hostname } = await import('node:os');
+      await writeFile(`${path}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: hostname(), at: '2026-01-01T00:00:00.000Z' }));
+      await expect(send(s.origin, path, messages(2))).resolves.toMatchObject({ sent: 2 });
+    });
+
+    it('refuses a lock held on another host, which it cannot check', async () => {
+      const { dir } = await bulkDir();
+      const path = join(dir, 'run.jsonl');
+      await writeFile(`${path}.lock`, JSON.stringify({ pid: 1, host: 'other-machine', at: '2026-01-01T00:00:00.000Z' }));
+      await expect(createJsonlJournal(path).load()).rejects.toThrow(/in use by process 1 on other-machine/);
+    });
+  });
 });
