@@ -11,7 +11,7 @@ import { loadAccount } from '../config/load-account.js';
 import { loadProvider } from '../config/load-provider.js';
 import { createConnector, type Connector } from '../connector/connector.js';
 import { SwitchboardError } from '../errors.js';
-import { connectRedis, type QueueLocation } from './connection.js';
+import { connectRedis, queueLocation, type QueueLocation } from './connection.js';
 import type { QueueJob } from './enqueue.js';
 import { createLedger, type Claim, type Outcome } from './ledger.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
@@ -56,12 +56,14 @@ export interface QueueWorker {
 }
 
 /**
- * Starts a worker on the queue at `location`.
+ * Starts a worker on the queue `where.queue` (default `switchboard`) at `where.redis` (default
+ * `redis://127.0.0.1:6379`); throws a `USAGE` error for a bad URL or queue name.
  * @example
- * const worker = startWorker(queueLocation({ redis: 'redis://10.0.0.5:6379' }), { concurrency: 16 });
+ * const worker = startWorker({ redis: 'redis://10.0.0.5:6379', queue: 'spring-sale' }, { concurrency: 16 });
  * process.once('SIGTERM', () => worker.close());
  */
-export function startWorker(location: QueueLocation, options: WorkerOptions = {}): QueueWorker {
+export function startWorker(where: { readonly redis?: string; readonly queue?: string } = {}, options: WorkerOptions = {}): QueueWorker {
+  const location: QueueLocation = queueLocation(where);
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const redis = connectRedis(location, true);

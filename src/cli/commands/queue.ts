@@ -4,14 +4,13 @@
  */
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { readRecipients } from '../../bulk/recipients.js';
 import type { BulkItem } from '../../bulk/items.js';
 import { SwitchboardError } from '../../errors.js';
-import { connectRedis, queueLocation, ready, redactUrl, type QueueLocation } from '../../queue/connection.js';
-import { defaultCampaign, enqueueMessages, JOB_OPTIONS } from '../../queue/enqueue.js';
-import { queueStatus } from '../../queue/status.js';
+import { queueLocation, redactUrl, type QueueLocation } from '../../queue/connection.js';
+import { defaultCampaign } from '../../queue/enqueue.js';
+import { openQueue, type SwitchboardQueue } from '../../queue/queue.js';
+import type { QueueStatus } from '../../queue/status.js';
 import { startWorker } from '../../queue/worker.js';
 import { EXIT, list, positive, str, type Command, type Parsed } from '../command.js';
 import { paint, type Io } from '../io.js';
@@ -27,20 +26,13 @@ function location(args: Parsed): QueueLocation {
   return queueLocation({ redis: str(args, 'redis'), queue: str(args, 'queue') });
 }
 
-/** Runs `use` with a queue handle and a connection that gives up quickly when Redis is not there. */
-async function withQueue<T>(where: QueueLocation, use: (queue: Queue, redis: Redis) => Promise<T>): Promise<T> {
-  const redis = connectRedis(where, false);
-  redis.on('error', () => undefined); // reported by ready() or the command that failed
+/** Runs `use` with a handle on the queue; the connection gives up quickly when Redis is not there. */
+async function withQueue<T>(where: QueueLocation, use: (queue: SwitchboardQueue) => Promise<T>): Promise<T> {
+  const queue = await openQueue(where);
   try {
-    await ready(redis, where);
-    const queue = new Queue(where.queue, { connection: redis, defaultJobOptions: JOB_OPTIONS });
-    try {
-      return await use(queue, redis);
-    } finally {
-      await queue.close();
-    }
+    return await use(queue);
   } finally {
-    redis.disconnect();
+    await queue.close();
   }
 }
 
@@ -68,7 +60,7 @@ export const enqueue: Command = {
     await (await openConnector(args)).close();
     const account = resolve(str(args, 'account') as string);
     const { items, campaign } = await messages(args, io, account, body);
-    const summary = await withQueue(where, (queue, redis) => enqueueMessages(queue, redis, items, { account, campaign }));
+    const summary = await withQueue(where, (queue) => queue.enqueue(items, { account, campaign }));
     if (args.values.json) io.out(JSON.stringify({ queue: where.queue, ...summary }, null, 2));
     else {
       const counts = [`${summary.enqueued} enqueued`, `${summary.alreadyQueued} already in the queue`, `${summary.alreadyTaken} already taken by a worker`, `${summary.badRows.length} bad rows`];
@@ -161,26 +153,46 @@ export const worker: Command = {
 export const status: Command = {
   name: 'status',
   summary: 'What a Redis queue holds: waiting, active, sent, failed, ambiguous',
-  usage: 'switchboard status [--redis <url>] [--queue <name>] [--json]',
-  help: [...QUEUE_HELP, '--json                counts and the failed and ambiguous messages as JSON', 'Exit code 0 when nothing failed or is ambiguous, else 1.'],
-  options: QUEUE_OPTIONS,
+  usage: 'switchboard status [--redis <url>] [--queue <name>] [--json] [--clear [--force]]',
+  help: [
+    ...QUEUE_HELP,
+    '--json                counts and the failed and ambiguous messages as JSON',
+    '--clear               after showing the status, forget the queue: its jobs and the record of each',
+    '                      message (kept until then so enqueuing again sends nothing twice); refused',
+    '                      while messages wait or are in progress',
+    '--force               with --clear: also drop messages still waiting or in progress, unsent',
+    'Exit code 0 when nothing failed or is ambiguous, else 1.',
+  ],
+  options: { ...QUEUE_OPTIONS, clear: { type: 'boolean' }, force: { type: 'boolean' } },
   positionals: false,
   async run(args, io) {
     const where = location(args);
-    const s = await withQueue(where, queueStatus);
-    if (args.values.json) io.out(JSON.stringify(s, null, 2));
-    else {
-      io.out(`queue ${s.queue}: ${s.waiting} waiting, ${s.active} active, ${s.sent} sent, ${s.failed} failed, ${s.ambiguous} ambiguous${s.errored > 0 ? `, ${s.errored} worker errors` : ''}`);
-      if (s.failedMessages.length > 0) {
-        io.out(`\nFailed, not delivered (${s.failed}):`);
-        for (const f of s.failedMessages.slice(0, 50)) io.out(`  ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.retryable ? 'nothing arrived: enqueue it again to retry' : undefined].filter(Boolean).join(', ')})`);
+    if (args.values.force === true && args.values.clear !== true) throw new SwitchboardError('USAGE', '--force goes with --clear');
+    return withQueue(where, async (queue) => {
+      const s = await queue.status();
+      if (args.values.json) io.out(JSON.stringify(s, null, 2));
+      else printStatus(io, s);
+      if (args.values.clear === true) {
+        const cleared = await queue.clear({ force: args.values.force === true });
+        const dropped = cleared.waiting + cleared.active;
+        const message = `Cleared queue ${cleared.queue}: forgot ${cleared.sent} sent, ${cleared.failed} failed and ${cleared.ambiguous} ambiguous records${dropped > 0 ? ` and dropped ${dropped} unsent messages` : ''}. Enqueuing the same messages again would now send them again.`;
+        if (args.values.json) io.err(message);
+        else io.out(`\n${message}`);
       }
-      if (s.ambiguousMessages.length > 0) {
-        io.out(`\nAmbiguous, may have reached the provider (${s.ambiguous}); never sent again automatically:`);
-        for (const a of s.ambiguousMessages.slice(0, 50)) io.out(`  ${a.id}  ${a.to}: ${a.reason ?? a.error ?? a.code ?? 'no answer'}`);
-        io.out('  Check with the provider (its message log, by number or message id) whether each arrived, and send the ones that did not with switchboard send --to <number>.');
-      }
-    }
-    return s.failed + s.ambiguous + s.errored === 0 ? EXIT.ok : EXIT.sendFailed;
+      return s.failed + s.ambiguous + s.errored === 0 ? EXIT.ok : EXIT.sendFailed;
+    });
   },
 };
+
+function printStatus(io: Io, s: QueueStatus): void {
+  io.out(`queue ${s.queue}: ${s.waiting} waiting, ${s.active} active, ${s.sent} sent, ${s.failed} failed, ${s.ambiguous} ambiguous${s.errored > 0 ? `, ${s.errored} worker errors` : ''}`);
+  if (s.failedMessages.length > 0) {
+    io.out(`\nFailed, not delivered (${s.failed}):`);
+    for (const f of s.failedMessages.slice(0, 50)) io.out(`  ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.retryable ? 'nothing arrived: enqueue it again to retry' : undefined].filter(Boolean).join(', ')})`);
+  }
+  if (s.ambiguousMessages.length > 0) {
+    io.out(`\nAmbiguous, may have reached the provider (${s.ambiguous}); never sent again automatically:`);
+    for (const a of s.ambiguousMessages.slice(0, 50)) io.out(`  ${a.id}  ${a.to}: ${a.reason ?? a.error ?? a.code ?? 'no answer'}`);
+    io.out('  Check with the provider (its message log, by number or message id) whether each arrived, and send the ones that did not with switchboard send --to <number>.');
+  }
+}

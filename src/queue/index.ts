@@ -1,0 +1,15 @@
+/**
+ * `switchboard/queue`: the distributed queue (BullMQ on Redis) for programs. A separate entry, so
+ * that importing `switchboard` does not load the Redis client for those who send without a queue.
+ */
+export { openQueue } from './queue.js';
+export { startWorker } from './worker.js';
+export { queueLocation } from './connection.js';
+export { defaultCampaign } from './enqueue.js';
+
+export type { SwitchboardQueue } from './queue.js';
+export type { QueueWorker, WorkerCounts, WorkerOptions } from './worker.js';
+export type { QueueLocation } from './connection.js';
+export type { EnqueueOptions, EnqueueSummary, QueueJob } from './enqueue.js';
+export type { QueueStatus } from './status.js';
+export type { Claim, LedgerOutcome, Outcome } from './ledger.js';
