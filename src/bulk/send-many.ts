@@ -22,6 +22,12 @@ export interface SendManyOptions {
   onProgress?: (progress: BulkProgress) => void;
   /** Stops reading messages; those in flight finish and are recorded, and the summary says `interrupted`. */
   signal?: AbortSignal;
+  /**
+   * The caller vouches that no id repeats (`readRecipients` ids are line numbers). With a journal,
+   * `sendMany` otherwise keeps every id of the run to refuse a repeat, which grows with the input
+   * (about 60 bytes an id); with this it keeps none, so memory stays flat however long the input.
+   */
+  uniqueIds?: boolean;
 }
 
 /**
@@ -67,7 +73,7 @@ interface Run {
 async function run(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, state: JournalState, options: SendManyOptions): Promise<BulkSummary> {
   const tally = createTally(state);
   const slots = createSlots(Math.max(1, options.concurrency ?? 8));
-  const seen = options.journal === undefined ? undefined : new Set<string>();
+  const seen = options.journal === undefined || options.uniqueIds === true ? undefined : new Set<string>();
   const { onProgress } = options;
   const report = onProgress === undefined ? undefined : () => onProgress(tally.progress(slots.busy()));
   const r: Run = { connector, journal: options.journal, state, tally, seen, slots, report, stop: undefined, interrupted: false };

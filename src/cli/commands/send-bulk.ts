@@ -54,7 +54,7 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   process.once('SIGINT', interrupt);
   try {
     const journal = createJsonlJournal(journalFile, { fsync: args.values.fsync === true });
-    const summary = await sendMany(connector, readRecipients(input, { body }), { journal, concurrency, onProgress: progress.update, signal: controller.signal });
+    const summary = await sendMany(connector, readRecipients(input, { body }), { journal, concurrency, uniqueIds: true, onProgress: progress.update, signal: controller.signal });
     progress.stop();
     report(io, args, summary, context);
     return allSent(summary) ? EXIT.ok : EXIT.sendFailed;
