@@ -1,6 +1,6 @@
 /**
  * The progress of a bulk send, on stderr: a live bar on a terminal (rate, done/total, failures,
- * time left), otherwise a plain line every 1000 messages or 5 seconds, for logs.
+ * time left), otherwise a plain line at most every 5 seconds and one at the end, for logs.
  */
 import cliProgress from 'cli-progress';
 import type { BulkProgress } from '../bulk/items.js';
@@ -12,7 +12,6 @@ export interface ProgressView {
   stop(): void;
 }
 
-const LINE_EVERY = 1000;
 const LINE_INTERVAL_MS = 5000;
 
 /** A view for `io`: a bar when stderr is a terminal, plain lines otherwise. `total` is unknown for stdin. */
@@ -41,19 +40,24 @@ function bar(stream: NodeJS.WriteStream, total: number | undefined, pace: Pace):
 }
 
 function lines(io: Io, total: number | undefined, pace: Pace, now: () => number): ProgressView {
-  let lastDone = 0;
   let lastAt = now();
+  let unprinted: BulkProgress | undefined;
+  const print = (p: BulkProgress) => {
+    unprinted = undefined;
+    lastAt = now();
+    const { rate, left } = pace(p);
+    const of = total === undefined ? '' : `/${total}`;
+    const eta = total === undefined || p.done === total ? '' : `, about ${left} left`;
+    io.err(`progress: ${p.done}${of} done (${p.sent} sent, ${p.failed + p.badRows} failed, ${p.ambiguous} ambiguous, ${p.skipped} skipped), ${rate}/s${eta}`);
+  };
   return {
     update(p) {
-      if (p.done - lastDone < LINE_EVERY && now() - lastAt < LINE_INTERVAL_MS) return;
-      lastDone = p.done;
-      lastAt = now();
-      const { rate, left } = pace(p);
-      const of = total === undefined ? '' : `/${total}`;
-      const eta = total === undefined ? '' : `, about ${left} left`;
-      io.err(`progress: ${p.done}${of} done (${p.sent} sent, ${p.failed + p.badRows} failed, ${p.ambiguous} ambiguous, ${p.skipped} skipped), ${rate}/s${eta}`);
+      if (now() - lastAt < LINE_INTERVAL_MS) unprinted = p;
+      else print(p);
     },
-    stop() {},
+    stop() {
+      if (unprinted !== undefined) print(unprinted);
+    },
   };
 }
 
