@@ -31,6 +31,24 @@ describe('retries', () => {
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(950);
   });
 
+  it('backs off on a 429 without Retry-After, and a run of 429s ends retryable with the attempts counted', async () => {
+    const times: number[] = [];
+    const s = await server(() => {
+      times.push(performance.now());
+      return { status: 429, headers: { 'content-type': 'application/json' }, body: '{"message":"Too many requests"}' };
+    });
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: { attempts: 3, minDelayMs: 100, maxDelayMs: 400 } });
+    const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
+    await sb.close();
+    expect(result).toMatchObject({ ok: false, status: 429, retryable: true, ambiguous: false, attempts: 3, error: 'Too many requests' });
+    expect(result?.retryAfterMs).toBeUndefined();
+    expect(s.requests).toHaveLength(3);
+    // Full jitter: each wait is a random part of its step (100 ms, then 200 ms), never longer.
+    const waits = [(times[1] ?? 0) - (times[0] ?? 0), (times[2] ?? 0) - (times[1] ?? 0)];
+    expect(waits[0]).toBeLessThan(100 + 50);
+    expect(waits[1]).toBeLessThan(200 + 50);
+  });
+
   it('gives up when Retry-After is past the total time allowed, and says how long the provider asked', async () => {
     const s = await server(() => ({ status: 503, headers: { 'retry-after': '30' } }));
     const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: { ...fast, maxTotalMs: 1000 } });
