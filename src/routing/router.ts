@@ -84,7 +84,11 @@ export function createRouter(routes: LoadedRoutes, options: ConnectorOptions = {
   };
 
   return {
-    async sendMessage(message) {
+    async sendMessage(given) {
+      // The hook runs once per message, however many accounts it falls back through.
+      const hook = given.beforeSend;
+      let answer: Promise<boolean | void> | undefined;
+      const message = hook === undefined ? given : { ...given, beforeSend: () => (answer ??= Promise.resolve(hook())) };
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const forRecipient = (i: number) => (recipients.length === 1 || message.messageId === undefined ? message : { ...message, messageId: `${message.messageId}:${i}` });
       return mapConcurrent(recipients, options.concurrency ?? 8, (to, i) => sendOne(forRecipient(i), to));

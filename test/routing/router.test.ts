@@ -52,6 +52,17 @@ describe('routing', () => {
     expect(result).toMatchObject({ ok: true, via: 'p-backup.account.json', fallbacks: [{ via: 'p-uk.account.json', code: 'PROVIDER_ERROR', error: 'maintenance' }] });
   });
 
+  it('calls a message’s beforeSend once, not once per account it falls back through', async () => {
+    const s = await server((req) => (req.url === '/p-uk' ? { status: 503, body: 'maintenance' } : { status: 200 }));
+    const router = createRouter(await loadRoutes(await setup(ROUTES)), { origin: s.origin, retry: false });
+    let calls = 0;
+    const [result] = await router.sendMessage({ to: '+44 7700 900123', body: 'x', beforeSend: () => void (calls += 1) });
+    await router.close();
+    expect(result).toMatchObject({ ok: true, via: 'p-backup.account.json' });
+    expect(s.requests.map((r) => r.url)).toEqual(['/p-uk', '/p-backup']);
+    expect(calls).toBe(1);
+  });
+
   it('does not fall back after a final error or an ambiguous one', async () => {
     const s = await server((req) => {
       if (req.body.includes('final')) return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"Invalid number"}' };
