@@ -3,6 +3,7 @@
  * a response, then a result. Configuration problems throw at creation; sending only returns results.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Account } from '../config/account.js';
 import { ConfigError, RenderFailedError, SwitchboardError, type ConfigIssue } from '../errors.js';
 import type { Provider } from '../provider/compile-provider.js';
@@ -135,14 +136,26 @@ export function createConnector(init: ConnectorInit): Connector {
 
   const limiter = provider.rateLimits.length === 0 ? undefined : (init.rateLimiter ?? new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))));
 
+  // A Retry-After on a 429 or 503 holds every request of this connector until then, not only that
+  // message's retry: the provider asked the account to wait. A wait longer than the retry budget is
+  // not held (such results say how long the provider asked, in retryAfterMs).
+  let pausedUntil = 0;
+  const heed = (result: SendResult & { data?: unknown }) => {
+    const wait = result.retryAfterMs;
+    if (wait !== undefined && wait > 0 && wait <= options.retry.maxTotalMs) pausedUntil = Math.max(pausedUntil, performance.now() + wait);
+    return result;
+  };
+
   /** Sends a rendered request once the message's gate (if any) lets it. */
   const dispatch = (recipient: string, request: RenderedRequest, service: CompiledService, context: SendContext, gate: Gate | undefined, dispatched?: () => void): Promise<SendResult & { data?: unknown }> => {
-    if (gate === undefined) return sendRendered(recipient, request, service, context, dispatched);
-    return gate().then((go) => (go ? sendRendered(recipient, request, service, context, dispatched) : localFailure(recipient, 'NOT_SENT', 'not sent: the caller withdrew the message before it went out')));
+    if (gate === undefined) return sendRendered(recipient, request, service, context, dispatched).then(heed);
+    return gate().then((go) => (go ? sendRendered(recipient, request, service, context, dispatched).then(heed) : localFailure(recipient, 'NOT_SENT', 'not sent: the caller withdrew the message before it went out')));
   };
 
   /** One attempt: render (fresh request id, date and nonce), wait for the rate limits, pass the gate, send. */
   const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
+    const paused = pausedUntil - performance.now();
+    if (paused > 0) return sleep(paused).then(() => attemptOnce(name, service, params, recipient, gate));
     let request: RenderedRequest;
     const scope = scopeFor(service, params);
     try {

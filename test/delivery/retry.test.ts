@@ -49,6 +49,38 @@ describe('retries', () => {
     expect(waits[1]).toBeLessThan(200 + 50);
   });
 
+  it('holds the connector’s other requests as long as a Retry-After asks, not only that message’s retry', async () => {
+    const times: number[] = [];
+    const s = await server(() => {
+      times.push(performance.now());
+      return times.length === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 };
+    });
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: false, concurrency: 1 });
+    const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002'], body: 'x' });
+    await sb.close();
+    expect(results.map((r) => [r.status, r.retryAfterMs])).toEqual([
+      [429, 1000],
+      [200, undefined],
+    ]);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('does not hold the connector for a Retry-After beyond the retry budget: the results say how long', async () => {
+    const times: number[] = [];
+    const s = await server(() => {
+      times.push(performance.now());
+      return times.length === 1 ? { status: 503, headers: { 'retry-after': '3600' } } : { status: 200 };
+    });
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: false, concurrency: 1 });
+    const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002'], body: 'x' });
+    await sb.close();
+    expect(results.map((r) => [r.status, r.retryAfterMs])).toEqual([
+      [503, 3_600_000],
+      [200, undefined],
+    ]);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeLessThan(500);
+  });
+
   it('gives up when Retry-After is past the total time allowed, and says how long the provider asked', async () => {
     const s = await server(() => ({ status: 503, headers: { 'retry-after': '30' } }));
     const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: { ...fast, maxTotalMs: 1000 } });
