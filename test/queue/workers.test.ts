@@ -20,8 +20,8 @@ const FAST = ['--lock-ms', '1500', '--stalled-ms', '500', '--concurrency', '8'];
 /** A provider that answers after `ms`, so requests are in flight. */
 const slow = (ms: number) => () => (_request: unknown, res: import('node:http').ServerResponse) => setTimeout(() => res.writeHead(200).end('{}'), ms);
 
-async function enqueueCsv(url: string, total: number) {
-  const { account, file } = await bulkDir();
+async function enqueueCsv(url: string, total: number, provider: Parameters<typeof bulkDir>[0] = {}) {
+  const { account, file } = await bulkDir(provider);
   const csv = await file('r.csv', recipientsCsv(total));
   const result = await run('enqueue', '--account', account, '--to-file', csv, '--body', 'Hi %csv[name]%', '--redis', url, '--json');
   expect(result.code).toBe(0);
@@ -91,6 +91,28 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     const missing = Array.from({ length: total }, (_, i) => number(i)).filter((n) => !ambiguous.has(n) && counts.get(n) !== 1);
     expect(missing).toEqual([]); // every message not ambiguous arrived exactly once
   }, 25_000);
+
+  it('a worker killed while the rate limits hold its messages: they were not claimed, so another worker sends them; none ambiguous', async () => {
+    const s = await server(() => ({ status: 200, body: '{}' }));
+    const r = await redis();
+    const total = 30;
+    await enqueueCsv(r.url, total, { rateLimits: [{ description: 'per account', requests: 5, perSeconds: 1, key: '%account[username]%' }] });
+    const victim = await r.worker(['--origin', s.origin, ...FAST]);
+    await until(() => s.requests.length >= 5, 15_000, '5 requests');
+    await sleep(300); // the worker holds 8 jobs: 5 sent, the others waiting for the next second
+    expect(s.requests).toHaveLength(5);
+    const exited = once(victim.child, 'exit');
+    victim.child.kill('SIGKILL');
+    await exited;
+
+    const survivor = await r.worker(['--origin', s.origin, ...FAST]);
+    await until(async () => (await recorded(r.client)) === total, 20_000, 'every message recorded');
+    await survivor.stop();
+    expect(JSON.parse((await run('status', '--redis', r.url, '--json')).out)).toMatchObject({ sent: total, failed: 0, ambiguous: 0, waiting: 0, active: 0 });
+    const counts = arrivals(s.requests);
+    expect(counts.size).toBe(total);
+    expect(Math.max(...counts.values())).toBe(1);
+  }, 30_000);
 
   it('Redis restarted during a run: the queue survives (append-only file), all sent, none twice', async () => {
     const s = await server(slow(10));
