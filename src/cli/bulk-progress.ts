@@ -1,6 +1,6 @@
 /**
  * The progress of a bulk send, on stderr: a live bar on a terminal (rate, done/total, failures,
- * time left), otherwise a plain line at most every 5 seconds and one at the end, for logs.
+ * time left), otherwise a plain line at most every 5 seconds (and the final counts after those), for logs.
  */
 import cliProgress from 'cli-progress';
 import type { BulkProgress } from '../bulk/items.js';
@@ -42,8 +42,10 @@ function bar(stream: NodeJS.WriteStream, total: number | undefined, pace: Pace):
 function lines(io: Io, total: number | undefined, pace: Pace, now: () => number): ProgressView {
   let lastAt = now();
   let unprinted: BulkProgress | undefined;
+  let printed = false;
   const print = (p: BulkProgress) => {
     unprinted = undefined;
+    printed = true;
     lastAt = now();
     const { rate, left } = pace(p);
     const of = total === undefined ? '' : `/${total}`;
@@ -56,7 +58,8 @@ function lines(io: Io, total: number | undefined, pace: Pace, now: () => number)
       else print(p);
     },
     stop() {
-      if (unprinted !== undefined) print(unprinted);
+      // The final counts, for a run long enough to have printed progress (the summary follows anyway).
+      if (unprinted !== undefined && printed) print(unprinted);
     },
   };
 }

@@ -19,9 +19,17 @@ export interface DemoRequest {
 export interface DemoServer {
   /** Its origin, e.g. `http://127.0.0.1:53122`. */
   readonly origin: string;
-  /** Everything it received, in order. */
+  /** Everything it received, in order (empty when started with `keep: false`). */
   readonly received: readonly DemoRequest[];
   close(): Promise<void>;
+}
+
+/** Options of {@link startDemoServer}. */
+export interface DemoServerOptions {
+  /** Keep every request in `received`. Default true; false for a long-running server. */
+  readonly keep?: boolean;
+  /** Called after each answer, with the request and the status it got. */
+  readonly onRequest?: (request: DemoRequest, status: number) => void;
 }
 
 /** The path the demo provider listens on, as in the Acrobits examples. */
@@ -32,12 +40,14 @@ const UNREACHABLE = /^\+?1?555000/;
  * Starts the demo provider on 127.0.0.1 (a free port unless one is given).
  * @example const demo = await startDemoServer(); … await demo.close();
  */
-export async function startDemoServer(port = 0): Promise<DemoServer> {
+export async function startDemoServer(port = 0, options: DemoServerOptions = {}): Promise<DemoServer> {
   const received: DemoRequest[] = [];
   const server = createServer((req, res) => {
     readBody(req).then((body) => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const request: DemoRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      if (options.keep !== false) received.push(request);
       answer(req, body, res);
+      options.onRequest?.(request, res.statusCode);
     }, () => res.destroy());
   });
   server.keepAliveTimeout = 1000;

@@ -39,6 +39,17 @@ describe('bulk progress for logs', () => {
     expect(err).toEqual(['progress: 3 done (1 sent, 2 failed, 0 ambiguous, 0 skipped), 0.5/s']);
   });
 
+  it('prints nothing for a run shorter than 5 seconds: the summary says it all', () => {
+    let clock = 0;
+    const { io, err } = capture();
+    const view = progressView(io, 2, () => clock);
+    clock = 300;
+    view.update(at(1));
+    view.update(at(2));
+    view.stop();
+    expect(err).toEqual([]);
+  });
+
   it('writes durations as a person reads them', () => {
     expect([duration(45), duration(200), duration(7500)]).toEqual(['45s', '3m 20s', '2h 05m']);
   });

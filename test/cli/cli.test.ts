@@ -144,6 +144,29 @@ describe('switchboard CLI', () => {
     expect(code).toBe(0);
   });
 
+  it('demo --serve keeps the demo provider running for other commands, a line per request, until Ctrl-C', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 10_000;
+    while (!/Demo provider on (http:\/\/127\.0\.0\.1:\d+)/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const origin = /Demo provider on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
+    expect(stdout).toContain(`npx switchboard send --account demo-account.json --origin ${origin} --to-file people.csv`);
+
+    const sent = await run('send', '--account', account, '--origin', origin, '--to', '+1 555 123 1234', '--to', '+1 555 000 0000', '--body', 'Hi');
+    expect(sent.code).toBe(1);
+    expect(sent.out).toMatch(/✓ \+1 555 123 1234: sent/);
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/POST \/send_message\/ \S*15551231234 -> 200\n/);
+    expect(stdout).toMatch(/POST \/send_message\/ \S*15550000000 -> 406\n/);
+    expect(stderr).toBe('SIGINT: demo provider stopped\n');
+  });
+
   it('works as the installed binary', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['dist/cli/main.js', 'providers', '--json']);
     expect((JSON.parse(stdout) as { id: string }[]).map((p) => p.id)).toContain('demo');

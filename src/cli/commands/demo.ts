@@ -7,7 +7,8 @@ import { loadProvider } from '../../config/load-provider.js';
 import { createConnector } from '../../connector/connector.js';
 import { startDemoServer } from '../../demo/server.js';
 import type { SendResult } from '../../result.js';
-import { EXIT, type Command } from '../command.js';
+import { SwitchboardError } from '../../errors.js';
+import { EXIT, positive, type Command } from '../command.js';
 import { indent, resultLine, statusLine, toCurl } from '../format.js';
 import { paint, type Io } from '../io.js';
 
@@ -21,11 +22,18 @@ const CASES = [
 export const demo: Command = {
   name: 'demo',
   summary: 'Run a local provider that follows the Acrobits Send Message docs, and send through it',
-  usage: 'switchboard demo [--json]',
-  help: ['--json                print the results as a JSON array'],
-  options: { json: { type: 'boolean' } },
+  usage: 'switchboard demo [--json]\n       switchboard demo --serve [--port <n>]',
+  help: [
+    '--json                print the results as a JSON array',
+    '--serve               keep the demo provider running (until Ctrl-C) to try send, --to-file and the',
+    '                      queue against it; prints the account and commands to use',
+    '--port <n>            with --serve: the port on 127.0.0.1 (default: a free one)',
+  ],
+  options: { json: { type: 'boolean' }, serve: { type: 'boolean' }, port: { type: 'string' } },
   positionals: false,
   async run(args, io) {
+    if (args.values.serve === true) return serve(io, positive(args, 'port'));
+    if (args.values.port !== undefined) throw new SwitchboardError('USAGE', '--port goes with --serve');
     const server = await startDemoServer();
     const account = accountFromValue(DEMO_ACCOUNT, 'built-in demo account', undefined);
     const connector = createConnector({ provider: await loadProvider('demo'), account, origin: server.origin, includeResponse: true });
@@ -71,4 +79,30 @@ function nextSteps(io: Io): string {
     '                                the exact request a send would make, without sending it',
     '  README.md, "Send through a real provider", shows how to write the account file.',
   ].join('\n');
+}
+
+/** Runs the demo provider until SIGINT or SIGTERM, a line per request, and says how to send to it. */
+async function serve(io: Io, port: number | undefined): Promise<number> {
+  const server = await startDemoServer(port ?? 0, {
+    keep: false,
+    onRequest: (request, status) => {
+      const to = /(?:^|[?&])(?:sms_to|to)=([^&]*)/.exec(request.body)?.[1] ?? /"(?:sms_to|to)"\s*:\s*"([^"]*)"/.exec(request.body)?.[1] ?? '';
+      const mark = status < 300 ? paint(io, 'green', String(status)) : paint(io, 'red', String(status));
+      io.out(`${request.method} ${request.url} ${decodeURIComponent(to.replace(/\+/g, ' ')).trim() || '(no recipient)'} -> ${mark}`);
+    },
+  });
+  const account = JSON.stringify(DEMO_ACCOUNT);
+  io.out(paint(io, 'bold', `Demo provider on ${server.origin} (Ctrl-C to stop). From another terminal:`));
+  io.out(`  echo '${account}' > demo-account.json`);
+  io.out(`  npx switchboard send --account demo-account.json --origin ${server.origin} --to "+1 555 123 1234" --body "Hi"`);
+  io.out(`  printf 'to,name\\n+15551231234,Ann\\n+15550000000,Bob\\n' > people.csv`);
+  io.out(`  npx switchboard send --account demo-account.json --origin ${server.origin} --to-file people.csv --body "Hi %csv[name]%"`);
+  io.out('It answers 200 for a sent message and 406 "Invalid recipient" for numbers starting +1 555 000.');
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  io.err(`${signal}: demo provider stopped`);
+  await server.close();
+  return EXIT.ok;
 }
