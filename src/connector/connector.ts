@@ -134,15 +134,19 @@ export function createConnector(init: ConnectorInit): Connector {
   const sendSettings = { origin: options.origin, mask: false, allowInsecureSecrets: binding.allowInsecureSecrets };
   const settings = (mask: boolean) => (mask ? { ...sendSettings, mask } : sendSettings);
 
-  const limiter = provider.rateLimits.length === 0 ? undefined : (init.rateLimiter ?? new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))));
+  // A limiter given by the caller is used even for a provider without limits: it may share holds (Retry-After) between processes.
+  const limiter = init.rateLimiter ?? (provider.rateLimits.length === 0 ? undefined : new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))));
 
-  // A Retry-After on a 429 or 503 holds every request of this connector until then, not only that
-  // message's retry: the provider asked the account to wait. A wait longer than the retry budget is
+  // A Retry-After on a 429 or 503 holds every request of this connector (and, through a shared
+  // limiter, of every worker) until then, not only that message's retry: the provider asked to wait. A wait longer than the retry budget is
   // not held (such results say how long the provider asked, in retryAfterMs).
   let pausedUntil = 0;
   const heed = (result: SendResult & { data?: unknown }) => {
     const wait = result.retryAfterMs;
-    if (wait !== undefined && wait > 0 && wait <= options.retry.maxTotalMs) pausedUntil = Math.max(pausedUntil, performance.now() + wait);
+    if (wait !== undefined && wait > 0 && wait <= options.retry.maxTotalMs) {
+      pausedUntil = Math.max(pausedUntil, performance.now() + wait);
+      limiter?.hold?.(wait); // a shared limiter holds the other workers too
+    }
     return result;
   };
 

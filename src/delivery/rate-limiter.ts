@@ -36,6 +36,11 @@ interface Log {
  */
 export interface Limiter {
   acquire(keys: readonly string[], weights: readonly number[]): Promise<() => void>;
+  /**
+   * The provider asked to wait `ms` (a Retry-After on 429 or 503): no `acquire` resolves before
+   * then. Optional; a shared limiter holds every process that uses it.
+   */
+  hold?(ms: number): void;
 }
 
 /** A set of limits shared by every request of one connector. */
@@ -43,6 +48,7 @@ export class RateLimiter implements Limiter {
   private readonly logs: Map<string, Log>[];
   private readonly longestWindow: number;
   private lastSweep: number;
+  private heldUntil = 0;
 
   constructor(
     private readonly limits: readonly WindowLimit[],
@@ -69,9 +75,14 @@ export class RateLimiter implements Limiter {
     }
   }
 
+  /** Holds every request for `ms` from now (never shortens an earlier hold); see `Limiter`. */
+  hold(ms: number): void {
+    this.heldUntil = Math.max(this.heldUntil, this.clock.now() + ms);
+  }
+
   /** How long until all limits allow the request; 0 when they do now. */
   private waitTime(keys: readonly string[], weights: readonly number[], now: number): number {
-    let wait = 0;
+    let wait = Math.max(0, this.heldUntil - now);
     this.limits.forEach((limit, i) => {
       const log = this.prune(i, keys[i] ?? '', now, limit.windowMs);
       const weight = Math.min(weights[i] ?? 1, limit.amount);

@@ -3,6 +3,7 @@
  * start times as the in-process `RateLimiter` (several limits, keys, weights), kept in one sorted
  * set per limit and key, scored by Redis' own clock so workers on machines whose clocks differ agree.
  * Checking and counting are one Lua script, so two workers can never both take the last slot.
+ * A provider's Retry-After is shared too: one key per provider that holds every worker until it expires.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -10,18 +11,21 @@ import type { Limiter, WindowLimit } from '../delivery/rate-limiter.js';
 import { RATE_LIMIT_PREFIX } from './connection.js';
 
 /**
- * KEYS: one sorted set per limit. ARGV: the member's token, then amount, window (ms) and weight
- * per limit. Members are `<token>:<weight>`, scored by start time in ms. Returns the wait in ms
- * (as a string, Lua numbers would be cut to integers), or `0` when the request was counted.
+ * KEYS: the hold key, then one sorted set per limit. ARGV: the member's token, then amount, window
+ * (ms) and weight per limit. Members are `<token>:<weight>`, scored by start time in ms. Returns the
+ * wait in ms (as a string, Lua numbers would be cut to integers), or `0` when the request was counted.
  */
 const ACQUIRE = `
+local held = redis.call('PTTL', KEYS[1])
+if held > 0 then return tostring(held) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local wait = 0
-for i = 1, #KEYS do
-  local amount = tonumber(ARGV[i * 3 - 1])
-  local window = tonumber(ARGV[i * 3])
-  local weight = tonumber(ARGV[i * 3 + 1])
+for i = 2, #KEYS do
+  local k = i - 1
+  local amount = tonumber(ARGV[k * 3 - 1])
+  local window = tonumber(ARGV[k * 3])
+  local weight = tonumber(ARGV[k * 3 + 1])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
   local entries = redis.call('ZRANGE', KEYS[i], 0, -1, 'WITHSCORES')
   local total = 0
@@ -38,11 +42,18 @@ for i = 1, #KEYS do
   end
 end
 if wait > 0 then return tostring(wait) end
-for i = 1, #KEYS do
-  redis.call('ZADD', KEYS[i], now, ARGV[1] .. ':' .. ARGV[i * 3 + 1])
-  redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[i * 3])))
+for i = 2, #KEYS do
+  local k = i - 1
+  redis.call('ZADD', KEYS[i], now, ARGV[1] .. ':' .. ARGV[k * 3 + 1])
+  redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[k * 3])))
 end
 return '0'
+`;
+
+/** Sets the hold key (KEYS[1]) to expire in ARGV[1] ms, unless it already lasts longer. */
+const HOLD = `
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return 0
 `;
 
 /** Moves a counted start to now (only ever later), when the request actually goes out. ARGV as ACQUIRE. */
@@ -58,6 +69,7 @@ return 0
 
 type ScriptRedis = Redis & {
   switchboardAcquire(numKeys: number, ...args: (string | number)[]): Promise<string>;
+  switchboardHold(numKeys: number, ...args: (string | number)[]): Promise<number>;
   switchboardDispatched(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
@@ -81,6 +93,7 @@ export class RedisRateLimiter implements Limiter {
     if (!('switchboardAcquire' in redis)) {
       redis.defineCommand('switchboardAcquire', { lua: ACQUIRE });
       redis.defineCommand('switchboardDispatched', { lua: DISPATCHED });
+      redis.defineCommand('switchboardHold', { lua: HOLD });
     }
     this.redis = redis as ScriptRedis;
   }
@@ -91,8 +104,9 @@ export class RedisRateLimiter implements Limiter {
     const token = randomUUID();
     const args: (string | number)[] = [token];
     this.limits.forEach((limit, i) => args.push(limit.amount, limit.windowMs, Math.max(1, Math.min(Math.round(weights[i] ?? 1), limit.amount))));
+    const keysOf = [this.holdKey(), ...names];
     for (;;) {
-      const wait = Number(await this.redis.switchboardAcquire(names.length, ...names, ...args));
+      const wait = Number(await this.redis.switchboardAcquire(keysOf.length, ...keysOf, ...args));
       if (wait <= 0) break;
       // A little jitter, so workers that wait for the same slot do not all ask at once.
       await new Promise((resolve) => setTimeout(resolve, wait + Math.random() * 2));
@@ -101,6 +115,18 @@ export class RedisRateLimiter implements Limiter {
       // The mark is best effort: if it is lost, the start counts from when it was acquired, a moment earlier.
       this.redis.switchboardDispatched(names.length, ...names, ...args).catch(() => undefined);
     };
+  }
+
+  /**
+   * Holds every worker's requests through this limiter's scope (the provider) for `ms`; see
+   * `Limiter`. Best effort: if Redis does not take it, each worker still holds its own requests.
+   */
+  hold(ms: number): void {
+    this.redis.switchboardHold(1, this.holdKey(), Math.ceil(ms)).catch(() => undefined);
+  }
+
+  private holdKey(): string {
+    return `${RATE_LIMIT_PREFIX}:${this.scope}:hold`;
   }
 
   private keyName(limit: WindowLimit, key: string): string {

@@ -149,7 +149,8 @@ async function openAccount(path: string, redis: ReturnType<typeof connectRedis>,
     account,
     ...(provider === undefined ? {} : { provider }),
     ...(origin === undefined ? {} : { origin }),
-    ...(limits.length === 0 ? {} : { rateLimiter: new RedisRateLimiter(redis, provider?.id ?? 'account', limits) }),
+    // Always through Redis, also without limits: a Retry-After one worker receives holds them all.
+    rateLimiter: new RedisRateLimiter(redis, provider?.id ?? 'account', limits),
     concurrency,
   });
 }

@@ -86,6 +86,17 @@ describe('RateLimiter', () => {
     expect(perNumber[40]).toBe(60_000);
   });
 
+  it('holds every request for as long as a provider asked (Retry-After), limits or not, and never shortens a hold', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter([{ amount: 100, windowMs: 1000 }], clock);
+    limiter.hold(500);
+    limiter.hold(200); // a shorter one later does not cut the first
+    await limiter.acquire(['account'], [1]);
+    expect(clock.t).toBe(500);
+    await limiter.acquire(['account'], [1]);
+    expect(clock.t).toBe(500); // the hold is over; the limit itself allows it
+  });
+
   it('forgets keys once their window has passed, so memory stays flat', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter([{ amount: 1, windowMs: 100 }], clock);

@@ -65,6 +65,25 @@ describe('retries', () => {
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(950);
   });
 
+  it('passes a Retry-After on to a shared limiter, also for a provider that declares no limits', async () => {
+    const s = await server(() => ({ status: 429, headers: { 'retry-after': '2' } }));
+    const holds: number[] = [];
+    const acquired: unknown[][] = [];
+    const rateLimiter = {
+      acquire: async (keys: readonly string[]) => {
+        acquired.push([...keys]);
+        return () => undefined;
+      },
+      hold: (ms: number) => void holds.push(ms),
+    };
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: false, rateLimiter });
+    const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
+    await sb.close();
+    expect(result).toMatchObject({ status: 429, retryAfterMs: 2000 });
+    expect(acquired).toEqual([[]]); // asked before the request, with no keys: only holds apply
+    expect(holds).toEqual([2000]);
+  });
+
   it('does not hold the connector for a Retry-After beyond the retry budget: the results say how long', async () => {
     const times: number[] = [];
     const s = await server(() => {

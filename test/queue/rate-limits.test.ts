@@ -29,6 +29,25 @@ function busiest(times: readonly number[], windowMs: number, weights: readonly n
 
 // Several processes timed against each other on a 2-core machine: one retry is allowed (vitest reports it).
 describe.skipIf(!hasRedis)(hasRedis ? 'rate limits shared through Redis' : `rate limits shared through Redis: ${NO_REDIS}`, { retry: 1 }, () => {
+  it('a Retry-After one worker received holds the others: a hold on one connection delays acquire on another, limits or not', async () => {
+    const r = await redis();
+    const clients = [new Redis(r.url), new Redis(r.url)];
+    try {
+      const [a, b] = clients.map((c) => new RedisRateLimiter(c, 'held', []));
+      a!.hold(400);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the hold is a fire-and-forget write
+      const started = performance.now();
+      (await b!.acquire([], []))();
+      expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+      a!.hold(100);
+      b!.hold(50); // shorter: does not cut the first
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await r.client.pttl('switchboard:ratelimit:held:hold')).toBeGreaterThan(60);
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+  });
+
   it('two limiters on separate connections never let more than N start in any window, with weights and several limits', async () => {
     const r = await redis();
     const clients = [new Redis(r.url), new Redis(r.url)];
