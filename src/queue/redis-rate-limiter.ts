@@ -67,6 +67,9 @@ end
 return 0
 `;
 
+/** How stale a worker's view of the hold may be, for a provider without limits. */
+const HOLD_CHECK_MS = 100;
+
 type ScriptRedis = Redis & {
   switchboardAcquire(numKeys: number, ...args: (string | number)[]): Promise<string>;
   switchboardHold(numKeys: number, ...args: (string | number)[]): Promise<number>;
@@ -84,6 +87,7 @@ type ScriptRedis = Redis & {
  */
 export class RedisRateLimiter implements Limiter {
   private readonly redis: ScriptRedis;
+  private nextHoldCheck = 0;
 
   constructor(
     redis: Redis,
@@ -100,6 +104,7 @@ export class RedisRateLimiter implements Limiter {
 
   /** Waits until every limit allows the request, then counts it; see `Limiter`. Rejects only when Redis does. */
   async acquire(keys: readonly string[], weights: readonly number[]): Promise<() => void> {
+    if (this.limits.length === 0) return this.awaitHold();
     const names = this.limits.map((limit, i) => this.keyName(limit, keys[i] ?? ''));
     const token = randomUUID();
     const args: (string | number)[] = [token];
@@ -122,7 +127,25 @@ export class RedisRateLimiter implements Limiter {
    * `Limiter`. Best effort: if Redis does not take it, each worker still holds its own requests.
    */
   hold(ms: number): void {
+    this.nextHoldCheck = 0;
     this.redis.switchboardHold(1, this.holdKey(), Math.ceil(ms)).catch(() => undefined);
+  }
+
+  /**
+   * Without limits only a hold can delay a request. Its key is read at most every
+   * {@link HOLD_CHECK_MS} rather than once a request, so a hold another worker sets is seen within
+   * that time, and a provider without limits costs no Redis round trip per message.
+   */
+  private async awaitHold(): Promise<() => void> {
+    while (performance.now() >= this.nextHoldCheck) {
+      const held = await this.redis.pttl(this.holdKey());
+      if (held <= 0) {
+        this.nextHoldCheck = performance.now() + HOLD_CHECK_MS;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, held + Math.random() * 2));
+    }
+    return () => undefined;
   }
 
   private holdKey(): string {
