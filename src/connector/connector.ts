@@ -26,6 +26,8 @@ import { localFailure, redactRequest, sendParts } from './outcomes.js';
 import { applyLengthRule } from '../message/length-policy.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
 import { dataReader } from './service-data.js';
+import { gateOf, type Gate } from './gate.js';
+import { createPause } from '../delivery/pause.js';
 
 /** One message for one or more recipients. */
 export interface OutgoingMessage {
@@ -51,14 +53,6 @@ export interface OutgoingMessage {
    * `false` sends nothing: every result is then `NOT_SENT`. A rejection rejects `sendMessage`.
    */
   beforeSend?: () => Promise<boolean | void> | boolean | void;
-}
-
-/** A message's `beforeSend`, called at most once, with what it answered. */
-type Gate = () => Promise<boolean>;
-
-function gateOf(hook: NonNullable<OutgoingMessage['beforeSend']>): Gate {
-  let answer: Promise<boolean> | undefined;
-  return () => (answer ??= Promise.resolve(hook()).then((value) => value !== false));
 }
 
 export type { ServiceParams } from './params.js';
@@ -134,19 +128,13 @@ export function createConnector(init: ConnectorInit): Connector {
   const sendSettings = { origin: options.origin, mask: false, allowInsecureSecrets: binding.allowInsecureSecrets };
   const settings = (mask: boolean) => (mask ? { ...sendSettings, mask } : sendSettings);
 
-  // A limiter given by the caller is used even for a provider without limits: it may share holds (Retry-After) between processes.
+  // A limiter given by the caller is used even for a provider without limits: it may share holds
+  // (Retry-After) between processes.
   const limiter = init.rateLimiter ?? (provider.rateLimits.length === 0 ? undefined : new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))));
 
-  // A Retry-After on a 429 or 503 holds every request of this connector (and, through a shared
-  // limiter, of every worker) until then, not only that message's retry: the provider asked to wait. A wait longer than the retry budget is
-  // not held (such results say how long the provider asked, in retryAfterMs).
-  let pausedUntil = 0;
+  const pause = createPause(options.retry.maxTotalMs, limiter);
   const heed = (result: SendResult & { data?: unknown }) => {
-    const wait = result.retryAfterMs;
-    if (wait !== undefined && wait > 0 && wait <= options.retry.maxTotalMs) {
-      pausedUntil = Math.max(pausedUntil, performance.now() + wait);
-      limiter?.hold?.(wait); // a shared limiter holds the other workers too
-    }
+    pause.heed(result.retryAfterMs);
     return result;
   };
 
@@ -158,7 +146,7 @@ export function createConnector(init: ConnectorInit): Connector {
 
   /** One attempt: render (fresh request id, date and nonce), wait for the rate limits, pass the gate, send. */
   const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
-    const paused = pausedUntil - performance.now();
+    const paused = pause.remaining();
     if (paused > 0) return sleep(paused).then(() => attemptOnce(name, service, params, recipient, gate));
     let request: RenderedRequest;
     const scope = scopeFor(service, params);
