@@ -95,6 +95,10 @@ export interface ParameterSpec {
    */
   phoneNumber?: boolean;
   /**
+   * With phoneNumber: a value that is not a phone number (an alphanumeric sender ID, a short code) is passed as typed instead of failing at load, while phone numbers are still formatted. Default: numbers.allowNonPhone. Set it on a sender that may be a name, so that recipients can stay strict.
+   */
+  allowNonPhone?: boolean;
+  /**
    * Value used when the account gives none.
    */
   default?: string;
@@ -116,7 +120,7 @@ export interface NumberRules {
    */
   defaultCountry?: string;
   /**
-   * Recipients that are not phone numbers (SIP addresses, short codes, alphanumeric ids) are passed through as typed instead of failing.
+   * Recipients that are not phone numbers (SIP addresses, channel addresses such as whatsapp:+1…, alphanumeric ids) are passed through as typed instead of failing. Also the default for phone-number parameters of the account; a sender that may be a name is better marked with its own allowNonPhone.
    */
   allowNonPhone?: boolean;
   rewriting?: RewritingRules;

@@ -30,6 +30,23 @@ describe('catalogue mechanisms', () => {
     expect(s.requests.map((r) => new URLSearchParams(r.body).get('kind'))).toEqual(['greeting', 'other', 'other', 'other']);
   });
 
+  it('lets a sender parameter be a name (allowNonPhone on the parameter) while recipients stay phone numbers', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', from: '%account[from]%' } });
+    file.parameters = { ...file.parameters, from: { description: 'sender', phoneNumber: true, allowNonPhone: true } };
+    const sb = connect(file, { from: 'Acme' }, { origin: s.origin });
+    const results = await sb.sendMessage({ to: ['+1 555 123 1234', 'Acme'], body: 'x' });
+    await sb.close();
+    expect(results.map((r) => [r.ok, r.code])).toEqual([
+      [true, undefined],
+      [false, 'NUMBER_INVALID'],
+    ]);
+    expect(s.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)))).toEqual([{ to: '+15551231234', from: 'Acme' }]);
+    // Without it, the same name fails at load, with where and what.
+    const strict = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', from: '%account[from]%' } });
+    expect(() => connect(strict, { from: 'Acme' })).toThrow(/"Acme" is not a valid phone number/);
+  });
+
   it('refuses a derived name that is already an engine parameter', () => {
     expect(() => connect(providerWith({ url: 'https://e.com/?t=%sms_to%' }, { derived: { sms_body: { from: '%sms_to%', map: {} } } }))).toThrow(/%sms_body% is already a parameter of the engine/);
   });
