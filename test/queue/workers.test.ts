@@ -62,6 +62,19 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     expect(JSON.parse(third.out)).toMatchObject({ enqueued: 0, alreadyTaken: total });
   }, 20_000);
 
+  it('a worker logs its counts and rate while it sends (--log-every), and its totals when it stops', async () => {
+    const s = await server(slow(100));
+    const r = await redis();
+    await enqueueCsv(r.url, 60);
+    const w = await r.worker(['--origin', s.origin, '--concurrency', '4', '--log-every', '1']);
+    await until(async () => (await recorded(r.client)) === 60, 15_000, 'every message recorded');
+    await w.stop();
+    const lines = w.output().split('\n');
+    const progress = lines.filter((line) => /^worker \S+: \d+ sent, 0 failed, 0 ambiguous, 0 already done; [\d.]+\/s$/.test(line));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(lines).toContainEqual(expect.stringMatching(/^worker \S+ stopped: 60 sent, 0 failed, 0 ambiguous, 0 already done$/));
+  }, 20_000);
+
   it('a worker killed mid-batch: the other sends the rest, none twice, its in-flight messages are ambiguous', async () => {
     const s = await server(slow(30));
     const r = await redis();

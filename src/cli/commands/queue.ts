@@ -11,7 +11,7 @@ import { queueLocation, redactUrl, type QueueLocation } from '../../queue/connec
 import { defaultCampaign } from '../../queue/enqueue.js';
 import { openQueue, type SwitchboardQueue } from '../../queue/queue.js';
 import type { QueueStatus } from '../../queue/status.js';
-import { startWorker } from '../../queue/worker.js';
+import { startWorker, type QueueWorker } from '../../queue/worker.js';
 import { EXIT, list, positive, str, type Command, type Parsed } from '../command.js';
 import { paint, type Io } from '../io.js';
 import { messageBody, openConnector } from '../open.js';
@@ -110,9 +110,11 @@ export const worker: Command = {
     '--origin <url>        replace scheme, host and port of provider URLs (a sandbox, a test server)',
     '--lock-ms <ms>        a dead worker\'s messages go to another worker after this (default 30000)',
     '--stalled-ms <ms>     how often to look for a dead worker\'s messages (default 30000)',
+    '--log-every <s>       a line with this worker\'s counts and rate every so many seconds while it',
+    '                      sends (default 10)',
     '                      Stops on SIGTERM or Ctrl-C after the messages in progress are recorded.',
   ],
-  options: { ...QUEUE_OPTIONS, concurrency: { type: 'string' }, origin: { type: 'string' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' } },
+  options: { ...QUEUE_OPTIONS, concurrency: { type: 'string' }, origin: { type: 'string' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'log-every': { type: 'string' } },
   positionals: false,
   async run(args, io) {
     const where = location(args);
@@ -141,7 +143,9 @@ export const worker: Command = {
     });
     await w.ready();
     io.out(`worker ${w.id} ready: queue ${where.queue} at ${redactUrl(where.redis)}, concurrency ${concurrency}`);
+    const logging = logCounts(io, w, (positive(args, 'log-every') ?? 10) * 1000);
     const signal = await stop;
+    clearInterval(logging);
     io.err(`${signal}: finishing the messages in progress…`);
     await w.close();
     const c = w.counts;
@@ -149,6 +153,21 @@ export const worker: Command = {
     return EXIT.ok;
   },
 };
+
+/** A line with the worker's counts every `everyMs` while it is sending (none while it is idle). */
+function logCounts(io: Io, w: QueueWorker, everyMs: number): NodeJS.Timeout {
+  let lastDone = 0;
+  const timer = setInterval(() => {
+    const c = w.counts;
+    const done = c.sent + c.failed + c.ambiguous + c.skipped;
+    if (done === lastDone) return;
+    const rate = ((done - lastDone) / (everyMs / 1000)).toFixed(1);
+    lastDone = done;
+    io.out(`worker ${w.id}: ${c.sent} sent, ${c.failed} failed, ${c.ambiguous} ambiguous, ${c.skipped} already done; ${rate}/s`);
+  }, everyMs);
+  timer.unref();
+  return timer;
+}
 
 export const status: Command = {
   name: 'status',
