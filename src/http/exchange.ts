@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { ReceivedResponse } from '../response/interpret.js';
-import { classifyNetworkError, type NetworkFailure } from './network-error.js';
+import { classifyNetworkError, notSent, type NetworkFailure } from './network-error.js';
 
 /** A request ready to go on the wire. */
 export interface WireRequest {
@@ -34,6 +34,7 @@ export interface Received extends ReceivedResponse {
 export function exchange(wire: WireRequest, options: ExchangeOptions, onDispatched?: () => void): Promise<Received | NetworkFailure> {
   return new Promise((resolve) => {
     const handler = new Collector(options.maxResponseBytes, wire.url, resolve);
+    handler.dispatching = true;
     try {
       const url = new URL(wire.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
@@ -52,6 +53,8 @@ export function exchange(wire: WireRequest, options: ExchangeOptions, onDispatch
     } catch (error) {
       handler.onResponseError(undefined, error as Error);
       return;
+    } finally {
+      handler.dispatching = false;
     }
     // undici has handed the request to its dispatcher by now: this is when it went out.
     onDispatched?.();
@@ -70,6 +73,8 @@ class Collector implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] = [];
   private size = 0;
   private done = false;
+  /** True during the synchronous dispatch() call: an error then means the request never went out. */
+  dispatching = false;
 
   constructor(
     private readonly cap: number,
@@ -106,7 +111,8 @@ class Collector implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     if (this.done) return;
     this.done = true;
-    this.resolve(classifyNetworkError(error, hostOf(this.url)));
+    const failure = classifyNetworkError(error, hostOf(this.url));
+    this.resolve(this.dispatching ? notSent(failure) : failure);
   }
 
   private finish(truncated: boolean): void {

@@ -26,6 +26,7 @@ const KNOWN: Record<string, Omit<NetworkFailure, 'error'> & { text: string }> = 
   EPIPE: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection closed while sending' },
   UND_ERR_SOCKET: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection closed before the response was complete' },
   UND_ERR_CLOSED: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection closed' },
+  UND_ERR_DESTROYED: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection destroyed' },
 };
 
 /** Turns an error thrown by the transport into a failure; `where` names the host for the message. */
@@ -40,4 +41,12 @@ export function classifyNetworkError(error: unknown, where: string): NetworkFail
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'NETWORK_ERROR', retryable: false, ambiguous: true, error: `network error talking to ${where}: ${message}` };
+}
+
+/**
+ * A failure raised while the request was being handed to the dispatcher (a closed connector, an
+ * argument undici refuses): nothing went out, so it is definite whatever the error.
+ */
+export function notSent(failure: NetworkFailure): NetworkFailure {
+  return { ...failure, ambiguous: false, error: `${failure.error.replace(/ \(the provider may have received the message\)$/, '')} (not sent)` };
 }

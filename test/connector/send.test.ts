@@ -177,6 +177,24 @@ describe('sending', () => {
     expect(s.requests).toHaveLength(0);
   });
 
+  it('reports a send after close() as definite: nothing went out, so a journal may send it again', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: false });
+    await sb.close();
+    const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
+    expect(result).toMatchObject({ ok: false, status: 0, retryable: true, ambiguous: false, error: expect.stringMatching(/^connection (closed|destroyed) by 127\.0\.0\.1:\d+ \(not sent\)$/) });
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('leaves a Basic challenge unanswered when the user name holds a ":", returning the 401 instead of throwing', async () => {
+    const s = await server(() => ({ status: 401, headers: { 'www-authenticate': 'Basic realm="sms"' }, body: 'who are you' }));
+    const sb = connect(providerWith({ url: 'https://e.com/send?to=%sms_to%', auth: { type: 'digest', username: '%account[username]%', password: '%account[password]%' } }), { username: 'a:b' }, { origin: s.origin, retry: false });
+    const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
+    await sb.close();
+    expect(result).toMatchObject({ ok: false, status: 401, error: 'who are you' });
+    expect(s.requests).toHaveLength(1);
+  });
+
   it('answers a Digest challenge', async () => {
     const s = await server((req) => {
       const auth = String(req.headers.authorization ?? '');
