@@ -75,7 +75,8 @@ function answerChallenge(response: Received, wire: WireRequest, credentials: { u
     const url = new URL(wire.url);
     return digestAuthorization(digest, { method: wire.method, uri: url.pathname + url.search, ...credentials });
   }
-  if (header !== undefined && /^\s*Basic\b/i.test(header)) return basicAuthorization(credentials.username, credentials.password);
+  // Basic cannot carry a user name with ":" (RFC 7617): the 401 then stands as the answer.
+  if (header !== undefined && /^\s*Basic\b/i.test(header) && !credentials.username.includes(':')) return basicAuthorization(credentials.username, credentials.password);
   return undefined;
 }
 
