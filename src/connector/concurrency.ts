@@ -1,4 +1,4 @@
-/** Runs an async function over items with at most `limit` in flight; results keep the input order. */
+/** Runs an async function over items with at most `limit` in flight (at least one); results keep the input order. */
 export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -8,6 +8,7 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn
       results[index] = await fn(items[index] as T, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const workers = Math.min(Math.max(1, Math.floor(limit) || 1), items.length);
+  await Promise.all(Array.from({ length: workers }, worker));
   return results;
 }

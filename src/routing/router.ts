@@ -6,6 +6,8 @@
 import { createConnector, type Connector, type OutgoingMessage } from '../connector/connector.js';
 import type { ConnectorOptions } from '../connector/options.js';
 import { mapConcurrent } from '../connector/concurrency.js';
+import { gateOf } from '../connector/gate.js';
+import { localFailure } from '../connector/outcomes.js';
 import { formatNumber } from '../numbers/format.js';
 import type { SendResult } from '../result.js';
 import type { LoadedRoutes, RouteTarget } from './load-routes.js';
@@ -69,7 +71,7 @@ export function createRouter(routes: LoadedRoutes, options: ConnectorOptions = {
     const e164 = normalize(to);
     const route = routeFor(e164);
     if (route === undefined) {
-      return { ok: false, recipient: to, status: 0, code: 'NO_ROUTE', error: `no route in ${routes.source} serves ${to}`, retryable: false, ambiguous: false, durationMs: 0, via: undefined, fallbacks: [] };
+      return { ...localFailure(to, 'NO_ROUTE', `no route in ${routes.source} serves ${to}`), via: undefined, fallbacks: [] };
     }
     const fallbacks: { via: string; code: string | undefined; error: string | undefined }[] = [];
     let last: RoutedResult | undefined;
@@ -86,9 +88,7 @@ export function createRouter(routes: LoadedRoutes, options: ConnectorOptions = {
   return {
     async sendMessage(given) {
       // The hook runs once per message, however many accounts it falls back through.
-      const hook = given.beforeSend;
-      let answer: Promise<boolean | void> | undefined;
-      const message = hook === undefined ? given : { ...given, beforeSend: () => (answer ??= Promise.resolve(hook())) };
+      const message = given.beforeSend === undefined ? given : { ...given, beforeSend: gateOf(given.beforeSend) };
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const forRecipient = (i: number) => (recipients.length === 1 || message.messageId === undefined ? message : { ...message, messageId: `${message.messageId}:${i}` });
       return mapConcurrent(recipients, options.concurrency ?? 8, (to, i) => sendOne(forRecipient(i), to));

@@ -52,6 +52,14 @@ describe('routing', () => {
     expect(result).toMatchObject({ ok: true, via: 'p-backup.account.json', fallbacks: [{ via: 'p-uk.account.json', code: 'PROVIDER_ERROR', error: 'maintenance' }] });
   });
 
+  it('sends every recipient even when given a concurrency below 1', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const router = createRouter(await loadRoutes(await setup(ROUTES)), { origin: s.origin, retry: false, concurrency: 0 });
+    const results = await router.sendMessage({ to: ['07700 900123', '07700 900124'], body: 'x' });
+    await router.close();
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+  });
+
   it('calls a message’s beforeSend once, not once per account it falls back through', async () => {
     const s = await server((req) => (req.url === '/p-uk' ? { status: 503, body: 'maintenance' } : { status: 200 }));
     const router = createRouter(await loadRoutes(await setup(ROUTES)), { origin: s.origin, retry: false });
