@@ -17,6 +17,7 @@ import { mapConcurrent } from './concurrency.js';
 import { resolveOptions, type ConnectorOptions, type ResolvedOptions } from './options.js';
 import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from './render-request.js';
 import { renderTemplate } from '../template/render.js';
+import type { CompiledTemplate } from '../template/compile.js';
 import { sendRendered, type SendContext } from './send-one.js';
 import { createTokenSource } from '../auth/oauth2.js';
 import { RateLimiter } from '../delivery/rate-limiter.js';
@@ -144,23 +145,27 @@ export function createConnector(init: ConnectorInit): Connector {
     return gate().then((go) => (go ? sendRendered(recipient, request, service, context, dispatched).then(heed) : localFailure(recipient, 'NOT_SENT', 'not sent: the caller withdrew the message before it went out')));
   };
 
-  /** One attempt: render (fresh request id, date and nonce), wait for the rate limits, pass the gate, send. */
-  const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
-    const paused = pause.remaining();
-    if (paused > 0) return sleep(paused).then(() => attemptOnce(name, service, params, recipient, gate));
+  /** Renders the request (so dates, nonces and signatures are fresh when it goes) and sends it once the gate lets it. */
+  const renderAndDispatch = (recipient: string, service: CompiledService, scope: Scope, gate: Gate | undefined, dispatched?: () => void): Promise<SendResult & { data?: unknown }> => {
     let request: RenderedRequest;
-    const scope = scopeFor(service, params);
     try {
       request = renderRequest(service, scope, sendSettings);
     } catch (error) {
       if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
       throw error;
     }
-    const context = contexts.get(service) as SendContext;
-    if (limiter === undefined || name !== 'sendMessage') return dispatch(recipient, request, service, context, gate);
+    return dispatch(recipient, request, service, contexts.get(service) as SendContext, gate, dispatched);
+  };
+
+  /** One attempt: wait out a pause and the rate limits, then render (fresh request id, date and nonce), pass the gate, send. */
+  const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
+    const paused = pause.remaining();
+    if (paused > 0) return sleep(paused).then(() => attemptOnce(name, service, params, recipient, gate));
+    const scope = scopeFor(service, params);
+    if (limiter === undefined || name !== 'sendMessage') return renderAndDispatch(recipient, service, scope, gate);
     const keys = provider.rateLimits.map((l) => renderTemplate(l.key, scope));
     const weights = provider.rateLimits.map((l) => (l.countParts ? Number(scope.params.sms_parts ?? '1') : 1));
-    return limiter.acquire(keys, weights).then((dispatched) => dispatch(recipient, request, service, context, gate, dispatched));
+    return limiter.acquire(keys, weights).then((dispatched) => renderAndDispatch(recipient, service, scope, gate, dispatched));
   };
 
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
@@ -244,14 +249,20 @@ export function createConnector(init: ConnectorInit): Connector {
 function checkTransports(binding: Binding, options: ResolvedOptions): void {
   const issues: ConfigIssue[] = [];
   const sample = new Proxy({}, { get: () => '0' }) as Record<string, string>;
-  for (const [name, service] of Object.entries(binding.provider.services)) {
-    if (!service.usesSecret || binding.allowInsecureSecrets) continue;
+  const scope = { params: sample, account: { ...sample, ...binding.values } };
+  const check = (url: CompiledTemplate, pointer: string) => {
     try {
-      checkTransport(withOrigin(renderTemplate(service.url, { params: sample, account: { ...sample, ...binding.values } }), options.origin));
+      checkTransport(withOrigin(renderTemplate(url, scope), options.origin));
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
-      issues.push({ file: binding.provider.source, pointer: `/services/${name}/url`, message: binding.redact(error.message), code: 'INSECURE_SECRET' });
+      issues.push({ file: binding.provider.source, pointer, message: binding.redact(error.message), code: 'INSECURE_SECRET' });
     }
+  };
+  for (const [name, service] of Object.entries(binding.provider.services)) {
+    if (!service.usesSecret || binding.allowInsecureSecrets) continue;
+    check(service.url, `/services/${name}/url`);
+    // The token request always carries the client secret.
+    if (service.auth?.type === 'oauth2') check(service.auth.tokenUrl, `/services/${name}/auth/tokenUrl`);
   }
   if (issues.length > 0) throw new ConfigError(issues);
 }

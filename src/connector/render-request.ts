@@ -7,7 +7,7 @@ import { bodyProblem, renderBody } from '../template/body.js';
 import { RenderError } from '../template/escape.js';
 import { MASK, renderTemplate, type Scope } from '../template/render.js';
 import type { CompiledAuth, CompiledService } from '../provider/compile-service.js';
-import type { CompiledTemplate } from '../template/compile.js';
+import { templatesHost, type CompiledTemplate } from '../template/compile.js';
 import { hmacHeaders } from '../auth/hmac.js';
 import { sigV4Headers } from '../auth/sigv4.js';
 import type { TokenRequest } from '../auth/oauth2.js';
@@ -83,7 +83,8 @@ function authorize(auth: CompiledAuth, request: RenderedRequest, headers: Record
     case 'oauth2': {
       headers.authorization = `Bearer ${MASK}`;
       const tokenUrl = withOrigin(renderTemplate(auth.tokenUrl, scope), settings.origin);
-      if (!settings.allowInsecureSecrets) checkTransport(tokenUrl);
+      // A literal token host was checked when the connector was created; a templated one is checked here.
+      if (!settings.allowInsecureSecrets && templatesHost(auth.tokenUrl)) checkTransport(tokenUrl);
       return {
         ...request,
         tokenRequest: {
@@ -102,13 +103,8 @@ function authorize(auth: CompiledAuth, request: RenderedRequest, headers: Record
 export function basicAuthorization(username: string, password: string, masked = false): string {
   if (username.includes(':')) throw new RenderError('an HTTP Basic user name cannot contain ":"');
   if (masked) return `Basic ${MASK}`;
-  const pair = `${username}:${password}`;
-  // Credentials rarely change between requests: the last encoding is kept (one per process).
-  if (pair !== lastBasic.pair) lastBasic = { pair, header: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
-  return lastBasic.header;
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
-
-let lastBasic = { pair: '', header: '' };
 
 /** Replaces scheme, host and port of `url` with `origin`, keeping the rest byte for byte. */
 export function withOrigin(url: string, origin: string | undefined): string {

@@ -4,7 +4,7 @@
  */
 import type { ResponseRules, ServiceSpec } from '../generated/provider.js';
 import { compileStructuredBody, compileTextBody, type CompiledBody } from '../template/body.js';
-import { compileTemplate, type CompiledTemplate, type KnownNames } from '../template/compile.js';
+import { compileTemplate, templatesHost, type CompiledTemplate, type KnownNames } from '../template/compile.js';
 import { DEFAULT_CONTENT_TYPE } from './services.js';
 import { authTemplates, compileAuth, type CompiledAuth } from '../auth/compile-auth.js';
 
@@ -60,7 +60,7 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
 
   const templates = [url, ...headers.map((h) => h.value), ...authTemplates(auth), ...bodyTemplates(body)];
   const usesSecret = templates.some((t) => t.usesSecret);
-  const hostTemplated = url.parts.some((p) => p.kind === 'value' && p.context === 'urlAuthority');
+  const hostTemplated = templatesHost(url);
   const params = new Set(templates.flatMap((t) => [...t.params]));
   const service: CompiledService = {
     url,

@@ -92,3 +92,8 @@ function readsSecret(ref: Ref, secrets: ReadonlySet<string>): boolean {
   }
   return false;
 }
+
+/** Whether a URL template fills in the host (or port) itself, so where it goes is known only per request. */
+export function templatesHost(url: CompiledTemplate): boolean {
+  return url.parts.some((p) => p.kind === 'value' && p.context === 'urlAuthority');
+}

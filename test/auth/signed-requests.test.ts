@@ -48,6 +48,24 @@ describe('HMAC request signing', () => {
   it('refuses an unknown placeholder in the string to sign, at load', () => {
     expect(() => connect(providerWith({ url: 'https://e.com/?to=%sms_to%', auth: { type: 'hmac', key: 'k', stringToSign: '%request_colour%', headers: { 'X-Sig': '%signature%' } } }))).toThrow(/unknown placeholder %request_colour%/);
   });
+
+  it('signs when the request goes, after the rate limits held it, not before the wait', async () => {
+    const s = await server(() => ({ status: 200 }));
+    let release!: () => void;
+    const rateLimiter = { acquire: () => new Promise<() => void>((resolve) => (release = () => resolve(() => undefined))) };
+    const sb = connect(
+      providerWith({ url: 'https://e.com/send?to=%sms_to%', auth: { type: 'hmac', key: 'k', stringToSign: '%request_timestamp%', headers: { 'X-Timestamp': '%request_timestamp%', 'X-Sig': '%signature%' } } }, { rateLimits: [{ requests: 1, perSeconds: 60, key: '%account[username]%' }] }),
+      {},
+      { origin: s.origin, rateLimiter },
+    );
+    const sending = sb.sendMessage({ to: '+15551231234', body: 'x' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const releasedAt = Date.now();
+    release();
+    await sending;
+    await sb.close();
+    expect(Number(s.requests[0]?.headers['x-timestamp'])).toBeGreaterThanOrEqual(Math.floor(releasedAt / 1000));
+  });
 });
 
 describe('OAuth2 client credentials', () => {
@@ -94,6 +112,17 @@ describe('OAuth2 client credentials', () => {
     await sb.close();
     expect(result).toMatchObject({ ok: false, status: 401, code: 'AUTH_FAILED', error: 'the token request failed: Client authentication failed', retryable: false, ambiguous: false });
     expect(s.requests.map((r) => r.url)).toEqual(['/oauth2/token']);
+  });
+
+  it('refuses, when the connector is made, a token URL that would carry the client secret over plain http', () => {
+    const insecure = providerWith({ ...oauthProvider.services.sendMessage, auth: { type: 'oauth2', tokenUrl: 'http://auth.example.com/oauth2/token', clientId: '%account[username]%', clientSecret: '%account[password]%' } });
+    expect(() => connect(insecure, { username: 'client-1', password: 's3cr&t' })).toThrow(/services\/sendMessage\/auth\/tokenUrl.*plain http to auth\.example\.com/s);
+  });
+
+  it('shows the token request in a masked render, with the client secret masked', () => {
+    const sb = connect(oauthProvider, { username: 'client-1', password: 's3cr&t' });
+    const shown = sb.render('sendMessage', { sms_to: '+15551231234', sms_body: 'x' });
+    expect(shown.tokenRequest).toMatchObject({ tokenUrl: 'https://auth.example.com/oauth2/token', clientId: 'client-1', clientSecret: '****', scope: 'sms' });
   });
 });
 
