@@ -70,8 +70,16 @@ function conditionHolds(condition: BodyCondition, value: unknown): boolean {
   if (condition.exists !== undefined) return (value !== undefined) === condition.exists;
   if (condition.equals !== undefined) return text === String(condition.equals);
   if (condition.in !== undefined) return condition.in.some((v) => text === String(v));
-  if (condition.matches !== undefined) return text !== undefined && new RegExp(condition.matches).test(text);
+  if (condition.matches !== undefined) return text !== undefined && pattern(condition.matches).test(text);
   return true;
+}
+
+/** Provider patterns, compiled once (they were checked at load). */
+const patterns = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let compiled = patterns.get(source);
+  if (compiled === undefined) patterns.set(source, (compiled = new RegExp(source)));
+  return compiled;
 }
 
 function errorText(parsed: ParsedBody, response: ReceivedResponse, rules: ResponseRules): string | undefined {

@@ -42,7 +42,7 @@ const ACROBITS_FIELDS = {
 };
 
 /** The Acrobits Fetch Messages format; both names of the received array are accepted. */
-export const ACROBITS_MESSAGES: MessageListMapping = {
+const ACROBITS_MESSAGES: MessageListMapping = {
   date: '/date',
   lists: [
     { pointer: '/received_smss', direction: 'received' },
@@ -105,7 +105,7 @@ function readMessage(item: unknown, mapping: MessageListMapping, where: string):
 }
 
 /** ISO 8601 / RFC 3339 or RFC 2822 dates; anything else is undefined, never a wrong date. */
-export function parseDate(text: string): Date | undefined {
+function parseDate(text: string): Date | undefined {
   const trimmed = text.trim();
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed);
   const rfc2822 = /^(?:[A-Za-z]{3}, )?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UTC|Z)$/.test(trimmed);

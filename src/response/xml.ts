@@ -21,7 +21,7 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 const REFERENCE = /&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g;
 
 /** Decodes the predefined entities and character references; leaves any other `&name;` as is. */
-export function decodeXmlText(text: string): string {
+function decodeXmlText(text: string): string {
   return text.replace(REFERENCE, (whole, ref: string) => {
     if (ref[0] !== '#') return PREDEFINED[ref] ?? whole;
     const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
