@@ -1,11 +1,11 @@
 /** Loads the account and provider a command names, and makes a connector from them. */
-import { loadAccount } from '../config/load-account.js';
-import { loadProvider } from '../config/load-provider.js';
+import { loadAccountAndProvider } from '../config/load-account.js';
 import { createConnector, type Connector } from '../connector/connector.js';
 import { loadRoutes } from '../routing/load-routes.js';
 import { createRouter } from '../routing/router.js';
 import { SwitchboardError } from '../errors.js';
 import { str, type Parsed } from './command.js';
+import type { Io } from './io.js';
 
 /** Options of every command that talks to a provider through an account: parseArgs config and help lines. */
 export const CONNECTION_OPTIONS = {
@@ -36,13 +36,11 @@ export const ACCOUNT_HELP = [
 ] as const;
 
 /** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
-export async function openConnector(args: Parsed, extra: { includeResponse?: boolean; concurrency?: number } = {}): Promise<Connector> {
+export async function openConnector(args: Parsed, extra: { concurrency?: number } = {}): Promise<Connector> {
   if (str(args, 'routes') !== undefined) throw new SwitchboardError('USAGE', 'this command works on one account: give --account <file>, not --routes');
   const accountFile = str(args, 'account');
   if (accountFile === undefined) throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
-  const account = await loadAccount(accountFile);
-  const providerRef = str(args, 'provider') ?? account.provider;
-  const provider = providerRef === undefined ? account.inlineProvider : await loadProvider(providerRef);
+  const { account, provider } = await loadAccountAndProvider(accountFile, str(args, 'provider'));
   const origin = str(args, 'origin');
   return createConnector({
     account,
@@ -71,4 +69,10 @@ export async function openSender(args: Parsed, extra: { concurrency?: number } =
   }
   const origin = str(args, 'origin');
   return createRouter(await loadRoutes(routesFile), origin === undefined ? extra : { ...extra, origin });
+}
+
+/** Standard input, for recipients read from `-`. */
+export function stdin(io: Io): AsyncIterable<Buffer | string> {
+  if (io.stdin === undefined) throw new SwitchboardError('USAGE', 'there is no standard input to read recipients from');
+  return io.stdin;
 }

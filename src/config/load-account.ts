@@ -8,9 +8,21 @@ import type { AccountFile, AccountValue } from '../generated/account.js';
 import type { Account } from './account.js';
 import { accountFromXml, acrobitsAccount } from '../acrobits/account.js';
 import { definesServices } from '../acrobits/inline-provider.js';
-import { isPath } from './load-provider.js';
+import { isPath, loadProvider } from './load-provider.js';
+import type { Provider } from '../provider/compile-provider.js';
 import { parseJson, readText } from './read-file.js';
 import { validateAgainst } from './schemas.js';
+
+/**
+ * Loads the account in `file` and the provider to send through: `providerRef` (a built-in id or a
+ * path) when given, else the one the account names, else the account's own web service (an
+ * Acrobits account). `provider` is undefined only when the account has none of these.
+ */
+export async function loadAccountAndProvider(file: string, providerRef?: string): Promise<{ account: Account; provider: Provider | undefined }> {
+  const account = await loadAccount(file);
+  const ref = providerRef ?? account.provider;
+  return { account, provider: ref === undefined ? account.inlineProvider : await loadProvider(ref) };
+}
 
 const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 'allowInsecureSecrets']);
 

@@ -4,11 +4,10 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Account } from '../config/account.js';
-import { loadAccount } from '../config/load-account.js';
-import { loadProvider } from '../config/load-provider.js';
+import { loadAccountAndProvider } from '../config/load-account.js';
 import { parseJson, readText } from '../config/read-file.js';
 import { validateAgainst } from '../config/schemas.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, SwitchboardError } from '../errors.js';
 import type { RouteFile } from '../generated/routes.js';
 import type { Provider } from '../provider/compile-provider.js';
 
@@ -49,8 +48,8 @@ export async function loadRoutes(file: string): Promise<LoadedRoutes> {
     let loaded = cache.get(label);
     if (loaded === undefined) {
       loaded = (async () => {
-        const account = await loadAccount(resolve(base, label));
-        const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
+        const { account, provider } = await loadAccountAndProvider(resolve(base, label));
+        if (provider === undefined) throw new SwitchboardError('USAGE', `the account ${label} in ${file} names no provider and defines no web service`);
         return { label, account, provider };
       })();
       cache.set(label, loaded);

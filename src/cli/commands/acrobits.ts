@@ -3,8 +3,7 @@ import { readAccountXml, writeAccountXml } from '../../acrobits/account-xml.js';
 import { accountFromXml } from '../../acrobits/account.js';
 import { exportAccount } from '../../acrobits/export.js';
 import { definesServices } from '../../acrobits/inline-provider.js';
-import { loadAccount } from '../../config/load-account.js';
-import { loadProvider } from '../../config/load-provider.js';
+import { loadAccountAndProvider } from '../../config/load-account.js';
 import { readText } from '../../config/read-file.js';
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, str, type Command } from '../command.js';
@@ -45,9 +44,7 @@ export const acrobits: Command = {
     if (action === 'export' && file === undefined) {
       const accountFile = str(args, 'account');
       if (accountFile === undefined) throw new SwitchboardError('USAGE', 'give the account with --account <file>');
-      const account = await loadAccount(accountFile);
-      const ref = str(args, 'provider') ?? account.provider;
-      const provider = ref === undefined ? account.inlineProvider : await loadProvider(ref);
+      const { account, provider } = await loadAccountAndProvider(accountFile, str(args, 'provider'));
       if (provider === undefined) throw new SwitchboardError('USAGE', 'the account names no provider; give one with --provider');
       const exported = exportAccount(account, provider);
       const secret = (key: string) => provider.parameters[key]?.secret === true || SECRET_KEY.test(key);
