@@ -131,7 +131,7 @@ export function createConnector(init: ConnectorInit): Connector {
 
   // A limiter given by the caller is used even for a provider without limits: it may share holds
   // (Retry-After) between processes.
-  const limiter = init.rateLimiter ?? (provider.rateLimits.length === 0 ? undefined : new RateLimiter(provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }))));
+  const limiter = init.rateLimiter ?? (provider.rateLimits.length === 0 ? undefined : new RateLimiter(provider.rateLimits));
 
   const pause = createPause(options.retry.maxTotalMs, limiter);
   const heed = (result: SendResult & { data?: unknown }) => {

@@ -93,6 +93,8 @@ export class RedisRateLimiter implements Limiter {
     redis: Redis,
     private readonly scope: string,
     private readonly limits: readonly WindowLimit[],
+    /** Who a Retry-After holds: by default everyone using `scope`; queue workers pass the account. */
+    private readonly holdScope: string = scope,
   ) {
     if (!('switchboardAcquire' in redis)) {
       redis.defineCommand('switchboardAcquire', { lua: ACQUIRE });
@@ -123,7 +125,7 @@ export class RedisRateLimiter implements Limiter {
   }
 
   /**
-   * Holds every worker's requests through this limiter's scope (the provider) for `ms`; see
+   * Holds every worker's requests through this limiter's hold scope (the account, for workers) for `ms`; see
    * `Limiter`. Best effort: if Redis does not take it, each worker still holds its own requests.
    */
   hold(ms: number): void {
@@ -149,7 +151,7 @@ export class RedisRateLimiter implements Limiter {
   }
 
   private holdKey(): string {
-    return `${RATE_LIMIT_PREFIX}:${this.scope}:hold`;
+    return `${RATE_LIMIT_PREFIX}:${this.holdScope}:hold`;
   }
 
   private keyName(limit: WindowLimit, key: string): string {

@@ -3,12 +3,12 @@
  * with the journal's promise kept in Redis (see `ledger.ts`): claim, send, record. Any number of
  * workers, on any number of machines, share the queue, the ledger and the provider's rate limits.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type Job } from 'bullmq';
 import { outcomeOf } from '../bulk/send-many.js';
-import { loadAccount } from '../config/load-account.js';
-import { loadProvider } from '../config/load-provider.js';
+import { loadAccountAndProvider } from '../config/load-account.js';
 import { createConnector, type Connector } from '../connector/connector.js';
 import { SwitchboardError } from '../errors.js';
 import { connectRedis, queueLocation, type QueueLocation } from './connection.js';
@@ -29,8 +29,8 @@ export interface WorkerOptions {
   readonly lockDuration?: number;
   /** How often workers look for jobs whose lock lapsed (ms). Default 30000. */
   readonly stalledInterval?: number;
-  /** Called after each job, with what became of it. */
-  readonly onJob?: (id: string, what: Claim | 'sent' | 'failed' | 'ambiguous', outcome?: Outcome) => void;
+  /** Called after each job, with what became of it (`skipped`: another worker had already sent or failed it for good). */
+  readonly onJob?: (id: string, what: keyof WorkerCounts, outcome?: Outcome) => void;
   /** Called for connection and processing errors (the worker keeps going). */
   readonly onError?: (error: Error) => void;
 }
@@ -111,7 +111,7 @@ export function startWorker(where: { readonly redis?: string; readonly queue?: s
 
   const finish = (messageId: string, what: keyof WorkerCounts, outcome?: Outcome): string => {
     counts[what] += 1;
-    options.onJob?.(messageId, what === 'skipped' ? 'sent' : what, outcome);
+    options.onJob?.(messageId, what, outcome);
     return what;
   };
 
@@ -132,25 +132,35 @@ export function startWorker(where: { readonly redis?: string; readonly queue?: s
       await worker.waitUntilReady();
     },
     async close() {
+      if (redis.status !== 'ready') {
+        // Redis is not there: nothing can be in progress, and a polite close would wait for it forever.
+        redis.disconnect();
+        await Promise.race([worker.close(true).catch(() => undefined), sleep(1000, undefined, { ref: false })]);
+        return;
+      }
       await worker.close();
       await Promise.all([...connectors.values()].map((c) => c.then((connector) => connector.close(), () => undefined)));
-      await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
+      // A polite QUIT, but no waiting on a Redis that is gone.
+      await Promise.race([redis.quit().catch(() => undefined), sleep(1000, undefined, { ref: false })]);
       redis.disconnect();
     },
   };
 }
 
-/** The connector of one account file, holding the provider's limits in Redis. */
+/**
+ * The connector of one account file, holding the provider's limits in Redis. Always through Redis,
+ * also without limits: a Retry-After one worker receives for this account holds every worker
+ * sending through it (the account file is at the same path on every worker machine).
+ */
 async function openAccount(path: string, redis: ReturnType<typeof connectRedis>, concurrency: number, origin: string | undefined): Promise<Connector> {
-  const account = await loadAccount(path);
-  const provider = account.provider === undefined ? account.inlineProvider : await loadProvider(account.provider);
-  const limits = provider?.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs })) ?? [];
+  const { account, provider } = await loadAccountAndProvider(path);
+  if (provider === undefined) throw new SwitchboardError('USAGE', `the account ${path} names no provider and defines no web service`);
+  const holdScope = `${provider.id}:${createHash('sha256').update(path).digest('base64url').slice(0, 16)}`;
   return createConnector({
     account,
-    ...(provider === undefined ? {} : { provider }),
+    provider,
     ...(origin === undefined ? {} : { origin }),
-    // Always through Redis, also without limits: a Retry-After one worker receives holds them all.
-    rateLimiter: new RedisRateLimiter(redis, provider?.id ?? 'account', limits),
+    rateLimiter: new RedisRateLimiter(redis, provider.id, provider.rateLimits, holdScope),
     concurrency,
   });
 }

@@ -48,6 +48,23 @@ describe.skipIf(!hasRedis)(hasRedis ? 'rate limits shared through Redis' : `rate
     }
   });
 
+  it('a hold is kept per hold scope: another account of the same provider is not held', async () => {
+    const r = await redis();
+    const client = new Redis(r.url);
+    try {
+      const a = new RedisRateLimiter(client, 'provider', [], 'provider:account-a');
+      const b = new RedisRateLimiter(client, 'provider', [], 'provider:account-b');
+      a.hold(1000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = performance.now();
+      (await b.acquire([], []))();
+      expect(performance.now() - started).toBeLessThan(200);
+      expect(await r.client.pttl('switchboard:ratelimit:provider:account-a:hold')).toBeGreaterThan(500);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('two limiters on separate connections never let more than N start in any window, with weights and several limits', async () => {
     const r = await redis();
     const clients = [new Redis(r.url), new Redis(r.url)];
