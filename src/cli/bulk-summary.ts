@@ -30,7 +30,7 @@ export function summaryText(io: Io, s: BulkSummary, context: BulkContext, stoppe
   if (s.ambiguous.length > 0) {
     out.push('', `Ambiguous, may have reached the provider (${s.ambiguous.length}); never sent again automatically:`);
     out.push(...listed(s.ambiguous, (a) => `  line ${a.id}  ${a.to}: ${a.reason}${s.campaign === undefined ? '' : ` (message id ${s.campaign}-${a.id})`}`));
-    out.push('  Check with the provider (its message log, by number or message id) whether each arrived, and send the ones that did not with switchboard send --to <number>.');
+    out.push(AMBIGUOUS_ADVICE);
   }
   if (s.badRows.length > 0) {
     out.push('', `Bad rows, not sent (${s.badRows.length}):`);
@@ -41,7 +41,11 @@ export function summaryText(io: Io, s: BulkSummary, context: BulkContext, stoppe
   return out.join('\n');
 }
 
-function listed<T>(items: readonly T[], line: (item: T) => string): string[] {
+/** What to do about ambiguous messages, for people. */
+export const AMBIGUOUS_ADVICE = '  Check with the provider (its message log, by number or message id) whether each arrived, and send the ones that did not with switchboard send --to <number>.';
+
+/** The first items of a list as lines, and how many more there are. */
+export function listed<T>(items: readonly T[], line: (item: T) => string): string[] {
   const shown = items.slice(0, SHOWN).map(line);
   return items.length > SHOWN ? [...shown, `  … and ${items.length - SHOWN} more (all of them in --json)`] : shown;
 }

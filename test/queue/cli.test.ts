@@ -27,4 +27,18 @@ describe('queue commands', () => {
     expect(code).toBe(2);
     expect(err).toBe('Error: --concurrency must be a whole number of at least 1, not "0"');
   });
+
+  it('a worker waiting for a Redis that is not there stops on the first Ctrl-C', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'worker', '--redis', 'redis://127.0.0.1:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+    if (code === 'still running') child.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(stderr).toContain('SIGINT: finishing the messages in progress');
+  }, 15_000);
 });

@@ -7,19 +7,20 @@ import { resolve } from 'node:path';
 import { readRecipients } from '../../bulk/recipients.js';
 import type { BulkItem } from '../../bulk/items.js';
 import { SwitchboardError } from '../../errors.js';
-import { queueLocation, redactUrl, type QueueLocation } from '../../queue/connection.js';
+import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, queueLocation, redactUrl, type QueueLocation } from '../../queue/connection.js';
 import { defaultCampaign } from '../../queue/enqueue.js';
 import { openQueue, type SwitchboardQueue } from '../../queue/queue.js';
 import type { QueueStatus } from '../../queue/status.js';
 import { startWorker, type QueueWorker } from '../../queue/worker.js';
 import { EXIT, list, positive, str, type Command, type Parsed } from '../command.js';
 import { paint, type Io } from '../io.js';
-import { messageBody, openConnector } from '../open.js';
+import { AMBIGUOUS_ADVICE, listed } from '../bulk-summary.js';
+import { messageBody, openConnector, stdin } from '../open.js';
 
 const QUEUE_OPTIONS = { redis: { type: 'string' }, queue: { type: 'string' }, json: { type: 'boolean' } } as const;
 const QUEUE_HELP = [
-  '--redis <url>         the Redis holding the queue (default redis://127.0.0.1:6379)',
-  '--queue <name>        the queue (default switchboard)',
+  `--redis <url>         the Redis holding the queue (default ${DEFAULT_REDIS_URL})`,
+  `--queue <name>        the queue (default ${DEFAULT_QUEUE})`,
 ] as const;
 
 function location(args: Parsed): QueueLocation {
@@ -80,24 +81,21 @@ async function messages(args: Parsed, io: Io, account: string, body: string): Pr
   if (given !== undefined && !/^[A-Za-z0-9_.]+$/.test(given)) throw new SwitchboardError('USAGE', `the campaign "${given}" may hold only letters, digits, _ and .`);
   if ((file === undefined) === (to.length === 0)) throw new SwitchboardError('USAGE', 'give the recipients with --to <number>… or --to-file <csv|->, one of the two');
   if (file === undefined) {
-    return { items: to.map((number, i) => ({ id: String(i + 1), to: number, body })), campaign: given ?? defaultCampaign([account, body, ...to]) };
+    return { items: to.map((number, i) => ({ id: String(i + 1), to: number, body })), campaign: given ?? (await defaultCampaign([account, body, ...to])) };
   }
   if (file === '-') {
     if (given === undefined) throw new SwitchboardError('USAGE', 'reading recipients from standard input needs --campaign <id>, so enqueuing the same again is recognised');
-    if (io.stdin === undefined) throw new SwitchboardError('USAGE', 'there is no standard input to read recipients from');
-    return { items: readRecipients(io.stdin, { body }), campaign: given };
+    return { items: readRecipients(stdin(io), { body }), campaign: given };
   }
   return { items: readRecipients(file, { body }), campaign: given ?? (await fileCampaign(file, account, body)) };
 }
 
 async function fileCampaign(file: string, account: string, body: string): Promise<string> {
-  const chunks: Buffer[] = [];
   try {
-    for await (const chunk of createReadStream(file)) chunks.push(chunk as Buffer);
+    return await defaultCampaign([account, body, createReadStream(file)]);
   } catch (error) {
     throw new SwitchboardError('USAGE', `cannot read the recipients file ${file}: ${(error as Error).message}`);
   }
-  return defaultCampaign([account, body, Buffer.concat(chunks)]);
 }
 
 export const worker: Command = {
@@ -141,13 +139,20 @@ export const worker: Command = {
       process.once('SIGTERM', () => done('SIGTERM'));
       process.once('SIGINT', () => done('SIGINT'));
     });
-    await w.ready();
-    io.out(`worker ${w.id} ready: queue ${where.queue} at ${redactUrl(where.redis)}, concurrency ${concurrency}`);
-    const logging = logCounts(io, w, (positive(args, 'log-every') ?? 10) * 1000);
-    const signal = await stop;
-    clearInterval(logging);
-    io.err(`${signal}: finishing the messages in progress…`);
-    await w.close();
+    let logging: NodeJS.Timeout | undefined;
+    try {
+      // Ctrl-C also while waiting for Redis, which BullMQ would wait for forever.
+      const first = await Promise.race([w.ready().then(() => undefined), stop]);
+      if (first === undefined) {
+        io.out(`worker ${w.id} ready: queue ${where.queue} at ${redactUrl(where.redis)}, concurrency ${concurrency}`);
+        logging = logCounts(io, w, (positive(args, 'log-every') ?? 10) * 1000);
+      }
+      const signal = first ?? (await stop);
+      io.err(`${signal}: finishing the messages in progress…`);
+    } finally {
+      clearInterval(logging);
+      await w.close();
+    }
     const c = w.counts;
     io.out(`worker ${w.id} stopped: ${c.sent} sent, ${c.failed} failed, ${c.ambiguous} ambiguous, ${c.skipped} already done`);
     return EXIT.ok;
@@ -207,11 +212,11 @@ function printStatus(io: Io, s: QueueStatus): void {
   io.out(`queue ${s.queue}: ${s.waiting} waiting, ${s.active} active, ${s.sent} sent, ${s.failed} failed, ${s.ambiguous} ambiguous${s.errored > 0 ? `, ${s.errored} worker errors` : ''}`);
   if (s.failedMessages.length > 0) {
     io.out(`\nFailed, not delivered (${s.failed}):`);
-    for (const f of s.failedMessages.slice(0, 50)) io.out(`  ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.retryable ? 'nothing arrived: enqueue it again to retry' : undefined].filter(Boolean).join(', ')})`);
+    for (const line of listed(s.failedMessages, (f) => `  ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.retryable ? 'nothing arrived: enqueue it again to retry' : undefined].filter(Boolean).join(', ')})`)) io.out(line);
   }
   if (s.ambiguousMessages.length > 0) {
     io.out(`\nAmbiguous, may have reached the provider (${s.ambiguous}); never sent again automatically:`);
-    for (const a of s.ambiguousMessages.slice(0, 50)) io.out(`  ${a.id}  ${a.to}: ${a.reason ?? a.error ?? a.code ?? 'no answer'}`);
-    io.out('  Check with the provider (its message log, by number or message id) whether each arrived, and send the ones that did not with switchboard send --to <number>.');
+    for (const line of listed(s.ambiguousMessages, (a) => `  ${a.id}  ${a.to}: ${a.reason ?? a.error ?? a.code ?? 'no answer'}`)) io.out(line);
+    io.out(AMBIGUOUS_ADVICE);
   }
 }

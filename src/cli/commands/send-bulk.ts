@@ -13,7 +13,7 @@ import { EXIT, list, positive, str, type Parsed } from '../command.js';
 import { progressView } from '../bulk-progress.js';
 import { allSent, summaryText, type BulkContext } from '../bulk-summary.js';
 import { paint, type Io } from '../io.js';
-import { messageBody, openSender } from '../open.js';
+import { messageBody, openSender, stdin } from '../open.js';
 
 /** Options of the bulk send, for parseArgs. */
 export const BULK_OPTIONS = {
@@ -119,9 +119,4 @@ async function countRows(file: string, body: string): Promise<number> {
     throw new SwitchboardError('USAGE', `cannot read the recipients file ${file}: ${(error as Error).message}`);
   }
   return rows;
-}
-
-function stdin(io: Io): AsyncIterable<Buffer | string> {
-  if (io.stdin === undefined) throw new SwitchboardError('USAGE', 'there is no standard input to read recipients from');
-  return io.stdin;
 }
