@@ -132,10 +132,12 @@ function start(r: Run, message: BulkMessage): boolean {
   return true;
 }
 
-/** Sends one message, records what became of it and frees its place. Never rejects. */
+/** Sends one message, records what became of it and frees its place. Never rejects: what throws stops the run. */
 async function deliver(r: Run, message: BulkMessage): Promise<void> {
   try {
     await sendOne(r, message);
+  } catch (error) {
+    r.stop ??= error; // the caller's onProgress threw
   } finally {
     r.slots.release();
   }

@@ -51,9 +51,14 @@ export interface EnqueueOptions {
  * different text or file gets another. Give a campaign of your own to enqueue rows appended to a
  * file under the ids the earlier rows had.
  */
-export function defaultCampaign(parts: readonly (string | Buffer)[]): string {
+export async function defaultCampaign(parts: readonly (string | Buffer | AsyncIterable<string | Buffer>)[]): Promise<string> {
   const hash = createHash('sha256');
-  for (const part of parts) hash.update(typeof part === 'string' ? part : part).update('\0');
+  for (const part of parts) {
+    // A stream (a CSV file) is hashed as it is read, never held whole.
+    if (typeof part === 'string' || Buffer.isBuffer(part)) hash.update(part);
+    else for await (const chunk of part) hash.update(chunk);
+    hash.update('\0');
+  }
   return hash.digest('hex').slice(0, 12);
 }
 

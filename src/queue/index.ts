@@ -11,5 +11,5 @@ export type { SwitchboardQueue } from './queue.js';
 export type { QueueWorker, WorkerCounts, WorkerOptions } from './worker.js';
 export type { QueueLocation } from './connection.js';
 export type { EnqueueOptions, EnqueueSummary, QueueJob } from './enqueue.js';
-export type { QueueStatus } from './status.js';
+export type { QueueCounts, QueueStatus } from './status.js';
 export type { Claim, LedgerOutcome, Outcome } from './ledger.js';

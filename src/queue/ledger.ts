@@ -73,7 +73,7 @@ export interface Ledger {
   /** Whether a worker took message `id` (so enqueuing it again does nothing), after clearing a retryable failure. */
   taken(ids: readonly string[]): Promise<boolean[]>;
   /** Counts by outcome. */
-  counts(): Promise<{ sent: number; failed: number; ambiguous: number; taken: number }>;
+  counts(): Promise<{ sent: number; failed: number; ambiguous: number }>;
   /** Every outcome of one kind, in id order. */
   list(event: 'sent' | 'failed' | 'ambiguous'): Promise<LedgerOutcome[]>;
 }
@@ -109,8 +109,8 @@ export function createLedger(redis: Redis, queue: string): Ledger {
       return ids.map((_, i) => replies[ids.length + i]?.[1] === 1);
     },
     async counts() {
-      const [sent, failed, ambiguous, taken] = await Promise.all([redis.hlen(keys.sent), redis.hlen(keys.failed), redis.hlen(keys.ambiguous), redis.hlen(keys.intent)]);
-      return { sent, failed, ambiguous, taken };
+      const [sent, failed, ambiguous] = await Promise.all([redis.hlen(keys.sent), redis.hlen(keys.failed), redis.hlen(keys.ambiguous)]);
+      return { sent, failed, ambiguous };
     },
     async list(event) {
       const records = Object.values(await redis.hgetall(keys[event])).map((text) => JSON.parse(text) as LedgerOutcome);

@@ -8,7 +8,7 @@ import type { BulkItem } from '../bulk/items.js';
 import { SwitchboardError } from '../errors.js';
 import { connectRedis, ledgerKeys, queueLocation, ready, type QueueLocation } from './connection.js';
 import { enqueueMessages, JOB_OPTIONS, type EnqueueOptions, type EnqueueSummary } from './enqueue.js';
-import { queueStatus, type QueueStatus } from './status.js';
+import { queueCounts, queueStatus, type QueueCounts, type QueueStatus } from './status.js';
 
 /** A handle on one queue. */
 export interface SwitchboardQueue {
@@ -21,9 +21,9 @@ export interface SwitchboardQueue {
    * Forgets the queue: its jobs and every record of what its messages became. Redis keeps those
    * records until then, so that enqueuing the same messages again sends nothing twice; after a
    * clear it would send them again. Refuses while messages wait or are in progress, unless `force`
-   * (which drops them unsent).
+   * (which drops them unsent). Returns the counts it forgot.
    */
-  clear(options?: { force?: boolean }): Promise<QueueStatus>;
+  clear(options?: { force?: boolean }): Promise<QueueCounts>;
   /** Closes the connection. */
   close(): Promise<void>;
 }
@@ -54,7 +54,7 @@ export async function openQueue(given: { redis?: string; queue?: string } = {}):
     enqueue: (items, options) => enqueueMessages(queue, redis, items, options),
     status: () => queueStatus(queue, redis),
     async clear(options = {}) {
-      const before = await queueStatus(queue, redis);
+      const before = await queueCounts(queue, redis);
       if (options.force !== true && before.waiting + before.active > 0) {
         throw new SwitchboardError('USAGE', `queue ${location.queue} still has ${before.waiting} waiting and ${before.active} active messages; clear it once they are done, or force the clear (--force) to drop them unsent`);
       }

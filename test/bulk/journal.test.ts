@@ -112,6 +112,16 @@ describe('the JSONL journal', () => {
     expect(s.requests).toHaveLength(3);
   });
 
+  it('stops the run, instead of crashing the process, when the caller’s onProgress throws', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const sb = connect(provider, {}, { origin: s.origin });
+    const run = sendMany(sb, messages(3), { onProgress: () => {
+      throw new Error('progress view broke');
+    } });
+    await expect(run).rejects.toThrow('progress view broke');
+    await sb.close();
+  });
+
   describe('one run at a time', () => {
     it('refuses a second run on a journal in use, and lets it in once the first has closed', async () => {
       const s = await server(() => ({ status: 200 }));
