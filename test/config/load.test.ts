@@ -167,6 +167,13 @@ describe('Acrobits Account XML', () => {
     expect(service?.headers.map((h) => [h.name, h.value.source])).toEqual([['X-A', '1'], ['X-B', 'two']]);
   });
 
+  it('finds the line of an unexpected token, and does not quote the file around it (it may hold a secret)', async () => {
+    const file = await tempFile('acct.json', '{\n  "provider": "demo",\n  "password": "hunter2",\n  "username": johndow\n}\n');
+    const issues = await issuesOfAsync(() => loadAccount(file));
+    expect(issues).toEqual([expect.objectContaining({ file, line: 4, code: 'SYNTAX' })]);
+    expect(issues[0]?.message).toMatch(/^not valid JSON: Unexpected token 'j'$/);
+  });
+
   it('reads rewriting rules', async () => {
     const file = await tempFile('acct.xml', xml('<genericSmsSendUrl>https://e.com/?to=%sms_to%</genericSmsSendUrl><rewriting><rule><conditions><condition type="startsWith" param="00"/></conditions><actions><action type="replace" param="+"/></actions></rule></rewriting>'));
     expect((await loadAccount(file)).rewriting).toEqual([{ conditions: [{ type: 'startsWith', param: '00' }], actions: [{ type: 'replace', param: '+' }] }]);
