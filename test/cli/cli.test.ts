@@ -71,6 +71,13 @@ describe('switchboard CLI', () => {
     expect(json.map((p) => p.id)).toContain('demo');
   });
 
+  it('renders what a send would send, message facts included (the encoding a provider’s derived type reads)', async () => {
+    const vonage = join(dir, 'vonage.json');
+    await writeFile(vonage, JSON.stringify({ provider: 'vonage-sms', username: 'abcd1234', password: 'secret', from: '+447700900001' }));
+    const rendered = JSON.parse((await run('render', '--account', vonage, '--to', '+447700900000', '--body', 'Привет', '--json')).out) as { body: string };
+    expect(new URLSearchParams(rendered.body).get('type')).toBe('unicode');
+  });
+
   it('renders a paste-able curl command with secrets masked, and JSON on request', async () => {
     const curl = await run('render', '--account', account, '--to', '+15551231234', '--body', "it's 50% & more");
     expect(curl.code).toBe(0);

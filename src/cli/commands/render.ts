@@ -1,4 +1,5 @@
 /** `switchboard render`: the exact request a send would make, unsent. */
+import { messageParams } from '../../connector/params.js';
 import { EXIT, list, type Command } from '../command.js';
 import { MASK } from '../../template/render.js';
 import { requestJson, toCurl } from '../format.js';
@@ -23,7 +24,9 @@ export const render: Command = {
     const body = messageBody(args);
     const connector = await openConnector(args);
     try {
-      const request = connector.render('sendMessage', { sms_to: to[0] ?? '', sms_body: body, smart: '0', content_type: 'text/plain', disposition_notification: '' }, { showSecrets: args.values['show-secrets'] === true });
+      // The parameters a send of this message would have, message facts (encoding, parts) included.
+      const params = messageParams({ sms_to: to[0] ?? '' }, {}, body);
+      const request = connector.render('sendMessage', params, { showSecrets: args.values['show-secrets'] === true });
       const text = args.values.json ? JSON.stringify(requestJson(request), null, 2) : toCurl(request);
       io.out(text);
       if (!args.values.json && text.includes(MASK)) io.err('(secrets shown as ****; add --show-secrets to get a command you can run)');
