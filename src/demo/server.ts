@@ -28,8 +28,8 @@ export interface DemoServer {
 export interface DemoServerOptions {
   /** Keep every request in `received`. Default true; false for a long-running server. */
   readonly keep?: boolean;
-  /** Called after each answer, with the request and the status it got. */
-  readonly onRequest?: (request: DemoRequest, status: number) => void;
+  /** Called after each answer, with the request, the status it got and the recipient it named (if it could be read). */
+  readonly onRequest?: (request: DemoRequest, status: number, recipient: string | undefined) => void;
 }
 
 /** The path the demo provider listens on, as in the Acrobits examples. */
@@ -46,8 +46,8 @@ export async function startDemoServer(port = 0, options: DemoServerOptions = {})
     readBody(req).then((body) => {
       const request: DemoRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
       if (options.keep !== false) received.push(request);
-      answer(req, body, res);
-      options.onRequest?.(request, res.statusCode);
+      const recipient = answer(req, body, res);
+      options.onRequest?.(request, res.statusCode, recipient);
     }, () => res.destroy());
   });
   server.keepAliveTimeout = 1000;
@@ -72,15 +72,17 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function answer(req: IncomingMessage, body: string, res: ServerResponse): void {
+/** Answers one request as the docs show; returns the recipient it named, when the body could be read. */
+function answer(req: IncomingMessage, body: string, res: ServerResponse): string | undefined {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname !== DEMO_PATH) return reply(res, 404, 'application/json', JSON.stringify({ message: `No web service at ${url.pathname}` }));
+  if (url.pathname !== DEMO_PATH) return void reply(res, 404, 'application/json', JSON.stringify({ message: `No web service at ${url.pathname}` }));
   const fields = readFields(url, body, String(req.headers['content-type'] ?? ''));
-  if (fields === undefined) return reply(res, 400, 'application/json', JSON.stringify({ message: 'Malformed request body' }));
-  const to = fields.sms_to ?? fields.to ?? '';
-  if (fields.from === 'nocredit') return reply(res, 402, 'text/xml', '<response><message>Not enough credit</message></response>');
-  if (to === '' || UNREACHABLE.test(to)) return reply(res, 406, 'application/json', JSON.stringify({ message: 'Invalid recipient' }, null, 4));
-  reply(res, 200, undefined, '');
+  if (fields === undefined) return void reply(res, 400, 'application/json', JSON.stringify({ message: 'Malformed request body' }));
+  const to = String(fields.sms_to ?? fields.to ?? '');
+  if (fields.from === 'nocredit') reply(res, 402, 'text/xml', '<response><message>Not enough credit</message></response>');
+  else if (to === '' || UNREACHABLE.test(to)) reply(res, 406, 'application/json', JSON.stringify({ message: 'Invalid recipient' }, null, 4));
+  else reply(res, 200, undefined, '');
+  return to;
 }
 
 function readFields(url: URL, body: string, contentType: string): Record<string, string> | undefined {

@@ -166,11 +166,14 @@ describe('switchboard CLI', () => {
     const sent = await run('send', '--account', account, '--origin', origin, '--to', '+1 555 123 1234', '--to', '+1 555 000 0000', '--body', 'Hi');
     expect(sent.code).toBe(1);
     expect(sent.out).toMatch(/✓ \+1 555 123 1234: sent/);
+    // A body no client of ours would send is answered, not a crash.
+    const odd = await fetch(`${origin}/send_message/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'sms_to=%E0' });
+    expect(odd.status).toBe(200); // read as U+FFFD, a recipient the demo accepts
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(stdout).toMatch(/POST \/send_message\/ \S*15551231234 -> 200\n/);
-    expect(stdout).toMatch(/POST \/send_message\/ \S*15550000000 -> 406\n/);
+    expect(stdout).toMatch(/POST \/send_message\/ \+15551231234 -> 200\n/);
+    expect(stdout).toMatch(/POST \/send_message\/ \+15550000000 -> 406\n/);
     expect(stderr).toBe('SIGINT: demo provider stopped\n');
   });
 

@@ -86,10 +86,9 @@ function nextSteps(io: Io): string {
 async function serve(io: Io, port: number | undefined): Promise<number> {
   const server = await startDemoServer(port ?? 0, {
     keep: false,
-    onRequest: (request, status) => {
-      const to = /(?:^|[?&])(?:sms_to|to)=([^&]*)/.exec(request.body)?.[1] ?? /"(?:sms_to|to)"\s*:\s*"([^"]*)"/.exec(request.body)?.[1] ?? '';
+    onRequest: (request, status, recipient) => {
       const mark = status < 300 ? paint(io, 'green', String(status)) : paint(io, 'red', String(status));
-      io.out(`${request.method} ${request.url} ${decodeURIComponent(to.replace(/\+/g, ' ')).trim() || '(no recipient)'} -> ${mark}`);
+      io.out(`${request.method} ${request.url} ${recipient || '(no recipient)'} -> ${mark}`);
     },
   });
   const account = JSON.stringify(DEMO_ACCOUNT);
