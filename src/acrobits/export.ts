@@ -35,7 +35,12 @@ export function exportAccount(account: Account, provider: Provider): AcrobitsExp
   if (format !== 'AS_TYPED') {
     notes.push(`numbers: the provider wants them as ${format}, but the apps send numbers as typed; add rewriting rules that produce ${format} for your users' dialling habits`);
   }
-  const rewriting = [...(account.rewriting ?? []), ...(provider.numbers?.rewriting ?? [])];
+  const own = account.rewriting ?? [];
+  const providers = provider.numbers?.rewriting ?? [];
+  if (own.length > 0 && providers.length > 0) {
+    notes.push("rewriting: Switchboard runs the account's rules and then the provider's as two passes; the apps run the one list written here, where a matching account rule without tryOthers stops the provider's rules");
+  }
+  const rewriting = [...own, ...providers];
   return { values, rewriting: rewriting.length > 0 ? rewriting : undefined, notExpressible: [...new Set(notes)] };
 }
 

@@ -89,7 +89,10 @@ function templatesOf(spec: ServiceSpec): Record<string, string> {
   const out: Record<string, string> = { url: spec.url };
   if (spec.postData !== undefined) out.postData = spec.postData;
   if (spec.headers !== undefined) out.headers = Object.values(spec.headers).join('\n');
-  if (spec.auth?.type === 'basic' || spec.auth?.type === 'digest') out.auth = `${spec.auth.username}\n${spec.auth.password}`;
+  if (spec.auth?.type === 'basic' || spec.auth?.type === 'digest') {
+    out['auth/username'] = spec.auth.username;
+    out['auth/password'] = spec.auth.password;
+  }
   return out;
 }
 

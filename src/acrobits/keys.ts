@@ -13,15 +13,15 @@ export const SERVICE_PREFIXES: Readonly<Record<ServiceName, readonly string[]>> 
   pushTokenReporter: ['pushTokenReporter'],
 };
 
-/** Field suffixes of a web service and the provider-file field each one fills. */
+/** Field suffixes of a web service and the provider-file field (a path under the service) each one fills. */
 export const FIELDS = {
   Url: 'url',
   PostData: 'postData',
   ContentType: 'contentType',
   Method: 'method',
   CustomHeaders: 'headers',
-  AuthUsername: 'auth',
-  AuthPassword: 'auth',
+  AuthUsername: 'auth/username',
+  AuthPassword: 'auth/password',
 } as const;
 
 export type Field = keyof typeof FIELDS;

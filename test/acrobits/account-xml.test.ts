@@ -32,6 +32,11 @@ describe('Account XML', () => {
     );
   });
 
+  it('names the key that holds a bad placeholder, user name and password apart', () => {
+    const xml = '<account><genericSmsSendUrl>https://e.com/send?to=%sms_to%</genericSmsSendUrl><genericSmsAuthUsername>%account[nosuch]%</genericSmsAuthUsername><genericSmsAuthPassword>secret</genericSmsAuthPassword></account>';
+    expect(() => accountFromXml(xml, 'a.xml')).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ file: 'a.xml', pointer: '/genericSmsAuthUsername' })] }));
+  });
+
   it('reads an empty <rewriting/> as no rules, and writes it back', () => {
     const read = readAccountXml('<account><username>u</username><rewriting/></account>', 'x');
     expect(read.rewriting).toEqual([]);
@@ -59,7 +64,17 @@ describe('exporting a provider as Account XML', () => {
     expect(viaXml).toEqual(viaProvider);
   });
 
+  it('says when the account’s and the provider’s rewriting rules become one list the apps run differently', async () => {
+    const provider = await loadProvider('demo');
+    const withRules = { ...provider, numbers: { ...provider.numbers, rewriting: [{ conditions: [{ type: 'startsWith' as const, param: '+1555' }], actions: [{ type: 'append' as const, param: 'Z' }] }] } };
+    const account = accountFromValue({ provider: 'demo', username: 'u', password: 'p', rewriting: [{ conditions: [{ type: 'startsWith', param: '+' }], actions: [{ type: 'prepend', param: 'A' }] }] }, 'a.json', undefined);
+    const exported = exportAccount(account, withRules);
+    expect(exported.rewriting).toHaveLength(2);
+    expect(exported.notExpressible).toContainEqual(expect.stringMatching(/^rewriting: Switchboard runs the account's rules and then the provider's as two passes/));
+  });
+
   it('says what Twilio needs that the apps cannot do, and still writes the keys', async () => {
+
     const provider = await loadProvider('twilio');
     const account = accountFromValue({ provider: 'twilio', username: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', password: 'token', from: '+15557122661' }, 'a.json', undefined);
     const exported = exportAccount(account, provider);
