@@ -18,9 +18,10 @@ export type FormatOutcome = { ok: true; value: string } | { ok: false; message: 
 export function formatNumber(typed: string, format: NumberFormat, defaultCountry: string | undefined, allowNonPhone: boolean): FormatOutcome {
   if (format === 'AS_TYPED') return { ok: true, value: typed };
   if (format === 'DIGITS') {
+    // A name or a channel address (ACME1, whatsapp:+1…) passes whole where allowed; only phone numbers lose their separators.
+    if (allowNonPhone && !looksLikePhone(typed)) return { ok: true, value: typed };
     const digits = typed.replace(/[^0-9]/g, '');
-    if (digits !== '' || !allowNonPhone) return digits === '' ? invalid(typed, defaultCountry) : { ok: true, value: digits };
-    return { ok: true, value: typed };
+    return digits === '' ? invalid(typed, defaultCountry) : { ok: true, value: digits };
   }
   // Already E.164 and wanted in an international form: no parse needed.
   if (format !== 'NATIONAL' && isPossibleE164(typed)) return { ok: true, value: international(typed, format) };

@@ -29,6 +29,10 @@ describe('formatNumber', () => {
   it('passes non-phone recipients through as typed when the provider allows them', () => {
     expect(formatNumber('sip:alice@example.com', 'E164', 'US', true)).toEqual({ ok: true, value: 'sip:alice@example.com' });
     expect(formatNumber('MyShop', 'E164', 'US', true)).toEqual({ ok: true, value: 'MyShop' });
+    // DIGITS keeps a name or channel address whole, rather than its digits alone.
+    expect(formatNumber('ACME1', 'DIGITS', 'US', true)).toEqual({ ok: true, value: 'ACME1' });
+    expect(formatNumber('whatsapp:+15551231234', 'DIGITS', 'US', true)).toEqual({ ok: true, value: 'whatsapp:+15551231234' });
+    expect(formatNumber('+1 (555) 123-1234', 'DIGITS', 'US', true)).toEqual({ ok: true, value: '15551231234' });
   });
 });
 
