@@ -4,7 +4,6 @@
  * messages again adds nothing twice: a job still in the queue keeps its id, and a message a worker
  * already took is left out (one that failed in a way where nothing arrived is enqueued again).
  */
-import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isBadRow, type BadRow, type BulkItem, type BulkMessage } from '../bulk/items.js';
@@ -39,28 +38,12 @@ export interface EnqueueSummary {
 export interface EnqueueOptions {
   /** The account file, absolute. */
   readonly account: string;
-  /** Prefix of every message id; see {@link defaultCampaign}. */
+  /** Prefix of every message id; see `defaultCampaign` (campaign.ts). */
   readonly campaign: string;
   /** Jobs per Redis round trip. Default 500. */
   readonly batch?: number;
 }
 
-/**
- * A campaign id from what defines the send: the account, the text and the input (the CSV's bytes,
- * or the list of numbers). The same send gets the same campaign, so it is not enqueued twice; a
- * different text or file gets another. Give a campaign of your own to enqueue rows appended to a
- * file under the ids the earlier rows had.
- */
-export async function defaultCampaign(parts: readonly (string | Buffer | AsyncIterable<string | Buffer>)[]): Promise<string> {
-  const hash = createHash('sha256');
-  for (const part of parts) {
-    // A stream (a CSV file) is hashed as it is read, never held whole.
-    if (typeof part === 'string' || Buffer.isBuffer(part)) hash.update(part);
-    else for await (const chunk of part) hash.update(chunk);
-    hash.update('\0');
-  }
-  return hash.digest('hex').slice(0, 12);
-}
 
 /** Enqueues every message of `items` on `queue`; bad rows are only reported. */
 export async function enqueueMessages(queue: Queue, redis: Redis, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, options: EnqueueOptions): Promise<EnqueueSummary> {

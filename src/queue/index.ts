@@ -4,12 +4,12 @@
  */
 export { openQueue } from './queue.js';
 export { startWorker } from './worker.js';
-export { queueLocation } from './connection.js';
-export { defaultCampaign } from './enqueue.js';
+export { queueLocation } from './location.js';
+export { defaultCampaign } from './campaign.js';
 
 export type { SwitchboardQueue } from './queue.js';
 export type { QueueWorker, WorkerCounts, WorkerOptions } from './worker.js';
-export type { QueueLocation } from './connection.js';
+export type { QueueLocation } from './location.js';
 export type { EnqueueOptions, EnqueueSummary, QueueJob } from './enqueue.js';
 export type { QueueCounts, QueueStatus } from './status.js';
 export type { Claim, LedgerOutcome, Outcome } from './ledger.js';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { JournalOutcome } from '../bulk/journal.js';
-import { ledgerKeys } from './connection.js';
+import { ledgerKeys } from './location.js';
 
 /** What a claim decided: send now, or what the message already is. */
 export type Claim = 'send' | 'sent' | 'failed' | 'ambiguous';

@@ -6,7 +6,8 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BulkItem } from '../bulk/items.js';
 import { SwitchboardError } from '../errors.js';
-import { connectRedis, ledgerKeys, queueLocation, ready, type QueueLocation } from './connection.js';
+import { connectRedis, ready } from './connection.js';
+import { ledgerKeys, queueLocation, type QueueLocation } from './location.js';
 import { enqueueMessages, JOB_OPTIONS, type EnqueueOptions, type EnqueueSummary } from './enqueue.js';
 import { queueCounts, queueStatus, type QueueCounts, type QueueStatus } from './status.js';
 

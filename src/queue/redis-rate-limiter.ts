@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Limiter, WindowLimit } from '../delivery/rate-limiter.js';
-import { RATE_LIMIT_PREFIX } from './connection.js';
+import { RATE_LIMIT_PREFIX } from './location.js';
 
 /**
  * KEYS: the hold key, then one sorted set per limit. ARGV: the member's token, then amount, window

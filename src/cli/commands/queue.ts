@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import { readRecipients } from '../../bulk/recipients.js';
 import type { BulkItem } from '../../bulk/items.js';
 import { SwitchboardError } from '../../errors.js';
-import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, queueLocation, redactUrl, type QueueLocation } from '../../queue/connection.js';
-import { defaultCampaign } from '../../queue/enqueue.js';
-import { openQueue, type SwitchboardQueue } from '../../queue/queue.js';
+import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, queueLocation, redactUrl, type QueueLocation } from '../../queue/location.js';
+import { defaultCampaign } from '../../queue/campaign.js';
+import type { SwitchboardQueue } from '../../queue/queue.js';
 import type { QueueStatus } from '../../queue/status.js';
-import { startWorker, type QueueWorker } from '../../queue/worker.js';
+import type { QueueWorker } from '../../queue/worker.js';
 import { EXIT, list, positive, str, type Command, type Parsed } from '../command.js';
 import { paint, type Io } from '../io.js';
 import { AMBIGUOUS_ADVICE, listed } from '../bulk-summary.js';
@@ -29,6 +29,7 @@ function location(args: Parsed): QueueLocation {
 
 /** Runs `use` with a handle on the queue; the connection gives up quickly when Redis is not there. */
 async function withQueue<T>(where: QueueLocation, use: (queue: SwitchboardQueue) => Promise<T>): Promise<T> {
+  const { openQueue } = await import('../../queue/queue.js'); // BullMQ and ioredis load only for queue commands
   const queue = await openQueue(where);
   try {
     return await use(queue);
@@ -121,6 +122,7 @@ export const worker: Command = {
     const lockDuration = positive(args, 'lock-ms');
     const stalledInterval = positive(args, 'stalled-ms');
     let lastError = '';
+    const { startWorker } = await import('../../queue/worker.js');
     const w = startWorker(where, {
       concurrency,
       ...(origin === undefined ? {} : { origin }),
