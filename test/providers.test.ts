@@ -58,3 +58,31 @@ describe.each(ids)('provider %s', (id) => {
     expect(run.differences).toEqual([]);
   });
 });
+
+describe('the fixture runner', () => {
+  it('answers an OAuth2 token request by its grant, whatever the token URL looks like (a placeholder in its path)', async () => {
+    const { providerFromValue } = await import('../src/config/load-provider.js');
+    const provider = providerFromValue(
+      {
+        id: 'tenant-oauth',
+        name: 'Tenant OAuth',
+        docs: 'https://example.com/docs',
+        parameters: { tenant: { description: 'tenant id', required: true }, username: { description: 'client id', required: true }, password: { description: 'client secret', required: true, secret: true } },
+        services: { sendMessage: { url: 'https://api.example.com/sms', contentType: 'application/json', body: { to: '%sms_to%', text: '%sms_body%' }, auth: { type: 'oauth2', tokenUrl: 'https://login.example.com/%account[tenant]%/oauth2/token', clientId: '%account[username]%', clientSecret: '%account[password]%' } } },
+      },
+      'tenant-oauth.json',
+    );
+    const fixture: ProviderFixture = {
+      description: 'a send after a token exchange',
+      source: 'https://example.com/docs',
+      account: { tenant: 't1', username: 'c', password: 's' },
+      message: { to: '+15551231234', body: 'Hi' },
+      request: { method: 'POST', path: '/sms', json: { to: '+15551231234', text: 'Hi' } },
+      response: { status: 202, body: { id: 'm1' } },
+      result: { ok: true, status: 202 },
+    };
+    const run = await runFixture(provider, fixture);
+    expect(run.differences).toEqual([]);
+    expect(run.request?.headers.authorization).toBe('Bearer fixture-token');
+  });
+});
