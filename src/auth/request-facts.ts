@@ -37,7 +37,7 @@ export interface SignedRequest {
 export function requestFacts(request: SignedRequest, now: Date): Record<(typeof SIGNING_PARAMS)[number], string> {
   const url = new URL(request.url);
   const body = request.body ?? '';
-  const digest = (algorithm: string, encoding: 'base64' | 'hex') => createHash(algorithm).update(body, 'utf8').digest(encoding);
+  const sha256 = createHash('sha256').update(body, 'utf8').digest();
   const query = url.search.slice(1);
   return {
     request_method: request.method,
@@ -50,9 +50,9 @@ export function requestFacts(request: SignedRequest, now: Date): Record<(typeof 
     request_path_and_query: url.pathname + url.search,
     request_content_type: request.headers['content-type'] ?? '',
     request_body: body,
-    body_sha256_base64: digest('sha256', 'base64'),
-    body_sha256_hex: digest('sha256', 'hex'),
-    body_md5_base64: digest('md5', 'base64'),
+    body_sha256_base64: sha256.toString('base64'),
+    body_sha256_hex: sha256.toString('hex'),
+    body_md5_base64: createHash('md5').update(body, 'utf8').digest('base64'),
     request_date_rfc1123: now.toUTCString(),
     request_date_iso: now.toISOString(),
     request_timestamp: String(Math.floor(now.getTime() / 1000)),

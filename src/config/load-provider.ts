@@ -34,7 +34,7 @@ export async function loadProvider(ref: string): Promise<Provider> {
 }
 
 /** Parses, validates and compiles provider JSON text; `label` names it in errors. */
-export function providerFromText(text: string, label: string): Provider {
+function providerFromText(text: string, label: string): Provider {
   const parsed = parseJson(text, label);
   if ('issue' in parsed) throw new ConfigError([parsed.issue]);
   return providerFromValue(parsed.value, label);

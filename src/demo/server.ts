@@ -33,7 +33,7 @@ export interface DemoServerOptions {
 }
 
 /** The path the demo provider listens on, as in the Acrobits examples. */
-export const DEMO_PATH = '/send_message/';
+const DEMO_PATH = '/send_message/';
 const UNREACHABLE = /^\+?1?555000/;
 
 /**
