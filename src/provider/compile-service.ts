@@ -3,7 +3,7 @@
  * the response rules checked, and every problem collected with its JSON pointer.
  */
 import type { ResponseRules, ServiceSpec } from '../generated/provider.js';
-import { compileStructuredBody, compileTextBody, type CompiledBody } from '../template/body.js';
+import { bodyTemplates, compileStructuredBody, compileTextBody, type CompiledBody } from '../template/body.js';
 import { compileTemplate, templatesHost, type CompiledTemplate, type KnownNames } from '../template/compile.js';
 import { DEFAULT_CONTENT_TYPE } from './services.js';
 import { authTemplates, compileAuth, type CompiledAuth } from '../auth/compile-auth.js';
@@ -92,19 +92,6 @@ function compileBody(spec: ServiceSpec, contentType: string, known: KnownNames, 
   const result = compileTextBody(spec.postData, contentType, known);
   for (const message of result.problems) problems.push({ pointer: '/postData', message });
   return result.body;
-}
-
-function bodyTemplates(body: CompiledBody | undefined): CompiledTemplate[] {
-  if (body === undefined) return [];
-  if (body.kind === 'text') return [body.template];
-  const found: CompiledTemplate[] = [];
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    if ('usesSecret' in node && 'parts' in node) found.push(node as CompiledTemplate);
-    else Object.values(node).forEach(visit);
-  };
-  visit(body.shape);
-  return found;
 }
 
 function checkResponseRules(rules: ResponseRules, problems: ServiceProblem[]): void {

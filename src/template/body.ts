@@ -77,6 +77,20 @@ function materialize(shape: Shape, scope: Scope, mask: boolean, omitEmpty: boole
   return Object.fromEntries(omitEmpty ? entries.filter(([, v]) => v !== '') : entries);
 }
 
+/** Every template of a body (for secrets and used parameters). */
+export function bodyTemplates(body: CompiledBody | undefined): CompiledTemplate[] {
+  if (body === undefined) return [];
+  if (body.kind === 'text') return [body.template];
+  const found: CompiledTemplate[] = [];
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (isTemplate(node)) found.push(node);
+    else Object.values(node).forEach(visit);
+  };
+  visit(body.shape);
+  return found;
+}
+
 function isTemplate(shape: object): shape is CompiledTemplate {
   return 'parts' in shape && 'source' in shape && Array.isArray((shape as CompiledTemplate).parts);
 }

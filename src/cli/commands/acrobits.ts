@@ -1,6 +1,6 @@
 /** `switchboard acrobits import | export`: Account XML to the JSON account and back. */
 import { readAccountXml, writeAccountXml } from '../../acrobits/account-xml.js';
-import { accountFromXml } from '../../acrobits/account.js';
+import { acrobitsAccount } from '../../acrobits/account.js';
 import { exportAccount } from '../../acrobits/export.js';
 import { definesServices } from '../../acrobits/inline-provider.js';
 import { loadAccountAndProvider } from '../../config/load-account.js';
@@ -35,7 +35,7 @@ export const acrobits: Command = {
       const text = await readText(file, 'account');
       // Validate the services it defines; a document with none is still converted.
       const { values, rewriting } = readAccountXml(text, file);
-      if (definesServices(values)) accountFromXml(text, file);
+      if (definesServices(values)) acrobitsAccount(values, file, { rewriting });
       else io.err(`Note: ${file} defines no web service; add "provider" to the JSON to send through a built-in provider.`);
       const shown = show ? values : maskSecrets(values, (key) => SECRET_KEY.test(key), io);
       io.out(JSON.stringify({ ...shown, ...(rewriting === undefined ? {} : { rewriting }) }, null, 2));
