@@ -13,7 +13,15 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { accountFromValue, createConnector, createJsonlJournal, loadProvider, sendMany } from '../dist/index.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '2' }, concurrency: { type: 'string', default: '64' }, strict: { type: 'boolean' }, 'no-journal': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '64' },
+    strict: { type: 'boolean' },
+    'no-journal': { type: 'boolean' },
+  },
+});
 const N = Number(values.messages);
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
@@ -36,13 +44,20 @@ const to = (i) => `+1555${String(2000000 + (i % 7999999))}`;
 async function raw(n) {
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 10000 });
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) {
-      const i = next++;
-      const res = await request(sample.url, { dispatcher: agent, method: 'POST', headers: sample.headers, body: before + to(i) + after });
-      await res.body.dump();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const res = await request(sample.url, {
+          dispatcher: agent,
+          method: 'POST',
+          headers: sample.headers,
+          body: before + to(i) + after,
+        });
+        await res.body.dump();
+      }
+    }),
+  );
   await agent.close();
 }
 
@@ -51,14 +66,24 @@ async function floor(n) {
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 10000 });
   const { origin: o, pathname } = new URL(sample.url);
   let next = 0;
-  const one = (i) => new Promise((resolve, reject) => {
-    agent.dispatch({ origin: o, path: pathname, method: 'POST', headers: sample.headers, body: before + to(i) + after }, {
-      onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: resolve, onResponseError: (_c, e) => reject(e),
+  const one = (i) =>
+    new Promise((resolve, reject) => {
+      agent.dispatch(
+        { origin: o, path: pathname, method: 'POST', headers: sample.headers, body: before + to(i) + after },
+        {
+          onRequestStart() {},
+          onResponseStart() {},
+          onResponseData() {},
+          onResponseEnd: resolve,
+          onResponseError: (_c, e) => reject(e),
+        },
+      );
     });
-  });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await one(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await one(next++);
+    }),
+  );
   await agent.close();
 }
 
@@ -70,21 +95,28 @@ async function lib(n) {
     for (let i = 0; i < n; i++) yield { id: String(i), to: to(i), body: 'bulk' };
   }
   // uniqueIds as the CLI sets it for a CSV (ids are line numbers), so the run keeps no id set.
-  const summary = await sendMany(sb, items(), journal === undefined ? { concurrency } : { journal, concurrency, uniqueIds: true });
+  const summary = await sendMany(
+    sb,
+    items(),
+    journal === undefined ? { concurrency } : { journal, concurrency, uniqueIds: true },
+  );
   if (summary.sent !== n) throw new Error(`only ${summary.sent} of ${n} sent`);
 }
 
 // Peak heap while the library sends (sampled every 100 ms), to show it stays flat during a run, not only after.
 let peakHeap = 0;
 const time = async (fn) => {
-  const sampler = fn === lib ? setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 100) : undefined;
+  const sampler =
+    fn === lib ? setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 100) : undefined;
   const t = performance.now();
   await fn(N);
   clearInterval(sampler);
   return N / ((performance.now() - t) / 1000);
 };
 const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
-console.log(`Bulk sending: ${N.toLocaleString('en')} messages a round, concurrency ${concurrency}, journal on (JSONL, write(2) per record, no fsync); server in a child process.`);
+console.log(
+  `Bulk sending: ${N.toLocaleString('en')} messages a round, concurrency ${concurrency}, journal on (JSONL, write(2) per record, no fsync); server in a child process.`,
+);
 await raw(2000);
 await floor(2000);
 await lib(2000);
@@ -99,15 +131,21 @@ for (let r = 0; r < rounds; r++) {
   const libRate = await time(lib);
   ratios.push(libRate / rawRate);
   floorRatios.push(libRate / floorRate);
-  console.log(`round ${r + 1}: raw request() ${fmt(rawRate)} msg/s, raw dispatch() ${fmt(floorRate)} msg/s, library + journal ${fmt(libRate)} msg/s; ratio ${(libRate / rawRate).toFixed(3)} to request(), ${(libRate / floorRate).toFixed(3)} to dispatch()`);
+  console.log(
+    `round ${r + 1}: raw request() ${fmt(rawRate)} msg/s, raw dispatch() ${fmt(floorRate)} msg/s, library + journal ${fmt(libRate)} msg/s; ratio ${(libRate / rawRate).toFixed(3)} to request(), ${(libRate / floorRate).toFixed(3)} to dispatch()`,
+  );
 }
 global.gc?.();
 const memAfter = process.memoryUsage();
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ratio = median(ratios);
 console.log(`\nmedian ratio to raw request() ${ratio.toFixed(3)} (target >= 0.85): ${ratio >= 0.85 ? 'PASS' : 'FAIL'}`);
-console.log(`median ratio to raw dispatch() ${median(floorRatios).toFixed(3)} (no target: the floor the library builds on)`);
-console.log(`memory over ${(N * rounds).toLocaleString('en')} journaled sends: rss ${mb(memBefore.rss)} -> ${mb(memAfter.rss)}, heap ${mb(memBefore.heapUsed)} -> ${mb(memAfter.heapUsed)}, peak heap while sending ${mb(peakHeap)}${global.gc ? '' : ' (run with node --expose-gc for settled figures)'}`);
+console.log(
+  `median ratio to raw dispatch() ${median(floorRatios).toFixed(3)} (no target: the floor the library builds on)`,
+);
+console.log(
+  `memory over ${(N * rounds).toLocaleString('en')} journaled sends: rss ${mb(memBefore.rss)} -> ${mb(memAfter.rss)}, heap ${mb(memBefore.heapUsed)} -> ${mb(memAfter.heapUsed)}, peak heap while sending ${mb(peakHeap)}${global.gc ? '' : ' (run with node --expose-gc for settled figures)'}`,
+);
 await sb.close();
 child.disconnect();
 rmSync(dir, { recursive: true, force: true });

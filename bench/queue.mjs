@@ -16,7 +16,14 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { enqueueMessages, JOB_OPTIONS } from '../dist/queue/enqueue.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '16' }, latency: { type: 'string', default: '0,20' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '4000' },
+    concurrency: { type: 'string', default: '16' },
+    latency: { type: 'string', default: '0,20' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
 const N = Number(values.messages);
 const C = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
@@ -29,14 +36,36 @@ const children = [];
 const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-queue-'));
 const port = await freePort();
 const redisUrl = `redis://127.0.0.1:${port}`;
-await start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir], /Ready to accept connections/);
+await start(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir],
+  /Ready to accept connections/,
+);
 const redis = new Redis(redisUrl);
 
-await writeFile(join(dir, 'bench.json'), JSON.stringify({ id: 'bench', name: 'Bench', docs: 'https://example.com', parameters: { password: { description: 'key', required: true, secret: true } }, numbers: { format: 'E164', defaultCountry: 'US' }, services: { sendMessage: { url: 'http://127.0.0.1/send', contentType: 'application/json', body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' } } } }));
+await writeFile(
+  join(dir, 'bench.json'),
+  JSON.stringify({
+    id: 'bench',
+    name: 'Bench',
+    docs: 'https://example.com',
+    parameters: { password: { description: 'key', required: true, secret: true } },
+    numbers: { format: 'E164', defaultCountry: 'US' },
+    services: {
+      sendMessage: {
+        url: 'http://127.0.0.1/send',
+        contentType: 'application/json',
+        body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' },
+      },
+    },
+  }),
+);
 const account = join(dir, 'account.json');
 await writeFile(account, JSON.stringify({ provider: './bench.json', password: 'secret' }));
 
-console.log(`Queue workers: ${N} messages per round, concurrency ${C} per worker, ${cpus().length} cores; provider, Redis and workers all on this machine.`);
+console.log(
+  `Queue workers: ${N} messages per round, concurrency ${C} per worker, ${cpus().length} cores; provider, Redis and workers all on this machine.`,
+);
 let round = 0;
 for (const latency of values.latency.split(',').map(Number)) {
   const provider = await start(process.execPath, ['-e', providerSource(latency)], /listening (\d+)/);
@@ -47,25 +76,52 @@ for (const latency of values.latency.split(',').map(Number)) {
   }
   provider.child.kill();
   const best = (list) => Math.max(...list);
-  console.log(`provider latency ${latency} ms: 1 worker ${rates[1].map(Math.round).join(', ')} msg/s; 2 workers ${rates[2].map(Math.round).join(', ')} msg/s; ratio (best of each) ${(best(rates[2]) / best(rates[1])).toFixed(2)}×`);
+  console.log(
+    `provider latency ${latency} ms: 1 worker ${rates[1].map(Math.round).join(', ')} msg/s; 2 workers ${rates[2].map(Math.round).join(', ')} msg/s; ratio (best of each) ${(best(rates[2]) / best(rates[1])).toFixed(2)}×`,
+  );
 }
 redis.disconnect();
 for (const c of children) c.child.kill();
 
 /** One round: start `count` workers, enqueue N messages, time until all are recorded. */
 async function measure(count, origin, queueName) {
-  const workers = await Promise.all(Array.from({ length: count }, () => start(process.execPath, ['dist/cli/main.js', 'worker', '--redis', redisUrl, '--queue', queueName, '--origin', origin, '--concurrency', String(C)], /ready/)));
+  const workers = await Promise.all(
+    Array.from({ length: count }, () =>
+      start(
+        process.execPath,
+        [
+          'dist/cli/main.js',
+          'worker',
+          '--redis',
+          redisUrl,
+          '--queue',
+          queueName,
+          '--origin',
+          origin,
+          '--concurrency',
+          String(C),
+        ],
+        /ready/,
+      ),
+    ),
+  );
   const queue = new Queue(queueName, { connection: redis, defaultJobOptions: JOB_OPTIONS });
-  const items = Array.from({ length: N }, (_, i) => ({ id: String(i + 1), to: `+1555${String(1000000 + i)}`, body: 'bench' }));
+  const items = Array.from({ length: N }, (_, i) => ({
+    id: String(i + 1),
+    to: `+1555${String(1000000 + i)}`,
+    body: 'bench',
+  }));
   const started = performance.now();
   await enqueueMessages(queue, redis, items, { account, campaign: queueName.replace('-', '.') });
   while ((await redis.hlen(`switchboard:${queueName}:sent`)) < N) await sleep(10);
   const seconds = (performance.now() - started) / 1000;
   await queue.close();
-  await Promise.all(workers.map(async (w) => {
-    w.child.kill('SIGTERM');
-    await once(w.child, 'exit');
-  }));
+  await Promise.all(
+    workers.map(async (w) => {
+      w.child.kill('SIGTERM');
+      await once(w.child, 'exit');
+    }),
+  );
   return N / seconds;
 }
 

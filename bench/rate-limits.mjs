@@ -9,7 +9,14 @@ import { accountFromValue, createConnector, providerFromValue } from '../dist/in
 import { readFile } from 'node:fs/promises';
 import { Agent } from 'undici';
 
-const { values } = parseArgs({ options: { provider: { type: 'string', default: 'dialogtech' }, scale: { type: 'string', default: '10' }, messages: { type: 'string', default: '240' }, strict: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    provider: { type: 'string', default: 'dialogtech' },
+    scale: { type: 'string', default: '10' },
+    messages: { type: 'string', default: '240' },
+    strict: { type: 'boolean' },
+  },
+});
 const scale = Number(values.scale);
 const count = Number(values.messages);
 
@@ -31,7 +38,11 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const account = accountFromValue({ provider: values.provider, username: 'bench', password: 'secret', from: '5554332111' }, 'bench', undefined);
+const account = accountFromValue(
+  { provider: values.provider, username: 'bench', password: 'secret', from: '5554332111' },
+  'bench',
+  undefined,
+);
 // Dispatch times are where the limiter acts: an interceptor records each request as it goes out.
 const dispatched = [];
 const dispatcher = new Agent({ connections: 64 }).compose((dispatch) => (opts, handler) => {
@@ -40,7 +51,9 @@ const dispatcher = new Agent({ connections: 64 }).compose((dispatch) => (opts, h
 });
 const sb = createConnector({ provider, account, origin, concurrency: 64, retry: false, dispatcher });
 const recipients = Array.from({ length: count }, (_, i) => `555${String(2000000 + i)}`);
-console.log(`Rate limits of ${values.provider}, windows divided by ${scale}; ${count} messages from one sending number, concurrency 64, loopback server in this process.`);
+console.log(
+  `Rate limits of ${values.provider}, windows divided by ${scale}; ${count} messages from one sending number, concurrency 64, loopback server in this process.`,
+);
 const started = performance.now();
 const results = await sb.sendMessage({ to: recipients, body: 'rate check' });
 const elapsed = performance.now() - started;
@@ -70,8 +83,14 @@ for (const limit of file.rateLimits) {
   const held = worst <= limit.requests;
   const accurate = limit !== binding || Math.abs(1 - ratio) <= 0.01;
   ok &&= held && accurate;
-  console.log(`${limit.description ?? `${limit.requests} per ${limit.perSeconds} s`} (scaled: ${limit.requests} per ${windowMs} ms)`);
-  console.log(`   most sent in any window: ${worst} (limit ${limit.requests}) ${held ? 'PASS' : 'FAIL'}; at the server, with delivery jitter: ${arrivedWorst}`);
-  console.log(`   sustained per window: ${sustained.toFixed(2)} = ${(ratio * 100).toFixed(1)}% of the limit${limit === binding ? ` (the binding limit; target within 1%) ${accurate ? 'PASS' : 'FAIL'}` : ' (not the binding limit)'}`);
+  console.log(
+    `${limit.description ?? `${limit.requests} per ${limit.perSeconds} s`} (scaled: ${limit.requests} per ${windowMs} ms)`,
+  );
+  console.log(
+    `   most sent in any window: ${worst} (limit ${limit.requests}) ${held ? 'PASS' : 'FAIL'}; at the server, with delivery jitter: ${arrivedWorst}`,
+  );
+  console.log(
+    `   sustained per window: ${sustained.toFixed(2)} = ${(ratio * 100).toFixed(1)}% of the limit${limit === binding ? ` (the binding limit; target within 1%) ${accurate ? 'PASS' : 'FAIL'}` : ' (not the binding limit)'}`,
+  );
 }
 process.exitCode = values.strict && !ok ? 1 : 0;

@@ -115,10 +115,11 @@ async function startServer(inProcess) {
       where: 'this process (it shares the client event loop; client CPU includes the server)',
       port: server.address().port,
       stats: async () => ({ count: stats.count, cpu: undefined }),
-      stop: () => new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      stop: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   }
   let stopping = false;
@@ -136,21 +137,23 @@ async function startServer(inProcess) {
   return {
     where: `a child process (pid ${child.pid}, its own event loop)`,
     port,
-    stats: () => new Promise((resolve) => {
-      const onMessage = (m) => {
-        if (m && typeof m.count === 'number') {
-          child.off('message', onMessage);
-          resolve(m);
-        }
-      };
-      child.on('message', onMessage);
-      child.send('stats');
-    }),
-    stop: () => new Promise((resolve) => {
-      stopping = true;
-      child.once('exit', () => resolve());
-      child.send('stop');
-    }),
+    stats: () =>
+      new Promise((resolve) => {
+        const onMessage = (m) => {
+          if (m && typeof m.count === 'number') {
+            child.off('message', onMessage);
+            resolve(m);
+          }
+        };
+        child.on('message', onMessage);
+        child.send('stats');
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        stopping = true;
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
   };
 }
 
@@ -158,7 +161,8 @@ async function startServer(inProcess) {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 const MB = 1024 * 1024;
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const signed = (n, digits) => `${n >= 0 ? '+' : ''}${n.toFixed(digits)}`;
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 const median = (xs) => {
@@ -236,12 +240,14 @@ async function main() {
   const sample = recipientsFor(1)[0];
   const rendered = sb.render('sendMessage', { sms_to: sample, sms_body: body }, { showSecrets: true });
   const [prefix, suffix, ...extra] = (rendered.body ?? '').split(sample);
-  if (suffix === undefined || extra.length > 0) throw new Error(`cannot find the recipient in the rendered body: ${rendered.body}`);
+  if (suffix === undefined || extra.length > 0)
+    throw new Error(`cannot find the recipient in the rendered body: ${rendered.body}`);
   const rawBody = (to) => prefix + to + suffix;
   const rawHeaders = { ...rendered.headers };
   for (const to of recipientsFor(3, 12_345)) {
     const check = sb.render('sendMessage', { sms_to: to, sms_body: body }, { showSecrets: true });
-    if (check.body !== rawBody(to) || check.url !== rendered.url) throw new Error(`raw request differs from the library's:\n${check.body}\n${rawBody(to)}`);
+    if (check.body !== rawBody(to) || check.url !== rendered.url)
+      throw new Error(`raw request differs from the library's:\n${check.body}\n${rawBody(to)}`);
   }
 
   // Configured as the library's own Agent (src/connector/options.ts) and request() (src/http/exchange.ts).
@@ -281,20 +287,31 @@ async function main() {
   /** The library: sendMessage() with `opts.batch` recipients per call. */
   async function sendLib(n, offset = 0, connector = sb) {
     for (let done = 0; done < n; done += opts.batch) {
-      const results = await connector.sendMessage({ to: recipientsFor(Math.min(opts.batch, n - done), offset + done), body });
+      const results = await connector.sendMessage({
+        to: recipientsFor(Math.min(opts.batch, n - done), offset + done),
+        body,
+      });
       for (const r of results) if (!r.ok) fail(`lib: ${r.status} ${r.code ?? ''} ${r.error ?? ''}`);
     }
   }
 
   console.log('Switchboard throughput bench');
-  console.log(`  node ${process.version} ${process.platform}/${process.arch}, undici request(), gc ${typeof globalThis.gc === 'function' ? 'exposed' : 'NOT exposed (memory figures include garbage)'}`);
+  console.log(
+    `  node ${process.version} ${process.platform}/${process.arch}, undici request(), gc ${typeof globalThis.gc === 'function' ? 'exposed' : 'NOT exposed (memory figures include garbage)'}`,
+  );
   console.log(`  server: node:http on ${origin}, in ${server.where}; reads the body, answers 200 with an empty body`);
-  console.log(`  request: ${rendered.method} ${new URL(rendered.url).pathname}, content-type ${rawHeaders['content-type']}, ${Buffer.byteLength(rawBody(sample))}-byte JSON body, recipients ${opts.numbers === 'real' ? '+1 650 2xx xxxx' : '+1 555 2xx xxxx (test numbers)'}`);
-  console.log(`  raw: undici request() + Agent({connections: ${opts.concurrency}, keepAliveTimeout: 10000}), same URL/headers/body/timeouts; lib: sendMessage({to: ${fmt(opts.batch)} recipients})`);
+  console.log(
+    `  request: ${rendered.method} ${new URL(rendered.url).pathname}, content-type ${rawHeaders['content-type']}, ${Buffer.byteLength(rawBody(sample))}-byte JSON body, recipients ${opts.numbers === 'real' ? '+1 650 2xx xxxx' : '+1 555 2xx xxxx (test numbers)'}`,
+  );
+  console.log(
+    `  raw: undici request() + Agent({connections: ${opts.concurrency}, keepAliveTimeout: 10000}), same URL/headers/body/timeouts; lib: sendMessage({to: ${fmt(opts.batch)} recipients})`,
+  );
   console.log('');
 
   // --- 1. Throughput ----------------------------------------------------------------------------
-  console.log(`1. Throughput: concurrency ${opts.concurrency}, ${fmt(opts.requests)} requests per round, ${opts.rounds} alternating rounds`);
+  console.log(
+    `1. Throughput: concurrency ${opts.concurrency}, ${fmt(opts.requests)} requests per round, ${opts.rounds} alternating rounds`,
+  );
   for (let w = 0; w < 2; w++) {
     await sendRaw(opts.warmup / 2, opts.concurrency, 0);
     await sendLib(opts.warmup / 2, 0);
@@ -314,7 +331,8 @@ async function main() {
     const clientCpu = cpuUs(process.cpuUsage(c0)) / opts.requests;
     const s1 = await server.stats();
     const received = s1.count - s0.count;
-    if (received !== opts.requests) throw new Error(`round ${round + 1}: the server received ${received} requests, expected ${opts.requests}`);
+    if (received !== opts.requests)
+      throw new Error(`round ${round + 1}: the server received ${received} requests, expected ${opts.requests}`);
     const serverCpu = s1.cpu && s0.cpu ? (cpuUs(s1.cpu) - cpuUs(s0.cpu)) / opts.requests : undefined;
     rounds.push({ kind, rate: opts.requests / seconds, seconds, clientCpu, serverCpu });
   }
@@ -331,23 +349,32 @@ async function main() {
       note = `   lib/raw ${ratio.toFixed(3)}`;
     }
     const cpu = `client CPU ${r.clientCpu.toFixed(1).padStart(5)} µs/req${r.serverCpu === undefined ? '' : `, server ${r.serverCpu.toFixed(1).padStart(5)} µs/req`}`;
-    console.log(`   round ${String(i + 1).padStart(2)} ${r.kind}: ${fmt(r.rate).padStart(7)} req/s (${r.seconds.toFixed(2)} s)  ${cpu}${note}`);
+    console.log(
+      `   round ${String(i + 1).padStart(2)} ${r.kind}: ${fmt(r.rate).padStart(7)} req/s (${r.seconds.toFixed(2)} s)  ${cpu}${note}`,
+    );
   });
   const raws = rounds.filter((r) => r.kind === 'raw');
   const libs = rounds.filter((r) => r.kind === 'lib');
   const throughputRatio = median(ratios);
   const rawCpu = median(raws.map((r) => r.clientCpu));
   const libCpu = median(libs.map((r) => r.clientCpu));
-  console.log(`   median raw ${fmt(median(raws.map((r) => r.rate)))} req/s, median lib ${fmt(median(libs.map((r) => r.rate)))} req/s`);
-  console.log(`   median client CPU per request: raw ${rawCpu.toFixed(1)} µs, lib ${libCpu.toFixed(1)} µs (library overhead ${(libCpu - rawCpu).toFixed(1)} µs/req)`);
-  console.log(`   median ratio lib/raw = ${throughputRatio.toFixed(3)} over ${ratios.length} lib rounds (target >= 0.90): ${verdict(throughputRatio >= 0.9)}`);
+  console.log(
+    `   median raw ${fmt(median(raws.map((r) => r.rate)))} req/s, median lib ${fmt(median(libs.map((r) => r.rate)))} req/s`,
+  );
+  console.log(
+    `   median client CPU per request: raw ${rawCpu.toFixed(1)} µs, lib ${libCpu.toFixed(1)} µs (library overhead ${(libCpu - rawCpu).toFixed(1)} µs/req)`,
+  );
+  console.log(
+    `   median ratio lib/raw = ${throughputRatio.toFixed(3)} over ${ratios.length} lib rounds (target >= 0.90): ${verdict(throughputRatio >= 0.9)}`,
+  );
   console.log('');
 
   // --- 2. Rendering cost vs one loopback round trip -----------------------------------------------
   console.log('2. Rendering cost');
   const timeRender = (kind) => {
     const recipients = numbers(kind)(1_000, 777);
-    const one = (i) => sb.render('sendMessage', { sms_to: recipients[i % 1_000], sms_body: body }, { showSecrets: true });
+    const one = (i) =>
+      sb.render('sendMessage', { sms_to: recipients[i % 1_000], sms_body: body }, { showSecrets: true });
     for (let i = 0; i < 10_000; i++) one(i);
     let sink = 0;
     const t0 = performance.now();
@@ -372,11 +399,21 @@ async function main() {
   const renderRatio = renderUs / rttUs;
   const otherRatio = otherRenderUs / rttUs;
   const label = (kind) => (kind === 'real' ? 'real-world numbers, +1 650 …' : 'test numbers, +1 555 …');
-  console.log(`   render(): ${renderUs.toFixed(2)} µs mean over ${fmt(opts.renders)} calls (${label(opts.numbers)}; unmasked, number formatting included)`);
-  console.log(`   render(): ${otherRenderUs.toFixed(2)} µs with ${label(otherKind)} (for reference: ${(otherRatio * 100).toFixed(2)}% of a round trip)`);
-  console.log(`   loopback round trip, raw undici at concurrency 1: ${rttUs.toFixed(1)} µs mean over ${fmt(opts.rtt)} requests`);
-  console.log(`   (one library send at concurrency 1: ${libRttUs.toFixed(1)} µs mean, ${signed(libRttUs - rttUs, 1)} µs over raw)`);
-  console.log(`   render / round trip = ${(renderRatio * 100).toFixed(2)}% (target < 5%): ${verdict(renderRatio < 0.05)}`);
+  console.log(
+    `   render(): ${renderUs.toFixed(2)} µs mean over ${fmt(opts.renders)} calls (${label(opts.numbers)}; unmasked, number formatting included)`,
+  );
+  console.log(
+    `   render(): ${otherRenderUs.toFixed(2)} µs with ${label(otherKind)} (for reference: ${(otherRatio * 100).toFixed(2)}% of a round trip)`,
+  );
+  console.log(
+    `   loopback round trip, raw undici at concurrency 1: ${rttUs.toFixed(1)} µs mean over ${fmt(opts.rtt)} requests`,
+  );
+  console.log(
+    `   (one library send at concurrency 1: ${libRttUs.toFixed(1)} µs mean, ${signed(libRttUs - rttUs, 1)} µs over raw)`,
+  );
+  console.log(
+    `   render / round trip = ${(renderRatio * 100).toFixed(2)}% (target < 5%): ${verdict(renderRatio < 0.05)}`,
+  );
   console.log('');
 
   // --- 3. Memory over many sends ---------------------------------------------------------------
@@ -396,11 +433,16 @@ async function main() {
   const after = samples[samples.length - 1];
   const heapGrowth = after.heapUsed - before.heapUsed;
   const rssGrowth = after.rss - before.rss;
-  const line = (what, m) => `   ${what.padStart(7)}: rss ${(m.rss / MB).toFixed(1)} MB, heapUsed ${(m.heapUsed / MB).toFixed(1)} MB, external ${(m.external / MB).toFixed(1)} MB`;
-  console.log(`   ${fmt(opts.memory)} library sends in ${memSeconds.toFixed(1)} s (${fmt(opts.memory / memSeconds)} req/s), after a warm-up; figures after GC`);
+  const line = (what, m) =>
+    `   ${what.padStart(7)}: rss ${(m.rss / MB).toFixed(1)} MB, heapUsed ${(m.heapUsed / MB).toFixed(1)} MB, external ${(m.external / MB).toFixed(1)} MB`;
+  console.log(
+    `   ${fmt(opts.memory)} library sends in ${memSeconds.toFixed(1)} s (${fmt(opts.memory / memSeconds)} req/s), after a warm-up; figures after GC`,
+  );
   console.log(line('before', before));
   for (const s of samples) console.log(line(fmt(s.sent), s));
-  console.log(`   growth: rss ${signed(rssGrowth / MB, 1)} MB, heapUsed ${signed(heapGrowth / MB, 2)} MB (target heap growth < 20 MB): ${verdict(heapGrowth < 20 * MB)}`);
+  console.log(
+    `   growth: rss ${signed(rssGrowth / MB, 1)} MB, heapUsed ${signed(heapGrowth / MB, 2)} MB (target heap growth < 20 MB): ${verdict(heapGrowth < 20 * MB)}`,
+  );
   console.log('');
 
   // --- Clean up and summary --------------------------------------------------------------------
@@ -410,10 +452,18 @@ async function main() {
 
   const checks = [throughputRatio >= 0.9, renderRatio < 0.05, heapGrowth < 20 * MB];
   console.log('Summary');
-  console.log(`   throughput lib/raw @${opts.concurrency}:   ${throughputRatio.toFixed(3)}     (>= 0.90)   ${verdict(checks[0])}   raw ${fmt(median(raws.map((r) => r.rate)))} req/s, lib ${fmt(median(libs.map((r) => r.rate)))} req/s (medians)`);
-  console.log(`   render / round trip:     ${(renderRatio * 100).toFixed(2)}%    (< 5%)      ${verdict(checks[1])}   ${renderUs.toFixed(2)} µs / ${rttUs.toFixed(1)} µs (${label(opts.numbers)}); ${(otherRatio * 100).toFixed(2)}% with ${label(otherKind)}`);
-  console.log(`   heap growth, ${fmt(opts.memory)} sends: ${signed(heapGrowth / MB, 2)} MB  (< 20 MB)   ${verdict(checks[2])}   rss ${(before.rss / MB).toFixed(1)} -> ${(after.rss / MB).toFixed(1)} MB, heapUsed ${(before.heapUsed / MB).toFixed(1)} -> ${(after.heapUsed / MB).toFixed(1)} MB`);
-  console.log(`   failed sends: ${failures}${firstFailure ? ` (first: ${firstFailure})` : ''}; server: ${opts.inProcess ? 'in-process' : 'child process'}; total ${((performance.now() - startedAll) / 1000).toFixed(1)} s`);
+  console.log(
+    `   throughput lib/raw @${opts.concurrency}:   ${throughputRatio.toFixed(3)}     (>= 0.90)   ${verdict(checks[0])}   raw ${fmt(median(raws.map((r) => r.rate)))} req/s, lib ${fmt(median(libs.map((r) => r.rate)))} req/s (medians)`,
+  );
+  console.log(
+    `   render / round trip:     ${(renderRatio * 100).toFixed(2)}%    (< 5%)      ${verdict(checks[1])}   ${renderUs.toFixed(2)} µs / ${rttUs.toFixed(1)} µs (${label(opts.numbers)}); ${(otherRatio * 100).toFixed(2)}% with ${label(otherKind)}`,
+  );
+  console.log(
+    `   heap growth, ${fmt(opts.memory)} sends: ${signed(heapGrowth / MB, 2)} MB  (< 20 MB)   ${verdict(checks[2])}   rss ${(before.rss / MB).toFixed(1)} -> ${(after.rss / MB).toFixed(1)} MB, heapUsed ${(before.heapUsed / MB).toFixed(1)} -> ${(after.heapUsed / MB).toFixed(1)} MB`,
+  );
+  console.log(
+    `   failed sends: ${failures}${firstFailure ? ` (first: ${firstFailure})` : ''}; server: ${opts.inProcess ? 'in-process' : 'child process'}; total ${((performance.now() - startedAll) / 1000).toFixed(1)} s`,
+  );
   if (failures > 0) console.log('   WARNING: some sends failed; the figures are not comparable');
   if (opts.strict && (checks.includes(false) || failures > 0)) process.exitCode = 1;
 }
@@ -422,10 +472,14 @@ async function main() {
 // Entry: re-run with --expose-gc when it is missing, so memory is measured after a real GC.
 // ---------------------------------------------------------------------------------------------
 if (typeof globalThis.gc !== 'function' && process.env.SWITCHBOARD_BENCH_REEXEC !== '1') {
-  const child = spawn(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, SWITCHBOARD_BENCH_REEXEC: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, SWITCHBOARD_BENCH_REEXEC: '1' },
+    },
+  );
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {

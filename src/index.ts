@@ -40,8 +40,24 @@ export type { SendManyOptions } from './bulk/send-many.js';
 export type { Journal, JournalEntry, JournalEvent, JournalOutcome, JournalState } from './bulk/journal.js';
 export type { JsonlJournalOptions } from './bulk/jsonl-journal.js';
 export type { ReadRecipientsOptions, RecipientSource } from './bulk/recipients.js';
-export type { BadRow, BulkAmbiguous, BulkFailure, BulkItem, BulkMessage, BulkProgress, BulkSummary } from './bulk/items.js';
+export type {
+  BadRow,
+  BulkAmbiguous,
+  BulkFailure,
+  BulkItem,
+  BulkMessage,
+  BulkProgress,
+  BulkSummary,
+} from './bulk/items.js';
 export type { AccountFile, AccountValue, EnvValue } from './generated/account.js';
-export type { ProviderFile, ServiceSpec, ResponseRules, BodyCondition, NumberRules, ParameterSpec, AuthSpec } from './generated/provider.js';
+export type {
+  ProviderFile,
+  ServiceSpec,
+  ResponseRules,
+  BodyCondition,
+  NumberRules,
+  ParameterSpec,
+  AuthSpec,
+} from './generated/provider.js';
 export type { RewritingRule, RewritingCondition, RewritingAction } from './generated/rewriting.js';
 export type { ProviderFixture } from './generated/fixture.js';

@@ -13,10 +13,18 @@ import type { ProviderFixture } from '../src/generated/fixture.js';
 import type { ProviderFile } from '../src/generated/provider.js';
 import { parseTemplate, placeholders } from '../src/template/parse.js';
 
-const ids = readdirSync(PROVIDERS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+const ids = readdirSync(PROVIDERS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -5))
+  .sort();
 const fixtureDir = (id: string) => join(PROVIDERS_DIR, 'fixtures', id);
 const fixturesOf = (id: string) =>
-  existsSync(fixtureDir(id)) ? readdirSync(fixtureDir(id)).filter((f) => f.endsWith('.json')).sort().map((f) => [f, JSON.parse(readFileSync(join(fixtureDir(id), f), 'utf8')) as ProviderFixture] as const) : [];
+  existsSync(fixtureDir(id))
+    ? readdirSync(fixtureDir(id))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => [f, JSON.parse(readFileSync(join(fixtureDir(id), f), 'utf8')) as ProviderFixture] as const)
+    : [];
 
 describe.each(ids)('provider %s', (id) => {
   const file = JSON.parse(readFileSync(join(PROVIDERS_DIR, `${id}.json`), 'utf8')) as ProviderFile;
@@ -30,13 +38,17 @@ describe.each(ids)('provider %s', (id) => {
     expect(file.docs).toMatch(/^https:\/\//);
     const used = new Set<string>();
     for (const service of Object.values(file.services)) {
-      for (const ref of placeholders(parseTemplate(JSON.stringify(service)))) if (ref.kind === 'account') used.add(ref.key);
+      for (const ref of placeholders(parseTemplate(JSON.stringify(service))))
+        if (ref.kind === 'account') used.add(ref.key);
     }
     for (const [name, spec] of Object.entries(file.parameters)) {
       expect(spec.description.length, `${name} description`).toBeGreaterThan(3);
       expect(typeof spec.required, `${name} required`).toBe('boolean');
-      const credential = /password|token|secret/i.test(name) || /^(?:the |an? )?(?:password|secret|auth token|api key|access key|api secret|token)\b/i.test(spec.description);
-      if (credential && name !== 'username') expect(spec.secret, `${name} looks like a credential: mark it secret`).toBe(true);
+      const credential =
+        /password|token|secret/i.test(name) ||
+        /^(?:the |an? )?(?:password|secret|auth token|api key|access key|api secret|token)\b/i.test(spec.description);
+      if (credential && name !== 'username')
+        expect(spec.secret, `${name} looks like a credential: mark it secret`).toBe(true);
       expect(used.has(name), `${name} is declared but never used`).toBe(true);
     }
   });
@@ -49,14 +61,18 @@ describe.each(ids)('provider %s', (id) => {
   });
 
   it('proves escaping with a successful message holding &, %, a quote, a newline and a non-ASCII letter', () => {
-    const tricky = (body: string) => ['&', '%', '"', '\n'].every((c) => body.includes(c)) && /[^\u0000-\u007F]/.test(body);
+    const tricky = (body: string) =>
+      ['&', '%', '"', '\n'].every((c) => body.includes(c)) && /[^\u0000-\u007F]/.test(body);
     expect(fixturesOf(id).some(([, f]) => f.result.ok && f.message !== undefined && tricky(f.message.body))).toBe(true);
   });
 
-  it.each(fixturesOf(id).map(([name, fixture]) => [name, fixture.description, fixture] as const))('fixture %s: %s', async (_name, _description, fixture) => {
-    const run = await runFixture(await loadProvider(id), fixture);
-    expect(run.differences).toEqual([]);
-  });
+  it.each(fixturesOf(id).map(([name, fixture]) => [name, fixture.description, fixture] as const))(
+    'fixture %s: %s',
+    async (_name, _description, fixture) => {
+      const run = await runFixture(await loadProvider(id), fixture);
+      expect(run.differences).toEqual([]);
+    },
+  );
 });
 
 describe('the fixture runner', () => {
@@ -67,8 +83,24 @@ describe('the fixture runner', () => {
         id: 'tenant-oauth',
         name: 'Tenant OAuth',
         docs: 'https://example.com/docs',
-        parameters: { tenant: { description: 'tenant id', required: true }, username: { description: 'client id', required: true }, password: { description: 'client secret', required: true, secret: true } },
-        services: { sendMessage: { url: 'https://api.example.com/sms', contentType: 'application/json', body: { to: '%sms_to%', text: '%sms_body%' }, auth: { type: 'oauth2', tokenUrl: 'https://login.example.com/%account[tenant]%/oauth2/token', clientId: '%account[username]%', clientSecret: '%account[password]%' } } },
+        parameters: {
+          tenant: { description: 'tenant id', required: true },
+          username: { description: 'client id', required: true },
+          password: { description: 'client secret', required: true, secret: true },
+        },
+        services: {
+          sendMessage: {
+            url: 'https://api.example.com/sms',
+            contentType: 'application/json',
+            body: { to: '%sms_to%', text: '%sms_body%' },
+            auth: {
+              type: 'oauth2',
+              tokenUrl: 'https://login.example.com/%account[tenant]%/oauth2/token',
+              clientId: '%account[username]%',
+              clientSecret: '%account[password]%',
+            },
+          },
+        },
       },
       'tenant-oauth.json',
     );

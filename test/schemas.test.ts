@@ -11,7 +11,8 @@ function undescribed(node: unknown, path: string, out: string[]): string[] {
   for (const [name, child] of Object.entries((record.properties ?? {}) as Record<string, Record<string, unknown>>)) {
     if (typeof child.description !== 'string' && child.$ref === undefined) out.push(`${path}/properties/${name}`);
   }
-  for (const [key, child] of Object.entries(record)) if (key !== 'properties' || typeof child === 'object') undescribed(child, `${path}/${key}`, out);
+  for (const [key, child] of Object.entries(record))
+    if (key !== 'properties' || typeof child === 'object') undescribed(child, `${path}/${key}`, out);
   return out;
 }
 

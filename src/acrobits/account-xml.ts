@@ -18,13 +18,33 @@ export interface AccountXml {
 /** Reads Account XML text; throws ConfigError with the line, key or rule that is wrong. */
 export function readAccountXml(text: string, label: string): AccountXml {
   const problem = xmlProblem(text);
-  if (problem) throw new ConfigError([{ file: label, pointer: '', line: problem.line, message: `not well-formed XML: ${problem.message}`, code: 'SYNTAX' }]);
+  if (problem)
+    throw new ConfigError([
+      {
+        file: label,
+        pointer: '',
+        line: problem.line,
+        message: `not well-formed XML: ${problem.message}`,
+        code: 'SYNTAX',
+      },
+    ]);
   if (/<!ENTITY/i.test(text)) {
-    throw new ConfigError([{ file: label, pointer: '', message: 'declares DOCTYPE entities; Account XML may not (entities are never expanded)', code: 'SYNTAX' }]);
+    throw new ConfigError([
+      {
+        file: label,
+        pointer: '',
+        message: 'declares DOCTYPE entities; Account XML may not (entities are never expanded)',
+        code: 'SYNTAX',
+      },
+    ]);
   }
   const document = parseXml(text) as Record<string, unknown>;
-  const [rootName, rootValue] = Object.entries(document).find(([name]) => !name.startsWith('?') && !name.startsWith('!')) ?? [];
-  if (rootName === undefined || Array.isArray(rootValue)) throw new ConfigError([{ file: label, pointer: '', message: 'has no single root element such as <account>', code: 'SCHEMA' }]);
+  const [rootName, rootValue] =
+    Object.entries(document).find(([name]) => !name.startsWith('?') && !name.startsWith('!')) ?? [];
+  if (rootName === undefined || Array.isArray(rootValue))
+    throw new ConfigError([
+      { file: label, pointer: '', message: 'has no single root element such as <account>', code: 'SCHEMA' },
+    ]);
   // An element with only text (or nothing) inside has no keys.
   const root = (typeof rootValue === 'object' && rootValue !== null ? rootValue : {}) as Record<string, unknown>;
   const values: Record<string, string> = {};
@@ -39,14 +59,26 @@ function readRewriting(node: unknown, label: string): RewritingRule[] | undefine
   if (node === undefined) return undefined;
   if (node === '') return [];
   const list = (value: unknown): Record<string, unknown>[] =>
-    value === undefined || value === '' ? [] : (Array.isArray(value) ? value : [value]).filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null);
+    value === undefined || value === ''
+      ? []
+      : (Array.isArray(value) ? value : [value]).filter(
+          (v): v is Record<string, unknown> => typeof v === 'object' && v !== null,
+        );
   const attrs = (item: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(item).filter(([k]) => k.startsWith('@')).map(([k, v]) => [k.slice(1), String(v)]));
+    Object.fromEntries(
+      Object.entries(item)
+        .filter(([k]) => k.startsWith('@'))
+        .map(([k, v]) => [k.slice(1), String(v)]),
+    );
   const rules = list((node as Record<string, unknown>).rule).map((rule) => ({
     conditions: list(list(rule.conditions)[0]?.condition).map(attrs),
     actions: list(list(rule.actions)[0]?.action).map(attrs),
   }));
-  const issues = validateAgainst('rewriting', rules, label).map((i) => ({ ...i, pointer: `/rewriting${i.pointer}`, message: `rule ${ruleNumber(i.pointer)}: ${i.message}` }));
+  const issues = validateAgainst('rewriting', rules, label).map((i) => ({
+    ...i,
+    pointer: `/rewriting${i.pointer}`,
+    message: `rule ${ruleNumber(i.pointer)}: ${i.message}`,
+  }));
   if (issues.length > 0) throw new ConfigError(issues);
   return rules as unknown as RewritingRule[];
 }
@@ -59,10 +91,16 @@ function ruleNumber(pointer: string): string {
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /** Writes an Account XML document with `values` as elements and `rewriting` as rules. */
-export function writeAccountXml(values: Readonly<Record<string, string>>, rewriting: readonly RewritingRule[] | undefined): string {
+export function writeAccountXml(
+  values: Readonly<Record<string, string>>,
+  rewriting: readonly RewritingRule[] | undefined,
+): string {
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<account>'];
   for (const [key, value] of Object.entries(values)) {
-    if (!XML_NAME.test(key)) throw new ConfigError([{ file: 'account', pointer: `/${key}`, message: 'cannot be an Account XML element name', code: 'SCHEMA' }]);
+    if (!XML_NAME.test(key))
+      throw new ConfigError([
+        { file: 'account', pointer: `/${key}`, message: 'cannot be an Account XML element name', code: 'SCHEMA' },
+      ]);
     lines.push(`  <${key}>${escapeText(value)}</${key}>`);
   }
   if (rewriting !== undefined) lines.push(...writeRewriting(rewriting));
@@ -72,7 +110,8 @@ export function writeAccountXml(values: Readonly<Record<string, string>>, rewrit
 
 function writeRewriting(rules: readonly RewritingRule[]): string[] {
   if (rules.length === 0) return ['  <rewriting/>'];
-  const attrs = (item: { type: string; param?: string }) => `type="${escapeText(item.type)}"${item.param === undefined ? '' : ` param="${escapeText(item.param)}"`}`;
+  const attrs = (item: { type: string; param?: string }) =>
+    `type="${escapeText(item.type)}"${item.param === undefined ? '' : ` param="${escapeText(item.param)}"`}`;
   const out = ['  <rewriting>'];
   for (const rule of rules) {
     out.push('    <rule>', '      <conditions>');

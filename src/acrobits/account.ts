@@ -8,7 +8,11 @@ import { inlineProvider } from './inline-provider.js';
 export function acrobitsAccount(
   values: Record<string, string>,
   label: string,
-  extra: { rewriting?: readonly RewritingRule[] | undefined; defaultCountry?: string | undefined; allowInsecureSecrets?: boolean } = {},
+  extra: {
+    rewriting?: readonly RewritingRule[] | undefined;
+    defaultCountry?: string | undefined;
+    allowInsecureSecrets?: boolean;
+  } = {},
 ): Account {
   return {
     source: label,

@@ -25,7 +25,8 @@ const APP_FUNCTIONS = new Set(['sha1']);
 
 /** Exports `account` with `provider` (its own services for an Acrobits account). */
 export function exportAccount(account: Account, provider: Provider): AcrobitsExport {
-  if (account.inlineProvider === provider) return { values: { ...account.values }, rewriting: account.rewriting, notExpressible: [] };
+  if (account.inlineProvider === provider)
+    return { values: { ...account.values }, rewriting: account.rewriting, notExpressible: [] };
   const notes: string[] = [];
   const values: Record<string, string> = { title: provider.name, ...account.values };
   for (const [name, spec] of Object.entries(provider.definition.services) as [ServiceName, ServiceSpec][]) {
@@ -33,12 +34,16 @@ export function exportAccount(account: Account, provider: Provider): AcrobitsExp
   }
   const format = provider.numbers?.format ?? 'E164';
   if (format !== 'AS_TYPED') {
-    notes.push(`numbers: the provider wants them as ${format}, but the apps send numbers as typed; add rewriting rules that produce ${format} for your users' dialling habits`);
+    notes.push(
+      `numbers: the provider wants them as ${format}, but the apps send numbers as typed; add rewriting rules that produce ${format} for your users' dialling habits`,
+    );
   }
   const own = account.rewriting ?? [];
   const providers = provider.numbers?.rewriting ?? [];
   if (own.length > 0 && providers.length > 0) {
-    notes.push("rewriting: Switchboard runs the account's rules and then the provider's as two passes; the apps run the one list written here, where a matching account rule without tryOthers stops the provider's rules");
+    notes.push(
+      "rewriting: Switchboard runs the account's rules and then the provider's as two passes; the apps run the one list written here, where a matching account rule without tryOthers stops the provider's rules",
+    );
   }
   const rewriting = [...own, ...providers];
   return { values, rewriting: rewriting.length > 0 ? rewriting : undefined, notExpressible: [...new Set(notes)] };
@@ -57,23 +62,49 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
   set('Method', spec.method);
   const headers = { ...spec.headers };
   if (spec.auth?.type === 'bearer') headers.Authorization = `Bearer ${spec.auth.token}`;
-  set('CustomHeaders', Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n'));
+  set(
+    'CustomHeaders',
+    Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n'),
+  );
   if (spec.auth?.type === 'basic' || spec.auth?.type === 'digest') {
     set('AuthUsername', spec.auth.username);
     set('AuthPassword', spec.auth.password);
-    if (spec.auth.type === 'basic') notes.push(`${name}: the provider expects HTTP Basic sent with every request; the apps answer a server's Digest challenge with AuthUsername/AuthPassword and do not document Basic`);
+    if (spec.auth.type === 'basic')
+      notes.push(
+        `${name}: the provider expects HTTP Basic sent with every request; the apps answer a server's Digest challenge with AuthUsername/AuthPassword and do not document Basic`,
+      );
   } else if (spec.auth !== undefined && spec.auth.type !== 'bearer') {
     notes.push(`${name}: the provider needs ${spec.auth.type} authentication, which the apps do not have`);
   }
   const response = spec.response ?? {};
-  if (response.success?.length) notes.push(`${name}: success also depends on the body (${response.success.map((c) => c.pointer).join(', ')}); the apps count any 2xx as success`);
-  if (response.error?.some((p) => p !== '/message')) notes.push(`${name}: the error text is at ${response.error.join(', ')}; the apps show a "message" field or the first 100 characters of the body`);
-  if (response.messages !== undefined) notes.push(`${name}: the provider's message list is mapped from its own format; the apps read only the Acrobits Fetch Messages format`);
-  if (response.fields !== undefined) notes.push(`${name}: the provider's answer is mapped from its own fields; the apps read only the Acrobits fields`);
-  for (const text of [spec.url, spec.postData ?? '', JSON.stringify(spec.body ?? ''), JSON.stringify(spec.headers ?? {}), JSON.stringify(spec.auth ?? {})]) {
+  if (response.success?.length)
+    notes.push(
+      `${name}: success also depends on the body (${response.success.map((c) => c.pointer).join(', ')}); the apps count any 2xx as success`,
+    );
+  if (response.error?.some((p) => p !== '/message'))
+    notes.push(
+      `${name}: the error text is at ${response.error.join(', ')}; the apps show a "message" field or the first 100 characters of the body`,
+    );
+  if (response.messages !== undefined)
+    notes.push(
+      `${name}: the provider's message list is mapped from its own format; the apps read only the Acrobits Fetch Messages format`,
+    );
+  if (response.fields !== undefined)
+    notes.push(`${name}: the provider's answer is mapped from its own fields; the apps read only the Acrobits fields`);
+  for (const text of [
+    spec.url,
+    spec.postData ?? '',
+    JSON.stringify(spec.body ?? ''),
+    JSON.stringify(spec.headers ?? {}),
+    JSON.stringify(spec.auth ?? {}),
+  ]) {
     for (const ref of placeholders(parseTemplate(text))) {
-      if (ref.kind === 'call' && !APP_FUNCTIONS.has(ref.fn)) notes.push(`${name}: %${ref.fn}(…)% is not an Acrobits function (the apps have %sha1(…)% only)`);
-      if (ref.kind === 'param' && !appParams.has(ref.name)) notes.push(`${name}: %${ref.name}% is Switchboard's, not the apps' (they would send it empty)`);
+      if (ref.kind === 'call' && !APP_FUNCTIONS.has(ref.fn))
+        notes.push(`${name}: %${ref.fn}(…)% is not an Acrobits function (the apps have %sha1(…)% only)`);
+      if (ref.kind === 'param' && !appParams.has(ref.name))
+        notes.push(`${name}: %${ref.name}% is Switchboard's, not the apps' (they would send it empty)`);
     }
   }
   return keys;

@@ -22,17 +22,30 @@ export function inlineProvider(values: Readonly<Record<string, string>>, label: 
   const keyOf = new Map<string, string>(); // provider pointer -> account key, for messages
   const services = readServices(values, keyOf);
   if (services.sendMessage === undefined) {
-    throw new ConfigError([{ file: label, pointer: '/genericSmsSendUrl', message: 'is missing: the account defines no Send Message web service', code: 'SCHEMA' }]);
+    throw new ConfigError([
+      {
+        file: label,
+        pointer: '/genericSmsSendUrl',
+        message: 'is missing: the account defines no Send Message web service',
+        code: 'SCHEMA',
+      },
+    ]);
   }
   const definition: ProviderFile = {
     id: 'acrobits-account',
     name: values.title ? `Acrobits account "${values.title}"` : 'Acrobits account',
     docs: 'https://doc.acrobits.net/api/client/send_message.html',
-    parameters: Object.fromEntries(Object.keys(values).map((k) => [k, { description: `Account key ${k}`, required: false, secret: SECRET_KEY.test(k) }])),
+    parameters: Object.fromEntries(
+      Object.keys(values).map((k) => [
+        k,
+        { description: `Account key ${k}`, required: false, secret: SECRET_KEY.test(k) },
+      ]),
+    ),
     numbers: { format: 'AS_TYPED', allowNonPhone: true },
     services: services as ProviderFile['services'],
   };
-  const relabel = (issues: ConfigIssue[]) => issues.map((i) => ({ ...i, file: label, pointer: keyPointer(i.pointer, keyOf) }));
+  const relabel = (issues: ConfigIssue[]) =>
+    issues.map((i) => ({ ...i, file: label, pointer: keyPointer(i.pointer, keyOf) }));
   const schemaIssues = validateAgainst('provider', definition, label);
   if (schemaIssues.length > 0) throw new ConfigError(relabel(schemaIssues));
   const { provider, issues } = compileProvider(definition, label, 'any');
@@ -41,7 +54,10 @@ export function inlineProvider(values: Readonly<Record<string, string>>, label: 
   return provider;
 }
 
-function readServices(values: Readonly<Record<string, string>>, keyOf: Map<string, string>): Partial<Record<ServiceName, ServiceSpec>> {
+function readServices(
+  values: Readonly<Record<string, string>>,
+  keyOf: Map<string, string>,
+): Partial<Record<ServiceName, ServiceSpec>> {
   const services: Partial<Record<ServiceName, ServiceSpec>> = {};
   for (const name of Object.keys(SERVICE_PREFIXES) as ServiceName[]) {
     const field = (suffix: Field): string | undefined => {
@@ -64,25 +80,37 @@ function readServices(values: Readonly<Record<string, string>>, keyOf: Map<strin
     if (method !== undefined) spec.method = method.toUpperCase() as NonNullable<ServiceSpec['method']>;
     if (headers !== undefined) spec.headers = parseCustomHeaders(headers);
     // The apps answer whichever challenge the server sends, Basic or Digest.
-    if (user !== undefined || password !== undefined) spec.auth = { type: 'digest', username: user ?? '', password: password ?? '' };
+    if (user !== undefined || password !== undefined)
+      spec.auth = { type: 'digest', username: user ?? '', password: password ?? '' };
     services[name] = spec;
   }
   return services;
 }
 
 /** A service that reads `%account[KEY]%` needs KEY in the account; say which key uses which. */
-function missingKeys(services: Partial<Record<ServiceName, ServiceSpec>>, values: Readonly<Record<string, string>>, label: string): ConfigIssue[] {
+function missingKeys(
+  services: Partial<Record<ServiceName, ServiceSpec>>,
+  values: Readonly<Record<string, string>>,
+  label: string,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [name, spec] of Object.entries(services)) {
     for (const [field, text] of Object.entries(templatesOf(spec))) {
       for (const ref of placeholders(parseTemplate(text))) {
         if (ref.kind !== 'account' || values[ref.key] !== undefined) continue;
         const pointer = `/services/${name}/${field}`;
-        issues.push({ file: label, pointer, message: `uses %account[${ref.key}]%, but the account has no ${ref.key}; add <${ref.key}>…</${ref.key}> (or "${ref.key}" in JSON)`, code: 'ACCOUNT_MISSING_VALUE' });
+        issues.push({
+          file: label,
+          pointer,
+          message: `uses %account[${ref.key}]%, but the account has no ${ref.key}; add <${ref.key}>…</${ref.key}> (or "${ref.key}" in JSON)`,
+          code: 'ACCOUNT_MISSING_VALUE',
+        });
       }
     }
   }
-  return issues.filter((issue, i) => issues.findIndex((o) => o.pointer === issue.pointer && o.message === issue.message) === i);
+  return issues.filter(
+    (issue, i) => issues.findIndex((o) => o.pointer === issue.pointer && o.message === issue.message) === i,
+  );
 }
 
 function templatesOf(spec: ServiceSpec): Record<string, string> {

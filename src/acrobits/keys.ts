@@ -28,7 +28,8 @@ export type Field = keyof typeof FIELDS;
 
 /** The key a service's field is written under: Send Message's URL is `genericSmsSendUrl`, its body `genericSmsPostData`. */
 export function canonicalKey(service: ServiceName, field: Field): string {
-  const prefix = service === 'sendMessage' && field === 'Url' ? 'genericSmsSend' : (SERVICE_PREFIXES[service][0] as string);
+  const prefix =
+    service === 'sendMessage' && field === 'Url' ? 'genericSmsSend' : (SERVICE_PREFIXES[service][0] as string);
   return prefix + field;
 }
 

@@ -38,7 +38,11 @@ export type CompiledAuth =
     };
 
 /** Compiles `auth`; problems are pushed with their pointer. */
-export function compileAuth(auth: ServiceSpec['auth'], known: KnownNames, problems: { pointer: string; message: string }[]): CompiledAuth | undefined {
+export function compileAuth(
+  auth: ServiceSpec['auth'],
+  known: KnownNames,
+  problems: { pointer: string; message: string }[],
+): CompiledAuth | undefined {
   if (auth === undefined) return undefined;
   const signing: KnownNames = { ...known, params: [...known.params, ...SIGNING_PARAMS] };
   const t = (source: string, field: string, kind: TemplateKind = 'raw', names: KnownNames = known) => {

@@ -20,7 +20,8 @@ export interface TokenRequest {
 }
 
 /** A token, or why there is none. */
-export type TokenOutcome = { ok: true; token: string } | { ok: false; status: number; error: string; retryable: boolean; ambiguous: boolean };
+export type TokenOutcome =
+  { ok: true; token: string } | { ok: false; status: number; error: string; retryable: boolean; ambiguous: boolean };
 
 /** Renews this long before the token's stated expiry, so a request never carries a stale token. */
 const EARLY_RENEWAL_MS = 30_000;
@@ -58,10 +59,17 @@ export function createTokenSource(options: ExchangeOptions, now: () => number = 
   };
 }
 
-async function fetchToken(request: TokenRequest, options: ExchangeOptions, now: () => number): Promise<(TokenOutcome & { ok: false }) | { ok: true; token: string; expiresAt: number }> {
+async function fetchToken(
+  request: TokenRequest,
+  options: ExchangeOptions,
+  now: () => number,
+): Promise<(TokenOutcome & { ok: false }) | { ok: true; token: string; expiresAt: number }> {
   const fields: [string, string][] = [['grant_type', 'client_credentials']];
   if (request.scope) fields.push(['scope', request.scope]);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
   if (request.clientAuth === 'basic') {
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(request.clientId)}:${encodeURIComponent(request.clientSecret)}`).toString('base64')}`;
   } else fields.push(['client_id', request.clientId], ['client_secret', request.clientSecret]);
@@ -69,10 +77,24 @@ async function fetchToken(request: TokenRequest, options: ExchangeOptions, now: 
   const outcome = await exchange({ method: 'POST', url: request.tokenUrl, headers, body }, options);
   if (isFailure(outcome)) return networkFailure(outcome);
   const verdict = interpret(outcome, { error: ['/error_description', '/error'] });
-  if (!verdict.ok) return { ok: false, status: outcome.status, error: `the token request failed: ${verdict.error ?? 'no reason given'}`, retryable: verdict.retryable, ambiguous: false };
+  if (!verdict.ok)
+    return {
+      ok: false,
+      status: outcome.status,
+      error: `the token request failed: ${verdict.error ?? 'no reason given'}`,
+      retryable: verdict.retryable,
+      ambiguous: false,
+    };
   const parsed = parseBody(outcome.body, outcome.contentType, 'json');
   const token = parsed.format === 'json' ? textOf(getPointer(parsed.document, '/access_token')) : undefined;
-  if (token === undefined || token === '') return { ok: false, status: outcome.status, error: 'the token endpoint answered without an access_token', retryable: false, ambiguous: false };
+  if (token === undefined || token === '')
+    return {
+      ok: false,
+      status: outcome.status,
+      error: 'the token endpoint answered without an access_token',
+      retryable: false,
+      ambiguous: false,
+    };
   const seconds = Number(parsed.format === 'json' ? textOf(getPointer(parsed.document, '/expires_in')) : undefined);
   const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 3_600_000;
   return { ok: true, token, expiresAt: now() + Math.max(0, lifetime - EARLY_RENEWAL_MS) };
@@ -80,5 +102,11 @@ async function fetchToken(request: TokenRequest, options: ExchangeOptions, now: 
 
 function networkFailure(failure: NetworkFailure): TokenOutcome & { ok: false } {
   // Nothing was sent to the provider yet, so even an unclear token request leaves the message unsent.
-  return { ok: false, status: 0, error: `the token request failed: ${failure.error}`, retryable: failure.retryable, ambiguous: false };
+  return {
+    ok: false,
+    status: 0,
+    error: `the token request failed: ${failure.error}`,
+    retryable: failure.retryable,
+    ambiguous: false,
+  };
 }

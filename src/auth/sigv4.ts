@@ -19,9 +19,16 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 const hmac = (key: Buffer | string, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 
 /** The headers that sign `request` (lower-case names). */
-export function sigV4Headers(request: SignedRequest, credentials: SigV4Credentials, now = new Date()): Record<string, string> {
+export function sigV4Headers(
+  request: SignedRequest,
+  credentials: SigV4Credentials,
+  now = new Date(),
+): Record<string, string> {
   const url = new URL(request.url);
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const dateStamp = amzDate.slice(0, 8);
   const added: Record<string, string> = { 'x-amz-date': amzDate };
   if (credentials.sessionToken) added['x-amz-security-token'] = credentials.sessionToken;
@@ -31,7 +38,14 @@ export function sigV4Headers(request: SignedRequest, credentials: SigV4Credentia
   const names = Object.keys(signedValues).sort();
   const canonicalHeaders = names.map((n) => `${n}:${(signedValues[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const signedHeaders = names.join(';');
-  const canonicalRequest = [request.method, canonicalPath(url.pathname), canonicalQuery(url.search), canonicalHeaders, signedHeaders, sha256(request.body ?? '')].join('\n');
+  const canonicalRequest = [
+    request.method,
+    canonicalPath(url.pathname),
+    canonicalQuery(url.search),
+    canonicalHeaders,
+    signedHeaders,
+    sha256(request.body ?? ''),
+  ].join('\n');
   const scope = `${dateStamp}/${credentials.region}/${credentials.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
   const key = ['aws4_request'].reduce(
@@ -39,12 +53,20 @@ export function sigV4Headers(request: SignedRequest, credentials: SigV4Credentia
     hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, dateStamp), credentials.region), credentials.service),
   );
   const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
-  return { ...added, authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}` };
+  return {
+    ...added,
+    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  };
 }
 
 /** Each path segment decoded and encoded again, strictly. */
 function canonicalPath(path: string): string {
-  return path.split('/').map((segment) => percentEncode(safeDecode(segment))).join('/') || '/';
+  return (
+    path
+      .split('/')
+      .map((segment) => percentEncode(safeDecode(segment)))
+      .join('/') || '/'
+  );
 }
 
 /** Query parameters decoded, strictly encoded, sorted by name then value. */

@@ -19,8 +19,16 @@ export function compileCsvBody(body: string, header: readonly string[]): CsvBody
   for (const match of body.matchAll(REFERENCE)) {
     const column = match[1] as string;
     const index = header.indexOf(column);
-    if (index === -1) throw new SwitchboardError('USAGE', `the message uses %csv[${column}]%, but the CSV has no column "${column}" (its columns: ${header.map((h) => `"${h}"`).join(', ')})`);
-    if (header.indexOf(column, index + 1) !== -1) throw new SwitchboardError('USAGE', `the message uses %csv[${column}]%, but the CSV has two columns named "${column}"`);
+    if (index === -1)
+      throw new SwitchboardError(
+        'USAGE',
+        `the message uses %csv[${column}]%, but the CSV has no column "${column}" (its columns: ${header.map((h) => `"${h}"`).join(', ')})`,
+      );
+    if (header.indexOf(column, index + 1) !== -1)
+      throw new SwitchboardError(
+        'USAGE',
+        `the message uses %csv[${column}]%, but the CSV has two columns named "${column}"`,
+      );
     parts.push(body.slice(last, match.index), { column, index });
     last = match.index + match[0].length;
   }

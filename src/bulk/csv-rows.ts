@@ -7,7 +7,8 @@ import { Readable, pipeline } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
 
 /** A record and the line it starts on, or a stretch of input that could not be read as CSV. */
-export type CsvRow = { readonly cells: readonly string[]; readonly line: number } | { readonly error: string; readonly line: number };
+export type CsvRow =
+  { readonly cells: readonly string[]; readonly line: number } | { readonly error: string; readonly line: number };
 
 /**
  * Parses CSV bytes. Lenient where leniency keeps the value a person sees (a stray quote inside an
@@ -17,14 +18,23 @@ export type CsvRow = { readonly cells: readonly string[]; readonly line: number 
  */
 export async function* readCsvRows(input: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRow> {
   const lines = lineTracker();
-  const parser = parse({ relax_quotes: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true });
+  const parser = parse({
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: true,
+  });
   const skipped: { error: CsvError; after: number }[] = [];
-  parser.on('skip', (error: CsvError) => skipped.push({ error, after: (error as CsvError & { records?: number }).records ?? 0 }));
+  parser.on('skip', (error: CsvError) =>
+    skipped.push({ error, after: (error as CsvError & { records?: number }).records ?? 0 }),
+  );
   pipeline(Readable.from(lines.scan(input)), parser, () => {});
   let records = 0;
   let lastLine = 0;
   const failed = function* (): Generator<CsvRow> {
-    while (skipped[0] !== undefined && skipped[0].after <= records) yield { error: describe(skipped.shift()!.error), line: lastLine + 1 };
+    while (skipped[0] !== undefined && skipped[0].after <= records)
+      yield { error: describe(skipped.shift()!.error), line: lastLine + 1 };
   };
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
     yield* failed();
@@ -41,7 +51,8 @@ function breaksIn(text: string): number {
 }
 
 function describe(error: CsvError): string {
-  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted value starting on this row is never closed, so the rest of the input could not be read';
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED')
+    return 'a quoted value starting on this row is never closed, so the rest of the input could not be read';
   return error.message;
 }
 

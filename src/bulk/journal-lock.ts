@@ -36,7 +36,12 @@ export function lockJournal(journal: string): () => void {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new JournalError('JOURNAL_FAILED', `could not lock the journal ${journal} (${(error as Error).message})`, { file: journal }, { cause: error });
+        throw new JournalError(
+          'JOURNAL_FAILED',
+          `could not lock the journal ${journal} (${(error as Error).message})`,
+          { file: journal },
+          { cause: error },
+        );
       }
     }
     const owner = readOwner(path);
@@ -56,7 +61,9 @@ export function lockJournal(journal: string): () => void {
 function readOwner(path: string): LockOwner | undefined {
   try {
     const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
-    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? { pid: owner.pid, host: owner.host, at: String(owner.at) } : undefined;
+    return typeof owner.pid === 'number' && typeof owner.host === 'string'
+      ? { pid: owner.pid, host: owner.host, at: String(owner.at) }
+      : undefined;
   } catch {
     return undefined; // unreadable (being written, or damaged): treated as held
   }

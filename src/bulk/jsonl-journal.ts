@@ -55,7 +55,10 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
     const handle = openSync(file, 'a');
     if (repair.truncateTo !== undefined) ftruncateSync(handle, repair.truncateTo);
     if (repair.newline === true) writeAll(handle, '\n');
-    writeAll(handle, `${JSON.stringify({ v: 1, event: 'start', campaign: (campaign ??= newCampaign()), at: new Date().toISOString() })}\n`);
+    writeAll(
+      handle,
+      `${JSON.stringify({ v: 1, event: 'start', campaign: (campaign ??= newCampaign()), at: new Date().toISOString() })}\n`,
+    );
     return handle;
   };
   // Outcome lines wait for the next intents' write (or a short timer). Only intents must be on
@@ -98,7 +101,12 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       if (text !== '') writeAll(fd, text);
       if (options.fsync === true) fdatasyncSync(fd);
     } catch (error) {
-      failure = new JournalError('JOURNAL_FAILED', `could not write the journal ${file} (${(error as Error).message})`, { file }, { cause: error });
+      failure = new JournalError(
+        'JOURNAL_FAILED',
+        `could not write the journal ${file} (${(error as Error).message})`,
+        { file },
+        { cause: error },
+      );
       throw failure;
     }
   };
@@ -137,7 +145,9 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
     record(id, outcome: JournalOutcome): void {
       // The outcome's fields follow `event` (outcomes made by `outcomeOf` begin with it).
       const json = JSON.stringify(outcome);
-      const line = json.startsWith(EVENT_FIRST) ? `${recordStart(id)}${json.slice(EVENT_FIRST.length)}\n` : `${JSON.stringify({ v: 1, id, at: isoNow(), ...outcome })}\n`;
+      const line = json.startsWith(EVENT_FIRST)
+        ? `${recordStart(id)}${json.slice(EVENT_FIRST.length)}\n`
+        : `${JSON.stringify({ v: 1, id, at: isoNow(), ...outcome })}\n`;
       if (options.fsync === true) return append(line);
       if (failure !== undefined) throw failure;
       pending += line;
@@ -180,7 +190,7 @@ function isoNow(): string {
 /** Writes all of `text`; a short write (the disk filling up) continues until the kernel reports the error. */
 function writeAll(fd: number, text: string): void {
   const bytes = Buffer.from(text, 'utf8');
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const written = writeSync(fd, bytes, at, bytes.length - at);
     if (written <= 0) throw new Error('the write made no progress');
     at += written;
@@ -192,7 +202,12 @@ function statOrUndefined(file: string) {
     return statSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new JournalError('JOURNAL_FAILED', `could not read the journal ${file} (${(error as Error).message})`, { file }, { cause: error });
+    throw new JournalError(
+      'JOURNAL_FAILED',
+      `could not read the journal ${file} (${(error as Error).message})`,
+      { file },
+      { cause: error },
+    );
   }
 }
 

@@ -23,7 +23,8 @@ export interface ReadJournal extends JournalState {
 
 const EVENTS: ReadonlySet<string> = new Set<JournalEvent>(['intent', 'sent', 'failed', 'ambiguous']);
 
-type ParsedLine = { kind: 'start'; campaign: string } | { kind: 'message'; id: string; entry: JournalEntry } | undefined;
+type ParsedLine =
+  { kind: 'start'; campaign: string } | { kind: 'message'; id: string; entry: JournalEntry } | undefined;
 
 /** Reads `file` (which exists); rejects with {@link JournalError} `JOURNAL_CORRUPT` as described above. */
 export async function readJournal(file: string): Promise<ReadJournal> {
@@ -50,14 +51,21 @@ export async function readJournal(file: string): Promise<ReadJournal> {
     }
     rest = Buffer.from(data.subarray(start));
   }
-  if (rest.length === 0) return { ...(campaign === undefined ? {} : { campaign }), entries, warnings, validBytes, needsNewline: false };
+  if (rest.length === 0)
+    return { ...(campaign === undefined ? {} : { campaign }), entries, warnings, validBytes, needsNewline: false };
   // The last line has no newline: complete (written by hand) or cut off mid-write.
   line += 1;
   const tail = rest.toString('utf8');
   const parsed = parseLine(tail, line);
   if (parsed !== undefined) {
     apply(tail);
-    return { ...(campaign === undefined ? {} : { campaign }), entries, warnings, validBytes: validBytes + rest.length, needsNewline: true };
+    return {
+      ...(campaign === undefined ? {} : { campaign }),
+      entries,
+      warnings,
+      validBytes: validBytes + rest.length,
+      needsNewline: true,
+    };
   }
   warnings.push(`${file} line ${line} was cut off mid-record (an interrupted write) and is ignored: ${preview(tail)}`);
   return { ...(campaign === undefined ? {} : { campaign }), entries, warnings, validBytes, needsNewline: false };
@@ -75,7 +83,8 @@ function parseLine(text: string, line: number): ParsedLine {
   const r = value as Record<string, unknown>;
   if (r.v !== 1) return undefined;
   if (r.event === 'start') return typeof r.campaign === 'string' ? { kind: 'start', campaign: r.campaign } : undefined;
-  if (typeof r.id !== 'string' || typeof r.to !== 'string' || typeof r.event !== 'string' || !EVENTS.has(r.event)) return undefined;
+  if (typeof r.id !== 'string' || typeof r.to !== 'string' || typeof r.event !== 'string' || !EVENTS.has(r.event))
+    return undefined;
   const entry: JournalEntry = {
     to: r.to,
     event: r.event as JournalEvent,
@@ -88,7 +97,13 @@ function parseLine(text: string, line: number): ParsedLine {
 }
 
 /** A damaged line inside the file: hold the message it names, or stop when it names none. */
-function recoverDamaged(file: string, text: string, line: number, entries: Map<string, JournalEntry>, warnings: string[]): void {
+function recoverDamaged(
+  file: string,
+  text: string,
+  line: number,
+  entries: Map<string, JournalEntry>,
+  warnings: string[],
+): void {
   const id = stringField(text, 'id');
   if (id === undefined) {
     throw new JournalError(
@@ -101,7 +116,9 @@ function recoverDamaged(file: string, text: string, line: number, entries: Map<s
   }
   const to = stringField(text, 'to') ?? entries.get(id)?.to ?? '';
   entries.set(id, { to, event: 'unreadable', line });
-  warnings.push(`${file} line ${line} is damaged; it names message ${id}, which is held as ambiguous unless a later line records it`);
+  warnings.push(
+    `${file} line ${line} is damaged; it names message ${id}, which is held as ambiguous unless a later line records it`,
+  );
 }
 
 /** The value of `"name":"…"` in a damaged line, when it is still whole. */

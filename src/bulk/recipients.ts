@@ -32,12 +32,19 @@ const NUMBER_COLUMNS = ['to', 'number', 'phone'];
  * @example
  * for await (const item of readRecipients('customers.csv', { body: 'Hi %csv[name]%, your code is %csv[code]%' })) …
  */
-export async function* readRecipients(source: RecipientSource, options: ReadRecipientsOptions): AsyncGenerator<BulkItem> {
+export async function* readRecipients(
+  source: RecipientSource,
+  options: ReadRecipientsOptions,
+): AsyncGenerator<BulkItem> {
   let table: { header: readonly string[]; numberAt: number; body: CsvBody } | undefined;
   for await (const row of readCsvRows(typeof source === 'string' ? createReadStream(source) : source)) {
     const id = String(row.line);
     if ('error' in row) {
-      if (table === undefined) throw new SwitchboardError('USAGE', `the header of the recipients CSV (line ${row.line}) cannot be read: ${row.error}`);
+      if (table === undefined)
+        throw new SwitchboardError(
+          'USAGE',
+          `the header of the recipients CSV (line ${row.line}) cannot be read: ${row.error}`,
+        );
       yield { id, line: row.line, error: row.error };
       continue;
     }
@@ -52,10 +59,19 @@ export async function* readRecipients(source: RecipientSource, options: ReadReci
       continue;
     }
     const body = table.body(row.cells);
-    if ('missing' in body) yield { id, line: row.line, error: `no value for %csv[${body.missing}]% (the row has ${row.cells.length} of ${table.header.length} values)` };
+    if ('missing' in body)
+      yield {
+        id,
+        line: row.line,
+        error: `no value for %csv[${body.missing}]% (the row has ${row.cells.length} of ${table.header.length} values)`,
+      };
     else yield { id, to: (row.cells[table.numberAt] as string).trim(), body: body.text };
   }
-  if (table === undefined) throw new SwitchboardError('USAGE', 'the recipients CSV is empty: it needs a header line (such as "to,name") and a row per recipient');
+  if (table === undefined)
+    throw new SwitchboardError(
+      'USAGE',
+      'the recipients CSV is empty: it needs a header line (such as "to,name") and a row per recipient',
+    );
 }
 
 function readHeader(cells: readonly string[], body: string) {
@@ -63,7 +79,10 @@ function readHeader(cells: readonly string[], body: string) {
   const named = header.findIndex((name) => NUMBER_COLUMNS.includes(name.toLowerCase()));
   const numberAt = named === -1 ? 0 : named;
   if (/^\+?[\d\s().-]{5,}$/.test(header[numberAt] ?? '')) {
-    throw new SwitchboardError('USAGE', `the first line of the recipients CSV must be a header (such as "to,name"), but it starts with the number ${header[numberAt]}: add a header line`);
+    throw new SwitchboardError(
+      'USAGE',
+      `the first line of the recipients CSV must be a header (such as "to,name"), but it starts with the number ${header[numberAt]}: add a header line`,
+    );
   }
   return { header, numberAt, body: compileCsvBody(body, header) };
 }

@@ -46,7 +46,11 @@ export interface SendManyOptions {
  * const summary = await sendMany(sb, readRecipients('campaign.csv', { body: 'Hi %csv[name]%' }), { journal });
  * // { sent: 998, skipped: 0, failed: [{ id: '17', to: '+1555…', code: 'PROVIDER_ERROR', … }], ambiguous: [], badRows: [{ id: '40', line: 40, error: 'no number in column "to"' }], … }
  */
-export async function sendMany(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, options: SendManyOptions = {}): Promise<BulkSummary> {
+export async function sendMany(
+  connector: Pick<Connector, 'sendMessage'>,
+  items: AsyncIterable<BulkItem> | Iterable<BulkItem>,
+  options: SendManyOptions = {},
+): Promise<BulkSummary> {
   const { journal } = options;
   try {
     const state: JournalState = journal === undefined ? { entries: new Map(), warnings: [] } : await journal.load();
@@ -70,13 +74,28 @@ interface Run {
   interrupted: boolean;
 }
 
-async function run(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, state: JournalState, options: SendManyOptions): Promise<BulkSummary> {
+async function run(
+  connector: Pick<Connector, 'sendMessage'>,
+  items: AsyncIterable<BulkItem> | Iterable<BulkItem>,
+  state: JournalState,
+  options: SendManyOptions,
+): Promise<BulkSummary> {
   const tally = createTally(state);
   const slots = createSlots(Math.max(1, options.concurrency ?? 8));
   const seen = options.journal === undefined || options.uniqueIds === true ? undefined : new Set<string>();
   const { onProgress } = options;
   const report = onProgress === undefined ? undefined : () => onProgress(tally.progress(slots.busy()));
-  const r: Run = { connector, journal: options.journal, state, tally, seen, slots, report, stop: undefined, interrupted: false };
+  const r: Run = {
+    connector,
+    journal: options.journal,
+    state,
+    tally,
+    seen,
+    slots,
+    report,
+    stop: undefined,
+    interrupted: false,
+  };
   try {
     await pump(r, items, options.signal);
   } catch (error) {
@@ -90,7 +109,11 @@ async function run(connector: Pick<Connector, 'sendMessage'>, items: AsyncIterab
 }
 
 /** Reads items and starts a request for each one to send, as places free up; the intent is recorded first. */
-async function pump(r: Run, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, signal: AbortSignal | undefined): Promise<void> {
+async function pump(
+  r: Run,
+  items: AsyncIterable<BulkItem> | Iterable<BulkItem>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   // A plain iterable is read without `for await`, which would cost a promise and a turn per item.
   if (Symbol.iterator in items) {
     for (const item of items) {
@@ -254,7 +277,11 @@ async function sendOne(r: Run, message: BulkMessage): Promise<void> {
 /** What the journal keeps of a result: its fields without the response (also what queue workers record). */
 export function outcomeOf(message: BulkMessage, r: SendResult): JournalOutcome {
   // Built field by field (a spread per optional field would cost an object each, per message).
-  const outcome = { event: r.ok ? 'sent' : r.ambiguous ? 'ambiguous' : 'failed', to: message.to, status: r.status } as Writable<JournalOutcome>;
+  const outcome = {
+    event: r.ok ? 'sent' : r.ambiguous ? 'ambiguous' : 'failed',
+    to: message.to,
+    status: r.status,
+  } as Writable<JournalOutcome>;
   if (r.code !== undefined) outcome.code = r.code;
   if (r.error !== undefined) outcome.error = r.error;
   if (r.providerCode !== undefined) outcome.providerCode = r.providerCode;
@@ -270,7 +297,12 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function journalFailure(error: unknown): JournalError {
   if (error instanceof JournalError) return error;
-  return new JournalError('JOURNAL_FAILED', `could not write the journal (${error instanceof Error ? error.message : String(error)})`, {}, { cause: error });
+  return new JournalError(
+    'JOURNAL_FAILED',
+    `could not write the journal (${error instanceof Error ? error.message : String(error)})`,
+    {},
+    { cause: error },
+  );
 }
 
 function mismatch(message: BulkMessage, recorded: string, line: number | undefined): JournalError {

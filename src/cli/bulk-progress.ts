@@ -21,7 +21,10 @@ export function progressView(io: Io, total: number | undefined, now: () => numbe
     const seconds = Math.max((now() - started) / 1000, 0.001);
     const rate = p.done / seconds;
     const left = total === undefined || rate === 0 ? undefined : (total - p.done) / rate;
-    return { rate: rate < 10 ? rate.toFixed(1) : String(Math.round(rate)), left: left === undefined ? '?' : duration(left) };
+    return {
+      rate: rate < 10 ? rate.toFixed(1) : String(Math.round(rate)),
+      left: left === undefined ? '?' : duration(left),
+    };
   };
   return io.errTerminal === undefined ? lines(io, total, pace, now) : bar(io.errTerminal, total, pace);
 }
@@ -30,8 +33,14 @@ type Pace = (p: BulkProgress) => { rate: string; left: string };
 
 function bar(stream: NodeJS.WriteStream, total: number | undefined, pace: Pace): ProgressView {
   const counts = '{failed} failed, {ambiguous} ambiguous';
-  const format = total === undefined ? `sending {value} done | {rate}/s | ${counts}` : `sending [{bar}] {value}/{total} | {rate}/s | ${counts} | {left} left`;
-  const view = new cliProgress.SingleBar({ format, stream, hideCursor: true, fps: 10, barsize: 30 }, cliProgress.Presets.shades_classic);
+  const format =
+    total === undefined
+      ? `sending {value} done | {rate}/s | ${counts}`
+      : `sending [{bar}] {value}/{total} | {rate}/s | ${counts} | {left} left`;
+  const view = new cliProgress.SingleBar(
+    { format, stream, hideCursor: true, fps: 10, barsize: 30 },
+    cliProgress.Presets.shades_classic,
+  );
   view.start(total ?? 0, 0, { rate: '0', failed: 0, ambiguous: 0, left: '?' });
   return {
     update: (p) => view.update(p.done, { ...pace(p), failed: p.failed + p.badRows, ambiguous: p.ambiguous }),
@@ -50,7 +59,9 @@ function lines(io: Io, total: number | undefined, pace: Pace, now: () => number)
     const { rate, left } = pace(p);
     const of = total === undefined ? '' : `/${total}`;
     const eta = total === undefined || p.done === total ? '' : `, about ${left} left`;
-    io.err(`progress: ${p.done}${of} done (${p.sent} sent, ${p.failed + p.badRows} failed, ${p.ambiguous} ambiguous, ${p.skipped} skipped), ${rate}/s${eta}`);
+    io.err(
+      `progress: ${p.done}${of} done (${p.sent} sent, ${p.failed + p.badRows} failed, ${p.ambiguous} ambiguous, ${p.skipped} skipped), ${rate}/s${eta}`,
+    );
   };
   return {
     update(p) {

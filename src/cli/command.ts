@@ -47,6 +47,7 @@ export function positive(args: Parsed, name: string): number | undefined {
   const text = str(args, name);
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new SwitchboardError('USAGE', `--${name} must be a whole number of at least 1, not "${text}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new SwitchboardError('USAGE', `--${name} must be a whole number of at least 1, not "${text}"`);
   return n;
 }

@@ -13,7 +13,8 @@ export function shellQuote(word: string): string {
 export function toCurl(request: RenderedRequest): string {
   const lines = [`curl -X ${request.method} ${shellQuote(request.url)}`];
   for (const [name, value] of Object.entries(request.headers)) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
-  if (request.challengeAuth) lines.push(`--anyauth -u ${shellQuote(`${request.challengeAuth.username}:${request.challengeAuth.password}`)}`);
+  if (request.challengeAuth)
+    lines.push(`--anyauth -u ${shellQuote(`${request.challengeAuth.username}:${request.challengeAuth.password}`)}`);
   if (request.body !== undefined) lines.push(`--data-raw ${shellQuote(request.body)}`);
   return lines.join(' \\\n  ');
 }
@@ -25,7 +26,10 @@ export function requestJson(request: RenderedRequest): object {
 }
 
 /** One line for a result: ✓ or ✗, recipient, what happened (and, when routed, through which account). */
-export function resultLine(io: Io, result: SendResult & { via?: string | undefined; fallbacks?: readonly { via: string; error?: string | undefined }[] }): string {
+export function resultLine(
+  io: Io,
+  result: SendResult & { via?: string | undefined; fallbacks?: readonly { via: string; error?: string | undefined }[] },
+): string {
   const passed = (result.fallbacks ?? []).map((f) => `; ${f.via} failed first: ${f.error ?? 'failed'}`).join('');
   const via = result.via === undefined ? '' : ` via ${result.via}${passed}`;
   if (result.ok) {
@@ -33,7 +37,11 @@ export function resultLine(io: Io, result: SendResult & { via?: string | undefin
     return `${paint(io, 'green', '✓')} ${result.recipient}: sent (HTTP ${result.status}${id}, ${result.durationMs} ms${via})`;
   }
   const status = result.status ? `HTTP ${result.status}` : 'no response';
-  const kind = result.ambiguous ? 'may have been delivered; check before sending again' : result.retryable ? 'retryable' : 'not retryable';
+  const kind = result.ambiguous
+    ? 'may have been delivered; check before sending again'
+    : result.retryable
+      ? 'retryable'
+      : 'not retryable';
   return `${paint(io, 'red', '✗')} ${result.recipient}: ${result.error ?? 'failed'} (${status}, ${result.code}, ${kind}${via})`;
 }
 
@@ -45,10 +53,20 @@ export function statusLine(status: number): string {
 /** A plain text table with a header row. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Indents every line of `text`. */
 export function indent(text: string, by = '    '): string {
-  return text.split('\n').map((line) => by + line).join('\n');
+  return text
+    .split('\n')
+    .map((line) => by + line)
+    .join('\n');
 }

@@ -20,7 +20,23 @@ import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './c
 import { enqueue, status, worker } from './commands/queue.js';
 import { paint, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [demo, providers, validate, render, send, fetchCommand, balanceCommand, rateCommand, pushTokenCommand, acrobits, init, testCommand, enqueue, worker, status];
+const COMMANDS: readonly Command[] = [
+  demo,
+  providers,
+  validate,
+  render,
+  send,
+  fetchCommand,
+  balanceCommand,
+  rateCommand,
+  pushTokenCommand,
+  acrobits,
+  init,
+  testCommand,
+  enqueue,
+  worker,
+  status,
+];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -40,7 +56,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   const debug = rest.includes('--debug');
   try {
-    const parsed = parseArgs({ args: [...rest], options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: command.positionals, strict: true });
+    const parsed = parseArgs({
+      args: [...rest],
+      options: { ...COMMON_OPTIONS, ...command.options },
+      allowPositionals: command.positionals,
+      strict: true,
+    });
     if (parsed.values.help) {
       io.out(commandHelp(command));
       return EXIT.ok;
@@ -83,7 +104,16 @@ function mainHelp(): string {
 }
 
 function commandHelp(command: Command): string {
-  return [command.summary, '', `Usage: ${command.usage}`, '', 'Options:', ...command.help.map((h) => `  ${h}`), '  --debug               show stack traces for errors', '  -h, --help            this help'].join('\n');
+  return [
+    command.summary,
+    '',
+    `Usage: ${command.usage}`,
+    '',
+    'Options:',
+    ...command.help.map((h) => `  ${h}`),
+    '  --debug               show stack traces for errors',
+    '  -h, --help            this help',
+  ].join('\n');
 }
 
 async function version(): Promise<string> {
@@ -94,7 +124,9 @@ async function version(): Promise<string> {
 
 function isEntry(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
   } catch {
     return false;
   }

@@ -37,9 +37,11 @@ export const ACCOUNT_HELP = [
 
 /** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
 export async function openConnector(args: Parsed, extra: { concurrency?: number } = {}): Promise<Connector> {
-  if (str(args, 'routes') !== undefined) throw new SwitchboardError('USAGE', 'this command works on one account: give --account <file>, not --routes');
+  if (str(args, 'routes') !== undefined)
+    throw new SwitchboardError('USAGE', 'this command works on one account: give --account <file>, not --routes');
   const accountFile = str(args, 'account');
-  if (accountFile === undefined) throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
+  if (accountFile === undefined)
+    throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
   const { account, provider } = await loadAccountAndProvider(accountFile, str(args, 'provider'));
   const origin = str(args, 'origin');
   return createConnector({
@@ -65,7 +67,10 @@ export async function openSender(args: Parsed, extra: { concurrency?: number } =
   const routesFile = str(args, 'routes');
   if (routesFile === undefined) return openConnector(args, extra);
   if (str(args, 'account') !== undefined || str(args, 'provider') !== undefined) {
-    throw new SwitchboardError('USAGE', 'give either --routes (the route file names the accounts) or --account, not both');
+    throw new SwitchboardError(
+      'USAGE',
+      'give either --routes (the route file names the accounts) or --account, not both',
+    );
   }
   const origin = str(args, 'origin');
   return createRouter(await loadRoutes(routesFile), origin === undefined ? extra : { ...extra, origin });

@@ -18,7 +18,10 @@ import { validateAgainst } from './schemas.js';
  * path) when given, else the one the account names, else the account's own web service (an
  * Acrobits account). `provider` is undefined only when the account has none of these.
  */
-export async function loadAccountAndProvider(file: string, providerRef?: string): Promise<{ account: Account; provider: Provider | undefined }> {
+export async function loadAccountAndProvider(
+  file: string,
+  providerRef?: string,
+): Promise<{ account: Account; provider: Provider | undefined }> {
   const account = await loadAccount(file);
   const ref = providerRef ?? account.provider;
   return { account, provider: ref === undefined ? account.inlineProvider : await loadProvider(ref) };
@@ -31,7 +34,10 @@ const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 
  * object in code. Throws ConfigError with every problem.
  * @example const account = await loadAccount('acme.account.json');
  */
-export async function loadAccount(source: string | AccountFile, env: NodeJS.ProcessEnv = process.env): Promise<Account> {
+export async function loadAccount(
+  source: string | AccountFile,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Account> {
   if (typeof source !== 'string') return accountFromValue(source, 'account', undefined, env);
   const text = await readText(source, 'account');
   if (text.trimStart().startsWith('<')) return accountFromXml(text, source);
@@ -42,7 +48,12 @@ export async function loadAccount(source: string | AccountFile, env: NodeJS.Proc
 }
 
 /** Validates a parsed JSON account and resolves its values. */
-export function accountFromValue(value: unknown, label: string, baseDir: string | undefined, env: NodeJS.ProcessEnv = process.env): Account {
+export function accountFromValue(
+  value: unknown,
+  label: string,
+  baseDir: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Account {
   const issues = validateAgainst('account', value, label);
   if (issues.length > 0) throw new ConfigError(issues);
   const file = value as AccountFile;
@@ -53,15 +64,32 @@ export function accountFromValue(value: unknown, label: string, baseDir: string 
     const resolved = resolveValue(raw as AccountValue, env);
     if (resolved === undefined) {
       const name = (raw as { env: string }).env;
-      envIssues.push({ file: label, pointer: `/${key}`, message: `reads environment variable ${name}, which is not set; export ${name}=… or write the value in the file`, code: 'ACCOUNT_ENV_MISSING' });
+      envIssues.push({
+        file: label,
+        pointer: `/${key}`,
+        message: `reads environment variable ${name}, which is not set; export ${name}=… or write the value in the file`,
+        code: 'ACCOUNT_ENV_MISSING',
+      });
     } else values[key] = resolved;
   }
   if (envIssues.length > 0) throw new ConfigError(envIssues);
   if (file.provider === undefined) {
     if (!definesServices(values)) {
-      throw new ConfigError([{ file: label, pointer: '/provider', message: 'is missing: name a provider (see `switchboard providers`), or define the web services yourself with genericSmsSendUrl and the other Acrobits keys', code: 'SCHEMA' }]);
+      throw new ConfigError([
+        {
+          file: label,
+          pointer: '/provider',
+          message:
+            'is missing: name a provider (see `switchboard providers`), or define the web services yourself with genericSmsSendUrl and the other Acrobits keys',
+          code: 'SCHEMA',
+        },
+      ]);
     }
-    return acrobitsAccount(values, label, { rewriting: file.rewriting, defaultCountry: file.defaultCountry, allowInsecureSecrets: file.allowInsecureSecrets ?? false });
+    return acrobitsAccount(values, label, {
+      rewriting: file.rewriting,
+      defaultCountry: file.defaultCountry,
+      allowInsecureSecrets: file.allowInsecureSecrets ?? false,
+    });
   }
   const provider = isPath(file.provider) && baseDir !== undefined ? resolve(baseDir, file.provider) : file.provider;
   return {

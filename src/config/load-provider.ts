@@ -28,7 +28,9 @@ export async function loadProvider(ref: string): Promise<Provider> {
     text = await readText(file, 'provider');
   } catch (error) {
     if (isPath(ref) || !(error instanceof NotFoundError)) throw error;
-    throw new NotFoundError(`no built-in provider "${ref}"; built in: ${(await builtinProviderIds()).join(', ')} (or give a path to a provider file)`);
+    throw new NotFoundError(
+      `no built-in provider "${ref}"; built in: ${(await builtinProviderIds()).join(', ')} (or give a path to a provider file)`,
+    );
   }
   return providerFromText(text, isPath(ref) ? ref : `providers/${ref}.json`);
 }
@@ -48,7 +50,12 @@ export function providerFromValue(value: unknown, label: string): Provider {
   const issues: ConfigIssue[] = [];
   const expectedId = basename(label, '.json');
   if (label.endsWith('.json') && definition.id !== expectedId) {
-    issues.push({ file: label, pointer: '/id', message: `is "${definition.id}" but the file is named ${expectedId}.json; they must be equal`, code: 'SCHEMA' });
+    issues.push({
+      file: label,
+      pointer: '/id',
+      message: `is "${definition.id}" but the file is named ${expectedId}.json; they must be equal`,
+      code: 'SCHEMA',
+    });
   }
   const { provider, issues: compileIssues } = compileProvider(definition, label);
   issues.push(...compileIssues);
@@ -60,5 +67,8 @@ export function providerFromValue(value: unknown, label: string): Provider {
 /** The ids of the built-in providers, sorted. */
 export async function builtinProviderIds(): Promise<string[]> {
   const files = await readdir(PROVIDERS_DIR);
-  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return files
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }

@@ -10,7 +10,10 @@ import { RenderError } from '../template/escape.js';
 import { renderTemplate, type Scope } from '../template/render.js';
 
 const SAMPLE = '0';
-const sampleValues = new Proxy({}, { get: (_t, key) => (typeof key === 'string' ? SAMPLE : undefined) }) as Record<string, string>;
+const sampleValues = new Proxy({}, { get: (_t, key) => (typeof key === 'string' ? SAMPLE : undefined) }) as Record<
+  string,
+  string
+>;
 const SAMPLE_SCOPE: Scope = { params: sampleValues, account: sampleValues };
 
 /** Problems that rendering would hit for any values. */

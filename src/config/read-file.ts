@@ -29,7 +29,15 @@ export function parseJson(text: string, file: string): { value: unknown } | { is
       .replace(/, .*is not valid JSON$/s, '')
       .replace(/^Unexpected end of JSON input$/, 'the file ends before the JSON is complete');
     const line = offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
-    return { issue: { file, pointer: '', ...(line === undefined ? {} : { line }), message: `not valid JSON: ${reason}`, code: 'SYNTAX' } };
+    return {
+      issue: {
+        file,
+        pointer: '',
+        ...(line === undefined ? {} : { line }),
+        message: `not valid JSON: ${reason}`,
+        code: 'SYNTAX',
+      },
+    };
   }
 }
 

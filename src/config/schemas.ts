@@ -20,7 +20,13 @@ function compileAll(): Record<SchemaName, ValidateFunction> {
     ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', `${name}.schema.json`), 'utf8')));
   }
   const get = (name: SchemaName) => ajv.getSchema(`${name}.schema.json`) as ValidateFunction;
-  return { rewriting: get('rewriting'), provider: get('provider'), account: get('account'), fixture: get('fixture'), routes: get('routes') };
+  return {
+    rewriting: get('rewriting'),
+    provider: get('provider'),
+    account: get('account'),
+    fixture: get('fixture'),
+    routes: get('routes'),
+  };
 }
 
 function isRegex(source: string): boolean {
@@ -63,7 +69,8 @@ function describeErrors(errors: readonly ErrorObject[], file: string): ConfigIss
 }
 
 function pointerOf(error: ErrorObject): string {
-  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${escape(String(error.params.additionalProperty))}`;
+  if (error.keyword === 'additionalProperties')
+    return `${error.instancePath}/${escape(String(error.params.additionalProperty))}`;
   if (error.keyword === 'required') return `${error.instancePath}/${escape(String(error.params.missingProperty))}`;
   return error.instancePath;
 }

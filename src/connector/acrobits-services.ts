@@ -43,15 +43,22 @@ export interface AcrobitsServices {
   reportPushToken(tokens: PushTokens): Promise<CallResult>;
 }
 
-type Call = (service: ServiceName, params: Readonly<Record<string, string>>) => Promise<SendResult & { data?: unknown }>;
+type Call = (
+  service: ServiceName,
+  params: Readonly<Record<string, string>>,
+) => Promise<SendResult & { data?: unknown }>;
 
 /** Builds the typed methods over `call`. */
 export function acrobitsServices(call: Call): AcrobitsServices {
   return {
     fetchMessages: (cursor = {}) =>
-      call('fetchMessages', { last_known_sms_id: cursor.lastKnownSmsId ?? '', last_known_sent_sms_id: cursor.lastKnownSentSmsId ?? '' }).then(asData<FetchedMessages>),
+      call('fetchMessages', {
+        last_known_sms_id: cursor.lastKnownSmsId ?? '',
+        last_known_sent_sms_id: cursor.lastKnownSentSmsId ?? '',
+      }).then(asData<FetchedMessages>),
     checkBalance: () => call('balanceCheck', {}).then(asData<Balance>),
-    checkRate: (targetNumber, options = {}) => call('rateCheck', { targetNumber, smartUri: options.smartUri ?? '' }).then(asData<Rates>),
+    checkRate: (targetNumber, options = {}) =>
+      call('rateCheck', { targetNumber, smartUri: options.smartUri ?? '' }).then(asData<Rates>),
     reportPushToken: (t) =>
       call('pushTokenReporter', {
         selector: t.selector,

@@ -37,7 +37,10 @@ export function bind(provider: Provider, account: Account): Binding {
     }
     // A sender may be allowed to be a name (an alphanumeric sender ID) while recipients stay strict.
     const allow = spec.allowNonPhone ?? pipeline.allowNonPhone;
-    const prepared = prepareNumber(value, allow === pipeline.allowNonPhone ? pipeline : { ...pipeline, allowNonPhone: allow });
+    const prepared = prepareNumber(
+      value,
+      allow === pipeline.allowNonPhone ? pipeline : { ...pipeline, allowNonPhone: allow },
+    );
     if (prepared.ok) values[key] = prepared.value;
     else issues.push({ file: account.source, pointer: `/${key}`, message: prepared.message, code: 'NUMBER_INVALID' });
   }

@@ -90,7 +90,10 @@ export interface ConnectorInit extends ConnectorOptions {
 export function createConnector(init: ConnectorInit): Connector {
   const provider = init.provider ?? init.account.inlineProvider;
   if (provider === undefined) {
-    throw new SwitchboardError('USAGE', `account ${init.account.source} names provider "${init.account.provider}"; load it with loadProvider() and pass it as provider`);
+    throw new SwitchboardError(
+      'USAGE',
+      `account ${init.account.source} names provider "${init.account.provider}"; load it with loadProvider() and pass it as provider`,
+    );
   }
   const binding = bind(provider, init.account);
   const options = resolveOptions(init);
@@ -102,23 +105,40 @@ export function createConnector(init: ConnectorInit): Connector {
     return service;
   };
   // Derived parameters each service uses, resolved once.
-  const derivedUsed = new Map(Object.values(provider.services).map((service) => [service, [...provider.derived].filter(([name]) => service.params.has(name))]));
+  const derivedUsed = new Map(
+    Object.values(provider.services).map((service) => [
+      service,
+      [...provider.derived].filter(([name]) => service.params.has(name)),
+    ]),
+  );
   /** The scope of one request; `params` already hold the globals. A request id is made only when used. */
   const scopeFor = (service: CompiledService, params: ServiceParams): Scope => {
     let values = service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params;
     for (const [name, spec] of derivedUsed.get(service) ?? []) {
       const input = renderTemplate(spec.from, { params: values, account: binding.values });
-      values = inherit(values, name, (Object.hasOwn(spec.map, input) ? spec.map[input] : undefined) ?? spec.default ?? input);
+      values = inherit(
+        values,
+        name,
+        (Object.hasOwn(spec.map, input) ? spec.map[input] : undefined) ?? spec.default ?? input,
+      );
     }
     return { params: values, account: binding.values };
   };
   // What sending through each service needs, resolved once.
-  const tokens = createTokenSource({ dispatcher: options.dispatcher, timeout: options.timeout, maxResponseBytes: 64 * 1024 });
+  const tokens = createTokenSource({
+    dispatcher: options.dispatcher,
+    timeout: options.timeout,
+    maxResponseBytes: 64 * 1024,
+  });
   const contexts = new Map<CompiledService, SendContext>(
     Object.entries(provider.services).map(([name, service]) => [
       service,
       {
-        exchange: { dispatcher: options.dispatcher, timeout: service.timeout ?? options.timeout, maxResponseBytes: options.maxResponseBytes },
+        exchange: {
+          dispatcher: options.dispatcher,
+          timeout: service.timeout ?? options.timeout,
+          maxResponseBytes: options.maxResponseBytes,
+        },
         includeResponse: options.includeResponse,
         redact: binding.redact,
         read: dataReader(name as ServiceName),
@@ -131,7 +151,8 @@ export function createConnector(init: ConnectorInit): Connector {
 
   // A limiter given by the caller is used even for a provider without limits: it may share holds
   // (Retry-After) between processes.
-  const limiter = init.rateLimiter ?? (provider.rateLimits.length === 0 ? undefined : new RateLimiter(provider.rateLimits));
+  const limiter =
+    init.rateLimiter ?? (provider.rateLimits.length === 0 ? undefined : new RateLimiter(provider.rateLimits));
 
   const pause = createPause(options.retry.maxTotalMs, limiter);
   const heed = (result: SendResult & { data?: unknown }) => {
@@ -140,38 +161,70 @@ export function createConnector(init: ConnectorInit): Connector {
   };
 
   /** Sends a rendered request once the message's gate (if any) lets it. */
-  const dispatch = (recipient: string, request: RenderedRequest, service: CompiledService, context: SendContext, gate: Gate | undefined, dispatched?: () => void): Promise<SendResult & { data?: unknown }> => {
+  const dispatch = (
+    recipient: string,
+    request: RenderedRequest,
+    service: CompiledService,
+    context: SendContext,
+    gate: Gate | undefined,
+    dispatched?: () => void,
+  ): Promise<SendResult & { data?: unknown }> => {
     if (gate === undefined) return sendRendered(recipient, request, service, context, dispatched).then(heed);
-    return gate().then((go) => (go ? sendRendered(recipient, request, service, context, dispatched).then(heed) : localFailure(recipient, 'NOT_SENT', 'not sent: the caller withdrew the message before it went out')));
+    return gate().then((go) =>
+      go
+        ? sendRendered(recipient, request, service, context, dispatched).then(heed)
+        : localFailure(recipient, 'NOT_SENT', 'not sent: the caller withdrew the message before it went out'),
+    );
   };
 
   /** Renders the request (so dates, nonces and signatures are fresh when it goes) and sends it once the gate lets it. */
-  const renderAndDispatch = (recipient: string, service: CompiledService, scope: Scope, gate: Gate | undefined, dispatched?: () => void): Promise<SendResult & { data?: unknown }> => {
+  const renderAndDispatch = (
+    recipient: string,
+    service: CompiledService,
+    scope: Scope,
+    gate: Gate | undefined,
+    dispatched?: () => void,
+  ): Promise<SendResult & { data?: unknown }> => {
     let request: RenderedRequest;
     try {
       request = renderRequest(service, scope, sendSettings);
     } catch (error) {
-      if (error instanceof RenderError) return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
+      if (error instanceof RenderError)
+        return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
       throw error;
     }
     return dispatch(recipient, request, service, contexts.get(service) as SendContext, gate, dispatched);
   };
 
   /** One attempt: wait out a pause and the rate limits, then render (fresh request id, date and nonce), pass the gate, send. */
-  const attemptOnce = (name: ServiceName, service: CompiledService, params: ServiceParams, recipient: string, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
+  const attemptOnce = (
+    name: ServiceName,
+    service: CompiledService,
+    params: ServiceParams,
+    recipient: string,
+    gate?: Gate,
+  ): Promise<SendResult & { data?: unknown }> => {
     const paused = pause.remaining();
     if (paused > 0) return sleep(paused).then(() => attemptOnce(name, service, params, recipient, gate));
     const scope = scopeFor(service, params);
     if (limiter === undefined || name !== 'sendMessage') return renderAndDispatch(recipient, service, scope, gate);
     const keys = provider.rateLimits.map((l) => renderTemplate(l.key, scope));
     const weights = provider.rateLimits.map((l) => (l.countParts ? Number(scope.params.sms_parts ?? '1') : 1));
-    return limiter.acquire(keys, weights).then((dispatched) => renderAndDispatch(recipient, service, scope, gate, dispatched));
+    return limiter
+      .acquire(keys, weights)
+      .then((dispatched) => renderAndDispatch(recipient, service, scope, gate, dispatched));
   };
 
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
   // synchronously; sending never throws for what a provider or the network does.
   // `owned`: `params` is a flat object made for this request alone, to be completed in place.
-  const callOne = (name: ServiceName, params: ServiceParams, recipient: string, owned = false, gate?: Gate): Promise<SendResult & { data?: unknown }> => {
+  const callOne = (
+    name: ServiceName,
+    params: ServiceParams,
+    recipient: string,
+    owned = false,
+    gate?: Gate,
+  ): Promise<SendResult & { data?: unknown }> => {
     const service = serviceOf(name);
     const prepared = prepareParams(params, binding, owned);
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
@@ -184,11 +237,19 @@ export function createConnector(init: ConnectorInit): Connector {
     const first = attemptOnce(name, service, stable, recipient, gate);
     if (options.retry.attempts <= 1) return first;
     return first.then((result) =>
-      mayRetry(result, service.idempotent) ? withRetries(() => attemptOnce(name, service, stable, recipient, gate), result, options.retry, service.idempotent) : result,
+      mayRetry(result, service.idempotent)
+        ? withRetries(
+            () => attemptOnce(name, service, stable, recipient, gate),
+            result,
+            options.retry,
+            service.idempotent,
+          )
+        : result,
     );
   };
 
-  const call = (name: ServiceName, params: ServiceParams) => callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '', true);
+  const call = (name: ServiceName, params: ServiceParams) =>
+    callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '', true);
   return {
     provider,
     account: init.account,
@@ -196,9 +257,11 @@ export function createConnector(init: ConnectorInit): Connector {
     sendMessage(message) {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const texts = applyLengthRule(message.body, provider.definition.messageLength);
-      if (!texts.ok) return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
+      if (!texts.ok)
+        return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
       const gate = message.beforeSend === undefined ? undefined : gateOf(message.beforeSend);
-      const paramsOf = (text: string): ServiceParams => messageParams(Object.assign(Object.create(null) as Record<string, string>, options.globals), message, text);
+      const paramsOf = (text: string): ServiceParams =>
+        messageParams(Object.assign(Object.create(null) as Record<string, string>, options.globals), message, text);
       const idOf = (index: number, part: number): string | undefined => {
         if (message.messageId === undefined) return undefined;
         const base = recipients.length === 1 ? message.messageId : `${message.messageId}:${index}`;
@@ -220,11 +283,17 @@ export function createConnector(init: ConnectorInit): Connector {
           if (id !== undefined) own.message_id = id;
           return callOne('sendMessage', own, to, true, gate).then((result) => [result]);
         }
-        return mapConcurrent(recipients, options.concurrency, (to, i) => callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to, false, gate));
+        return mapConcurrent(recipients, options.concurrency, (to, i) =>
+          callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to, false, gate),
+        );
       }
       // Split: each recipient gets the parts in order, as separate messages.
       const parts = texts.texts.map(paramsOf);
-      return mapConcurrent(recipients, options.concurrency, (to, i) => sendParts(parts.map((params, p) => () => callOne('sendMessage', forRecipient(params, to, idOf(i, p)), to, false, gate))));
+      return mapConcurrent(recipients, options.concurrency, (to, i) =>
+        sendParts(
+          parts.map((params, p) => () => callOne('sendMessage', forRecipient(params, to, idOf(i, p)), to, false, gate)),
+        ),
+      );
     },
     call,
     render(name, params, renderOptions = {}) {
@@ -232,7 +301,11 @@ export function createConnector(init: ConnectorInit): Connector {
       if (!prepared.ok) throw new RenderFailedError('NUMBER_INVALID', prepared.message);
       try {
         const service = serviceOf(name);
-        const request = renderRequest(service, scopeFor(service, prepared.params), settings(!renderOptions.showSecrets));
+        const request = renderRequest(
+          service,
+          scopeFor(service, prepared.params),
+          settings(!renderOptions.showSecrets),
+        );
         return renderOptions.showSecrets ? request : redactRequest(request, binding.redact);
       } catch (error) {
         if (error instanceof RenderError) throw new RenderFailedError('RENDER_FAILED', binding.redact(error.message));
@@ -255,7 +328,12 @@ function checkTransports(binding: Binding, options: ResolvedOptions): void {
       checkTransport(withOrigin(renderTemplate(url, scope), options.origin));
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
-      issues.push({ file: binding.provider.source, pointer, message: binding.redact(error.message), code: 'INSECURE_SECRET' });
+      issues.push({
+        file: binding.provider.source,
+        pointer,
+        message: binding.redact(error.message),
+        code: 'INSECURE_SECRET',
+      });
     }
   };
   for (const [name, service] of Object.entries(binding.provider.services)) {

@@ -51,7 +51,8 @@ export function resolveOptions(options: ConnectorOptions): ResolvedOptions {
   const timeout = options.timeout ?? 10_000;
   const origin = options.origin === undefined ? undefined : normalizeOrigin(options.origin);
   return {
-    dispatcher: options.dispatcher ?? new Agent({ connections: concurrency, keepAliveTimeout: 10_000, connect: { timeout } }),
+    dispatcher:
+      options.dispatcher ?? new Agent({ connections: concurrency, keepAliveTimeout: 10_000, connect: { timeout } }),
     ownsDispatcher: options.dispatcher === undefined,
     origin,
     concurrency,
@@ -70,6 +71,7 @@ function normalizeOrigin(origin: string): string {
   } catch {
     throw new TypeError(`origin must be a URL such as http://127.0.0.1:8080, not "${origin}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`origin must use http or https, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`origin must use http or https, not ${url.protocol}`);
   return url.origin;
 }

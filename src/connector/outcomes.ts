@@ -8,9 +8,22 @@ export function redactRequest(request: RenderedRequest, redact: (text: string) =
   const out: RenderedRequest = { method: request.method, url: redact(request.url), headers };
   const withBody = request.body === undefined ? out : { ...out, body: redact(request.body) };
   const auth = request.challengeAuth;
-  const withAuth = auth === undefined ? withBody : { ...withBody, challengeAuth: { username: redact(auth.username), password: redact(auth.password) } };
+  const withAuth =
+    auth === undefined
+      ? withBody
+      : { ...withBody, challengeAuth: { username: redact(auth.username), password: redact(auth.password) } };
   const token = request.tokenRequest;
-  return token === undefined ? withAuth : { ...withAuth, tokenRequest: { ...token, tokenUrl: redact(token.tokenUrl), clientId: redact(token.clientId), clientSecret: redact(token.clientSecret) } };
+  return token === undefined
+    ? withAuth
+    : {
+        ...withAuth,
+        tokenRequest: {
+          ...token,
+          tokenUrl: redact(token.tokenUrl),
+          clientId: redact(token.clientId),
+          clientSecret: redact(token.clientSecret),
+        },
+      };
 }
 
 /**
@@ -34,7 +47,10 @@ export async function sendParts(parts: readonly (() => Promise<SendResult>)[]): 
   return ids.length > 0 ? { ...last, messageId: ids[0] as string, partMessageIds: ids } : last;
 }
 
-export function localFailure(recipient: string, code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG' | 'NOT_SENT' | 'NO_ROUTE', error: string): SendResult {
+export function localFailure(
+  recipient: string,
+  code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG' | 'NOT_SENT' | 'NO_ROUTE',
+  error: string,
+): SendResult {
   return { ok: false, recipient, status: 0, error, code, retryable: false, ambiguous: false, durationMs: 0 };
 }
-

@@ -17,7 +17,11 @@ export interface MessageFields {
  * The Send Message parameters of `body` (the message's text, or one part of it) with its facts
  * (encoding, parts, length), written into `into`.
  */
-export function messageParams(into: Record<string, string>, message: MessageFields, body: string): Record<string, string> {
+export function messageParams(
+  into: Record<string, string>,
+  message: MessageFields,
+  body: string,
+): Record<string, string> {
   const facts = messageFacts(body);
   into.sms_body = body;
   into.sms_encoding = facts.encoding;
@@ -46,7 +50,11 @@ export function inherit(base: ServiceParams, key: string, value: string): Record
  * it is unless `owned` (a flat object made for this one request), which is then updated in place:
  * an object that becomes a prototype costs V8 more than the copy it saves.
  */
-export function prepareParams(params: ServiceParams, binding: Binding, owned = false): { ok: true; params: ServiceParams } | { ok: false; message: string } {
+export function prepareParams(
+  params: ServiceParams,
+  binding: Binding,
+  owned = false,
+): { ok: true; params: ServiceParams } | { ok: false; message: string } {
   let out: Record<string, string> | undefined;
   for (const key of NUMBER_PARAMS) {
     const given = params[key];
@@ -61,4 +69,3 @@ export function prepareParams(params: ServiceParams, binding: Binding, owned = f
   }
   return { ok: true, params: out ?? params };
 }
-

@@ -45,13 +45,21 @@ export function renderRequest(service: CompiledService, scope: Scope, settings: 
     if (problem) throw new RenderError(problem);
     headers['content-type'] = service.contentType;
   }
-  for (const { name, value } of service.headers) headers[name.toLowerCase()] = renderTemplate(value, scope, settings.mask);
-  const request: RenderedRequest = body === undefined ? { method: service.method, url, headers } : { method: service.method, url, headers, body };
+  for (const { name, value } of service.headers)
+    headers[name.toLowerCase()] = renderTemplate(value, scope, settings.mask);
+  const request: RenderedRequest =
+    body === undefined ? { method: service.method, url, headers } : { method: service.method, url, headers, body };
   return service.auth === undefined ? request : authorize(service.auth, request, headers, scope, settings);
 }
 
 /** Adds what `auth` needs to `request`: a header, signature headers, or what to do when sending. */
-function authorize(auth: CompiledAuth, request: RenderedRequest, headers: Record<string, string>, scope: Scope, settings: RenderSettings): RenderedRequest {
+function authorize(
+  auth: CompiledAuth,
+  request: RenderedRequest,
+  headers: Record<string, string>,
+  scope: Scope,
+  settings: RenderSettings,
+): RenderedRequest {
   const mask = settings.mask;
   const masked = (template: CompiledTemplate) => (mask && template.usesSecret ? MASK : renderTemplate(template, scope));
   switch (auth.type) {
@@ -59,10 +67,20 @@ function authorize(auth: CompiledAuth, request: RenderedRequest, headers: Record
       headers.authorization = `Bearer ${masked(auth.token)}`;
       return request;
     case 'basic':
-      headers.authorization = basicAuthorization(renderTemplate(auth.username, scope, mask), renderTemplate(auth.password, scope, mask), mask && (auth.username.usesSecret || auth.password.usesSecret));
+      headers.authorization = basicAuthorization(
+        renderTemplate(auth.username, scope, mask),
+        renderTemplate(auth.password, scope, mask),
+        mask && (auth.username.usesSecret || auth.password.usesSecret),
+      );
       return request;
     case 'digest':
-      return { ...request, challengeAuth: { username: renderTemplate(auth.username, scope, mask), password: renderTemplate(auth.password, scope, mask) } };
+      return {
+        ...request,
+        challengeAuth: {
+          username: renderTemplate(auth.username, scope, mask),
+          password: renderTemplate(auth.password, scope, mask),
+        },
+      };
     case 'hmac':
       Object.assign(headers, hmacHeaders(auth, request, scope, mask));
       return request;
@@ -75,7 +93,8 @@ function authorize(auth: CompiledAuth, request: RenderedRequest, headers: Record
         service: auth.service,
       };
       const signed = sigV4Headers(request, credentials);
-      if (mask) signed.authorization = signed.authorization?.replace(/Signature=[0-9a-f]+/, `Signature=${MASK}`) ?? MASK;
+      if (mask)
+        signed.authorization = signed.authorization?.replace(/Signature=[0-9a-f]+/, `Signature=${MASK}`) ?? MASK;
       if (mask && signed['x-amz-security-token'] !== undefined) signed['x-amz-security-token'] = MASK;
       Object.assign(headers, signed);
       return request;

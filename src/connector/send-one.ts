@@ -28,14 +28,29 @@ export interface SendContext {
 }
 
 /** Sends `request` for `recipient` and returns its result. */
-export async function sendRendered(recipient: string, rendered: RenderedRequest, service: CompiledService, context: SendContext, onDispatched?: () => void): Promise<SendResult & { data?: unknown }> {
+export async function sendRendered(
+  recipient: string,
+  rendered: RenderedRequest,
+  service: CompiledService,
+  context: SendContext,
+  onDispatched?: () => void,
+): Promise<SendResult & { data?: unknown }> {
   const started = performance.now();
   let request = rendered;
   if (request.tokenRequest !== undefined) {
     const token = await context.tokens.get(request.tokenRequest);
     if (!token.ok) {
       const durationMs = Math.round(performance.now() - started);
-      return { ok: false, recipient, status: token.status, error: context.redact(token.error), code: 'AUTH_FAILED', retryable: token.retryable, ambiguous: false, durationMs };
+      return {
+        ok: false,
+        recipient,
+        status: token.status,
+        error: context.redact(token.error),
+        code: 'AUTH_FAILED',
+        retryable: token.retryable,
+        ambiguous: false,
+        durationMs,
+      };
     }
     request = { ...request, headers: { ...request.headers, authorization: `Bearer ${token.token}` } };
   }
@@ -44,13 +59,21 @@ export async function sendRendered(recipient: string, rendered: RenderedRequest,
   let outcome = await exchange(request, exchangeOptions, onDispatched);
   if (request.challengeAuth && !isFailure(outcome) && outcome.status === 401) {
     const answer = answerChallenge(outcome, request, request.challengeAuth);
-    if (answer !== undefined) outcome = await exchange({ ...request, headers: { ...request.headers, authorization: answer } }, exchangeOptions);
+    if (answer !== undefined)
+      outcome = await exchange({ ...request, headers: { ...request.headers, authorization: answer } }, exchangeOptions);
   }
   const durationMs = Math.round(performance.now() - started);
   if (isFailure(outcome)) return failureResult(recipient, outcome, durationMs, redact);
 
   const verdict = interpret(outcome, service.response);
-  const result: Writable<SendResult & { data?: unknown }> = { ok: verdict.ok, recipient, status: outcome.status, retryable: verdict.retryable, ambiguous: false, durationMs };
+  const result: Writable<SendResult & { data?: unknown }> = {
+    ok: verdict.ok,
+    recipient,
+    status: outcome.status,
+    retryable: verdict.retryable,
+    ambiguous: false,
+    durationMs,
+  };
   if (verdict.messageId !== undefined) result.messageId = verdict.messageId;
   if (verdict.error !== undefined) result.error = redact(verdict.error);
   if (verdict.code !== undefined) result.code = verdict.code;
@@ -64,11 +87,21 @@ export async function sendRendered(recipient: string, rendered: RenderedRequest,
     if ('data' in data) result.data = data.data;
     else Object.assign(result, { ok: false, code: 'RESPONSE_INVALID', error: redact(data.error) });
   }
-  if (context.includeResponse) result.response = { status: outcome.status, headers: outcome.headers, body: redact(outcome.body), truncated: outcome.truncated };
+  if (context.includeResponse)
+    result.response = {
+      status: outcome.status,
+      headers: outcome.headers,
+      body: redact(outcome.body),
+      truncated: outcome.truncated,
+    };
   return result;
 }
 
-function answerChallenge(response: Received, wire: WireRequest, credentials: { username: string; password: string }): string | undefined {
+function answerChallenge(
+  response: Received,
+  wire: WireRequest,
+  credentials: { username: string; password: string },
+): string | undefined {
   const header = response.headers['www-authenticate'];
   const digest = parseDigestChallenge(header);
   if (digest !== undefined) {
@@ -76,7 +109,8 @@ function answerChallenge(response: Received, wire: WireRequest, credentials: { u
     return digestAuthorization(digest, { method: wire.method, uri: url.pathname + url.search, ...credentials });
   }
   // Basic cannot carry a user name with ":" (RFC 7617): the 401 then stands as the answer.
-  if (header !== undefined && /^\s*Basic\b/i.test(header) && !credentials.username.includes(':')) return basicAuthorization(credentials.username, credentials.password);
+  if (header !== undefined && /^\s*Basic\b/i.test(header) && !credentials.username.includes(':'))
+    return basicAuthorization(credentials.username, credentials.password);
   return undefined;
 }
 

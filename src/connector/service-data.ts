@@ -30,11 +30,19 @@ export interface Rates {
 }
 
 const BALANCE_FIELDS = acrobitsFields(['balanceString', 'balance', 'currency']);
-const RATE_FIELDS = acrobitsFields(['callRateString', 'messageRateString', 'smartCallRateString', 'smartMessageRateString'], { callRateString: 'rateString' });
+const RATE_FIELDS = acrobitsFields(
+  ['callRateString', 'messageRateString', 'smartCallRateString', 'smartMessageRateString'],
+  { callRateString: 'rateString' },
+);
 
 function documentOf(response: Received, rules: ResponseRules): { document: unknown } | { error: string } {
   const parsed = parseBody(response.body, response.contentType, rules.format);
-  if (parsed.format === 'text') return { error: parsed.problem ?? `the response has no JSON or XML body (${response.body === '' ? 'it is empty' : `it starts "${response.body.slice(0, 40)}"`})` };
+  if (parsed.format === 'text')
+    return {
+      error:
+        parsed.problem ??
+        `the response has no JSON or XML body (${response.body === '' ? 'it is empty' : `it starts "${response.body.slice(0, 40)}"`})`,
+    };
   const legacy = legacyError(parsed.document);
   return legacy === undefined ? { document: parsed.document } : { error: legacy };
 }
@@ -61,7 +69,11 @@ const readers: Partial<Record<ServiceName, DataReader>> = {
     const read = documentOf(response, rules);
     if ('error' in read) return read;
     const rates: Rates = readFields(read.document, rules.fields ?? RATE_FIELDS);
-    if (Object.keys(rates).length === 0) return { error: 'the response has none of callRateString, messageRateString, smartCallRateString, smartMessageRateString (or the legacy rateString)' };
+    if (Object.keys(rates).length === 0)
+      return {
+        error:
+          'the response has none of callRateString, messageRateString, smartCallRateString, smartMessageRateString (or the legacy rateString)',
+      };
     return { data: rates };
   },
 };

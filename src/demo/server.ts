@@ -43,12 +43,15 @@ const UNREACHABLE = /^\+?1?555000/;
 export async function startDemoServer(port = 0, options: DemoServerOptions = {}): Promise<DemoServer> {
   const received: DemoRequest[] = [];
   const server = createServer((req, res) => {
-    readBody(req).then((body) => {
-      const request: DemoRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
-      if (options.keep !== false) received.push(request);
-      const recipient = answer(req, body, res);
-      options.onRequest?.(request, res.statusCode, recipient);
-    }, () => res.destroy());
+    readBody(req).then(
+      (body) => {
+        const request: DemoRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+        if (options.keep !== false) received.push(request);
+        const recipient = answer(req, body, res);
+        options.onRequest?.(request, res.statusCode, recipient);
+      },
+      () => res.destroy(),
+    );
   });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -56,10 +59,11 @@ export async function startDemoServer(port = 0, options: DemoServerOptions = {})
   return {
     origin: `http://127.0.0.1:${bound}`,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -75,12 +79,16 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** Answers one request as the docs show; returns the recipient it named, when the body could be read. */
 function answer(req: IncomingMessage, body: string, res: ServerResponse): string | undefined {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname !== DEMO_PATH) return void reply(res, 404, 'application/json', JSON.stringify({ message: `No web service at ${url.pathname}` }));
+  if (url.pathname !== DEMO_PATH)
+    return void reply(res, 404, 'application/json', JSON.stringify({ message: `No web service at ${url.pathname}` }));
   const fields = readFields(url, body, String(req.headers['content-type'] ?? ''));
-  if (fields === undefined) return void reply(res, 400, 'application/json', JSON.stringify({ message: 'Malformed request body' }));
+  if (fields === undefined)
+    return void reply(res, 400, 'application/json', JSON.stringify({ message: 'Malformed request body' }));
   const to = String(fields.sms_to ?? fields.to ?? '');
-  if (fields.from === 'nocredit') reply(res, 402, 'text/xml', '<response><message>Not enough credit</message></response>');
-  else if (to === '' || UNREACHABLE.test(to)) reply(res, 406, 'application/json', JSON.stringify({ message: 'Invalid recipient' }, null, 4));
+  if (fields.from === 'nocredit')
+    reply(res, 402, 'text/xml', '<response><message>Not enough credit</message></response>');
+  else if (to === '' || UNREACHABLE.test(to))
+    reply(res, 406, 'application/json', JSON.stringify({ message: 'Invalid recipient' }, null, 4));
   else reply(res, 200, undefined, '');
   return to;
 }

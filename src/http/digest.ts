@@ -27,7 +27,12 @@ export function digestAuthorization(
   const nonce = challenge.nonce ?? '';
   const cnonce = randomBytes(8).toString('hex');
   const nc = '00000001';
-  const qop = (challenge.qop ?? '').split(',').map((q) => q.trim()).includes('auth') ? 'auth' : undefined;
+  const qop = (challenge.qop ?? '')
+    .split(',')
+    .map((q) => q.trim())
+    .includes('auth')
+    ? 'auth'
+    : undefined;
 
   let ha1 = hash(`${request.username}:${realm}:${request.password}`);
   if (algorithm.endsWith('-SESS')) ha1 = hash(`${ha1}:${nonce}:${cnonce}`);

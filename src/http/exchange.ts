@@ -31,13 +31,18 @@ export interface Received extends ReceivedResponse {
  * directly with a handler that collects the body, rather than `request()` and a body stream: the
  * same connection pool and timeouts, without a stream and its promises per request.
  */
-export function exchange(wire: WireRequest, options: ExchangeOptions, onDispatched?: () => void): Promise<Received | NetworkFailure> {
+export function exchange(
+  wire: WireRequest,
+  options: ExchangeOptions,
+  onDispatched?: () => void,
+): Promise<Received | NetworkFailure> {
   return new Promise((resolve) => {
     const handler = new Collector(options.maxResponseBytes, wire.url, resolve);
     handler.dispatching = true;
     try {
       const url = new URL(wire.url);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`unsupported protocol ${url.protocol}`);
       options.dispatcher.dispatch(
         {
           origin: url.origin,
@@ -85,7 +90,11 @@ class Collector implements Dispatcher.DispatchHandler {
   /** undici tells the handler styles apart by this method. */
   onRequestStart(): void {}
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     if (statusCode < 200) return; // an informational answer (100 Continue); the real one follows
     this.status = statusCode;
     this.headers = flattenHeaders(headers);
@@ -121,7 +130,13 @@ class Collector implements Dispatcher.DispatchHandler {
     const chunks = this.chunks;
     const bytes = chunks.length === 0 ? EMPTY : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     const contentType = this.headers['content-type'] ?? '';
-    this.resolve({ status: this.status, headers: this.headers, contentType, body: decode(bytes, contentType), truncated });
+    this.resolve({
+      status: this.status,
+      headers: this.headers,
+      contentType,
+      body: decode(bytes, contentType),
+      truncated,
+    });
   }
 }
 
@@ -132,7 +147,9 @@ const utf8 = new TextDecoder('utf-8');
 /** Decodes by the declared charset (UTF-8 when none or unknown); bad bytes become U+FFFD, never a crash. */
 function decode(bytes: Buffer, contentType: string): string {
   if (bytes.length === 0) return '';
-  const charset = contentType.includes('charset') ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1] : undefined;
+  const charset = contentType.includes('charset')
+    ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]
+    : undefined;
   if (charset === undefined || /^utf-?8$/i.test(charset)) return utf8.decode(bytes);
   try {
     return new TextDecoder(charset).decode(bytes);

@@ -20,11 +20,26 @@ const KNOWN: Record<string, Omit<NetworkFailure, 'error'> & { text: string }> = 
   EHOSTUNREACH: { code: 'NETWORK_REFUSED', retryable: true, ambiguous: false, text: 'host unreachable' },
   ENETUNREACH: { code: 'NETWORK_REFUSED', retryable: true, ambiguous: false, text: 'network unreachable' },
   UND_ERR_CONNECT_TIMEOUT: { code: 'TIMEOUT_CONNECT', retryable: true, ambiguous: false, text: 'timed out connecting' },
-  UND_ERR_HEADERS_TIMEOUT: { code: 'TIMEOUT_RESPONSE', retryable: true, ambiguous: true, text: 'timed out waiting for the response' },
-  UND_ERR_BODY_TIMEOUT: { code: 'TIMEOUT_RESPONSE', retryable: true, ambiguous: true, text: 'timed out reading the response body' },
+  UND_ERR_HEADERS_TIMEOUT: {
+    code: 'TIMEOUT_RESPONSE',
+    retryable: true,
+    ambiguous: true,
+    text: 'timed out waiting for the response',
+  },
+  UND_ERR_BODY_TIMEOUT: {
+    code: 'TIMEOUT_RESPONSE',
+    retryable: true,
+    ambiguous: true,
+    text: 'timed out reading the response body',
+  },
   ECONNRESET: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection reset' },
   EPIPE: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection closed while sending' },
-  UND_ERR_SOCKET: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection closed before the response was complete' },
+  UND_ERR_SOCKET: {
+    code: 'NETWORK_RESET',
+    retryable: true,
+    ambiguous: true,
+    text: 'connection closed before the response was complete',
+  },
   UND_ERR_CLOSED: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection closed' },
   UND_ERR_DESTROYED: { code: 'NETWORK_RESET', retryable: true, ambiguous: true, text: 'connection destroyed' },
 };
@@ -40,7 +55,12 @@ export function classifyNetworkError(error: unknown, where: string): NetworkFail
     }
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'NETWORK_ERROR', retryable: false, ambiguous: true, error: `network error talking to ${where}: ${message}` };
+  return {
+    code: 'NETWORK_ERROR',
+    retryable: false,
+    ambiguous: true,
+    error: `network error talking to ${where}: ${message}`,
+  };
 }
 
 /**
@@ -48,5 +68,9 @@ export function classifyNetworkError(error: unknown, where: string): NetworkFail
  * argument undici refuses): nothing went out, so it is definite whatever the error.
  */
 export function notSent(failure: NetworkFailure): NetworkFailure {
-  return { ...failure, ambiguous: false, error: `${failure.error.replace(/ \(the provider may have received the message\)$/, '')} (not sent)` };
+  return {
+    ...failure,
+    ambiguous: false,
+    error: `${failure.error.replace(/ \(the provider may have received the message\)$/, '')} (not sent)`,
+  };
 }

@@ -18,7 +18,10 @@ export function applyLengthRule(text: string, rule: ProviderFile['messageLength'
   if (measured <= rule.max) return { ok: true, texts: [text] };
   switch (rule.overflow) {
     case 'refuse':
-      return { ok: false, message: `the message is ${measured} ${unit} long (${facts.encoding}); the provider takes at most ${rule.max}` };
+      return {
+        ok: false,
+        message: `the message is ${measured} ${unit} long (${facts.encoding}); the provider takes at most ${rule.max}`,
+      };
     case 'truncate':
       return { ok: true, texts: [splitText(text, size, facts.encoding)[0] ?? ''] };
     case 'split':

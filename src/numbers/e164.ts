@@ -52,7 +52,10 @@ function readRules(code: string): CallingCodeRules {
     const prefix = metadata.nationalPrefixForParsing();
     if (prefix) prefixes.add(`(?:${prefix})`);
   }
-  return { lengths: lengths ?? [], prefix: prefixes.size > 0 ? new RegExp(`^(?:${[...prefixes].join('|')})`) : undefined };
+  return {
+    lengths: lengths ?? [],
+    prefix: prefixes.size > 0 ? new RegExp(`^(?:${[...prefixes].join('|')})`) : undefined,
+  };
 }
 
 /**

@@ -15,7 +15,12 @@ export type FormatOutcome = { ok: true; value: string } | { ok: false; message: 
  * Formats `typed` as `format`. Numbers are checked for a possible length for their country, not
  * against full numbering plans (plans change faster than metadata; 555 test numbers must pass).
  */
-export function formatNumber(typed: string, format: NumberFormat, defaultCountry: string | undefined, allowNonPhone: boolean): FormatOutcome {
+export function formatNumber(
+  typed: string,
+  format: NumberFormat,
+  defaultCountry: string | undefined,
+  allowNonPhone: boolean,
+): FormatOutcome {
   if (format === 'AS_TYPED') return { ok: true, value: typed };
   if (format === 'DIGITS') {
     // A name or a channel address (ACME1, whatsapp:+1…) passes whole where allowed; only phone numbers lose their separators.
@@ -25,11 +30,14 @@ export function formatNumber(typed: string, format: NumberFormat, defaultCountry
   }
   // Already E.164 and wanted in an international form: no parse needed.
   if (format !== 'NATIONAL' && isPossibleE164(typed)) return { ok: true, value: international(typed, format) };
-  const parsed = looksLikePhone(typed) ? parsePhoneNumberFromString(typed, defaultCountry as CountryCode | undefined) : undefined;
+  const parsed = looksLikePhone(typed)
+    ? parsePhoneNumberFromString(typed, defaultCountry as CountryCode | undefined)
+    : undefined;
   if (parsed === undefined || !parsed.isPossible()) {
     return allowNonPhone ? { ok: true, value: typed } : invalid(typed, defaultCountry);
   }
-  const value = format === 'NATIONAL' ? parsed.formatNational().replace(/[^0-9]/g, '') : international(parsed.number, format);
+  const value =
+    format === 'NATIONAL' ? parsed.formatNational().replace(/[^0-9]/g, '') : international(parsed.number, format);
   return { ok: true, value };
 }
 
@@ -45,8 +53,9 @@ function looksLikePhone(typed: string): boolean {
 }
 
 function invalid(typed: string, defaultCountry: string | undefined): FormatOutcome {
-  const hint = typed.trim().startsWith('+') || defaultCountry
-    ? 'check the digits and the country code'
-    : 'write it with its country code (+1 555 …) or set defaultCountry in the account';
+  const hint =
+    typed.trim().startsWith('+') || defaultCountry
+      ? 'check the digits and the country code'
+      : 'write it with its country code (+1 555 …) or set defaultCountry in the account';
   return { ok: false, message: `"${typed}" is not a valid phone number: ${hint}` };
 }

@@ -16,7 +16,10 @@ export interface NumberPipeline {
 }
 
 /** Resolves the pipeline settings; the account's country and rules come first. */
-export function numberPipeline(provider: NumberRules | undefined, account: { defaultCountry?: string | undefined; rewriting?: readonly RewritingRule[] | undefined }): NumberPipeline {
+export function numberPipeline(
+  provider: NumberRules | undefined,
+  account: { defaultCountry?: string | undefined; rewriting?: readonly RewritingRule[] | undefined },
+): NumberPipeline {
   return {
     format: provider?.format ?? 'E164',
     defaultCountry: account.defaultCountry ?? provider?.defaultCountry,

@@ -65,7 +65,8 @@ function replaceMatched(number: string, conditions: readonly RewritingCondition[
     const param = c.param ?? '';
     if (c.type === 'startsWith' && number.startsWith(param)) return replacement + number.slice(param.length);
     if (c.type === 'equals' && number === param) return replacement;
-    if (c.type === 'contains' && param !== '' && number.includes(param)) return number.replace(param, () => replacement);
+    if (c.type === 'contains' && param !== '' && number.includes(param))
+      return number.replace(param, () => replacement);
   }
   return replacement;
 }

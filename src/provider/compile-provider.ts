@@ -50,17 +50,39 @@ export function compileProvider(
   accountKeys: readonly string[] | 'any' = Object.keys(file.parameters),
 ): { provider: Provider; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
-  const secrets = new Set(Object.entries(file.parameters).filter(([, p]) => p.secret).map(([name]) => name));
+  const secrets = new Set(
+    Object.entries(file.parameters)
+      .filter(([, p]) => p.secret)
+      .map(([name]) => name),
+  );
   const derived = compileDerived(file, accountKeys, secrets, issues, source);
   const services: Partial<Record<ServiceName, CompiledService>> = {};
-  for (const [name, spec] of Object.entries(file.services) as [ServiceName, NonNullable<ProviderFile['services'][ServiceName]>][]) {
-    const known: KnownNames = { params: [...SERVICE_PARAMS[name], ...GLOBAL_PARAMS, ...derived.keys()], accountKeys, secrets };
+  for (const [name, spec] of Object.entries(file.services) as [
+    ServiceName,
+    NonNullable<ProviderFile['services'][ServiceName]>,
+  ][]) {
+    const known: KnownNames = {
+      params: [...SERVICE_PARAMS[name], ...GLOBAL_PARAMS, ...derived.keys()],
+      accountKeys,
+      secrets,
+    };
     const { service, problems } = compileService(spec, known);
     for (const p of problems) {
-      issues.push({ file: source, pointer: `/services/${name}${p.pointer}`, message: p.message, code: problemCode(p.message) });
+      issues.push({
+        file: source,
+        pointer: `/services/${name}${p.pointer}`,
+        message: p.message,
+        code: problemCode(p.message),
+      });
     }
     if (spec.idempotent && !service.params.has('message_id')) {
-      issues.push({ file: source, pointer: `/services/${name}/idempotent`, message: 'is true, but the service never sends %message_id%; put it in the idempotency-key header or client-reference field the provider deduplicates on', code: 'SCHEMA' });
+      issues.push({
+        file: source,
+        pointer: `/services/${name}/idempotent`,
+        message:
+          'is true, but the service never sends %message_id%; put it in the idempotency-key header or client-reference field the provider deduplicates on',
+        code: 'SCHEMA',
+      });
     }
     services[name] = service;
   }
@@ -82,33 +104,62 @@ export function compileProvider(
 }
 
 /** Compiles the `derived` lookups; their templates may use any service or global parameter. */
-function compileDerived(file: ProviderFile, accountKeys: readonly string[] | 'any', secrets: ReadonlySet<string>, issues: ConfigIssue[], source: string): Map<string, DerivedParameter> {
+function compileDerived(
+  file: ProviderFile,
+  accountKeys: readonly string[] | 'any',
+  secrets: ReadonlySet<string>,
+  issues: ConfigIssue[],
+  source: string,
+): Map<string, DerivedParameter> {
   const derived = new Map<string, DerivedParameter>();
   const reserved = new Set<string>([...Object.values(SERVICE_PARAMS).flat(), ...GLOBAL_PARAMS]);
   const params = [...reserved];
   for (const [name, spec] of Object.entries(file.derived ?? {})) {
     if (reserved.has(name)) {
-      issues.push({ file: source, pointer: `/derived/${name}`, message: `%${name}% is already a parameter of the engine; choose another name`, code: 'SCHEMA' });
+      issues.push({
+        file: source,
+        pointer: `/derived/${name}`,
+        message: `%${name}% is already a parameter of the engine; choose another name`,
+        code: 'SCHEMA',
+      });
       continue;
     }
     const { template, problems } = compileTemplate(spec.from, 'raw', { params, accountKeys, secrets });
-    for (const message of problems) issues.push({ file: source, pointer: `/derived/${name}/from`, message, code: problemCode(message) });
+    for (const message of problems)
+      issues.push({ file: source, pointer: `/derived/${name}/from`, message, code: problemCode(message) });
     derived.set(name, { from: template, map: spec.map, default: spec.default });
   }
   return derived;
 }
 
 /** Compiles the rate limits' key templates; they may use the Send Message and global parameters. */
-function compileRateLimits(file: ProviderFile, accountKeys: readonly string[] | 'any', secrets: ReadonlySet<string>, issues: ConfigIssue[], source: string): CompiledRateLimit[] {
+function compileRateLimits(
+  file: ProviderFile,
+  accountKeys: readonly string[] | 'any',
+  secrets: ReadonlySet<string>,
+  issues: ConfigIssue[],
+  source: string,
+): CompiledRateLimit[] {
   return (file.rateLimits ?? []).map((limit, i) => {
-    const { template, problems } = compileTemplate(limit.key, 'raw', { params: [...SERVICE_PARAMS.sendMessage, ...GLOBAL_PARAMS], accountKeys, secrets });
-    for (const message of problems) issues.push({ file: source, pointer: `/rateLimits/${i}/key`, message, code: problemCode(message) });
-    return { key: template, amount: limit.requests, windowMs: limit.perSeconds * 1000, countParts: limit.count === 'parts' };
+    const { template, problems } = compileTemplate(limit.key, 'raw', {
+      params: [...SERVICE_PARAMS.sendMessage, ...GLOBAL_PARAMS],
+      accountKeys,
+      secrets,
+    });
+    for (const message of problems)
+      issues.push({ file: source, pointer: `/rateLimits/${i}/key`, message, code: problemCode(message) });
+    return {
+      key: template,
+      amount: limit.requests,
+      windowMs: limit.perSeconds * 1000,
+      countParts: limit.count === 'parts',
+    };
   });
 }
 
 function problemCode(message: string): string {
-  if (message.startsWith('unknown placeholder') || message.includes('does not declare')) return 'TEMPLATE_UNKNOWN_PLACEHOLDER';
+  if (message.startsWith('unknown placeholder') || message.includes('does not declare'))
+    return 'TEMPLATE_UNKNOWN_PLACEHOLDER';
   if (message.startsWith('unknown function')) return 'TEMPLATE_UNKNOWN_FUNCTION';
   return 'TEMPLATE_INVALID';
 }

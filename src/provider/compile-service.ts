@@ -39,7 +39,10 @@ export interface ServiceProblem {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Compiles `spec`; never throws, returns the problems found. */
-export function compileService(spec: ServiceSpec, known: KnownNames): { service: CompiledService; problems: ServiceProblem[] } {
+export function compileService(
+  spec: ServiceSpec,
+  known: KnownNames,
+): { service: CompiledService; problems: ServiceProblem[] } {
   const problems: ServiceProblem[] = [];
   const template = (source: string, kind: Parameters<typeof compileTemplate>[1], pointer: string) => {
     const result = compileTemplate(source, kind, known);
@@ -50,8 +53,13 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
   const contentType = spec.contentType ?? DEFAULT_CONTENT_TYPE;
   const body = compileBody(spec, contentType, known, problems);
   const headers = Object.entries(spec.headers ?? {}).map(([name, value]) => {
-    if (!TOKEN.test(name)) problems.push({ pointer: `/headers/${name}`, message: `"${name}" is not a valid header name` });
-    if (/[\r\n]/.test(value)) problems.push({ pointer: `/headers/${name}`, message: 'a header value cannot contain CR or LF (it would inject headers)' });
+    if (!TOKEN.test(name))
+      problems.push({ pointer: `/headers/${name}`, message: `"${name}" is not a valid header name` });
+    if (/[\r\n]/.test(value))
+      problems.push({
+        pointer: `/headers/${name}`,
+        message: 'a header value cannot contain CR or LF (it would inject headers)',
+      });
     return { name, value: template(value, 'header', `/headers/${name}`) };
   });
   const auth = compileAuth(spec.auth, known, problems);
@@ -79,7 +87,12 @@ export function compileService(spec: ServiceSpec, known: KnownNames): { service:
   return { service, problems };
 }
 
-function compileBody(spec: ServiceSpec, contentType: string, known: KnownNames, problems: ServiceProblem[]): CompiledBody | undefined {
+function compileBody(
+  spec: ServiceSpec,
+  contentType: string,
+  known: KnownNames,
+  problems: ServiceProblem[],
+): CompiledBody | undefined {
   if (spec.postData !== undefined && spec.body !== undefined) {
     problems.push({ pointer: '/body', message: 'give either postData (text) or body (structure), not both' });
   }
@@ -100,7 +113,10 @@ function checkResponseRules(rules: ResponseRules, problems: ServiceProblem[]): v
     try {
       new RegExp(condition.matches);
     } catch (error) {
-      problems.push({ pointer: `/response/success/${i}/matches`, message: `not a valid regular expression (${(error as Error).message})` });
+      problems.push({
+        pointer: `/response/success/${i}/matches`,
+        message: `not a valid regular expression (${(error as Error).message})`,
+      });
     }
   });
 }

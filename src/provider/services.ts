@@ -9,7 +9,15 @@ export const ACROBITS_SERVICE_PARAMS: Readonly<Record<ServiceName, readonly stri
   fetchMessages: ['last_known_sms_id', 'last_known_sent_sms_id'],
   balanceCheck: [],
   rateCheck: ['targetNumber', 'smartUri'],
-  pushTokenReporter: ['selector', 'pushToken', 'pushappid', 'pushTokenIncomingCall', 'pushappid_incoming_call', 'pushTokenOther', 'pushappid_other'],
+  pushTokenReporter: [
+    'selector',
+    'pushToken',
+    'pushappid',
+    'pushTokenIncomingCall',
+    'pushappid_incoming_call',
+    'pushTokenOther',
+    'pushappid_other',
+  ],
 };
 
 /** Facts Switchboard computes for every message (the apps do not). */

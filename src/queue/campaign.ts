@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
  * different text or file gets another. Give a campaign of your own to enqueue rows appended to a
  * file under the ids the earlier rows had.
  */
-export async function defaultCampaign(parts: readonly (string | Buffer | AsyncIterable<string | Buffer>)[]): Promise<string> {
+export async function defaultCampaign(
+  parts: readonly (string | Buffer | AsyncIterable<string | Buffer>)[],
+): Promise<string> {
   const hash = createHash('sha256');
   for (const part of parts) {
     // A stream (a CSV file) is hashed as it is read, never held whole.

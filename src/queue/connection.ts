@@ -24,6 +24,9 @@ export async function ready(redis: Redis, location: QueueLocation): Promise<void
   try {
     await redis.ping();
   } catch (error) {
-    throw new SwitchboardError('USAGE', `cannot reach Redis at ${redactUrl(location.redis)} (${(error as Error).message}); start it, or give --redis <url>`);
+    throw new SwitchboardError(
+      'USAGE',
+      `cannot reach Redis at ${redactUrl(location.redis)} (${(error as Error).message}); start it, or give --redis <url>`,
+    );
   }
 }

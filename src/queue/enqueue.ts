@@ -44,20 +44,39 @@ export interface EnqueueOptions {
   readonly batch?: number;
 }
 
-
 /** Enqueues every message of `items` on `queue`; bad rows are only reported. */
-export async function enqueueMessages(queue: Queue, redis: Redis, items: AsyncIterable<BulkItem> | Iterable<BulkItem>, options: EnqueueOptions): Promise<EnqueueSummary> {
+export async function enqueueMessages(
+  queue: Queue,
+  redis: Redis,
+  items: AsyncIterable<BulkItem> | Iterable<BulkItem>,
+  options: EnqueueOptions,
+): Promise<EnqueueSummary> {
   const ledger = createLedger(redis, queue.name);
-  const summary: EnqueueSummary = { campaign: options.campaign, enqueued: 0, alreadyTaken: 0, alreadyQueued: 0, badRows: [] };
+  const summary: EnqueueSummary = {
+    campaign: options.campaign,
+    enqueued: 0,
+    alreadyTaken: 0,
+    alreadyQueued: 0,
+    badRows: [],
+  };
   const batchSize = options.batch ?? 500;
   let batch: BulkMessage[] = [];
   const flush = async () => {
-    const jobs = batch.map((m): QueueJob => ({ account: options.account, to: m.to, body: m.body, messageId: `${options.campaign}-${m.id}` }));
+    const jobs = batch.map((m): QueueJob => ({
+      account: options.account,
+      to: m.to,
+      body: m.body,
+      messageId: `${options.campaign}-${m.id}`,
+    }));
     batch = [];
     const taken = await ledger.taken(jobs.map((j) => j.messageId));
     const fresh = jobs.filter((_, i) => !taken[i]);
     summary.alreadyTaken += jobs.length - fresh.length;
-    const queued = await inQueue(queue, redis, fresh.map((j) => j.messageId));
+    const queued = await inQueue(
+      queue,
+      redis,
+      fresh.map((j) => j.messageId),
+    );
     const added = fresh.filter((_, i) => !queued[i]);
     summary.alreadyQueued += fresh.length - added.length;
     // The same id added twice (two enqueues at once) is still one job: BullMQ keeps the first.

@@ -91,16 +91,45 @@ export function createLedger(redis: Redis, queue: string): Ledger {
   return {
     claim(id, to, worker) {
       const intent = JSON.stringify({ worker, at: now(), claim: randomUUID() });
-      const reason = 'a worker took it and stopped before recording an outcome: the request may have reached the provider';
-      const ambiguous: LedgerOutcome = { id, event: 'ambiguous', to, status: 0, retryable: false, durationMs: 0, at: now(), reason };
-      return r.switchboardClaim(keys.intent, keys.sent, keys.failed, keys.ambiguous, id, intent, JSON.stringify(ambiguous));
+      const reason =
+        'a worker took it and stopped before recording an outcome: the request may have reached the provider';
+      const ambiguous: LedgerOutcome = {
+        id,
+        event: 'ambiguous',
+        to,
+        status: 0,
+        retryable: false,
+        durationMs: 0,
+        at: now(),
+        reason,
+      };
+      return r.switchboardClaim(
+        keys.intent,
+        keys.sent,
+        keys.failed,
+        keys.ambiguous,
+        id,
+        intent,
+        JSON.stringify(ambiguous),
+      );
     },
     async record(id, outcome) {
       const record: LedgerOutcome = { id, ...outcome, at: now() };
-      await r.switchboardRecord(keys.sent, keys.failed, keys.ambiguous, keys.intent, id, outcome.event, JSON.stringify(record), JSON.stringify({ at: record.at }));
+      await r.switchboardRecord(
+        keys.sent,
+        keys.failed,
+        keys.ambiguous,
+        keys.intent,
+        id,
+        outcome.event,
+        JSON.stringify(record),
+        JSON.stringify({ at: record.at }),
+      );
     },
     async taken(ids) {
-      const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & { switchboardRelease(...args: string[]): unknown };
+      const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & {
+        switchboardRelease(...args: string[]): unknown;
+      };
       for (const id of ids) pipeline.switchboardRelease(keys.intent, keys.failed, id);
       for (const id of ids) pipeline.hexists(keys.intent, id);
       const replies = (await pipeline.exec()) ?? [];
@@ -109,7 +138,11 @@ export function createLedger(redis: Redis, queue: string): Ledger {
       return ids.map((_, i) => replies[ids.length + i]?.[1] === 1);
     },
     async counts() {
-      const [sent, failed, ambiguous] = await Promise.all([redis.hlen(keys.sent), redis.hlen(keys.failed), redis.hlen(keys.ambiguous)]);
+      const [sent, failed, ambiguous] = await Promise.all([
+        redis.hlen(keys.sent),
+        redis.hlen(keys.failed),
+        redis.hlen(keys.ambiguous),
+      ]);
       return { sent, failed, ambiguous };
     },
     async list(event) {

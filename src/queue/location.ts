@@ -23,10 +23,18 @@ export function queueLocation(given: { redis?: string | undefined; queue?: strin
   try {
     url = new URL(redis);
   } catch {
-    throw new SwitchboardError('USAGE', `the Redis address must be a URL such as redis://127.0.0.1:6379, not "${redis}"`);
+    throw new SwitchboardError(
+      'USAGE',
+      `the Redis address must be a URL such as redis://127.0.0.1:6379, not "${redis}"`,
+    );
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new SwitchboardError('USAGE', `the Redis address must start with redis:// or rediss://, not ${url.protocol}//`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(queue)) throw new SwitchboardError('USAGE', `the queue name "${queue}" may hold only letters, digits, _ . and -`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new SwitchboardError(
+      'USAGE',
+      `the Redis address must start with redis:// or rediss://, not ${url.protocol}//`,
+    );
+  if (!/^[A-Za-z0-9_.-]+$/.test(queue))
+    throw new SwitchboardError('USAGE', `the queue name "${queue}" may hold only letters, digits, _ . and -`);
   return { redis, queue };
 }
 
@@ -44,7 +52,12 @@ export function redactUrl(url: string): string {
 /** Key names of the ledger: what each job became, by job id (hashes). */
 export function ledgerKeys(queue: string) {
   const base = `switchboard:${queue}`;
-  return { intent: `${base}:intent`, sent: `${base}:sent`, failed: `${base}:failed`, ambiguous: `${base}:ambiguous` } as const;
+  return {
+    intent: `${base}:intent`,
+    sent: `${base}:sent`,
+    failed: `${base}:failed`,
+    ambiguous: `${base}:ambiguous`,
+  } as const;
 }
 
 /** The prefix of the shared rate-limit keys. Not per queue: a provider's limits hold for every queue that uses the account. */

@@ -57,7 +57,10 @@ export async function openQueue(given: { redis?: string; queue?: string } = {}):
     async clear(options = {}) {
       const before = await queueCounts(queue, redis);
       if (options.force !== true && before.waiting + before.active > 0) {
-        throw new SwitchboardError('USAGE', `queue ${location.queue} still has ${before.waiting} waiting and ${before.active} active messages; clear it once they are done, or force the clear (--force) to drop them unsent`);
+        throw new SwitchboardError(
+          'USAGE',
+          `queue ${location.queue} still has ${before.waiting} waiting and ${before.active} active messages; clear it once they are done, or force the clear (--force) to drop them unsent`,
+        );
       }
       await queue.obliterate({ force: true });
       await clearLedger(redis, location.queue);

@@ -110,7 +110,9 @@ export class RedisRateLimiter implements Limiter {
     const names = this.limits.map((limit, i) => this.keyName(limit, keys[i] ?? ''));
     const token = randomUUID();
     const args: (string | number)[] = [token];
-    this.limits.forEach((limit, i) => args.push(limit.amount, limit.windowMs, Math.max(1, Math.min(Math.round(weights[i] ?? 1), limit.amount))));
+    this.limits.forEach((limit, i) =>
+      args.push(limit.amount, limit.windowMs, Math.max(1, Math.min(Math.round(weights[i] ?? 1), limit.amount))),
+    );
     const keysOf = [this.holdKey(), ...names];
     for (;;) {
       const wait = Number(await this.redis.switchboardAcquire(keysOf.length, ...keysOf, ...args));

@@ -28,7 +28,10 @@ export interface QueueStatus extends QueueCounts {
 
 /** Reads the counts of `queue`, without the lists. */
 export async function queueCounts(queue: Queue, redis: Redis): Promise<QueueCounts> {
-  const [jobs, counts] = await Promise.all([queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active', 'failed'), createLedger(redis, queue.name).counts()]);
+  const [jobs, counts] = await Promise.all([
+    queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active', 'failed'),
+    createLedger(redis, queue.name).counts(),
+  ]);
   return {
     queue: queue.name,
     waiting: (jobs.waiting ?? 0) + (jobs.delayed ?? 0) + (jobs.prioritized ?? 0),
@@ -41,6 +44,10 @@ export async function queueCounts(queue: Queue, redis: Redis): Promise<QueueCoun
 /** Reads the status of `queue`. */
 export async function queueStatus(queue: Queue, redis: Redis): Promise<QueueStatus> {
   const ledger = createLedger(redis, queue.name);
-  const [counts, ambiguousMessages, failedMessages] = await Promise.all([queueCounts(queue, redis), ledger.list('ambiguous'), ledger.list('failed')]);
+  const [counts, ambiguousMessages, failedMessages] = await Promise.all([
+    queueCounts(queue, redis),
+    ledger.list('ambiguous'),
+    ledger.list('failed'),
+  ]);
   return { ...counts, ambiguousMessages, failedMessages };
 }

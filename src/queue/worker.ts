@@ -63,7 +63,10 @@ export interface QueueWorker {
  * const worker = startWorker({ redis: 'redis://10.0.0.5:6379', queue: 'spring-sale' }, { concurrency: 16 });
  * process.once('SIGTERM', () => worker.close());
  */
-export function startWorker(where: { readonly redis?: string; readonly queue?: string } = {}, options: WorkerOptions = {}): QueueWorker {
+export function startWorker(
+  where: { readonly redis?: string; readonly queue?: string } = {},
+  options: WorkerOptions = {},
+): QueueWorker {
   const location: QueueLocation = queueLocation(where);
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
@@ -91,7 +94,15 @@ export function startWorker(where: { readonly redis?: string; readonly queue?: s
     } catch (error) {
       // Nothing was sent: recorded failed and retryable, so enqueuing it again (once fixed) sends it.
       const code = error instanceof SwitchboardError ? error.code : 'CONFIG_INVALID';
-      const outcome: Outcome = { event: 'failed', to, status: 0, code, error: `cannot use the account ${account}: ${(error as Error).message}`, retryable: true, durationMs: 0 };
+      const outcome: Outcome = {
+        event: 'failed',
+        to,
+        status: 0,
+        code,
+        error: `cannot use the account ${account}: ${(error as Error).message}`,
+        retryable: true,
+        durationMs: 0,
+      };
       await ledger.record(messageId, outcome);
       return finish(messageId, 'failed', outcome);
     }
@@ -104,7 +115,8 @@ export function startWorker(where: { readonly redis?: string; readonly queue?: s
       return claim === 'send';
     };
     const [result] = await connector.sendMessage({ to, body, messageId, beforeSend });
-    if (claim !== undefined && claim !== 'send') return finish(messageId, claim === 'ambiguous' ? 'ambiguous' : 'skipped');
+    if (claim !== undefined && claim !== 'send')
+      return finish(messageId, claim === 'ambiguous' ? 'ambiguous' : 'skipped');
     const outcome = outcomeOf({ id: messageId, to, body }, result!);
     await ledger.record(messageId, outcome);
     return finish(messageId, outcome.event, outcome);
@@ -140,7 +152,14 @@ export function startWorker(where: { readonly redis?: string; readonly queue?: s
         return;
       }
       await worker.close();
-      await Promise.all([...connectors.values()].map((c) => c.then((connector) => connector.close(), () => undefined)));
+      await Promise.all(
+        [...connectors.values()].map((c) =>
+          c.then(
+            (connector) => connector.close(),
+            () => undefined,
+          ),
+        ),
+      );
       // A polite QUIT, but no waiting on a Redis that is gone.
       await Promise.race([redis.quit().catch(() => undefined), sleep(1000, undefined, { ref: false })]);
       redis.disconnect();
@@ -153,9 +172,15 @@ export function startWorker(where: { readonly redis?: string; readonly queue?: s
  * also without limits: a Retry-After one worker receives for this account holds every worker
  * sending through it (the account file is at the same path on every worker machine).
  */
-async function openAccount(path: string, redis: ReturnType<typeof connectRedis>, concurrency: number, origin: string | undefined): Promise<Connector> {
+async function openAccount(
+  path: string,
+  redis: ReturnType<typeof connectRedis>,
+  concurrency: number,
+  origin: string | undefined,
+): Promise<Connector> {
   const { account, provider } = await loadAccountAndProvider(path);
-  if (provider === undefined) throw new SwitchboardError('USAGE', `the account ${path} names no provider and defines no web service`);
+  if (provider === undefined)
+    throw new SwitchboardError('USAGE', `the account ${path} names no provider and defines no web service`);
   const holdScope = `${provider.id}:${createHash('sha256').update(path).digest('base64url').slice(0, 16)}`;
   return createConnector({
     account,

@@ -34,33 +34,42 @@ const ERROR_TEXT_LENGTH = 100;
 /** Interprets `response` by `rules`. */
 export function interpret(response: ReceivedResponse, rules: ResponseRules): Verdict {
   // The common case needs no parsing: accepted, nothing to check, nothing to read an id from.
-  if (response.status >= 200 && response.status < 300 && rules.success === undefined && rules.messageId === undefined) return ACCEPTED;
+  if (response.status >= 200 && response.status < 300 && rules.success === undefined && rules.messageId === undefined)
+    return ACCEPTED;
   const parsed = parseBody(response.body, response.contentType, rules.format);
   const is2xx = response.status >= 200 && response.status < 300;
   const failed = is2xx ? unmetCondition(parsed, rules.success ?? [], response.truncated) : undefined;
   const messageId = pointerText(parsed, toList(rules.messageId));
-  if (is2xx && failed === undefined) return messageId === undefined ? { ok: true, retryable: false } : { ok: true, messageId, retryable: false };
+  if (is2xx && failed === undefined)
+    return messageId === undefined ? { ok: true, retryable: false } : { ok: true, messageId, retryable: false };
 
   const code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
   let retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
   let error = errorText(parsed, response, rules) ?? failed ?? statusText(response.status);
-  const providerCode = rules.errorCodes === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
+  const providerCode =
+    rules.errorCodes === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
   const meaning = providerCode === undefined ? undefined : rules.errorCodes?.codes[providerCode];
   if (meaning?.retryable !== undefined) retryable = meaning.retryable;
   // The provider's own words follow the table's, unless they are only the code again.
-  if (meaning?.text !== undefined) error = error === meaning.text || error === providerCode ? meaning.text : `${meaning.text}: ${error}`;
+  if (meaning?.text !== undefined)
+    error = error === meaning.text || error === providerCode ? meaning.text : `${meaning.text}: ${error}`;
   // No message id on a failure: what a refusal carries there is not the id of a sent message.
   return { ok: false, error, code, retryable, ...(providerCode === undefined ? {} : { providerCode }) };
 }
 
 /** The first success condition that does not hold, described; undefined when all hold. */
-function unmetCondition(parsed: ParsedBody, conditions: readonly BodyCondition[], truncated: boolean): string | undefined {
+function unmetCondition(
+  parsed: ParsedBody,
+  conditions: readonly BodyCondition[],
+  truncated: boolean,
+): string | undefined {
   if (conditions.length === 0) return undefined;
   if (truncated) return 'the response was larger than the size limit, so its success rules could not be read';
   if (parsed.format === 'text') return parsed.problem ?? 'the response has no JSON or XML body to check';
   for (const condition of conditions) {
     const value = getPointer(parsed.document, condition.pointer);
-    if (!conditionHolds(condition, value)) return `the response's ${condition.pointer} is ${describe(value)}, not the success value`;
+    if (!conditionHolds(condition, value))
+      return `the response's ${condition.pointer} is ${describe(value)}, not the success value`;
   }
   return undefined;
 }
@@ -86,7 +95,9 @@ function errorText(parsed: ParsedBody, response: ReceivedResponse, rules: Respon
   const declared = pointerText(parsed, rules.error ?? []);
   if (declared !== undefined) return declared;
   if (parsed.format !== 'text') {
-    const message = textOf(parsed.format === 'json' ? getPointer(parsed.document, '/message') : findDeep(parsed.document, 'message'));
+    const message = textOf(
+      parsed.format === 'json' ? getPointer(parsed.document, '/message') : findDeep(parsed.document, 'message'),
+    );
     if (message !== undefined && message.trim() !== '') return message.trim();
   }
   const raw = response.body.trim();

@@ -12,9 +12,14 @@ export function parseBody(text: string, contentType: string, format: ResponseRul
   const chosen = format === 'auto' ? sniff(text, contentType) : format;
   if (chosen === 'text') return { format: 'text' };
   try {
-    return chosen === 'json' ? { format: 'json', document: JSON.parse(text) } : { format: 'xml', document: parseXml(text) };
+    return chosen === 'json'
+      ? { format: 'json', document: JSON.parse(text) }
+      : { format: 'xml', document: parseXml(text) };
   } catch (error) {
-    return { format: 'text', problem: `the response is not valid ${chosen.toUpperCase()} (${(error as Error).message})` };
+    return {
+      format: 'text',
+      problem: `the response is not valid ${chosen.toUpperCase()} (${(error as Error).message})`,
+    };
   }
 }
 

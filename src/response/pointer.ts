@@ -11,7 +11,8 @@ export function getPointer(document: unknown, pointer: string): unknown {
   for (const raw of pointer.slice(1).split('/')) {
     const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     if (Array.isArray(node)) node = /^(0|[1-9][0-9]*)$/.test(token) ? node[Number(token)] : undefined;
-    else if (node !== null && typeof node === 'object') node = Object.hasOwn(node, token) ? (node as Record<string, unknown>)[token] : undefined;
+    else if (node !== null && typeof node === 'object')
+      node = Object.hasOwn(node, token) ? (node as Record<string, unknown>)[token] : undefined;
     else return undefined;
   }
   return node;

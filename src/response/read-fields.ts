@@ -9,8 +9,16 @@ import { getPointer, textOf } from './pointer.js';
 export type FieldMap = Readonly<Record<string, string | readonly string[]>>;
 
 /** Acrobits' own field names, in JSON and in the legacy XML `<response>`. */
-export function acrobitsFields(names: readonly string[], legacy: Readonly<Record<string, string>> = {}): Record<string, string[]> {
-  return Object.fromEntries(names.map((n) => [n, [`/${n}`, `/response/${n}`, ...(legacy[n] ? [`/response/${legacy[n]}`, `/${legacy[n]}`] : [])]]));
+export function acrobitsFields(
+  names: readonly string[],
+  legacy: Readonly<Record<string, string>> = {},
+): Record<string, string[]> {
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      [`/${n}`, `/response/${n}`, ...(legacy[n] ? [`/response/${legacy[n]}`, `/${legacy[n]}`] : [])],
+    ]),
+  );
 }
 
 /** The values found, by name; names with no value are left out. */
@@ -32,6 +40,7 @@ export function readFields(document: unknown, fields: FieldMap): Record<string, 
 export function legacyError(document: unknown): string | undefined {
   const code = textOf(getPointer(document, '/response/error'));
   if (code === undefined || code.trim() === '' || code.trim() === '0') return undefined;
-  const description = textOf(getPointer(document, '/response/description')) ?? textOf(getPointer(document, '/response/message'));
+  const description =
+    textOf(getPointer(document, '/response/description')) ?? textOf(getPointer(document, '/response/message'));
   return description ? `${description} (error ${code.trim()})` : `the service answered error ${code.trim()}`;
 }

@@ -53,7 +53,10 @@ const ACROBITS_MESSAGES: MessageListMapping = {
 };
 
 /** Reads `document` by `mapping`; returns the model or what is wrong with the answer. */
-export function readMessages(document: unknown, mapping: MessageListMapping = ACROBITS_MESSAGES): { data: FetchedMessages } | { error: string } {
+export function readMessages(
+  document: unknown,
+  mapping: MessageListMapping = ACROBITS_MESSAGES,
+): { data: FetchedMessages } | { error: string } {
   const present = mapping.lists.filter((list) => Array.isArray(getPointer(document, list.pointer)));
   if (present.length === 0) {
     return { error: `the response has none of the message arrays ${mapping.lists.map((l) => l.pointer).join(', ')}` };
@@ -86,7 +89,11 @@ function sentByRule(item: unknown, mapping: MessageListMapping): boolean {
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-function readMessage(item: unknown, mapping: MessageListMapping, where: string): { message: FetchedMessage } | { error: string } {
+function readMessage(
+  item: unknown,
+  mapping: MessageListMapping,
+  where: string,
+): { message: FetchedMessage } | { error: string } {
   const f = mapping.fields;
   const read = (pointer: string | undefined) => (pointer === undefined ? undefined : textOf(getPointer(item, pointer)));
   const smsId = read(f.smsId);
@@ -94,11 +101,24 @@ function readMessage(item: unknown, mapping: MessageListMapping, where: string):
   const dateText = read(f.sendingDate);
   const sendingDate = dateText === undefined ? undefined : parseDate(dateText);
   if (sendingDate === undefined) {
-    return { error: `message ${where} (id ${smsId}) has ${dateText === undefined ? 'no date' : `a date that does not parse, "${dateText}"`} at ${f.sendingDate}` };
+    return {
+      error: `message ${where} (id ${smsId}) has ${dateText === undefined ? 'no date' : `a date that does not parse, "${dateText}"`} at ${f.sendingDate}`,
+    };
   }
-  const message: Writable<FetchedMessage> = { smsId, sendingDate, text: read(f.text) ?? '', contentType: read(f.contentType) || 'text/plain' };
-  const optional = { sender: read(f.sender), recipient: read(f.recipient), dispositionNotification: read(f.dispositionNotification), streamId: read(f.streamId) };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined && value !== '') message[key as 'sender'] = value;
+  const message: Writable<FetchedMessage> = {
+    smsId,
+    sendingDate,
+    text: read(f.text) ?? '',
+    contentType: read(f.contentType) || 'text/plain',
+  };
+  const optional = {
+    sender: read(f.sender),
+    recipient: read(f.recipient),
+    dispositionNotification: read(f.dispositionNotification),
+    streamId: read(f.streamId),
+  };
+  for (const [key, value] of Object.entries(optional))
+    if (value !== undefined && value !== '') message[key as 'sender'] = value;
   const displayed = read(f.displayed);
   if (displayed !== undefined && displayed !== '') message.displayed = displayed === 'true' || displayed === '1';
   return { message };
@@ -108,7 +128,9 @@ function readMessage(item: unknown, mapping: MessageListMapping, where: string):
 function parseDate(text: string): Date | undefined {
   const trimmed = text.trim();
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed);
-  const rfc2822 = /^(?:[A-Za-z]{3}, )?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UTC|Z)$/.test(trimmed);
+  const rfc2822 = /^(?:[A-Za-z]{3}, )?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UTC|Z)$/.test(
+    trimmed,
+  );
   if (!iso && !rfc2822) return undefined;
   const time = Date.parse(iso ? trimmed.replace(' ', 'T') : trimmed);
   return Number.isNaN(time) ? undefined : new Date(time);

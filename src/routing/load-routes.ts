@@ -49,7 +49,11 @@ export async function loadRoutes(file: string): Promise<LoadedRoutes> {
     if (loaded === undefined) {
       loaded = (async () => {
         const { account, provider } = await loadAccountAndProvider(resolve(base, label));
-        if (provider === undefined) throw new SwitchboardError('USAGE', `the account ${label} in ${file} names no provider and defines no web service`);
+        if (provider === undefined)
+          throw new SwitchboardError(
+            'USAGE',
+            `the account ${label} in ${file} names no provider and defines no web service`,
+          );
         return { label, account, provider };
       })();
       cache.set(label, loaded);
@@ -58,9 +62,17 @@ export async function loadRoutes(file: string): Promise<LoadedRoutes> {
   };
   const routes = await Promise.all(
     routeFile.routes.map(async (route) => {
-      const entries = route.accounts.map((entry, index) => (typeof entry === 'string' ? { account: entry, priority: undefined, index } : { ...entry, index }));
-      entries.sort((a, b) => (a.priority ?? Number.MAX_SAFE_INTEGER) - (b.priority ?? Number.MAX_SAFE_INTEGER) || a.index - b.index);
-      return { prefixes: typeof route.prefix === 'string' ? [route.prefix] : route.prefix, targets: await Promise.all(entries.map((e) => target(e.account))) };
+      const entries = route.accounts.map((entry, index) =>
+        typeof entry === 'string' ? { account: entry, priority: undefined, index } : { ...entry, index },
+      );
+      entries.sort(
+        (a, b) =>
+          (a.priority ?? Number.MAX_SAFE_INTEGER) - (b.priority ?? Number.MAX_SAFE_INTEGER) || a.index - b.index,
+      );
+      return {
+        prefixes: typeof route.prefix === 'string' ? [route.prefix] : route.prefix,
+        targets: await Promise.all(entries.map((e) => target(e.account))),
+      };
     }),
   );
   return { source: file, defaultCountry: routeFile.defaultCountry, routes };

@@ -17,7 +17,11 @@ export interface RoutedResult extends SendResult {
   /** The account file that gave this result; undefined when no route matched. */
   readonly via: string | undefined;
   /** Earlier tries on this route's accounts, each with why it fell back. */
-  readonly fallbacks: readonly { readonly via: string; readonly code: string | undefined; readonly error: string | undefined }[];
+  readonly fallbacks: readonly {
+    readonly via: string;
+    readonly code: string | undefined;
+    readonly error: string | undefined;
+  }[];
 }
 
 /** Sends through a route file. Create with {@link createRouter}. */
@@ -71,7 +75,11 @@ export function createRouter(routes: LoadedRoutes, options: ConnectorOptions = {
     const e164 = normalize(to);
     const route = routeFor(e164);
     if (route === undefined) {
-      return { ...localFailure(to, 'NO_ROUTE', `no route in ${routes.source} serves ${to}`), via: undefined, fallbacks: [] };
+      return {
+        ...localFailure(to, 'NO_ROUTE', `no route in ${routes.source} serves ${to}`),
+        via: undefined,
+        fallbacks: [],
+      };
     }
     const fallbacks: { via: string; code: string | undefined; error: string | undefined }[] = [];
     let last: RoutedResult | undefined;
@@ -90,7 +98,10 @@ export function createRouter(routes: LoadedRoutes, options: ConnectorOptions = {
       // The hook runs once per message, however many accounts it falls back through.
       const message = given.beforeSend === undefined ? given : { ...given, beforeSend: gateOf(given.beforeSend) };
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
-      const forRecipient = (i: number) => (recipients.length === 1 || message.messageId === undefined ? message : { ...message, messageId: `${message.messageId}:${i}` });
+      const forRecipient = (i: number) =>
+        recipients.length === 1 || message.messageId === undefined
+          ? message
+          : { ...message, messageId: `${message.messageId}:${i}` };
       return mapConcurrent(recipients, options.concurrency ?? 8, (to, i) => sendOne(forRecipient(i), to));
     },
     async close() {

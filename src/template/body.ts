@@ -11,7 +11,12 @@ import { MASK, renderTemplate, type Scope } from './render.js';
 /** A compiled body: text template, or a structure with template leaves. */
 export type CompiledBody =
   | { readonly kind: 'text'; readonly template: CompiledTemplate; readonly format: TemplateKind }
-  | { readonly kind: 'structured'; readonly shape: Shape; readonly format: 'json' | 'form'; readonly omitEmpty: boolean };
+  | {
+      readonly kind: 'structured';
+      readonly shape: Shape;
+      readonly format: 'json' | 'form';
+      readonly omitEmpty: boolean;
+    };
 
 type Shape = CompiledTemplate | number | boolean | null | readonly Shape[] | { readonly [key: string]: Shape };
 
@@ -27,7 +32,10 @@ export function compileStructuredBody(value: unknown, contentType: string, known
   const format = bodyKind(contentType);
   const problems: { pointer: string; message: string }[] = [];
   if (format !== 'json' && format !== 'form') {
-    problems.push({ pointer: '', message: `a structured body needs a JSON or form content type, not "${contentType}"; use postData for other types` });
+    problems.push({
+      pointer: '',
+      message: `a structured body needs a JSON or form content type, not "${contentType}"; use postData for other types`,
+    });
   }
   const compileLeaf = (node: unknown, pointer: string, depth: number): Shape => {
     if (typeof node === 'string') {
@@ -35,10 +43,13 @@ export function compileStructuredBody(value: unknown, contentType: string, known
       for (const message of result.problems) problems.push({ pointer, message });
       return result.template;
     }
-    if (format === 'form' && depth > 0) problems.push({ pointer, message: 'a form body must be a flat object of text values' });
+    if (format === 'form' && depth > 0)
+      problems.push({ pointer, message: 'a form body must be a flat object of text values' });
     if (Array.isArray(node)) return node.map((item, i) => compileLeaf(item, `${pointer}/${i}`, depth + 1));
     if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, compileLeaf(v, `${pointer}/${escapePointer(k)}`, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(node).map(([k, v]) => [k, compileLeaf(v, `${pointer}/${escapePointer(k)}`, depth + 1)]),
+      );
     }
     return node as number | boolean | null;
   };

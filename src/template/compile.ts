@@ -62,7 +62,17 @@ export function compileTemplate(
   return { template: { source, kind, parts, usesSecret, structural, params }, problems };
 }
 
-const CONTEXTS = new Set<string>(['urlAuthority', 'urlComponent', 'form', 'jsonString', 'jsonLiteral', 'xml', 'xmlCdata', 'header', 'raw']);
+const CONTEXTS = new Set<string>([
+  'urlAuthority',
+  'urlComponent',
+  'form',
+  'jsonString',
+  'jsonLiteral',
+  'xml',
+  'xmlCdata',
+  'header',
+  'raw',
+]);
 
 function unknownNames(parts: readonly Part[], known: KnownNames): string[] {
   const problems: string[] = [];
@@ -71,9 +81,13 @@ function unknownNames(parts: readonly Part[], known: KnownNames): string[] {
       problems.push(`unknown placeholder %${ref.name}%; known here: ${describeKnown(known)}`);
     } else if (ref.kind === 'account' && known.accountKeys !== 'any' && !known.accountKeys.includes(ref.key)) {
       const keys = known.accountKeys.length ? known.accountKeys.join(', ') : 'none declared';
-      problems.push(`%account[${ref.key}]% names an account parameter the provider does not declare (declared: ${keys}); add it to "parameters"`);
+      problems.push(
+        `%account[${ref.key}]% names an account parameter the provider does not declare (declared: ${keys}); add it to "parameters"`,
+      );
     } else if (ref.kind === 'call' && !(ref.fn in TEMPLATE_FUNCTIONS)) {
-      problems.push(`unknown function %${ref.fn}(...)%; known functions: ${Object.keys(TEMPLATE_FUNCTIONS).join(', ')}`);
+      problems.push(
+        `unknown function %${ref.fn}(...)%; known functions: ${Object.keys(TEMPLATE_FUNCTIONS).join(', ')}`,
+      );
     }
   }
   return problems;

@@ -5,15 +5,7 @@
 
 /** Where a placeholder stands, which decides how its value is escaped. */
 export type Context =
-  | 'urlAuthority'
-  | 'urlComponent'
-  | 'form'
-  | 'jsonString'
-  | 'jsonLiteral'
-  | 'xml'
-  | 'xmlCdata'
-  | 'header'
-  | 'raw';
+  'urlAuthority' | 'urlComponent' | 'form' | 'jsonString' | 'jsonLiteral' | 'xml' | 'xmlCdata' | 'header' | 'raw';
 
 /** A value cannot be placed where its placeholder stands; the message says why. */
 export class RenderError extends Error {
@@ -84,7 +76,10 @@ const ESCAPERS: Record<Context, (value: string) => string> = {
   },
   header(value) {
     const bad = HEADER_FORBIDDEN.exec(value);
-    if (bad) throw new RenderError(`a header value cannot contain control character U+${codePoint(bad[0])} (CR and LF would inject headers)`);
+    if (bad)
+      throw new RenderError(
+        `a header value cannot contain control character U+${codePoint(bad[0])} (CR and LF would inject headers)`,
+      );
     if (/[^\u0000-\u00FF]/.test(value)) throw new RenderError('a header value can only hold Latin-1 characters');
     return value;
   },

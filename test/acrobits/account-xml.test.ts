@@ -20,21 +20,48 @@ describe('Account XML', () => {
     expect(exported.notExpressible).toEqual([]);
     const again = readAccountXml(writeAccountXml(exported.values, exported.rewriting), 'b.xml');
     expect(again).toEqual(imported);
-    expect(Object.keys(again.values)).toEqual(expect.arrayContaining(['genericSmsSendUrl', 'genericSmsPostData', 'genericSmsContentType', 'genericSmsFetchUrl', 'genericSmsFetchPostData', 'genericSmsFetchContentType', 'genericBalanceCheckUrl', 'genericRateCheckUrl', 'pushTokenReporterUrl', 'pushTokenReporterPostData', 'pushTokenReporterCustomHeaders']));
+    expect(Object.keys(again.values)).toEqual(
+      expect.arrayContaining([
+        'genericSmsSendUrl',
+        'genericSmsPostData',
+        'genericSmsContentType',
+        'genericSmsFetchUrl',
+        'genericSmsFetchPostData',
+        'genericSmsFetchContentType',
+        'genericBalanceCheckUrl',
+        'genericRateCheckUrl',
+        'pushTokenReporterUrl',
+        'pushTokenReporterPostData',
+        'pushTokenReporterCustomHeaders',
+      ]),
+    );
   });
 
   it('writes any text value so that it reads back exactly', () => {
-    const value = fc.string({ unit: 'grapheme' }).filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s) && s.trim() === s);
+    const value = fc
+      .string({ unit: 'grapheme' })
+      .filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s) && s.trim() === s);
     fc.assert(
-      fc.property(fc.dictionary(fc.stringMatching(/^[a-z][A-Za-z0-9]{0,12}$/).filter((k) => k !== 'rewriting'), value), (values) => {
-        expect(readAccountXml(writeAccountXml(values, undefined), 'x').values).toEqual(values);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.stringMatching(/^[a-z][A-Za-z0-9]{0,12}$/).filter((k) => k !== 'rewriting'),
+          value,
+        ),
+        (values) => {
+          expect(readAccountXml(writeAccountXml(values, undefined), 'x').values).toEqual(values);
+        },
+      ),
     );
   });
 
   it('names the key that holds a bad placeholder, user name and password apart', () => {
-    const xml = '<account><genericSmsSendUrl>https://e.com/send?to=%sms_to%</genericSmsSendUrl><genericSmsAuthUsername>%account[nosuch]%</genericSmsAuthUsername><genericSmsAuthPassword>secret</genericSmsAuthPassword></account>';
-    expect(() => accountFromXml(xml, 'a.xml')).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ file: 'a.xml', pointer: '/genericSmsAuthUsername' })] }));
+    const xml =
+      '<account><genericSmsSendUrl>https://e.com/send?to=%sms_to%</genericSmsSendUrl><genericSmsAuthUsername>%account[nosuch]%</genericSmsAuthUsername><genericSmsAuthPassword>secret</genericSmsAuthPassword></account>';
+    expect(() => accountFromXml(xml, 'a.xml')).toThrow(
+      expect.objectContaining({
+        issues: [expect.objectContaining({ file: 'a.xml', pointer: '/genericSmsAuthUsername' })],
+      }),
+    );
   });
 
   it('reads an empty <rewriting/> as no rules, and writes it back', () => {
@@ -47,7 +74,11 @@ describe('Account XML', () => {
 describe('exporting a provider as Account XML', () => {
   it('writes the generic keys for the demo provider; the exported account renders the same request', async () => {
     const provider = await loadProvider('demo');
-    const account = accountFromValue({ provider: 'demo', username: 'johndow', password: '12345678' }, 'a.json', undefined);
+    const account = accountFromValue(
+      { provider: 'demo', username: 'johndow', password: '12345678' },
+      'a.json',
+      undefined,
+    );
     const exported = exportAccount(account, provider);
     expect(exported.values).toMatchObject({
       title: 'Switchboard demo (Acrobits Send Message, local)',
@@ -56,7 +87,9 @@ describe('exporting a provider as Account XML', () => {
       genericSmsSendUrl: 'http://127.0.0.1:8080/send_message/',
       genericSmsContentType: 'application/json',
     });
-    expect(exported.notExpressible).toEqual([expect.stringMatching(/^numbers: the provider wants them as E164, but the apps send numbers as typed/)]);
+    expect(exported.notExpressible).toEqual([
+      expect.stringMatching(/^numbers: the provider wants them as E164, but the apps send numbers as typed/),
+    ]);
     const asXml = accountFromXml(writeAccountXml(exported.values, exported.rewriting), 'exported.xml');
     const params = { sms_to: '+15551231234', sms_body: 'Tom & "Jerry"\n50%' };
     const viaXml = createConnector({ account: asXml }).render('sendMessage', params, { showSecrets: true });
@@ -66,17 +99,42 @@ describe('exporting a provider as Account XML', () => {
 
   it('says when the account’s and the provider’s rewriting rules become one list the apps run differently', async () => {
     const provider = await loadProvider('demo');
-    const withRules = { ...provider, numbers: { ...provider.numbers, rewriting: [{ conditions: [{ type: 'startsWith' as const, param: '+1555' }], actions: [{ type: 'append' as const, param: 'Z' }] }] } };
-    const account = accountFromValue({ provider: 'demo', username: 'u', password: 'p', rewriting: [{ conditions: [{ type: 'startsWith', param: '+' }], actions: [{ type: 'prepend', param: 'A' }] }] }, 'a.json', undefined);
+    const withRules = {
+      ...provider,
+      numbers: {
+        ...provider.numbers,
+        rewriting: [
+          {
+            conditions: [{ type: 'startsWith' as const, param: '+1555' }],
+            actions: [{ type: 'append' as const, param: 'Z' }],
+          },
+        ],
+      },
+    };
+    const account = accountFromValue(
+      {
+        provider: 'demo',
+        username: 'u',
+        password: 'p',
+        rewriting: [{ conditions: [{ type: 'startsWith', param: '+' }], actions: [{ type: 'prepend', param: 'A' }] }],
+      },
+      'a.json',
+      undefined,
+    );
     const exported = exportAccount(account, withRules);
     expect(exported.rewriting).toHaveLength(2);
-    expect(exported.notExpressible).toContainEqual(expect.stringMatching(/^rewriting: Switchboard runs the account's rules and then the provider's as two passes/));
+    expect(exported.notExpressible).toContainEqual(
+      expect.stringMatching(/^rewriting: Switchboard runs the account's rules and then the provider's as two passes/),
+    );
   });
 
   it('says what Twilio needs that the apps cannot do, and still writes the keys', async () => {
-
     const provider = await loadProvider('twilio');
-    const account = accountFromValue({ provider: 'twilio', username: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', password: 'token', from: '+15557122661' }, 'a.json', undefined);
+    const account = accountFromValue(
+      { provider: 'twilio', username: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', password: 'token', from: '+15557122661' },
+      'a.json',
+      undefined,
+    );
     const exported = exportAccount(account, provider);
     expect(exported.values).toMatchObject({
       genericSmsSendUrl: 'https://api.twilio.com/2010-04-01/Accounts/%account[username]%/Messages.json',
@@ -95,15 +153,29 @@ describe('exporting a provider as Account XML', () => {
 
   it('names success rules on the body, which the apps do not have', async () => {
     const provider = await loadProvider('dialogtech');
-    const account = accountFromValue({ provider: 'dialogtech', username: 'foo', password: 'bar', from: '5554332111' }, 'a.json', undefined);
+    const account = accountFromValue(
+      { provider: 'dialogtech', username: 'foo', password: 'bar', from: '5554332111' },
+      'a.json',
+      undefined,
+    );
     expect(exportAccount(account, provider).notExpressible).toEqual(
-      expect.arrayContaining([expect.stringContaining('sendMessage: success also depends on the body (/response/result); the apps count any 2xx as success')]),
+      expect.arrayContaining([
+        expect.stringContaining(
+          'sendMessage: success also depends on the body (/response/result); the apps count any 2xx as success',
+        ),
+      ]),
     );
   });
 
   it('names parameters the apps do not fill in: derived lookups and message facts', async () => {
     const provider = await loadProvider('vonage-sms');
-    const account = accountFromValue({ provider: 'vonage-sms', username: 'k', password: 's', from: 'Acme' }, 'a.json', undefined);
-    expect(exportAccount(account, provider).notExpressible).toEqual(expect.arrayContaining([expect.stringContaining("%type% is Switchboard's, not the apps'")]));
+    const account = accountFromValue(
+      { provider: 'vonage-sms', username: 'k', password: 's', from: 'Acme' },
+      'a.json',
+      undefined,
+    );
+    expect(exportAccount(account, provider).notExpressible).toEqual(
+      expect.arrayContaining([expect.stringContaining("%type% is Switchboard's, not the apps'")]),
+    );
   });
 });

@@ -44,7 +44,13 @@ describe('crash and resume', () => {
     expect(pending.length).toBeGreaterThan(0);
 
     const resumed = await run(...args, '--resume', '--json');
-    const summary = JSON.parse(resumed.out) as { sent: number; skipped: number; ambiguous: { id: string; to: string; earlier: boolean }[]; failed: unknown[]; campaign: string };
+    const summary = JSON.parse(resumed.out) as {
+      sent: number;
+      skipped: number;
+      ambiguous: { id: string; to: string; earlier: boolean }[];
+      failed: unknown[];
+      campaign: string;
+    };
     expect(resumed.code).toBe(1); // not everything is known to be sent: the ambiguous ones are for the user
     expect(summary.ambiguous.map((a) => a.id).sort()).toEqual([...pending].sort());
     expect(summary.ambiguous.every((a) => a.earlier)).toBe(true);
@@ -53,7 +59,9 @@ describe('crash and resume', () => {
     const counts = arrivals(s.requests);
     expect(Math.max(...counts.values())).toBe(1); // none twice
     const ambiguous = new Set(summary.ambiguous.map((a) => a.to));
-    const missing = Array.from({ length: TOTAL }, (_, i) => number(i)).filter((n) => !ambiguous.has(n) && counts.get(n) !== 1);
+    const missing = Array.from({ length: TOTAL }, (_, i) => number(i)).filter(
+      (n) => !ambiguous.has(n) && counts.get(n) !== 1,
+    );
     expect(missing).toEqual([]); // every recipient not ambiguous arrived exactly once
     // Both runs gave each message the same %message_id%: the journal's campaign and the row's line.
     expect(new Set(sentOf(s.requests).map((m) => m.ref.split('-')[0]))).toEqual(new Set([summary.campaign]));
@@ -63,9 +71,23 @@ describe('crash and resume', () => {
   it('records no intent for a message still held by the rate limits, so after kill -9 --resume sends it rather than listing it', async () => {
     // 10 requests a second for the account: the first 10 go at once, the other 30 wait in the limiter.
     const s = await server(() => ({ status: 200, body: '{}' }));
-    const { account, file } = await bulkDir({ rateLimits: [{ description: 'per account', requests: 10, perSeconds: 1, key: '%account[username]%' }] });
+    const { account, file } = await bulkDir({
+      rateLimits: [{ description: 'per account', requests: 10, perSeconds: 1, key: '%account[username]%' }],
+    });
     const csv = await file('r.csv', recipientsCsv(40));
-    const args = ['send', '--account', account, '--origin', s.origin, '--to-file', csv, '--body', 'Hi', '--concurrency', '8'];
+    const args = [
+      'send',
+      '--account',
+      account,
+      '--origin',
+      s.origin,
+      '--to-file',
+      csv,
+      '--body',
+      'Hi',
+      '--concurrency',
+      '8',
+    ];
 
     const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { stdio: 'ignore' });
     const exited = once(child, 'exit');

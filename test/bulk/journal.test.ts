@@ -13,7 +13,11 @@ import { connect, providerWith, useServers } from '../helpers/setup.js';
 import { bulkDir, journalRecords, number } from '../helpers/bulk.js';
 
 const server = useServers();
-const provider = providerWith({ url: 'https://sms.example.com/send', contentType: 'application/json', body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' } });
+const provider = providerWith({
+  url: 'https://sms.example.com/send',
+  contentType: 'application/json',
+  body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' },
+});
 
 function messages(n: number): BulkMessage[] {
   return Array.from({ length: n }, (_, i) => ({ id: `m${i}`, to: number(i), body: `Hello ${i}` }));
@@ -41,7 +45,8 @@ describe('the JSONL journal', () => {
     expect(first).toMatchObject({ sent: 5, skipped: 0, failed: [], ambiguous: [], interrupted: false });
     const records = await journalRecords(path);
     expect(records[0]).toMatchObject({ v: 1, event: 'start', campaign: first.campaign });
-    for (const id of ['m0', 'm4']) expect(records.filter((r) => r.id === id).map((r) => r.event)).toEqual(['intent', 'sent']);
+    for (const id of ['m0', 'm4'])
+      expect(records.filter((r) => r.id === id).map((r) => r.event)).toEqual(['intent', 'sent']);
     const again = await send(s.origin, path, messages(8), true);
     expect(again).toMatchObject({ sent: 3, skipped: 5, campaign: first.campaign });
     expect(s.requests).toHaveLength(8);
@@ -59,8 +64,14 @@ describe('the JSONL journal', () => {
     const cutId = /"id":"(m\d)"/.exec(lastLine)?.[1];
 
     const resumed = await send(s.origin, path, messages(10));
-    expect(resumed.warnings).toEqual([expect.stringMatching(/j\.jsonl line \d+ was cut off mid-record \(an interrupted write\) and is ignored/)]);
-    expect(resumed).toMatchObject({ sent: 4, skipped: 5, ambiguous: [{ id: cutId, reason: 'no outcome recorded: the run stopped while it was being sent', earlier: true }] });
+    expect(resumed.warnings).toEqual([
+      expect.stringMatching(/j\.jsonl line \d+ was cut off mid-record \(an interrupted write\) and is ignored/),
+    ]);
+    expect(resumed).toMatchObject({
+      sent: 4,
+      skipped: 5,
+      ambiguous: [{ id: cutId, reason: 'no outcome recorded: the run stopped while it was being sent', earlier: true }],
+    });
     expect(s.requests).toHaveLength(10); // 6, then only the 4 new ones
     // The cut-off bytes were removed before appending: every line is a whole record again.
     expect((await lines(path)).slice(0, -1).every((line) => JSON.parse(line) !== null)).toBe(true);
@@ -78,7 +89,13 @@ describe('the JSONL journal', () => {
     await writeFile(path, all.join('\n'));
 
     const resumed = await send(s.origin, path, messages(6));
-    expect(resumed).toMatchObject({ sent: 0, skipped: 5, ambiguous: [{ id: 'm2', to: number(2), reason: `its journal record (line ${sentLine + 1}) is damaged`, earlier: true }] });
+    expect(resumed).toMatchObject({
+      sent: 0,
+      skipped: 5,
+      ambiguous: [
+        { id: 'm2', to: number(2), reason: `its journal record (line ${sentLine + 1}) is damaged`, earlier: true },
+      ],
+    });
     expect(resumed.warnings).toEqual([
       expect.stringContaining(`line ${intentLine + 1} is damaged; it names message m4`),
       expect.stringContaining(`line ${sentLine + 1} is damaged; it names message m2, which is held as ambiguous`),
@@ -108,16 +125,20 @@ describe('the JSONL journal', () => {
     const changed = messages(5).map((m, i) => (i === 1 ? { ...m, to: '+15559990000' } : m));
     const error = await send(s.origin, path, changed).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'JOURNAL_MISMATCH', summary: { sent: 0, skipped: 1 } });
-    expect((error as Error).message).toContain('message m1 is to +15559990000, but the journal recorded it to +15551230001');
+    expect((error as Error).message).toContain(
+      'message m1 is to +15559990000, but the journal recorded it to +15551230001',
+    );
     expect(s.requests).toHaveLength(3);
   });
 
   it('stops the run, instead of crashing the process, when the caller’s onProgress throws', async () => {
     const s = await server(() => ({ status: 200 }));
     const sb = connect(provider, {}, { origin: s.origin });
-    const run = sendMany(sb, messages(3), { onProgress: () => {
-      throw new Error('progress view broke');
-    } });
+    const run = sendMany(sb, messages(3), {
+      onProgress: () => {
+        throw new Error('progress view broke');
+      },
+    });
     await expect(run).rejects.toThrow('progress view broke');
     await sb.close();
   });
@@ -131,12 +152,17 @@ describe('the JSONL journal', () => {
       await first.load();
       const sb = connect(provider, {}, { origin: s.origin });
       const second = sendMany(sb, messages(3), { journal: createJsonlJournal(path) });
-      await expect(second).rejects.toMatchObject({ code: 'JOURNAL_LOCKED', message: expect.stringMatching(new RegExp(`in use by process ${process.pid} on .*delete ${path}\\.lock`)) });
+      await expect(second).rejects.toMatchObject({
+        code: 'JOURNAL_LOCKED',
+        message: expect.stringMatching(new RegExp(`in use by process ${process.pid} on .*delete ${path}\\.lock`)),
+      });
       expect(s.requests).toHaveLength(0);
       await expect(readFile(`${path}.lock`, 'utf8')).resolves.toContain(`"pid":${process.pid}`); // the refused run left the lock alone
       await first.close();
       await expect(readFile(`${path}.lock`, 'utf8')).rejects.toThrow(/ENOENT/);
-      await expect(sendMany(sb, messages(3), { journal: createJsonlJournal(path) })).resolves.toMatchObject({ sent: 3 });
+      await expect(sendMany(sb, messages(3), { journal: createJsonlJournal(path) })).resolves.toMatchObject({
+        sent: 3,
+      });
       await sb.close();
     });
 
@@ -145,16 +171,24 @@ describe('the JSONL journal', () => {
       const { dir } = await bulkDir();
       const path = join(dir, 'run.jsonl');
       const { spawnSync } = await import('node:child_process');
-      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+        encoding: 'utf8',
+      });
       const { hostname } = await import('node:os');
-      await writeFile(`${path}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: hostname(), at: '2026-01-01T00:00:00.000Z' }));
+      await writeFile(
+        `${path}.lock`,
+        JSON.stringify({ pid: Number(dead.stdout), host: hostname(), at: '2026-01-01T00:00:00.000Z' }),
+      );
       await expect(send(s.origin, path, messages(2))).resolves.toMatchObject({ sent: 2 });
     });
 
     it('refuses a lock held on another host, which it cannot check', async () => {
       const { dir } = await bulkDir();
       const path = join(dir, 'run.jsonl');
-      await writeFile(`${path}.lock`, JSON.stringify({ pid: 1, host: 'other-machine', at: '2026-01-01T00:00:00.000Z' }));
+      await writeFile(
+        `${path}.lock`,
+        JSON.stringify({ pid: 1, host: 'other-machine', at: '2026-01-01T00:00:00.000Z' }),
+      );
       await expect(createJsonlJournal(path).load()).rejects.toThrow(/in use by process 1 on other-machine/);
     });
   });

@@ -13,11 +13,23 @@ describe('switchboard send --to-file', () => {
     const { account, file } = await bulkDir();
     const csv = await file('r.csv', 'to\n+15551230001\n');
     const args = ['send', '--account', account, '--origin', s.origin, '--to-file', csv, '--body', 'Hi'];
-    expect(await run(...args, '--resume')).toMatchObject({ code: 2, err: `Error: nothing to resume: there is no journal ${csv}.journal.jsonl (check --journal, or leave out --resume to start a new send)` });
+    expect(await run(...args, '--resume')).toMatchObject({
+      code: 2,
+      err: `Error: nothing to resume: there is no journal ${csv}.journal.jsonl (check --journal, or leave out --resume to start a new send)`,
+    });
     expect((await run(...args)).code).toBe(0);
-    expect(await run(...args)).toMatchObject({ code: 2, err: `Error: the journal ${csv}.journal.jsonl already records a send: use --resume to continue it, or another --journal to start a new one` });
-    expect(await run(...args, '--resume')).toMatchObject({ code: 0, out: `✓ 0 sent, 1 already sent earlier, 0 failed, 0 ambiguous, 0 bad rows (journal ${csv}.journal.jsonl)` });
-    expect(await run(...args, '--to', '+15551230002')).toMatchObject({ code: 2, err: 'Error: give either --to or --to-file, not both' });
+    expect(await run(...args)).toMatchObject({
+      code: 2,
+      err: `Error: the journal ${csv}.journal.jsonl already records a send: use --resume to continue it, or another --journal to start a new one`,
+    });
+    expect(await run(...args, '--resume')).toMatchObject({
+      code: 0,
+      out: `✓ 0 sent, 1 already sent earlier, 0 failed, 0 ambiguous, 0 bad rows (journal ${csv}.journal.jsonl)`,
+    });
+    expect(await run(...args, '--to', '+15551230002')).toMatchObject({
+      code: 2,
+      err: 'Error: give either --to or --to-file, not both',
+    });
     expect(s.requests).toHaveLength(1);
   });
 
@@ -25,8 +37,18 @@ describe('switchboard send --to-file', () => {
     let busy = true;
     const s = await server((request) => {
       const { to } = JSON.parse(request.body) as { to: string };
-      if (to.endsWith('02')) return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message": "Invalid recipient"}' };
-      if (to.endsWith('03') && busy) return { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '0' }, body: '{"message": "Slow down"}' };
+      if (to.endsWith('02'))
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message": "Invalid recipient"}',
+        };
+      if (to.endsWith('03') && busy)
+        return {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '0' },
+          body: '{"message": "Slow down"}',
+        };
       return { status: 200 };
     });
     const { account, file } = await bulkDir();
@@ -57,7 +79,11 @@ describe('switchboard send --to-file', () => {
       '  line 3  +15551230002: Invalid recipient (PROVIDER_ERROR, recorded by an earlier run)',
     ]);
     // The connector tried line 4 three times (its retries), then --resume once more; lines 2 and 3 once.
-    expect(Object.fromEntries(arrivals(s.requests))).toEqual({ '+15551230001': 1, '+15551230002': 1, '+15551230003': 4 });
+    expect(Object.fromEntries(arrivals(s.requests))).toEqual({
+      '+15551230001': 1,
+      '+15551230002': 1,
+      '+15551230003': 4,
+    });
   });
 
   it('lists the messages an earlier run left without an outcome as ambiguous, with their message ids, and does not send them', async () => {
@@ -66,8 +92,22 @@ describe('switchboard send --to-file', () => {
     const csv = await file('r.csv', 'to\n+15551230001\n+15551230002\n');
     const journal = `${csv}.journal.jsonl`;
     // What a run killed right after writing the intent of line 2 leaves behind.
-    await writeFile(journal, '{"v":1,"event":"start","campaign":"c0ffee00","at":"2026-01-01T00:00:00.000Z"}\n{"v":1,"id":"2","to":"+15551230001","event":"intent","at":"2026-01-01T00:00:00.001Z"}\n');
-    const { code, out } = await run('send', '--account', account, '--origin', s.origin, '--to-file', csv, '--body', 'Hi', '--resume');
+    await writeFile(
+      journal,
+      '{"v":1,"event":"start","campaign":"c0ffee00","at":"2026-01-01T00:00:00.000Z"}\n{"v":1,"id":"2","to":"+15551230001","event":"intent","at":"2026-01-01T00:00:00.001Z"}\n',
+    );
+    const { code, out } = await run(
+      'send',
+      '--account',
+      account,
+      '--origin',
+      s.origin,
+      '--to-file',
+      csv,
+      '--body',
+      'Hi',
+      '--resume',
+    );
     expect(code).toBe(1);
     expect(out).toBe(
       [

@@ -18,7 +18,10 @@ describe('switchboard init and test', () => {
     expect(tested.code).toBe(0);
     expect(tested.out).toMatch(/^Provider acme \(.*acme\.json\), 2 fixtures from /);
     expect(tested.out).toMatch(/2 passed, 0 failed$/);
-    expect(await run('init', 'acme', '--dir', dir)).toMatchObject({ code: 2, err: expect.stringContaining('already exists') });
+    expect(await run('init', 'acme', '--dir', dir)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('already exists'),
+    });
   });
 
   it('shows what differs between the expected and the actual exchange, exit 1', async () => {

@@ -11,7 +11,16 @@ function capture() {
   return { io, err };
 }
 
-const at = (done: number, extra: Partial<BulkProgress> = {}): BulkProgress => ({ done, sent: done, failed: 0, ambiguous: 0, skipped: 0, badRows: 0, inFlight: 0, ...extra });
+const at = (done: number, extra: Partial<BulkProgress> = {}): BulkProgress => ({
+  done,
+  sent: done,
+  failed: 0,
+  ambiguous: 0,
+  skipped: 0,
+  badRows: 0,
+  inFlight: 0,
+  ...extra,
+});
 
 describe('bulk progress for logs', () => {
   it('prints at most one line every 5 seconds however fast messages go, and the final counts at the end', () => {
@@ -58,10 +67,23 @@ describe('bulk progress for logs', () => {
 describe('bulk progress on a terminal', () => {
   it('draws a bar with done/total, the rate, failures and the time left', () => {
     const written: string[] = [];
-    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true, clearScreenDown: () => true });
+    const stream = Object.assign(new PassThrough(), {
+      isTTY: true,
+      columns: 120,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+      clearScreenDown: () => true,
+    });
     stream.on('data', (chunk: Buffer) => written.push(chunk.toString()));
     let clock = 0;
-    const io: Io = { out: () => undefined, err: () => undefined, tty: true, env: {}, errTerminal: stream as unknown as NodeJS.WriteStream };
+    const io: Io = {
+      out: () => undefined,
+      err: () => undefined,
+      tty: true,
+      env: {},
+      errTerminal: stream as unknown as NodeJS.WriteStream,
+    };
     const view = progressView(io, 200, () => clock);
     clock = 10_000;
     view.update(at(50, { sent: 47, failed: 2, ambiguous: 1 }));

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../helpers/cli.js';
 import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
 
-
 let dir: string;
 let demo: DemoServer;
 let account: string;
@@ -73,8 +72,13 @@ describe('switchboard CLI', () => {
 
   it('renders what a send would send, message facts included (the encoding a provider’s derived type reads)', async () => {
     const vonage = join(dir, 'vonage.json');
-    await writeFile(vonage, JSON.stringify({ provider: 'vonage-sms', username: 'abcd1234', password: 'secret', from: '+447700900001' }));
-    const rendered = JSON.parse((await run('render', '--account', vonage, '--to', '+447700900000', '--body', 'Привет', '--json')).out) as { body: string };
+    await writeFile(
+      vonage,
+      JSON.stringify({ provider: 'vonage-sms', username: 'abcd1234', password: 'secret', from: '+447700900001' }),
+    );
+    const rendered = JSON.parse(
+      (await run('render', '--account', vonage, '--to', '+447700900000', '--body', 'Привет', '--json')).out,
+    ) as { body: string };
     expect(new URLSearchParams(rendered.body).get('type')).toBe('unicode');
   });
 
@@ -88,7 +92,10 @@ describe('switchboard CLI', () => {
         `  --data-raw '{ "from" : "johndow", "password" : "****", "sms_to" : "+15551231234", "sms_body" : "it'\\''s 50% & more" }'`,
       ].join('\n'),
     );
-    const json = JSON.parse((await run('render', '--account', account, '--to', '+15551231234', '--body', 'Hi', '--json', '--show-secrets')).out);
+    const json = JSON.parse(
+      (await run('render', '--account', account, '--to', '+15551231234', '--body', 'Hi', '--json', '--show-secrets'))
+        .out,
+    );
     expect(json).toEqual({
       method: 'POST',
       url: 'http://127.0.0.1:8080/send_message/',
@@ -98,26 +105,64 @@ describe('switchboard CLI', () => {
   });
 
   it('sends, exits 1 when a recipient failed, and prints JSON results', async () => {
-    const { code, out } = await run('send', '--account', account, '--origin', demo.origin, '--to', '+15551231234', '--to', '+15550000000', '--body', 'Hi', '--json');
+    const { code, out } = await run(
+      'send',
+      '--account',
+      account,
+      '--origin',
+      demo.origin,
+      '--to',
+      '+15551231234',
+      '--to',
+      '+15550000000',
+      '--body',
+      'Hi',
+      '--json',
+    );
     expect(code).toBe(1);
     const results = JSON.parse(out) as { ok: boolean; error?: string }[];
-    expect(results.map((r) => [r.ok, r.error])).toEqual([[true, undefined], [false, 'Invalid recipient']]);
+    expect(results.map((r) => [r.ok, r.error])).toEqual([
+      [true, undefined],
+      [false, 'Invalid recipient'],
+    ]);
   });
 
   it('exits 0 when every recipient was sent', async () => {
-    const { code, out } = await run('send', '--account', account, '--origin', demo.origin, '--to', '+15551231234', '--body', 'Hi');
+    const { code, out } = await run(
+      'send',
+      '--account',
+      account,
+      '--origin',
+      demo.origin,
+      '--to',
+      '+15551231234',
+      '--body',
+      'Hi',
+    );
     expect(code).toBe(0);
     expect(out).toMatch(/^✓ \+15551231234: sent \(HTTP 200, \d+ ms\)$/);
   });
 
   it('validates files, reporting every problem with file and pointer, exit 2', async () => {
     const bad = join(dir, 'acme.json');
-    await writeFile(bad, JSON.stringify({ $schema: 'x', id: 'acme', name: 'Acme', docs: 'https://x', parameters: {}, services: { sendMessage: { url: 'https://x/?to=%sms_to%&k=%account[key]%', method: 'SEND' } } }));
+    await writeFile(
+      bad,
+      JSON.stringify({
+        $schema: 'x',
+        id: 'acme',
+        name: 'Acme',
+        docs: 'https://x',
+        parameters: {},
+        services: { sendMessage: { url: 'https://x/?to=%sms_to%&k=%account[key]%', method: 'SEND' } },
+      }),
+    );
     const { code, out } = await run('validate', 'providers/demo.json', bad, account);
     expect(code).toBe(2);
     expect(out).toContain('✓ providers/demo.json: valid provider');
     expect(out).toContain(`✗ ${bad}: 1 problem (provider)`);
-    expect(out).toContain(`${bad}#/services/sendMessage/method: must be one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"`);
+    expect(out).toContain(
+      `${bad}#/services/sendMessage/method: must be one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"`,
+    );
     expect(out).toContain(`✓ ${account}: valid account (provider demo)`);
   });
 
@@ -126,7 +171,9 @@ describe('switchboard CLI', () => {
     await writeFile(noPassword, JSON.stringify({ provider: 'demo', username: 'johndow' }));
     const { code, err } = await run('send', '--account', noPassword, '--to', '+15551231234', '--body', 'x');
     expect(code).toBe(2);
-    expect(err).toBe(`Error: a configuration problem:\n  ${noPassword}#/password: is required by provider demo (Any password; it is masked in output.) but missing; add "password": "…", or "password": {"env": "DEMO_PASSWORD"} to read it from the environment`);
+    expect(err).toBe(
+      `Error: a configuration problem:\n  ${noPassword}#/password: is required by provider demo (Any password; it is masked in output.) but missing; add "password": "…", or "password": {"env": "DEMO_PASSWORD"} to read it from the environment`,
+    );
     expect(err).not.toMatch(/\n\s+at /);
   });
 
@@ -153,21 +200,42 @@ describe('switchboard CLI', () => {
 
   it('demo --serve keeps the demo provider running for other commands, a line per request, until Ctrl-C', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'demo', '--serve'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const deadline = Date.now() + 10_000;
-    while (!/Demo provider on (http:\/\/127\.0\.0\.1:\d+)/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!/Demo provider on (http:\/\/127\.0\.0\.1:\d+)/.test(stdout) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const origin = /Demo provider on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
-    expect(stdout).toContain(`npx switchboard send --account demo-account.json --origin ${origin} --to-file people.csv`);
+    expect(stdout).toContain(
+      `npx switchboard send --account demo-account.json --origin ${origin} --to-file people.csv`,
+    );
 
-    const sent = await run('send', '--account', account, '--origin', origin, '--to', '+1 555 123 1234', '--to', '+1 555 000 0000', '--body', 'Hi');
+    const sent = await run(
+      'send',
+      '--account',
+      account,
+      '--origin',
+      origin,
+      '--to',
+      '+1 555 123 1234',
+      '--to',
+      '+1 555 000 0000',
+      '--body',
+      'Hi',
+    );
     expect(sent.code).toBe(1);
     expect(sent.out).toMatch(/✓ \+1 555 123 1234: sent/);
     // A body no client of ours would send is answered, not a crash.
-    const odd = await fetch(`${origin}/send_message/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'sms_to=%E0' });
+    const odd = await fetch(`${origin}/send_message/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'sms_to=%E0',
+    });
     expect(odd.status).toBe(200); // read as U+FFFD, a recipient the demo accepts
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');

@@ -7,7 +7,10 @@ import type { Limiter } from '../../src/delivery/rate-limiter.js';
 import { connect, providerWith, useServers } from '../helpers/setup.js';
 
 const server = useServers();
-const limited = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' } }, { rateLimits: [{ description: 'per account', requests: 1, perSeconds: 60, key: '%account[username]%' }] });
+const limited = providerWith(
+  { url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' } },
+  { rateLimits: [{ description: 'per account', requests: 1, perSeconds: 60, key: '%account[username]%' }] },
+);
 
 /** A limiter that holds every request until the test lets it go. */
 function heldLimiter() {
@@ -47,9 +50,16 @@ describe('beforeSend', () => {
   it('runs once for a message split into parts, and once across retries', async () => {
     let calls = 0;
     const split = await server(() => ({ status: 200 }));
-    const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' } }, { messageLength: { max: 160, overflow: 'split' } });
+    const file = providerWith(
+      { url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' } },
+      { messageLength: { max: 160, overflow: 'split' } },
+    );
     const sb = connect(file, {}, { origin: split.origin });
-    const [result] = await sb.sendMessage({ to: '+15551231234', body: 'x'.repeat(300), beforeSend: () => void (calls += 1) });
+    const [result] = await sb.sendMessage({
+      to: '+15551231234',
+      body: 'x'.repeat(300),
+      beforeSend: () => void (calls += 1),
+    });
     expect(result?.ok).toBe(true);
     expect(split.requests).toHaveLength(2);
     expect(calls).toBe(1);
@@ -58,9 +68,19 @@ describe('beforeSend', () => {
     // 503 then 200: two requests, one call.
     calls = 0;
     let answered = 0;
-    const flaky = await server(() => (answered++ === 0 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 200 }));
-    const retrying = connect(providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%' } }), {}, { origin: flaky.origin, retry: { attempts: 3, minDelayMs: 1, maxDelayMs: 2 } });
-    const [retried] = await retrying.sendMessage({ to: '+15551231234', body: 'Hi', beforeSend: () => void (calls += 1) });
+    const flaky = await server(() =>
+      answered++ === 0 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 200 },
+    );
+    const retrying = connect(
+      providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%' } }),
+      {},
+      { origin: flaky.origin, retry: { attempts: 3, minDelayMs: 1, maxDelayMs: 2 } },
+    );
+    const [retried] = await retrying.sendMessage({
+      to: '+15551231234',
+      body: 'Hi',
+      beforeSend: () => void (calls += 1),
+    });
     expect(retried).toMatchObject({ ok: true, attempts: 2 });
     expect(calls).toBe(1);
     await retrying.close();
@@ -81,7 +101,9 @@ describe('beforeSend', () => {
   it('rejects sendMessage when it throws, and sends nothing', async () => {
     const s = await server(() => ({ status: 200 }));
     const sb = connect(providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%' } }), {}, { origin: s.origin });
-    await expect(sb.sendMessage({ to: '+15551231234', body: 'Hi', beforeSend: () => Promise.reject(new Error('disk full')) })).rejects.toThrow('disk full');
+    await expect(
+      sb.sendMessage({ to: '+15551231234', body: 'Hi', beforeSend: () => Promise.reject(new Error('disk full')) }),
+    ).rejects.toThrow('disk full');
     expect(s.requests).toHaveLength(0);
     await sb.close();
   });

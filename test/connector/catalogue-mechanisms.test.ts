@@ -8,7 +8,10 @@ describe('catalogue mechanisms', () => {
   it('derives a parameter by lookup from the message encoding, and passes the message facts', async () => {
     const s = await server(() => ({ status: 200 }));
     const file = providerWith(
-      { url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%', type: '%type%', parts: '%sms_parts%', length: '%sms_length%' } },
+      {
+        url: 'https://e.com/send',
+        body: { to: '%sms_to%', text: '%sms_body%', type: '%type%', parts: '%sms_parts%', length: '%sms_length%' },
+      },
       { derived: { type: { from: '%sms_encoding%', map: { 'UCS-2': 'unicode' }, default: 'text' } } },
     );
     const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
@@ -23,11 +26,20 @@ describe('catalogue mechanisms', () => {
 
   it('looks a derived value up among the map’s own entries only: a body of "constructor" or "__proto__" gets the default', async () => {
     const s = await server(() => ({ status: 200 }));
-    const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', kind: '%kind%' } }, { derived: { kind: { from: '%sms_body%', map: { hello: 'greeting' }, default: 'other' } } });
+    const file = providerWith(
+      { url: 'https://e.com/send', body: { to: '%sms_to%', kind: '%kind%' } },
+      { derived: { kind: { from: '%sms_body%', map: { hello: 'greeting' }, default: 'other' } } },
+    );
     const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
-    for (const body of ['hello', 'constructor', '__proto__', 'toString']) await sb.sendMessage({ to: '+15551231234', body });
+    for (const body of ['hello', 'constructor', '__proto__', 'toString'])
+      await sb.sendMessage({ to: '+15551231234', body });
     await sb.close();
-    expect(s.requests.map((r) => new URLSearchParams(r.body).get('kind'))).toEqual(['greeting', 'other', 'other', 'other']);
+    expect(s.requests.map((r) => new URLSearchParams(r.body).get('kind'))).toEqual([
+      'greeting',
+      'other',
+      'other',
+      'other',
+    ]);
   });
 
   it('lets a sender parameter be a name (allowNonPhone on the parameter) while recipients stay phone numbers', async () => {
@@ -41,30 +53,46 @@ describe('catalogue mechanisms', () => {
       [true, undefined],
       [false, 'NUMBER_INVALID'],
     ]);
-    expect(s.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)))).toEqual([{ to: '+15551231234', from: 'Acme' }]);
+    expect(s.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)))).toEqual([
+      { to: '+15551231234', from: 'Acme' },
+    ]);
     // Without it, the same name fails at load, with where and what.
     const strict = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', from: '%account[from]%' } });
     expect(() => connect(strict, { from: 'Acme' })).toThrow(/"Acme" is not a valid phone number/);
   });
 
   it('refuses a derived name that is already an engine parameter', () => {
-    expect(() => connect(providerWith({ url: 'https://e.com/?t=%sms_to%' }, { derived: { sms_body: { from: '%sms_to%', map: {} } } }))).toThrow(/%sms_body% is already a parameter of the engine/);
+    expect(() =>
+      connect(
+        providerWith({ url: 'https://e.com/?t=%sms_to%' }, { derived: { sms_body: { from: '%sms_to%', map: {} } } }),
+      ),
+    ).toThrow(/%sms_body% is already a parameter of the engine/);
   });
 
   it('reads the provider’s error code: short text, the provider’s words, retryable from the table', async () => {
     const bodies = [
-      { 'message-count': '1', messages: [{ status: '1', 'error-text': 'Throughput Rate Exceeded - please wait [ 30 ] and retry' }] },
+      {
+        'message-count': '1',
+        messages: [{ status: '1', 'error-text': 'Throughput Rate Exceeded - please wait [ 30 ] and retry' }],
+      },
       { 'message-count': '1', messages: [{ status: '3', 'error-text': 'Invalid Message' }] },
       { 'message-count': '1', messages: [{ status: '99', 'error-text': 'Something new' }] },
     ];
     let i = 0;
-    const s = await server(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies[i++]) }));
+    const s = await server(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(bodies[i++]),
+    }));
     const file = providerWith({
       url: 'https://e.com/sms/json?to=%sms_to%',
       response: {
         success: [{ pointer: '/messages/0/status', equals: '0' }],
         error: ['/messages/0/error-text'],
-        errorCodes: { pointer: '/messages/0/status', codes: { '1': { text: 'Throttled', retryable: true }, '3': { text: 'Invalid parameters' } } },
+        errorCodes: {
+          pointer: '/messages/0/status',
+          codes: { '1': { text: 'Throttled', retryable: true }, '3': { text: 'Invalid parameters' } },
+        },
       },
     });
     const sb = connect(file, {}, { origin: s.origin, concurrency: 1, retry: false });
@@ -79,8 +107,15 @@ describe('catalogue mechanisms', () => {
 
   it('splits a long message into parts sent in order, and keeps every part’s id', async () => {
     let n = 0;
-    const s = await server(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `part-${++n}` }) }));
-    const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' }, response: { messageId: '/id' } }, { messageLength: { max: 160, overflow: 'split' } });
+    const s = await server(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: `part-${++n}` }),
+    }));
+    const file = providerWith(
+      { url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' }, response: { messageId: '/id' } },
+      { messageLength: { max: 160, overflow: 'split' } },
+    );
     const sb = connect(file, {}, { origin: s.origin });
     const [result] = await sb.sendMessage({ to: '+15551231234', body: 'a'.repeat(160) + 'b'.repeat(10) });
     await sb.close();
@@ -90,7 +125,14 @@ describe('catalogue mechanisms', () => {
 
   it('refuses a message over the limit without sending anything', async () => {
     const s = await server(() => ({ status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%&t=%sms_body%' }, { messageLength: { max: 5, overflow: 'refuse' } }), {}, { origin: s.origin });
+    const sb = connect(
+      providerWith(
+        { url: 'https://e.com/?to=%sms_to%&t=%sms_body%' },
+        { messageLength: { max: 5, overflow: 'refuse' } },
+      ),
+      {},
+      { origin: s.origin },
+    );
     const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002'], body: 'too long' });
     await sb.close();
     expect(results.map((r) => [r.recipient, r.code, r.error])).toEqual([
@@ -104,7 +146,16 @@ describe('catalogue mechanisms', () => {
 describe('optional fields', () => {
   it('leaves out structured fields that render empty when the service says omitEmpty', async () => {
     const s = await server(() => ({ status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/send', contentType: 'application/json', omitEmpty: true, body: { to: '%sms_to%', from: '%account[from]%', text: '%sms_body%', flag: false } }), {}, { origin: s.origin });
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/send',
+        contentType: 'application/json',
+        omitEmpty: true,
+        body: { to: '%sms_to%', from: '%account[from]%', text: '%sms_body%', flag: false },
+      }),
+      {},
+      { origin: s.origin },
+    );
     await sb.sendMessage({ to: '+15551231234', body: 'x' });
     await sb.close();
     expect(JSON.parse(s.requests[0]?.body ?? '')).toEqual({ to: '+15551231234', text: 'x', flag: false });
@@ -114,7 +165,15 @@ describe('optional fields', () => {
 describe('message ids', () => {
   it('gives %message_id% the caller’s stable id, or a fresh one per recipient', async () => {
     const s = await server(() => ({ status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/send', headers: { 'Idempotency-Key': '%message_id%' }, body: { to: '%sms_to%' } }), {}, { origin: s.origin, concurrency: 1 });
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/send',
+        headers: { 'Idempotency-Key': '%message_id%' },
+        body: { to: '%sms_to%' },
+      }),
+      {},
+      { origin: s.origin, concurrency: 1 },
+    );
     await sb.sendMessage({ to: '+15551230001', body: 'x', messageId: 'journal-7' });
     await sb.sendMessage({ to: ['+15551230002', '+15551230003'], body: 'x', messageId: 'batch-1' });
     await sb.sendMessage({ to: '+15551230004', body: 'x' });
@@ -128,10 +187,26 @@ describe('message ids', () => {
 describe('split messages that fail half-way', () => {
   it('marks a failure after the first part final, so nothing repeats the parts already sent', async () => {
     let n = 0;
-    const s = await server(() => (++n === 1 ? { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"p1"}' } : { status: 503 }));
-    const sb = connect(providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' }, response: { messageId: '/id' } }, { messageLength: { max: 160, overflow: 'split' } }), {}, { origin: s.origin, retry: false });
+    const s = await server(() =>
+      ++n === 1
+        ? { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"p1"}' }
+        : { status: 503 },
+    );
+    const sb = connect(
+      providerWith(
+        { url: 'https://e.com/send', body: { to: '%sms_to%', text: '%sms_body%' }, response: { messageId: '/id' } },
+        { messageLength: { max: 160, overflow: 'split' } },
+      ),
+      {},
+      { origin: s.origin, retry: false },
+    );
     const [result] = await sb.sendMessage({ to: '+15551231234', body: 'a'.repeat(170) });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, retryable: false, partMessageIds: ['p1'], error: 'part 2 of 2 failed after the first was sent: HTTP 503 Service Unavailable' });
+    expect(result).toMatchObject({
+      ok: false,
+      retryable: false,
+      partMessageIds: ['p1'],
+      error: 'part 2 of 2 failed after the first was sent: HTTP 503 Service Unavailable',
+    });
   });
 });

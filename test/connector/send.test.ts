@@ -18,9 +18,16 @@ const jsonService = {
 
 describe('sending', () => {
   it('sends one request per recipient and returns one result each, in order', async () => {
-    const s = await server((req) => ({ status: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `m-${JSON.parse(req.body).to}` }) }));
+    const s = await server((req) => ({
+      status: 201,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: `m-${JSON.parse(req.body).to}` }),
+    }));
     const sb = connect(providerWith(jsonService), { from: '+15550001111' }, { origin: s.origin, concurrency: 2 });
-    const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002', '+15551230003'], body: 'Hi & "bye"\n😀' });
+    const results = await sb.sendMessage({
+      to: ['+15551230001', '+15551230002', '+15551230003'],
+      body: 'Hi & "bye"\n😀',
+    });
     await sb.close();
     expect(results.map((r) => [r.ok, r.recipient, r.status, r.messageId])).toEqual([
       [true, '+15551230001', 201, 'm-+15551230001'],
@@ -41,59 +48,143 @@ describe('sending', () => {
     const results = await sb.sendMessage({ to: ['+15551230001', 'not a number', '+15551230002'], body: 'x' });
     await sb.close();
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
-    expect(results[1]).toMatchObject({ code: 'NUMBER_INVALID', status: 0, retryable: false, ambiguous: false, error: expect.stringContaining('"not a number" is not a valid phone number') });
+    expect(results[1]).toMatchObject({
+      code: 'NUMBER_INVALID',
+      status: 0,
+      retryable: false,
+      ambiguous: false,
+      error: expect.stringContaining('"not a number" is not a valid phone number'),
+    });
     expect(s.requests).toHaveLength(2);
   });
 
   it('reads the error text from the provider pointer, then `message`, then the first 100 characters', async () => {
     const bodies = [
-      { status: 400, headers: { 'content-type': 'application/json' }, body: '{"error": {"detail": "Bad sender"}, "message": "generic"}' },
-      { status: 402, headers: { 'content-type': 'text/xml' }, body: '<response><message>Not enough credit</message></response>' },
-      { status: 406, headers: { 'content-type': 'application/json' }, body: '{\n    "message"        : "Invalid recipient"\n}' },
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: '{"error": {"detail": "Bad sender"}, "message": "generic"}',
+      },
+      {
+        status: 402,
+        headers: { 'content-type': 'text/xml' },
+        body: '<response><message>Not enough credit</message></response>',
+      },
+      {
+        status: 406,
+        headers: { 'content-type': 'application/json' },
+        body: '{\n    "message"        : "Invalid recipient"\n}',
+      },
       { status: 500, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(150) },
     ];
     let i = 0;
     const s = await server(() => bodies[i++] ?? { status: 500 });
     const sb = connect(providerWith({ ...jsonService }), {}, { origin: s.origin, concurrency: 1 });
-    const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002', '+15551230003', '+15551230004'], body: 'x' });
+    const results = await sb.sendMessage({
+      to: ['+15551230001', '+15551230002', '+15551230003', '+15551230004'],
+      body: 'x',
+    });
     await sb.close();
-    expect(results.map((r) => r.error)).toEqual(['Bad sender', 'Not enough credit', 'Invalid recipient', 'x'.repeat(100)]);
-    expect(results.map((r) => r.code)).toEqual(['PROVIDER_ERROR', 'PROVIDER_ERROR', 'PROVIDER_ERROR', 'PROVIDER_ERROR']);
+    expect(results.map((r) => r.error)).toEqual([
+      'Bad sender',
+      'Not enough credit',
+      'Invalid recipient',
+      'x'.repeat(100),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([
+      'PROVIDER_ERROR',
+      'PROVIDER_ERROR',
+      'PROVIDER_ERROR',
+      'PROVIDER_ERROR',
+    ]);
   });
 
   it('judges a 200 by the provider’s success rules on an XML body', async () => {
-    const s = await server(() => ({ status: 200, headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?>\n<!DOCTYPE response [\n<!ELEMENT response (result)>\n]>\n<response><result>error</result><result_description>Invalid Access Key</result_description></response>' }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { success: [{ pointer: '/response/result', equals: 'success' }], error: ['/response/result_description'] } }), {}, { origin: s.origin });
+    const s = await server(() => ({
+      status: 200,
+      headers: { 'content-type': 'text/xml' },
+      body: '<?xml version="1.0"?>\n<!DOCTYPE response [\n<!ELEMENT response (result)>\n]>\n<response><result>error</result><result_description>Invalid Access Key</result_description></response>',
+    }));
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/?to=%sms_to%',
+        response: {
+          success: [{ pointer: '/response/result', equals: 'success' }],
+          error: ['/response/result_description'],
+        },
+      }),
+      {},
+      { origin: s.origin },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, status: 200, code: 'PROVIDER_REJECTED', error: 'Invalid Access Key', retryable: false });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 200,
+      code: 'PROVIDER_REJECTED',
+      error: 'Invalid Access Key',
+      retryable: false,
+    });
   });
 
   it('marks 429, 502, 503, 504 and declared statuses retryable, others final', async () => {
     const statuses = [429, 502, 503, 504, 500, 400, 409];
     let i = 0;
     const s = await server(() => ({ status: statuses[i++] ?? 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { retryableStatus: [409] } }), {}, { origin: s.origin, concurrency: 1, retry: false });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%', response: { retryableStatus: [409] } }),
+      {},
+      { origin: s.origin, concurrency: 1, retry: false },
+    );
     const results = await sb.sendMessage({ to: statuses.map((_, n) => `+1555123000${n}`), body: 'x' });
     await sb.close();
-    expect(results.map((r) => [r.status, r.retryable])).toEqual([[429, true], [502, true], [503, true], [504, true], [500, false], [400, false], [409, true]]);
+    expect(results.map((r) => [r.status, r.retryable])).toEqual([
+      [429, true],
+      [502, true],
+      [503, true],
+      [504, true],
+      [500, false],
+      [400, false],
+      [409, true],
+    ]);
     expect(results[0]?.error).toBe('HTTP 429 Too Many Requests');
   });
 
   it('shows the start of an HTML error page, without parsing it', async () => {
-    const s = await server(() => ({ status: 503, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Down</h1></body></html>' }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { success: [{ pointer: '/ok', equals: true }] } }), {}, { origin: s.origin, retry: false });
+    const s = await server(() => ({
+      status: 503,
+      headers: { 'content-type': 'text/html' },
+      body: '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Down</h1></body></html>',
+    }));
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%', response: { success: [{ pointer: '/ok', equals: true }] } }),
+      {},
+      { origin: s.origin, retry: false },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, status: 503, retryable: true, error: expect.stringMatching(/^<!DOCTYPE html><html><head><title>503 Service Unavailable/) });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 503,
+      retryable: true,
+      error: expect.stringMatching(/^<!DOCTYPE html><html><head><title>503 Service Unavailable/),
+    });
   });
 
   it('fails a 2xx with an empty body when the success rules need a body, and says why', async () => {
     const s = await server(() => ({ status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', response: { success: [{ pointer: '/status', equals: '0' }] } }), {}, { origin: s.origin });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%', response: { success: [{ pointer: '/status', equals: '0' }] } }),
+      {},
+      { origin: s.origin },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, code: 'PROVIDER_REJECTED', error: 'the response has no JSON or XML body to check' });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'PROVIDER_REJECTED',
+      error: 'the response has no JSON or XML body to check',
+    });
   });
 
   it('reads an empty error body as the HTTP status', async () => {
@@ -105,8 +196,16 @@ describe('sending', () => {
   });
 
   it('caps a huge body instead of reading it all', async () => {
-    const s = await server(() => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(5 * 1024 * 1024, 'y') }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, maxResponseBytes: 64 * 1024, includeResponse: true });
+    const s = await server(() => ({
+      status: 500,
+      headers: { 'content-type': 'text/plain' },
+      body: Buffer.alloc(5 * 1024 * 1024, 'y'),
+    }));
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%' }),
+      {},
+      { origin: s.origin, maxResponseBytes: 64 * 1024, includeResponse: true },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result).toMatchObject({ ok: false, status: 500, error: 'y'.repeat(100) });
@@ -116,9 +215,21 @@ describe('sending', () => {
 
   it('decodes the body by its declared charset, and survives a wrong one', async () => {
     const bodies = [
-      { status: 400, headers: { 'content-type': 'application/json; charset=iso-8859-1' }, body: Buffer.from('{"message":"Num\xe9ro invalide"}', 'latin1') },
-      { status: 400, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from('{"message":"Num\xe9ro"}', 'latin1') },
-      { status: 400, headers: { 'content-type': 'application/json; charset=klingon' }, body: Buffer.from('{"message":"ok"}') },
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+        body: Buffer.from('{"message":"Num\xe9ro invalide"}', 'latin1'),
+      },
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: Buffer.from('{"message":"Num\xe9ro"}', 'latin1'),
+      },
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json; charset=klingon' },
+        body: Buffer.from('{"message":"ok"}'),
+      },
     ];
     let i = 0;
     const s = await server(() => bodies[i++] ?? { status: 500 });
@@ -130,10 +241,21 @@ describe('sending', () => {
 
   it('turns a refused connection into a definite, retryable result', async () => {
     const port = await closedPort();
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: `http://127.0.0.1:${port}`, retry: false });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%' }),
+      {},
+      { origin: `http://127.0.0.1:${port}`, retry: false },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, status: 0, code: 'NETWORK_REFUSED', retryable: true, ambiguous: false, error: expect.stringContaining('connection refused by 127.0.0.1') });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 0,
+      code: 'NETWORK_REFUSED',
+      retryable: true,
+      ambiguous: false,
+      error: expect.stringContaining('connection refused by 127.0.0.1'),
+    });
   });
 
   it('reports a connection reset mid-response as ambiguous', async () => {
@@ -145,7 +267,13 @@ describe('sending', () => {
     const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin });
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, status: 0, code: 'NETWORK_RESET', ambiguous: true, error: expect.stringContaining('may have received the message') });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 0,
+      code: 'NETWORK_RESET',
+      ambiguous: true,
+      error: expect.stringContaining('may have received the message'),
+    });
   });
 
   it('reports a response slower than the timeout as ambiguous', async () => {
@@ -161,19 +289,39 @@ describe('sending', () => {
 
   it('refuses a CR or LF reaching a header from a value, and sends nothing', async () => {
     const s = await server(() => ({ status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', headers: { 'X-Note': '%sms_body%' } }), {}, { origin: s.origin });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%', headers: { 'X-Note': '%sms_body%' } }),
+      {},
+      { origin: s.origin },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'hi\r\nX-Evil: 1' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, code: 'RENDER_FAILED', error: expect.stringContaining('control character U+000D') });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'RENDER_FAILED',
+      error: expect.stringContaining('control character U+000D'),
+    });
     expect(s.requests).toHaveLength(0);
   });
 
   it('refuses a value that would break a bare JSON position, and sends nothing', async () => {
     const s = await server(() => ({ status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/', contentType: 'application/json', postData: '{"to": "%sms_to%", "n": %sms_body%}' }), {}, { origin: s.origin });
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/',
+        contentType: 'application/json',
+        postData: '{"to": "%sms_to%", "n": %sms_body%}',
+      }),
+      {},
+      { origin: s.origin },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: '1}' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, code: 'RENDER_FAILED', error: expect.stringContaining('must be a number, true, false or null') });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'RENDER_FAILED',
+      error: expect.stringContaining('must be a number, true, false or null'),
+    });
     expect(s.requests).toHaveLength(0);
   });
 
@@ -182,13 +330,30 @@ describe('sending', () => {
     const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: false });
     await sb.close();
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
-    expect(result).toMatchObject({ ok: false, status: 0, retryable: true, ambiguous: false, error: expect.stringMatching(/^connection (closed|destroyed) by 127\.0\.0\.1:\d+ \(not sent\)$/) });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 0,
+      retryable: true,
+      ambiguous: false,
+      error: expect.stringMatching(/^connection (closed|destroyed) by 127\.0\.0\.1:\d+ \(not sent\)$/),
+    });
     expect(s.requests).toHaveLength(0);
   });
 
   it('leaves a Basic challenge unanswered when the user name holds a ":", returning the 401 instead of throwing', async () => {
-    const s = await server(() => ({ status: 401, headers: { 'www-authenticate': 'Basic realm="sms"' }, body: 'who are you' }));
-    const sb = connect(providerWith({ url: 'https://e.com/send?to=%sms_to%', auth: { type: 'digest', username: '%account[username]%', password: '%account[password]%' } }), { username: 'a:b' }, { origin: s.origin, retry: false });
+    const s = await server(() => ({
+      status: 401,
+      headers: { 'www-authenticate': 'Basic realm="sms"' },
+      body: 'who are you',
+    }));
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/send?to=%sms_to%',
+        auth: { type: 'digest', username: '%account[username]%', password: '%account[password]%' },
+      }),
+      { username: 'a:b' },
+      { origin: s.origin, retry: false },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result).toMatchObject({ ok: false, status: 401, error: 'who are you' });
@@ -198,10 +363,21 @@ describe('sending', () => {
   it('answers a Digest challenge', async () => {
     const s = await server((req) => {
       const auth = String(req.headers.authorization ?? '');
-      if (!auth.startsWith('Digest ')) return { status: 401, headers: { 'www-authenticate': 'Digest realm="sms", qop="auth", nonce="abc123", opaque="xyz"' } };
+      if (!auth.startsWith('Digest '))
+        return {
+          status: 401,
+          headers: { 'www-authenticate': 'Digest realm="sms", qop="auth", nonce="abc123", opaque="xyz"' },
+        };
       return { status: 200 };
     });
-    const sb = connect(providerWith({ url: 'https://e.com/send?to=%sms_to%', auth: { type: 'digest', username: '%account[username]%', password: '%account[password]%' } }), {}, { origin: s.origin });
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/send?to=%sms_to%',
+        auth: { type: 'digest', username: '%account[username]%', password: '%account[password]%' },
+      }),
+      {},
+      { origin: s.origin },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result?.ok).toBe(true);
@@ -218,15 +394,31 @@ describe('sending', () => {
 
   it('sends a bearer token and header templates', async () => {
     const s = await server(() => ({ status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%', headers: { 'X-Account': '%account[username]%' }, auth: { type: 'bearer', token: '%account[password]%' } }), {}, { origin: s.origin });
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/?to=%sms_to%',
+        headers: { 'X-Account': '%account[username]%' },
+        auth: { type: 'bearer', token: '%account[password]%' },
+      }),
+      {},
+      { origin: s.origin },
+    );
     await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(s.requests[0]?.headers).toMatchObject({ authorization: 'Bearer s3cr&t pass', 'x-account': 'johndow' });
   });
 
   it('never shows a secret in an error, even when the provider echoes it', async () => {
-    const s = await server(() => ({ status: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Wrong password s3cr&t pass for johndow' }) }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%&p=%account[password]%' }), {}, { origin: s.origin, includeResponse: true });
+    const s = await server(() => ({
+      status: 403,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Wrong password s3cr&t pass for johndow' }),
+    }));
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%&p=%account[password]%' }),
+      {},
+      { origin: s.origin, includeResponse: true },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result?.error).toBe('Wrong password **** for johndow');
@@ -246,14 +438,22 @@ describe('sending', () => {
       }, 20);
     });
     const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, concurrency: 3 });
-    const results = await sb.sendMessage({ to: Array.from({ length: 12 }, (_, n) => `+1555123${String(n).padStart(4, '0')}`), body: 'x' });
+    const results = await sb.sendMessage({
+      to: Array.from({ length: 12 }, (_, n) => `+1555123${String(n).padStart(4, '0')}`),
+      body: 'x',
+    });
     await sb.close();
     expect(results.every((r) => r.ok)).toBe(true);
     expect(peak).toBe(3);
   });
 
   it('keeps a masked structured form body encoded, so it still shows the real field breaks', () => {
-    const sb = connect(providerWith({ url: 'https://e.com/', body: { To: '%sms_to%', Body: '%sms_body%', Key: 'k-%account[password]%' } }));
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/',
+        body: { To: '%sms_to%', Body: '%sms_body%', Key: 'k-%account[password]%' },
+      }),
+    );
     const masked = sb.render('sendMessage', { sms_to: '+15551230001', sms_body: 'Tom & Jerry: 50% off' });
     expect(masked.body).toBe('To=%2B15551230001&Body=Tom%20%26%20Jerry%3A%2050%25%20off&Key=k-****');
   });

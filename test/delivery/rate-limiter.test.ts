@@ -29,11 +29,16 @@ function fakeClock(): Clock & { t: number } {
 }
 
 /** Checks every limit over the recorded start times. */
-function holds(starts: { t: number; keys: string[]; weights: number[] }[], limits: { amount: number; windowMs: number }[]) {
+function holds(
+  starts: { t: number; keys: string[]; weights: number[] }[],
+  limits: { amount: number; windowMs: number }[],
+) {
   limits.forEach((limit, i) => {
     for (const s of starts) {
       const inWindow = starts.filter((o) => o.keys[i] === s.keys[i] && o.t >= s.t && o.t < s.t + limit.windowMs);
-      expect(inWindow.reduce((n, o) => n + Math.min(o.weights[i] ?? 1, limit.amount), 0)).toBeLessThanOrEqual(limit.amount);
+      expect(inWindow.reduce((n, o) => n + Math.min(o.weights[i] ?? 1, limit.amount), 0)).toBeLessThanOrEqual(
+        limit.amount,
+      );
     }
   });
 }
@@ -42,8 +47,14 @@ describe('RateLimiter', () => {
   it('never lets more than N start in any window, for any mix of keys and concurrent callers', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 5 }), windowMs: fc.integer({ min: 10, max: 1000 }) }), { minLength: 1, maxLength: 3 }),
-        fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), weight: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 25 }),
+        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 5 }), windowMs: fc.integer({ min: 10, max: 1000 }) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), weight: fc.integer({ min: 1, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 25,
+        }),
         async (limits, requests) => {
           const clock = fakeClock();
           const limiter = new RateLimiter(limits, clock);
@@ -67,7 +78,11 @@ describe('RateLimiter', () => {
   it('holds DialogTech’s three documented limits as its provider file declares them', async () => {
     const provider = await loadProvider('dialogtech');
     const limits = provider.rateLimits.map((l) => ({ amount: l.amount, windowMs: l.windowMs }));
-    expect(limits).toEqual([{ amount: 1, windowMs: 1000 }, { amount: 40, windowMs: 60_000 }, { amount: 4, windowMs: 1000 }]);
+    expect(limits).toEqual([
+      { amount: 1, windowMs: 1000 },
+      { amount: 40, windowMs: 60_000 },
+      { amount: 4, windowMs: 1000 },
+    ]);
     const clock = fakeClock();
     const limiter = new RateLimiter(limits, clock);
     const starts: { t: number; keys: string[]; weights: number[] }[] = [];
@@ -115,7 +130,14 @@ describe('rate limits in a provider file, on a real loopback server', () => {
       times.push(performance.now());
       return { status: 200 };
     });
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }, { rateLimits: [{ requests: 3, perSeconds: 0.2, key: '%account[username]%' }] }), {}, { origin: s.origin, concurrency: 9 });
+    const sb = connect(
+      providerWith(
+        { url: 'https://e.com/?to=%sms_to%' },
+        { rateLimits: [{ requests: 3, perSeconds: 0.2, key: '%account[username]%' }] },
+      ),
+      {},
+      { origin: s.origin, concurrency: 9 },
+    );
     const started = performance.now();
     const results = await sb.sendMessage({ to: Array.from({ length: 9 }, (_, i) => `+1555123000${i}`), body: 'x' });
     await sb.close();

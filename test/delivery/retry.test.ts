@@ -14,7 +14,11 @@ async function twoAfter(first: { status: number; headers: Record<string, string>
     times.push(performance.now());
     return times.length === 1 ? first : { status: 200 };
   });
-  const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: false, concurrency: 1 });
+  const sb = connect(
+    providerWith({ url: 'https://e.com/?to=%sms_to%' }),
+    {},
+    { origin: s.origin, retry: false, concurrency: 1 },
+  );
   const results = await sb.sendMessage({ to: ['+15551230001', '+15551230002'], body: 'x' });
   await sb.close();
   return { results, gap: (times[1] ?? 0) - (times[0] ?? 0) };
@@ -50,10 +54,21 @@ describe('retries', () => {
       times.push(performance.now());
       return { status: 429, headers: { 'content-type': 'application/json' }, body: '{"message":"Too many requests"}' };
     });
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: { attempts: 3, minDelayMs: 100, maxDelayMs: 400 } });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%' }),
+      {},
+      { origin: s.origin, retry: { attempts: 3, minDelayMs: 100, maxDelayMs: 400 } },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
-    expect(result).toMatchObject({ ok: false, status: 429, retryable: true, ambiguous: false, attempts: 3, error: 'Too many requests' });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 429,
+      retryable: true,
+      ambiguous: false,
+      attempts: 3,
+      error: 'Too many requests',
+    });
     expect(result?.retryAfterMs).toBeUndefined();
     expect(s.requests).toHaveLength(3);
     // Full jitter: each wait is a random part of its step (100 ms, then 200 ms), never longer.
@@ -82,7 +97,11 @@ describe('retries', () => {
       },
       hold: (ms: number) => void holds.push(ms),
     };
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: false, rateLimiter });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%' }),
+      {},
+      { origin: s.origin, retry: false, rateLimiter },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result).toMatchObject({ status: 429, retryAfterMs: 2000 });
@@ -101,7 +120,11 @@ describe('retries', () => {
 
   it('gives up when Retry-After is past the total time allowed, and says how long the provider asked', async () => {
     const s = await server(() => ({ status: 503, headers: { 'retry-after': '30' } }));
-    const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: { ...fast, maxTotalMs: 1000 } });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/?to=%sms_to%' }),
+      {},
+      { origin: s.origin, retry: { ...fast, maxTotalMs: 1000 } },
+    );
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(result).toMatchObject({ ok: false, status: 503, retryable: true, retryAfterMs: 30_000 });
@@ -109,7 +132,11 @@ describe('retries', () => {
   });
 
   it('never retries a final failure', async () => {
-    const s = await server(() => ({ status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"Invalid recipient"}' }));
+    const s = await server(() => ({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":"Invalid recipient"}',
+    }));
     const sb = connect(providerWith({ url: 'https://e.com/?to=%sms_to%' }), {}, { origin: s.origin, retry: fast });
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
@@ -121,17 +148,33 @@ describe('retries', () => {
   it('does not resend a request that may have arrived, unless the service is idempotent', async () => {
     const resetThenOk = () => {
       let n = 0;
-      return () => (++n === 1 ? (_req: unknown, res: { socket: { destroy(): void } | null }) => res.socket?.destroy() : { status: 200 });
+      return () =>
+        ++n === 1
+          ? (_req: unknown, res: { socket: { destroy(): void } | null }) => res.socket?.destroy()
+          : { status: 200 };
     };
     const plain = await server(resetThenOk());
-    const sb = connect(providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%' } }), {}, { origin: plain.origin, retry: fast });
+    const sb = connect(
+      providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%' } }),
+      {},
+      { origin: plain.origin, retry: fast },
+    );
     const [once] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     expect(once).toMatchObject({ ok: false, ambiguous: true, code: 'NETWORK_RESET' });
     expect(plain.requests).toHaveLength(1);
 
     const keyed = await server(resetThenOk());
-    const idempotent = connect(providerWith({ url: 'https://e.com/send', idempotent: true, headers: { 'Idempotency-Key': '%message_id%' }, body: { to: '%sms_to%' } }), {}, { origin: keyed.origin, retry: fast });
+    const idempotent = connect(
+      providerWith({
+        url: 'https://e.com/send',
+        idempotent: true,
+        headers: { 'Idempotency-Key': '%message_id%' },
+        body: { to: '%sms_to%' },
+      }),
+      {},
+      { origin: keyed.origin, retry: fast },
+    );
     const [retried] = await idempotent.sendMessage({ to: '+15551230001', body: 'x', messageId: 'msg-42' });
     await idempotent.close();
     expect(retried).toMatchObject({ ok: true, attempts: 2 });
@@ -141,7 +184,15 @@ describe('retries', () => {
   it('keeps a generated message id the same on every retry', async () => {
     let n = 0;
     const s = await server(() => (++n === 1 ? { status: 503 } : { status: 200 }));
-    const sb = connect(providerWith({ url: 'https://e.com/send', headers: { 'X-Ref': '%message_id%', 'X-Request': '%request_id%' }, body: { to: '%sms_to%' } }), {}, { origin: s.origin, retry: fast });
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/send',
+        headers: { 'X-Ref': '%message_id%', 'X-Request': '%request_id%' },
+        body: { to: '%sms_to%' },
+      }),
+      {},
+      { origin: s.origin, retry: fast },
+    );
     await sb.sendMessage({ to: '+15551230001', body: 'x' });
     await sb.close();
     const [a, b] = s.requests;
@@ -150,15 +201,31 @@ describe('retries', () => {
   });
 
   it('refuses idempotent: true on a service that never sends %message_id%', () => {
-    expect(() => connect(providerWith({ url: 'https://e.com/?to=%sms_to%', idempotent: true }))).toThrow(/never sends %message_id%/);
+    expect(() => connect(providerWith({ url: 'https://e.com/?to=%sms_to%', idempotent: true }))).toThrow(
+      /never sends %message_id%/,
+    );
   });
 
   it('backs off exponentially with jitter, capped', async () => {
     const waits: number[] = [];
     let t = 0;
     const clock = { now: () => t, sleep: async (ms: number) => void waits.push(ms) };
-    const failed: SendResult = { ok: false, recipient: 'x', status: 503, retryable: true, ambiguous: false, durationMs: 0 };
-    const result = await withRetries(async () => failed, failed, { ...DEFAULT_RETRY, attempts: 6, minDelayMs: 100, maxDelayMs: 500 }, false, clock, () => 1);
+    const failed: SendResult = {
+      ok: false,
+      recipient: 'x',
+      status: 503,
+      retryable: true,
+      ambiguous: false,
+      durationMs: 0,
+    };
+    const result = await withRetries(
+      async () => failed,
+      failed,
+      { ...DEFAULT_RETRY, attempts: 6, minDelayMs: 100, maxDelayMs: 500 },
+      false,
+      clock,
+      () => 1,
+    );
     expect(waits).toEqual([100, 200, 400, 500, 500]);
     expect(result.attempts).toBe(6);
     t = 0;

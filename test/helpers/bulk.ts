@@ -13,9 +13,18 @@ export interface Sent {
 }
 
 /** A temp dir holding `test.json` (a JSON provider, with `extra` fields) and `account.json` that uses it. */
-export async function bulkDir(extra: Parameters<typeof providerWith>[1] = {}): Promise<{ dir: string; account: string; file: (name: string, text: string) => Promise<string> }> {
+export async function bulkDir(
+  extra: Parameters<typeof providerWith>[1] = {},
+): Promise<{ dir: string; account: string; file: (name: string, text: string) => Promise<string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-bulk-'));
-  const provider = providerWith({ url: 'https://sms.example.com/send', contentType: 'application/json', body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' } }, extra);
+  const provider = providerWith(
+    {
+      url: 'https://sms.example.com/send',
+      contentType: 'application/json',
+      body: { to: '%sms_to%', text: '%sms_body%', ref: '%message_id%' },
+    },
+    extra,
+  );
   await writeFile(join(dir, 'test.json'), JSON.stringify(provider));
   const account = join(dir, 'account.json');
   await writeFile(account, JSON.stringify({ provider: './test.json', username: 'johndow', password: 's3cr3t' }));
@@ -49,7 +58,9 @@ export function arrivals(requests: readonly RecordedRequest[]): Map<string, numb
 }
 
 /** The complete records of a JSONL journal (a cut-off last line left out). */
-export async function journalRecords(path: string): Promise<{ v: number; id?: string; to?: string; event: string; campaign?: string }[]> {
+export async function journalRecords(
+  path: string,
+): Promise<{ v: number; id?: string; to?: string; event: string; campaign?: string }[]> {
   const text = await readFile(path, 'utf8');
   return text
     .split('\n')

@@ -37,12 +37,17 @@ async function freePort(): Promise<number> {
 }
 
 async function launch(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 10_000;
   while (!output.includes('Ready to accept connections')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`redis-server did not start on port ${port}:\n${output}`);
     await sleep(10);
   }
   return child;
@@ -122,7 +127,11 @@ async function startTestWorker(args: readonly string[]): Promise<TestWorker> {
 }
 
 /** Waits until `condition` holds, polling; throws after `ms`. */
-export async function until(condition: () => boolean | Promise<boolean>, ms = 15_000, what = 'the condition'): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  ms = 15_000,
+  what = 'the condition',
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -30,7 +30,11 @@ export function providerWith(service: ServiceSpec, extra: Partial<ProviderFile> 
 /** A connector for `file` with account values, sending to `origin`. */
 export function connect(file: ProviderFile, values: Record<string, string> = {}, options: ConnectorOptions = {}) {
   const provider = providerFromValue(file, 'test-provider');
-  const account = accountFromValue({ provider: 'test', username: 'johndow', password: 's3cr&t pass', ...values }, 'test-account', undefined);
+  const account = accountFromValue(
+    { provider: 'test', username: 'johndow', password: 's3cr&t pass', ...values },
+    'test-account',
+    undefined,
+  );
   return createConnector({ provider, account, ...options });
 }
 

@@ -32,7 +32,10 @@ describe('splitText', () => {
         expect(pieces.join('')).toBe(text);
         const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
         for (const piece of pieces) expect(loneSurrogate.test(piece)).toBe(false);
-        for (const piece of pieces) expect(messageFacts(piece).encoding === 'UCS-2' ? piece.length : messageFacts(piece).length).toBeLessThanOrEqual(size);
+        for (const piece of pieces)
+          expect(
+            messageFacts(piece).encoding === 'UCS-2' ? piece.length : messageFacts(piece).length,
+          ).toBeLessThanOrEqual(size);
       }),
     );
   });
@@ -45,14 +48,26 @@ describe('message length rules', () => {
     expect(applyLengthRule(long, { max: 160, overflow: 'send' })).toEqual({ ok: true, texts: [long] });
   });
   it('refuses, saying how long it is and what the limit is', () => {
-    expect(applyLengthRule(long, { max: 160, overflow: 'refuse' })).toEqual({ ok: false, message: 'the message is 200 characters long (GSM-7); the provider takes at most 160' });
-    expect(applyLengthRule('ê'.repeat(71), { max: 1, unit: 'segments', overflow: 'refuse' })).toMatchObject({ ok: false, message: expect.stringContaining('2 segments long (UCS-2)') });
+    expect(applyLengthRule(long, { max: 160, overflow: 'refuse' })).toEqual({
+      ok: false,
+      message: 'the message is 200 characters long (GSM-7); the provider takes at most 160',
+    });
+    expect(applyLengthRule('ê'.repeat(71), { max: 1, unit: 'segments', overflow: 'refuse' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('2 segments long (UCS-2)'),
+    });
   });
   it('truncates to the limit', () => {
     expect(applyLengthRule(long, { max: 160, overflow: 'truncate' })).toEqual({ ok: true, texts: ['x'.repeat(160)] });
   });
   it('splits into parts within the limit, counted in segments too', () => {
-    expect(applyLengthRule(long, { max: 160, overflow: 'split' })).toEqual({ ok: true, texts: ['x'.repeat(160), 'x'.repeat(40)] });
-    expect(applyLengthRule('ê'.repeat(150), { max: 1, unit: 'segments', overflow: 'split' })).toEqual({ ok: true, texts: ['ê'.repeat(70), 'ê'.repeat(70), 'ê'.repeat(10)] });
+    expect(applyLengthRule(long, { max: 160, overflow: 'split' })).toEqual({
+      ok: true,
+      texts: ['x'.repeat(160), 'x'.repeat(40)],
+    });
+    expect(applyLengthRule('ê'.repeat(150), { max: 1, unit: 'segments', overflow: 'split' })).toEqual({
+      ok: true,
+      texts: ['ê'.repeat(70), 'ê'.repeat(70), 'ê'.repeat(10)],
+    });
   });
 });

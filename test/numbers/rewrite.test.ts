@@ -29,18 +29,78 @@ describe('rewriting conditions', () => {
 });
 
 describe('rewriting actions', () => {
-  const rule = (conditions: NonNullable<RewritingRule['conditions']>, actions: NonNullable<RewritingRule['actions']>): RewritingRule => ({ conditions, actions });
+  const rule = (
+    conditions: NonNullable<RewritingRule['conditions']>,
+    actions: NonNullable<RewritingRule['actions']>,
+  ): RewritingRule => ({ conditions, actions });
   const table: [string, RewritingRule[], string, string][] = [
-    ['replace swaps the prefix a startsWith matched', [rule([{ type: 'startsWith', param: '00' }], [{ type: 'replace', param: '+' }])], '0044123', '+44123'],
-    ['replace swaps the whole number an equals matched', [rule([{ type: 'equals', param: '112' }], [{ type: 'replace', param: '911' }])], '112', '911'],
-    ['replace swaps the first occurrence a contains matched', [rule([{ type: 'contains', param: '55' }], [{ type: 'replace', param: 'X' }])], '1555155', '1X5155'],
-    ['prepend adds text in front', [rule([{ type: 'lengthEquals', param: '10' }], [{ type: 'prepend', param: '+1' }])], '5551231234', '+15551231234'],
+    [
+      'replace swaps the prefix a startsWith matched',
+      [rule([{ type: 'startsWith', param: '00' }], [{ type: 'replace', param: '+' }])],
+      '0044123',
+      '+44123',
+    ],
+    [
+      'replace swaps the whole number an equals matched',
+      [rule([{ type: 'equals', param: '112' }], [{ type: 'replace', param: '911' }])],
+      '112',
+      '911',
+    ],
+    [
+      'replace swaps the first occurrence a contains matched',
+      [rule([{ type: 'contains', param: '55' }], [{ type: 'replace', param: 'X' }])],
+      '1555155',
+      '1X5155',
+    ],
+    [
+      'prepend adds text in front',
+      [rule([{ type: 'lengthEquals', param: '10' }], [{ type: 'prepend', param: '+1' }])],
+      '5551231234',
+      '+15551231234',
+    ],
     ['append adds text at the end', [rule([], [{ type: 'append', param: '#' }])], '123', '123#'],
-    ['the first matching rule ends the run', [rule([{ type: 'numeric' }], [{ type: 'prepend', param: 'A' }]), rule([], [{ type: 'prepend', param: 'B' }])], '1', 'A1'],
-    ['tryOthers lets the next rules run on the rewritten number', [rule([{ type: 'startsWith', param: '00' }], [{ type: 'replace', param: '+' }, { type: 'tryOthers' }]), rule([{ type: 'startsWith', param: '+1' }], [{ type: 'append', param: '!' }])], '001555', '+1555!'],
-    ['continue is Acrobits’ own name for tryOthers', [rule([], [{ type: 'prepend', param: '1' }, { type: 'continue' }]), rule([], [{ type: 'prepend', param: '2' }])], 'x', '21x'],
-    ['a rule whose conditions do not all hold is skipped', [rule([{ type: 'numeric' }, { type: 'startsWith', param: '9' }], [{ type: 'prepend', param: 'A' }])], '123', '123'],
-    ['call-routing actions are accepted and ignored', [rule([], [{ type: 'overrideDialAction', param: 'voip' }, { type: 'setHeader', param: 'X: y' }, { type: 'append', param: '0' }])], '1', '10'],
+    [
+      'the first matching rule ends the run',
+      [rule([{ type: 'numeric' }], [{ type: 'prepend', param: 'A' }]), rule([], [{ type: 'prepend', param: 'B' }])],
+      '1',
+      'A1',
+    ],
+    [
+      'tryOthers lets the next rules run on the rewritten number',
+      [
+        rule([{ type: 'startsWith', param: '00' }], [{ type: 'replace', param: '+' }, { type: 'tryOthers' }]),
+        rule([{ type: 'startsWith', param: '+1' }], [{ type: 'append', param: '!' }]),
+      ],
+      '001555',
+      '+1555!',
+    ],
+    [
+      'continue is Acrobits’ own name for tryOthers',
+      [rule([], [{ type: 'prepend', param: '1' }, { type: 'continue' }]), rule([], [{ type: 'prepend', param: '2' }])],
+      'x',
+      '21x',
+    ],
+    [
+      'a rule whose conditions do not all hold is skipped',
+      [rule([{ type: 'numeric' }, { type: 'startsWith', param: '9' }], [{ type: 'prepend', param: 'A' }])],
+      '123',
+      '123',
+    ],
+    [
+      'call-routing actions are accepted and ignored',
+      [
+        rule(
+          [],
+          [
+            { type: 'overrideDialAction', param: 'voip' },
+            { type: 'setHeader', param: 'X: y' },
+            { type: 'append', param: '0' },
+          ],
+        ),
+      ],
+      '1',
+      '10',
+    ],
     ['no rules leave the number as it is', [], '+15551231234', '+15551231234'],
   ];
   it.each(table)('%s', (_name, rules, number, expected) => {

@@ -10,7 +10,8 @@ import { useServers } from '../helpers/setup.js';
 
 const server = useServers();
 const redis = useRedis();
-const messages = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i + 1), to: number(i), body: `Hello ${i}` }));
+const messages = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: String(i + 1), to: number(i), body: `Hello ${i}` }));
 
 describe.skipIf(!hasRedis)(hasRedis ? 'the queue API' : `the queue API: ${NO_REDIS}`, () => {
   it('enqueues, sends through a worker once each, reports, and clears a finished queue', async () => {
@@ -19,8 +20,15 @@ describe.skipIf(!hasRedis)(hasRedis ? 'the queue API' : `the queue API: ${NO_RED
     const { account } = await bulkDir();
     const queue = await openQueue({ redis: r.url, queue: 'api' });
     try {
-      expect(await queue.enqueue(messages(20), { account, campaign: 'c1' })).toMatchObject({ campaign: 'c1', enqueued: 20, alreadyQueued: 0, alreadyTaken: 0 });
-      await expect(queue.clear()).rejects.toThrow(/still has 20 waiting and 0 active messages; clear it once they are done, or force the clear \(--force\)/);
+      expect(await queue.enqueue(messages(20), { account, campaign: 'c1' })).toMatchObject({
+        campaign: 'c1',
+        enqueued: 20,
+        alreadyQueued: 0,
+        alreadyTaken: 0,
+      });
+      await expect(queue.clear()).rejects.toThrow(
+        /still has 20 waiting and 0 active messages; clear it once they are done, or force the clear \(--force\)/,
+      );
 
       const worker = startWorker({ redis: r.url, queue: 'api' }, { origin: s.origin, concurrency: 4 });
       await worker.ready();
@@ -31,7 +39,10 @@ describe.skipIf(!hasRedis)(hasRedis ? 'the queue API' : `the queue API: ${NO_RED
       expect(Math.max(...arrivals(s.requests).values())).toBe(1);
 
       // The records keep a second enqueue from sending again, until the queue is cleared.
-      expect(await queue.enqueue(messages(20), { account, campaign: 'c1' })).toMatchObject({ enqueued: 0, alreadyTaken: 20 });
+      expect(await queue.enqueue(messages(20), { account, campaign: 'c1' })).toMatchObject({
+        enqueued: 0,
+        alreadyTaken: 20,
+      });
       expect(await queue.clear()).toMatchObject({ sent: 20, waiting: 0 });
       expect(await queue.status()).toMatchObject({ waiting: 0, active: 0, sent: 0, failed: 0, ambiguous: 0 });
       expect(await r.client.keys('switchboard:api:*')).toEqual([]);
@@ -54,6 +65,8 @@ describe.skipIf(!hasRedis)(hasRedis ? 'the queue API' : `the queue API: ${NO_RED
   });
 
   it('says where Redis was expected when it is not there', async () => {
-    await expect(openQueue({ redis: 'redis://127.0.0.1:1' })).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    await expect(openQueue({ redis: 'redis://127.0.0.1:1' })).rejects.toThrow(
+      /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/,
+    );
   });
 });

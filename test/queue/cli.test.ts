@@ -18,8 +18,12 @@ describe('queue commands', () => {
 
   it('asks for recipients, and for a campaign when they come from standard input', async () => {
     const { account } = await bulkDir();
-    expect((await run('enqueue', '--account', account, '--body', 'Hi')).err).toBe('Error: give the recipients with --to <number>… or --to-file <csv|->, one of the two');
-    expect((await run('enqueue', '--account', account, '--to-file', '-', '--body', 'Hi')).err).toMatch(/needs --campaign <id>/);
+    expect((await run('enqueue', '--account', account, '--body', 'Hi')).err).toBe(
+      'Error: give the recipients with --to <number>… or --to-file <csv|->, one of the two',
+    );
+    expect((await run('enqueue', '--account', account, '--to-file', '-', '--body', 'Hi')).err).toMatch(
+      /needs --campaign <id>/,
+    );
   });
 
   it('rejects a concurrency that is not a positive whole number', async () => {
@@ -30,13 +34,18 @@ describe('queue commands', () => {
 
   it('a worker waiting for a Redis that is not there stops on the first Ctrl-C', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'worker', '--redis', 'redis://127.0.0.1:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'worker', '--redis', 'redis://127.0.0.1:1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await new Promise((resolve) => setTimeout(resolve, 800));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');
-    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 5000)),
+    ]);
     if (code === 'still running') child.kill('SIGKILL');
     expect(code).toBe(0);
     expect(stderr).toContain('SIGINT: finishing the messages in progress');

@@ -18,12 +18,24 @@ const redis = useRedis();
 const FAST = ['--lock-ms', '1500', '--stalled-ms', '500', '--concurrency', '8'];
 
 /** A provider that answers after `ms`, so requests are in flight. */
-const slow = (ms: number) => () => (_request: unknown, res: import('node:http').ServerResponse) => setTimeout(() => res.writeHead(200).end('{}'), ms);
+const slow = (ms: number) => () => (_request: unknown, res: import('node:http').ServerResponse) =>
+  setTimeout(() => res.writeHead(200).end('{}'), ms);
 
 async function enqueueCsv(url: string, total: number, provider: Parameters<typeof bulkDir>[0] = {}) {
   const { account, file } = await bulkDir(provider);
   const csv = await file('r.csv', recipientsCsv(total));
-  const result = await run('enqueue', '--account', account, '--to-file', csv, '--body', 'Hi %csv[name]%', '--redis', url, '--json');
+  const result = await run(
+    'enqueue',
+    '--account',
+    account,
+    '--to-file',
+    csv,
+    '--body',
+    'Hi %csv[name]%',
+    '--redis',
+    url,
+    '--json',
+  );
   expect(result.code).toBe(0);
   return { account, csv, summary: JSON.parse(result.out) as { enqueued: number; campaign: string } };
 }
@@ -41,10 +53,24 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     const total = 400;
     const { account, csv, summary } = await enqueueCsv(r.url, total);
     expect(summary.enqueued).toBe(total);
-    const again = await run('enqueue', '--account', account, '--to-file', csv, '--body', 'Hi %csv[name]%', '--redis', r.url, '--json');
+    const again = await run(
+      'enqueue',
+      '--account',
+      account,
+      '--to-file',
+      csv,
+      '--body',
+      'Hi %csv[name]%',
+      '--redis',
+      r.url,
+      '--json',
+    );
     expect(JSON.parse(again.out)).toMatchObject({ enqueued: 0, alreadyQueued: total });
 
-    const workers = await Promise.all([r.worker(['--origin', s.origin, ...FAST]), r.worker(['--origin', s.origin, ...FAST])]);
+    const workers = await Promise.all([
+      r.worker(['--origin', s.origin, ...FAST]),
+      r.worker(['--origin', s.origin, ...FAST]),
+    ]);
     await until(async () => (await recorded(r.client)) === total, 15_000, 'every message recorded');
     await Promise.all(workers.map((w) => w.stop()));
 
@@ -58,7 +84,18 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     const status = await run('status', '--redis', r.url, '--json');
     expect(status.code).toBe(0);
     expect(JSON.parse(status.out)).toMatchObject({ waiting: 0, active: 0, sent: total, failed: 0, ambiguous: 0 });
-    const third = await run('enqueue', '--account', account, '--to-file', csv, '--body', 'Hi %csv[name]%', '--redis', r.url, '--json');
+    const third = await run(
+      'enqueue',
+      '--account',
+      account,
+      '--to-file',
+      csv,
+      '--body',
+      'Hi %csv[name]%',
+      '--redis',
+      r.url,
+      '--json',
+    );
     expect(JSON.parse(third.out)).toMatchObject({ enqueued: 0, alreadyTaken: total });
   }, 20_000);
 
@@ -70,9 +107,13 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     await until(async () => (await recorded(r.client)) === 60, 15_000, 'every message recorded');
     await w.stop();
     const lines = w.output().split('\n');
-    const progress = lines.filter((line) => /^worker \S+: \d+ sent, 0 failed, 0 ambiguous, 0 already done; [\d.]+\/s$/.test(line));
+    const progress = lines.filter((line) =>
+      /^worker \S+: \d+ sent, 0 failed, 0 ambiguous, 0 already done; [\d.]+\/s$/.test(line),
+    );
     expect(progress.length).toBeGreaterThan(0);
-    expect(lines).toContainEqual(expect.stringMatching(/^worker \S+ stopped: 60 sent, 0 failed, 0 ambiguous, 0 already done$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^worker \S+ stopped: 60 sent, 0 failed, 0 ambiguous, 0 already done$/),
+    );
   }, 20_000);
 
   it('a worker killed mid-batch: the other sends the rest, none twice, its in-flight messages are ambiguous', async () => {
@@ -91,7 +132,14 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     await survivor.stop();
     await sleep(50);
 
-    const status = JSON.parse((await run('status', '--redis', r.url, '--json')).out) as { sent: number; failed: number; ambiguous: number; waiting: number; active: number; ambiguousMessages: { to: string }[] };
+    const status = JSON.parse((await run('status', '--redis', r.url, '--json')).out) as {
+      sent: number;
+      failed: number;
+      ambiguous: number;
+      waiting: number;
+      active: number;
+      ambiguousMessages: { to: string }[];
+    };
     // The killed worker had at most its concurrency in flight; they may have arrived, so they are not sent again.
     expect(status.ambiguous).toBeGreaterThan(0);
     expect(status.ambiguous).toBeLessThanOrEqual(8);
@@ -101,7 +149,9 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     expect(Math.max(...counts.values())).toBe(1); // none twice
     const ambiguous = new Set(status.ambiguousMessages.map((a) => a.to));
     expect(ambiguous.size).toBe(status.ambiguous);
-    const missing = Array.from({ length: total }, (_, i) => number(i)).filter((n) => !ambiguous.has(n) && counts.get(n) !== 1);
+    const missing = Array.from({ length: total }, (_, i) => number(i)).filter(
+      (n) => !ambiguous.has(n) && counts.get(n) !== 1,
+    );
     expect(missing).toEqual([]); // every message not ambiguous arrived exactly once
   }, 25_000);
 
@@ -109,7 +159,9 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     const s = await server(() => ({ status: 200, body: '{}' }));
     const r = await redis();
     const total = 30;
-    await enqueueCsv(r.url, total, { rateLimits: [{ description: 'per account', requests: 5, perSeconds: 1, key: '%account[username]%' }] });
+    await enqueueCsv(r.url, total, {
+      rateLimits: [{ description: 'per account', requests: 5, perSeconds: 1, key: '%account[username]%' }],
+    });
     const victim = await r.worker(['--origin', s.origin, ...FAST]);
     await until(() => s.requests.length >= 5, 15_000, '5 requests');
     await sleep(300); // the worker holds 8 jobs: 5 sent, the others waiting for the next second
@@ -121,7 +173,13 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     const survivor = await r.worker(['--origin', s.origin, ...FAST]);
     await until(async () => (await recorded(r.client)) === total, 20_000, 'every message recorded');
     await survivor.stop();
-    expect(JSON.parse((await run('status', '--redis', r.url, '--json')).out)).toMatchObject({ sent: total, failed: 0, ambiguous: 0, waiting: 0, active: 0 });
+    expect(JSON.parse((await run('status', '--redis', r.url, '--json')).out)).toMatchObject({
+      sent: total,
+      failed: 0,
+      ambiguous: 0,
+      waiting: 0,
+      active: 0,
+    });
     const counts = arrivals(s.requests);
     expect(counts.size).toBe(total);
     expect(Math.max(...counts.values())).toBe(1);
@@ -132,7 +190,10 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     const r = await redis();
     const total = 300;
     await enqueueCsv(r.url, total);
-    const workers = await Promise.all([r.worker(['--origin', s.origin, '--lock-ms', '5000', '--stalled-ms', '1000']), r.worker(['--origin', s.origin, '--lock-ms', '5000', '--stalled-ms', '1000'])]);
+    const workers = await Promise.all([
+      r.worker(['--origin', s.origin, '--lock-ms', '5000', '--stalled-ms', '1000']),
+      r.worker(['--origin', s.origin, '--lock-ms', '5000', '--stalled-ms', '1000']),
+    ]);
     await until(() => s.requests.length >= 80, 15_000, '80 requests');
     await r.restart(200);
     const afterRestart = s.requests.length;
@@ -143,6 +204,11 @@ describe.skipIf(!hasRedis)(hasRedis ? 'queue workers' : `queue workers: ${NO_RED
     const counts = arrivals(s.requests);
     expect(counts.size).toBe(total);
     expect(Math.max(...counts.values())).toBe(1);
-    expect(JSON.parse((await run('status', '--redis', r.url, '--json')).out)).toMatchObject({ sent: total, failed: 0, ambiguous: 0, waiting: 0 });
+    expect(JSON.parse((await run('status', '--redis', r.url, '--json')).out)).toMatchObject({
+      sent: total,
+      failed: 0,
+      ambiguous: 0,
+      waiting: 0,
+    });
   }, 25_000);
 });

@@ -14,8 +14,17 @@ const server = useServers();
 async function setup(routes: unknown) {
   const dir = await mkdtemp(join(tmpdir(), 'sb-routes-'));
   for (const id of ['p-uk', 'p-us', 'p-backup']) {
-    await writeFile(join(dir, `${id}.json`), JSON.stringify({ ...providerWith({ url: `https://${id}.example.com/${id}`, body: { to: '%sms_to%', text: '%sms_body%' } }), id }));
-    await writeFile(join(dir, `${id}.account.json`), JSON.stringify({ provider: `./${id}.json`, username: 'u', password: 'p' }));
+    await writeFile(
+      join(dir, `${id}.json`),
+      JSON.stringify({
+        ...providerWith({ url: `https://${id}.example.com/${id}`, body: { to: '%sms_to%', text: '%sms_body%' } }),
+        id,
+      }),
+    );
+    await writeFile(
+      join(dir, `${id}.account.json`),
+      JSON.stringify({ provider: `./${id}.json`, username: 'u', password: 'p' }),
+    );
   }
   const file = join(dir, 'routes.json');
   await writeFile(file, JSON.stringify(routes));
@@ -26,7 +35,13 @@ const ROUTES = {
   defaultCountry: 'GB',
   routes: [
     { prefix: '+44', accounts: ['p-uk.account.json', 'p-backup.account.json'] },
-    { prefix: ['+1', '+1787'], accounts: [{ account: 'p-backup.account.json', priority: 2 }, { account: 'p-us.account.json', priority: 1 }] },
+    {
+      prefix: ['+1', '+1787'],
+      accounts: [
+        { account: 'p-backup.account.json', priority: 2 },
+        { account: 'p-us.account.json', priority: 1 },
+      ],
+    },
   ],
 };
 
@@ -49,12 +64,20 @@ describe('routing', () => {
     const router = createRouter(await loadRoutes(await setup(ROUTES)), { origin: s.origin, retry: false });
     const [result] = await router.sendMessage({ to: '+44 7700 900123', body: 'x' });
     await router.close();
-    expect(result).toMatchObject({ ok: true, via: 'p-backup.account.json', fallbacks: [{ via: 'p-uk.account.json', code: 'PROVIDER_ERROR', error: 'maintenance' }] });
+    expect(result).toMatchObject({
+      ok: true,
+      via: 'p-backup.account.json',
+      fallbacks: [{ via: 'p-uk.account.json', code: 'PROVIDER_ERROR', error: 'maintenance' }],
+    });
   });
 
   it('sends every recipient even when given a concurrency below 1', async () => {
     const s = await server(() => ({ status: 200 }));
-    const router = createRouter(await loadRoutes(await setup(ROUTES)), { origin: s.origin, retry: false, concurrency: 0 });
+    const router = createRouter(await loadRoutes(await setup(ROUTES)), {
+      origin: s.origin,
+      retry: false,
+      concurrency: 0,
+    });
     const results = await router.sendMessage({ to: ['07700 900123', '07700 900124'], body: 'x' });
     await router.close();
     expect(results.map((r) => r.ok)).toEqual([true, true]);
@@ -64,7 +87,11 @@ describe('routing', () => {
     const s = await server((req) => (req.url === '/p-uk' ? { status: 503, body: 'maintenance' } : { status: 200 }));
     const router = createRouter(await loadRoutes(await setup(ROUTES)), { origin: s.origin, retry: false });
     let calls = 0;
-    const [result] = await router.sendMessage({ to: '+44 7700 900123', body: 'x', beforeSend: () => void (calls += 1) });
+    const [result] = await router.sendMessage({
+      to: '+44 7700 900123',
+      body: 'x',
+      beforeSend: () => void (calls += 1),
+    });
     await router.close();
     expect(result).toMatchObject({ ok: true, via: 'p-backup.account.json' });
     expect(s.requests.map((r) => r.url)).toEqual(['/p-uk', '/p-backup']);
@@ -73,7 +100,8 @@ describe('routing', () => {
 
   it('does not fall back after a final error or an ambiguous one', async () => {
     const s = await server((req) => {
-      if (req.body.includes('final')) return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"Invalid number"}' };
+      if (req.body.includes('final'))
+        return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"Invalid number"}' };
       return (_req: unknown, res: { socket: { destroy(): void } | null }) => res.socket?.destroy();
     });
     const router = createRouter(await loadRoutes(await setup(ROUTES)), { origin: s.origin, retry: false });
@@ -98,12 +126,29 @@ describe('switchboard send --routes', () => {
     const { run } = await import('../helpers/cli.js');
     const s = await server((req) => (req.url === '/p-uk' ? { status: 503, body: 'maintenance' } : { status: 200 }));
     const file = await setup(ROUTES);
-    const { code, out } = await run('send', '--routes', file, '--origin', s.origin, '--to', '+44 7700 900123', '--to', '+1 415 555 0100', '--body', 'Hi');
+    const { code, out } = await run(
+      'send',
+      '--routes',
+      file,
+      '--origin',
+      s.origin,
+      '--to',
+      '+44 7700 900123',
+      '--to',
+      '+1 415 555 0100',
+      '--body',
+      'Hi',
+    );
     expect(code).toBe(0);
     expect(out.split('\n')).toEqual([
-      expect.stringMatching(/^✓ \+44 7700 900123: sent \(HTTP 200, \d+ ms via p-backup\.account\.json; p-uk\.account\.json failed first: maintenance\)$/),
+      expect.stringMatching(
+        /^✓ \+44 7700 900123: sent \(HTTP 200, \d+ ms via p-backup\.account\.json; p-uk\.account\.json failed first: maintenance\)$/,
+      ),
       expect.stringMatching(/^✓ \+1 415 555 0100: sent \(HTTP 200, \d+ ms via p-us\.account\.json\)$/),
     ]);
-    expect(await run('render', '--routes', file, '--to', '+1', '--body', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('give --account <file>, not --routes') });
+    expect(await run('render', '--routes', file, '--to', '+1', '--body', 'x')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('give --account <file>, not --routes'),
+    });
   });
 });

@@ -19,100 +19,165 @@ const known: KnownNames = { params: ['sms_to', 'sms_body'], accountKeys: ['usern
 function render(source: string, kind: TemplateKind, value: string): string {
   const { template, problems } = compileTemplate(source, kind, known);
   expect(problems).toEqual([]);
-  return renderTemplate(template, { params: { sms_body: value, sms_to: '+15551231234' }, account: { username: 'johndow' } });
+  return renderTemplate(template, {
+    params: { sms_body: value, sms_to: '+15551231234' },
+    account: { username: 'johndow' },
+  });
 }
 
 // Any Unicode text, with the characters that break naive templating made frequent.
-const tricky = fc.constantFrom('&', '=', '+', '%', '%20', '%sms_to%', '<', '>', '"', "'", '\\', '\n', '\r\n', '\t', ' ', '#', '?', '/', ';', ']]>', '😀', 'é', '\u2028', '\u0000');
+const tricky = fc.constantFrom(
+  '&',
+  '=',
+  '+',
+  '%',
+  '%20',
+  '%sms_to%',
+  '<',
+  '>',
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '\r\n',
+  '\t',
+  ' ',
+  '#',
+  '?',
+  '/',
+  ';',
+  ']]>',
+  '😀',
+  'é',
+  '\u2028',
+  '\u0000',
+);
 const text = fc.array(fc.oneof(fc.string({ unit: 'binary' }), tricky), { maxLength: 8 }).map((parts) => parts.join(''));
-const wellFormed = text.filter((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s));
+const wellFormed = text.filter(
+  (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s),
+);
 // XML 1.0 cannot carry these at all; they are refused (tested below), never altered.
 const xmlText = wellFormed.filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s));
 
 describe('escaping round trip', () => {
   it('keeps any text intact in a URL query value', () => {
-    fc.assert(fc.property(wellFormed, (value) => {
-      const url = new URL(render('https://example.com/send?to=%sms_to%&body=%sms_body%&x=1', 'url', value));
-      expect(url.searchParams.get('body')).toBe(value);
-      expect(url.searchParams.get('to')).toBe('+15551231234');
-      expect(url.searchParams.get('x')).toBe('1');
-    }));
+    fc.assert(
+      fc.property(wellFormed, (value) => {
+        const url = new URL(render('https://example.com/send?to=%sms_to%&body=%sms_body%&x=1', 'url', value));
+        expect(url.searchParams.get('body')).toBe(value);
+        expect(url.searchParams.get('to')).toBe('+15551231234');
+        expect(url.searchParams.get('x')).toBe('1');
+      }),
+    );
   });
 
   it('keeps any text intact in a URL path segment', () => {
-    fc.assert(fc.property(wellFormed, (value) => {
-      const url = new URL(render('https://example.com/users/%sms_body%/send', 'url', value));
-      const segment = url.pathname.split('/')[2] ?? '';
-      expect(decodeURIComponent(segment)).toBe(value);
-      expect(url.pathname.endsWith('/send')).toBe(true);
-    }));
+    fc.assert(
+      fc.property(wellFormed, (value) => {
+        const url = new URL(render('https://example.com/users/%sms_body%/send', 'url', value));
+        const segment = url.pathname.split('/')[2] ?? '';
+        expect(decodeURIComponent(segment)).toBe(value);
+        expect(url.pathname.endsWith('/send')).toBe(true);
+      }),
+    );
   });
 
   it('keeps any text intact in a form body', () => {
-    fc.assert(fc.property(wellFormed, (value) => {
-      const form = new URLSearchParams(render('from=%account[username]%&to=%sms_to%&body=%sms_body%', 'form', value));
-      expect(form.get('body')).toBe(value);
-      expect([...form.keys()]).toEqual(['from', 'to', 'body']);
-    }));
+    fc.assert(
+      fc.property(wellFormed, (value) => {
+        const form = new URLSearchParams(render('from=%account[username]%&to=%sms_to%&body=%sms_body%', 'form', value));
+        expect(form.get('body')).toBe(value);
+        expect([...form.keys()]).toEqual(['from', 'to', 'body']);
+      }),
+    );
   });
 
   it('keeps any text intact in a JSON string', () => {
-    fc.assert(fc.property(text, (value) => {
-      const parsed = JSON.parse(render('{ "to" : "%sms_to%", "body" : "pre %sms_body% post" }', 'json', value));
-      expect(parsed).toEqual({ to: '+15551231234', body: `pre ${value} post` });
-    }));
+    fc.assert(
+      fc.property(text, (value) => {
+        const parsed = JSON.parse(render('{ "to" : "%sms_to%", "body" : "pre %sms_body% post" }', 'json', value));
+        expect(parsed).toEqual({ to: '+15551231234', body: `pre ${value} post` });
+      }),
+    );
   });
 
   it('keeps any text intact in XML element text', () => {
-    fc.assert(fc.property(xmlText, (value) => {
-      const doc = parseXml(render('<sms><to>%sms_to%</to><body>%sms_body%</body></sms>', 'xml', value)) as { sms: { body: string } };
-      expect(doc.sms.body).toBe(value);
-    }));
+    fc.assert(
+      fc.property(xmlText, (value) => {
+        const doc = parseXml(render('<sms><to>%sms_to%</to><body>%sms_body%</body></sms>', 'xml', value)) as {
+          sms: { body: string };
+        };
+        expect(doc.sms.body).toBe(value);
+      }),
+    );
   });
 
   it('keeps any text intact in an XML attribute', () => {
-    fc.assert(fc.property(xmlText, (value) => {
-      const doc = parseXml(render(`<sms body="%sms_body%" other='%sms_body%'/>`, 'xml', value)) as { sms: Record<string, string> };
-      expect(doc.sms['@body']).toBe(value);
-      expect(doc.sms['@other']).toBe(value);
-    }));
+    fc.assert(
+      fc.property(xmlText, (value) => {
+        const doc = parseXml(render(`<sms body="%sms_body%" other='%sms_body%'/>`, 'xml', value)) as {
+          sms: Record<string, string>;
+        };
+        expect(doc.sms['@body']).toBe(value);
+        expect(doc.sms['@other']).toBe(value);
+      }),
+    );
   });
 
   it('keeps any text intact inside XML CDATA', () => {
-    fc.assert(fc.property(xmlText, (value) => {
-      const doc = parseXml(render('<sms><body><![CDATA[%sms_body%]]></body></sms>', 'xml', value)) as { sms: { body: string } };
-      expect(doc.sms.body).toBe(value);
-    }));
+    fc.assert(
+      fc.property(xmlText, (value) => {
+        const doc = parseXml(render('<sms><body><![CDATA[%sms_body%]]></body></sms>', 'xml', value)) as {
+          sms: { body: string };
+        };
+        expect(doc.sms.body).toBe(value);
+      }),
+    );
   });
 
   it('keeps any text intact in a structured JSON body, arrays and nesting included', () => {
     const shape = { messages: [{ destinations: [{ to: '%sms_to%' }], text: '%sms_body%', n: 1, flag: true }] };
     const { body, problems } = compileStructuredBody(shape, 'application/json', known);
     expect(problems).toEqual([]);
-    fc.assert(fc.property(text, (value) => {
-      const parsed = JSON.parse(renderBody(body, { params: { sms_body: value, sms_to: '+1' }, account: {} }));
-      expect(parsed).toEqual({ messages: [{ destinations: [{ to: '+1' }], text: value, n: 1, flag: true }] });
-    }));
+    fc.assert(
+      fc.property(text, (value) => {
+        const parsed = JSON.parse(renderBody(body, { params: { sms_body: value, sms_to: '+1' }, account: {} }));
+        expect(parsed).toEqual({ messages: [{ destinations: [{ to: '+1' }], text: value, n: 1, flag: true }] });
+      }),
+    );
   });
 
   it('keeps any text intact in a structured form body', () => {
-    const { body } = compileStructuredBody({ To: '%sms_to%', Body: '%sms_body%' }, 'application/x-www-form-urlencoded', known);
-    fc.assert(fc.property(wellFormed, (value) => {
-      const form = new URLSearchParams(renderBody(body, { params: { sms_body: value, sms_to: '+1' }, account: {} }));
-      expect(Object.fromEntries(form)).toEqual({ To: '+1', Body: value });
-    }));
+    const { body } = compileStructuredBody(
+      { To: '%sms_to%', Body: '%sms_body%' },
+      'application/x-www-form-urlencoded',
+      known,
+    );
+    fc.assert(
+      fc.property(wellFormed, (value) => {
+        const form = new URLSearchParams(renderBody(body, { params: { sms_body: value, sms_to: '+1' }, account: {} }));
+        expect(Object.fromEntries(form)).toEqual({ To: '+1', Body: value });
+      }),
+    );
   });
 
   it('passes header values through unchanged unless they hold control characters', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }).filter((s) => /^[\u0009\u0020-\u007E\u0080-\u00FF]*$/.test(s)), (value) => {
-      expect(render('X %sms_body%', 'header', value)).toBe(`X ${value}`);
-    }));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }).filter((s) => /^[\u0009\u0020-\u007E\u0080-\u00FF]*$/.test(s)),
+        (value) => {
+          expect(render('X %sms_body%', 'header', value)).toBe(`X ${value}`);
+        },
+      ),
+    );
   });
 
   it('refuses CR and LF in a header value instead of injecting a header', () => {
-    fc.assert(fc.property(wellFormed, fc.constantFrom('\r', '\n', '\r\n'), wellFormed, (a, eol, b) => {
-      expect(() => render('%sms_body%', 'header', `${a}${eol}${b}`)).toThrow(RenderError);
-    }));
+    fc.assert(
+      fc.property(wellFormed, fc.constantFrom('\r', '\n', '\r\n'), wellFormed, (a, eol, b) => {
+        expect(() => render('%sms_body%', 'header', `${a}${eol}${b}`)).toThrow(RenderError);
+      }),
+    );
   });
 
   it('refuses characters XML 1.0 cannot carry rather than dropping them', () => {

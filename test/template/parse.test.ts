@@ -3,7 +3,11 @@ import { compileTemplate, type KnownNames } from '../../src/template/compile.js'
 import { parseTemplate } from '../../src/template/parse.js';
 import { renderTemplate } from '../../src/template/render.js';
 
-const known: KnownNames = { params: ['sms_to', 'sms_body'], accountKeys: ['username', 'password'], secrets: new Set(['password']) };
+const known: KnownNames = {
+  params: ['sms_to', 'sms_body'],
+  accountKeys: ['username', 'password'],
+  secrets: new Set(['password']),
+};
 
 describe('parseTemplate', () => {
   it('splits literal text from placeholders', () => {
@@ -32,7 +36,14 @@ describe('parseTemplate', () => {
       {
         kind: 'placeholder',
         source: '%sha1(%account[password]%:x)%',
-        ref: { kind: 'call', fn: 'sha1', arg: [{ kind: 'placeholder', ref: { kind: 'account', key: 'password' }, source: '%account[password]%' }, { kind: 'literal', text: ':x' }] },
+        ref: {
+          kind: 'call',
+          fn: 'sha1',
+          arg: [
+            { kind: 'placeholder', ref: { kind: 'account', key: 'password' }, source: '%account[password]%' },
+            { kind: 'literal', text: ':x' },
+          ],
+        },
       },
     ]);
   });
@@ -41,34 +52,56 @@ describe('parseTemplate', () => {
 describe('compileTemplate', () => {
   it('refuses an unknown placeholder and lists the known ones', () => {
     const { problems } = compileTemplate('to=%sms_too%', 'form', known);
-    expect(problems).toEqual([expect.stringContaining('unknown placeholder %sms_too%; known here: %sms_to%, %sms_body%, %account[username]%, %account[password]%, %sha1(...)%')]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'unknown placeholder %sms_too%; known here: %sms_to%, %sms_body%, %account[username]%, %account[password]%, %sha1(...)%',
+      ),
+    ]);
   });
 
   it('refuses an account key the provider does not declare', () => {
-    expect(compileTemplate('%account[apikey]%', 'raw', known).problems).toEqual([expect.stringContaining('%account[apikey]% names an account parameter the provider does not declare (declared: username, password)')]);
+    expect(compileTemplate('%account[apikey]%', 'raw', known).problems).toEqual([
+      expect.stringContaining(
+        '%account[apikey]% names an account parameter the provider does not declare (declared: username, password)',
+      ),
+    ]);
   });
 
   it('refuses an unknown function', () => {
-    expect(compileTemplate('%crc32(%sms_to%)%', 'raw', known).problems).toEqual([expect.stringContaining('unknown function %crc32(...)%')]);
+    expect(compileTemplate('%crc32(%sms_to%)%', 'raw', known).problems).toEqual([
+      expect.stringContaining('unknown function %crc32(...)%'),
+    ]);
   });
 
   it('refuses a placeholder in the URL scheme', () => {
-    expect(compileTemplate('%sms_to%://x', 'url', known).problems).toEqual([expect.stringContaining('must start with a literal http:// or https://')]);
+    expect(compileTemplate('%sms_to%://x', 'url', known).problems).toEqual([
+      expect.stringContaining('must start with a literal http:// or https://'),
+    ]);
   });
 
   it('expands sha1 over the unescaped argument, as Acrobits does', () => {
     const { template } = compileTemplate('https://e.com/?h=%sha1(%account[password]%)%', 'url', known);
-    expect(renderTemplate(template, { params: {}, account: { password: '12345678' } })).toBe('https://e.com/?h=7c222fb2927d828af22f592134e8932480637c0d');
+    expect(renderTemplate(template, { params: {}, account: { password: '12345678' } })).toBe(
+      'https://e.com/?h=7c222fb2927d828af22f592134e8932480637c0d',
+    );
   });
 
   it('never expands placeholders found inside values', () => {
     const { template } = compileTemplate('body=%sms_body%', 'form', known);
-    expect(renderTemplate(template, { params: { sms_body: '%sms_to% %account[password]%' }, account: { password: 'x' } })).toBe('body=%25sms_to%25%20%25account%5Bpassword%5D%25');
+    expect(
+      renderTemplate(template, { params: { sms_body: '%sms_to% %account[password]%' }, account: { password: 'x' } }),
+    ).toBe('body=%25sms_to%25%20%25account%5Bpassword%5D%25');
   });
 
   it('masks secret values, also inside functions, when asked', () => {
-    const { template } = compileTemplate('p=%account[password]%&h=%sha1(%account[password]%)%&u=%account[username]%', 'form', known);
-    expect(renderTemplate(template, { params: {}, account: { password: 'pw', username: 'me' } }, true)).toBe('p=****&h=****&u=me');
+    const { template } = compileTemplate(
+      'p=%account[password]%&h=%sha1(%account[password]%)%&u=%account[username]%',
+      'form',
+      known,
+    );
+    expect(renderTemplate(template, { params: {}, account: { password: 'pw', username: 'me' } }, true)).toBe(
+      'p=****&h=****&u=me',
+    );
   });
 
   it('knows whether a placeholder stands inside or outside a JSON string', () => {

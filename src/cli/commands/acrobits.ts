@@ -15,7 +15,8 @@ import { parseTemplate } from '../../template/parse.js';
 export const acrobits: Command = {
   name: 'acrobits',
   summary: 'Convert Acrobits Account XML to a JSON account (import) and back (export)',
-  usage: 'switchboard acrobits import <account.xml> [--show-secrets] | switchboard acrobits export --account <file> [--provider <id|file>] [--json] [--show-secrets]',
+  usage:
+    'switchboard acrobits import <account.xml> [--show-secrets] | switchboard acrobits export --account <file> [--provider <id|file>] [--json] [--show-secrets]',
   help: [
     'import <account.xml>  print the equivalent JSON account (every key kept)',
     'export                print Account XML with the generic… keys a softphone can be provisioned with',
@@ -26,7 +27,12 @@ export const acrobits: Command = {
     '',
     'export exits 1 when something the provider does cannot be expressed in Account XML; it says what.',
   ],
-  options: { account: { type: 'string' }, provider: { type: 'string' }, json: { type: 'boolean' }, 'show-secrets': { type: 'boolean' } },
+  options: {
+    account: { type: 'string' },
+    provider: { type: 'string' },
+    json: { type: 'boolean' },
+    'show-secrets': { type: 'boolean' },
+  },
   positionals: true,
   async run(args, io) {
     const [action, file, ...rest] = args.positionals;
@@ -36,7 +42,8 @@ export const acrobits: Command = {
       // Validate the services it defines; a document with none is still converted.
       const { values, rewriting } = readAccountXml(text, file);
       if (definesServices(values)) acrobitsAccount(values, file, { rewriting });
-      else io.err(`Note: ${file} defines no web service; add "provider" to the JSON to send through a built-in provider.`);
+      else
+        io.err(`Note: ${file} defines no web service; add "provider" to the JSON to send through a built-in provider.`);
       const shown = show ? values : maskSecrets(values, (key) => SECRET_KEY.test(key), io);
       io.out(JSON.stringify({ ...shown, ...(rewriting === undefined ? {} : { rewriting }) }, null, 2));
       return EXIT.ok;
@@ -45,14 +52,23 @@ export const acrobits: Command = {
       const accountFile = str(args, 'account');
       if (accountFile === undefined) throw new SwitchboardError('USAGE', 'give the account with --account <file>');
       const { account, provider } = await loadAccountAndProvider(accountFile, str(args, 'provider'));
-      if (provider === undefined) throw new SwitchboardError('USAGE', 'the account names no provider; give one with --provider');
+      if (provider === undefined)
+        throw new SwitchboardError('USAGE', 'the account names no provider; give one with --provider');
       const exported = exportAccount(account, provider);
       const secret = (key: string) => provider.parameters[key]?.secret === true || SECRET_KEY.test(key);
-      const xml = writeAccountXml(show ? exported.values : maskSecrets(exported.values, secret, io), exported.rewriting);
+      const xml = writeAccountXml(
+        show ? exported.values : maskSecrets(exported.values, secret, io),
+        exported.rewriting,
+      );
       if (args.values.json) io.out(JSON.stringify({ xml, notExpressible: exported.notExpressible }, null, 2));
       else io.out(xml);
       if (exported.notExpressible.length > 0 && !args.values.json) {
-        io.err(['Not expressible in Account XML (the apps will behave differently):', ...exported.notExpressible.map((n) => `  - ${n}`)].join('\n'));
+        io.err(
+          [
+            'Not expressible in Account XML (the apps will behave differently):',
+            ...exported.notExpressible.map((n) => `  - ${n}`),
+          ].join('\n'),
+        );
       }
       return exported.notExpressible.length === 0 ? EXIT.ok : EXIT.sendFailed;
     }
@@ -61,11 +77,16 @@ export const acrobits: Command = {
 };
 
 /** Replaces secret values with ****, except templates (`%account[password]%` names a secret, it is not one). */
-function maskSecrets(values: Record<string, string>, isSecret: (key: string) => boolean, io: Io): Record<string, string> {
+function maskSecrets(
+  values: Record<string, string>,
+  isSecret: (key: string) => boolean,
+  io: Io,
+): Record<string, string> {
   let masked = false;
   const out = Object.fromEntries(
     Object.entries(values).map(([key, value]) => {
-      if (!isSecret(key) || value === '' || parseTemplate(value).some((p) => p.kind === 'placeholder')) return [key, value];
+      if (!isSecret(key) || value === '' || parseTemplate(value).some((p) => p.kind === 'placeholder'))
+        return [key, value];
       masked = true;
       return [key, MASK];
     }),

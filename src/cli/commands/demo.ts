@@ -36,15 +36,28 @@ export const demo: Command = {
     if (args.values.port !== undefined) throw new SwitchboardError('USAGE', '--port goes with --serve');
     const server = await startDemoServer();
     const account = accountFromValue(DEMO_ACCOUNT, 'built-in demo account', undefined);
-    const connector = createConnector({ provider: await loadProvider('demo'), account, origin: server.origin, includeResponse: true });
+    const connector = createConnector({
+      provider: await loadProvider('demo'),
+      account,
+      origin: server.origin,
+      includeResponse: true,
+    });
     try {
       const results = await connector.sendMessage({ to: CASES.map((c) => c.to), body: BODY });
       if (args.values.json) {
         io.out(JSON.stringify(results, null, 2));
         return EXIT.ok;
       }
-      io.out(paint(io, 'bold', `Switchboard demo: a local provider on ${server.origin} that answers like the Acrobits Send Message web service.`));
-      io.out(`Provider file: providers/demo.json. Account: built-in (username ${DEMO_ACCOUNT.username}, password masked).\n`);
+      io.out(
+        paint(
+          io,
+          'bold',
+          `Switchboard demo: a local provider on ${server.origin} that answers like the Acrobits Send Message web service.`,
+        ),
+      );
+      io.out(
+        `Provider file: providers/demo.json. Account: built-in (username ${DEMO_ACCOUNT.username}, password masked).\n`,
+      );
       results.forEach((result, i) => {
         const request = connector.render('sendMessage', { sms_to: result.recipient, sms_body: BODY });
         io.out(paint(io, 'bold', `${i + 1}. To ${result.recipient}: ${CASES[i]?.note ?? ''}`));
@@ -94,9 +107,13 @@ async function serve(io: Io, port: number | undefined): Promise<number> {
   const account = JSON.stringify(DEMO_ACCOUNT);
   io.out(paint(io, 'bold', `Demo provider on ${server.origin} (Ctrl-C to stop). From another terminal:`));
   io.out(`  echo '${account}' > demo-account.json`);
-  io.out(`  npx switchboard send --account demo-account.json --origin ${server.origin} --to "+1 555 123 1234" --body "Hi"`);
+  io.out(
+    `  npx switchboard send --account demo-account.json --origin ${server.origin} --to "+1 555 123 1234" --body "Hi"`,
+  );
   io.out(`  printf 'to,name\\n+15551231234,Ann\\n+15550000000,Bob\\n' > people.csv`);
-  io.out(`  npx switchboard send --account demo-account.json --origin ${server.origin} --to-file people.csv --body "Hi %csv[name]%"`);
+  io.out(
+    `  npx switchboard send --account demo-account.json --origin ${server.origin} --to-file people.csv --body "Hi %csv[name]%"`,
+  );
   io.out('It answers 200 for a sent message and 406 "Invalid recipient" for numbers starting +1 555 000.');
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -11,16 +11,26 @@ export const init: Command = {
   name: 'init',
   summary: 'Start a new provider file, with fixtures to fill in from its documentation',
   usage: 'switchboard init <id> [--dir <folder>]',
-  help: ['--dir <folder>        where to write <id>.json and fixtures/<id>/ (default: providers/ if there is one, else here)'],
+  help: [
+    '--dir <folder>        where to write <id>.json and fixtures/<id>/ (default: providers/ if there is one, else here)',
+  ],
   options: { dir: { type: 'string' } },
   positionals: true,
   async run(args, io) {
     const [id, ...rest] = args.positionals;
-    if (id === undefined || rest.length > 0 || !ID.test(id)) throw new SwitchboardError('USAGE', 'give one id of lower-case letters, digits and dashes: switchboard init <id>');
+    if (id === undefined || rest.length > 0 || !ID.test(id))
+      throw new SwitchboardError(
+        'USAGE',
+        'give one id of lower-case letters, digits and dashes: switchboard init <id>',
+      );
     const dir = resolve(str(args, 'dir') ?? ((await isDir('providers')) ? 'providers' : '.'));
     const file = join(dir, `${id}.json`);
     const fixtures = join(dir, 'fixtures', id);
-    if (await exists(file)) throw new SwitchboardError('USAGE', `${relative(process.cwd(), file)} already exists; choose another id or --dir`);
+    if (await exists(file))
+      throw new SwitchboardError(
+        'USAGE',
+        `${relative(process.cwd(), file)} already exists; choose another id or --dir`,
+      );
     await mkdir(fixtures, { recursive: true });
     const schema = (name: string, from: string) => relative(from, packagePath('schemas', name)).split('\\').join('/');
     await writeFile(file, `${JSON.stringify(starter(id, schema('provider.schema.json', dir)), null, 2)}\n`);
@@ -43,11 +53,17 @@ export const init: Command = {
 };
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 function starter(id: string, schema: string) {
@@ -59,14 +75,25 @@ function starter(id: string, schema: string) {
     description: 'Which API generation this is, how it authenticates, and anything an account owner must know.',
     docs: 'https://example.com/docs/sms/send',
     parameters: {
-      username: { $comment: 'Shared names: username (account or key id), password (its secret), from (sender).', description: 'Account ID, shown in the provider console.', required: true, example: 'AC123' },
+      username: {
+        $comment: 'Shared names: username (account or key id), password (its secret), from (sender).',
+        description: 'Account ID, shown in the provider console.',
+        required: true,
+        example: 'AC123',
+      },
       password: { description: 'API token for that account.', required: true, secret: true, example: 'token' },
-      from: { description: 'Sender: a number of the account.', required: true, phoneNumber: true, example: '+15557122661' },
+      from: {
+        description: 'Sender: a number of the account.',
+        required: true,
+        phoneNumber: true,
+        example: '+15557122661',
+      },
     },
     numbers: { format: 'E164' },
     services: {
       sendMessage: {
-        $comment: 'One request per recipient. Placeholders are escaped for where they stand (URL, form, JSON, XML): never pre-encode.',
+        $comment:
+          'One request per recipient. Placeholders are escaped for where they stand (URL, form, JSON, XML): never pre-encode.',
         url: 'https://api.example.com/v1/accounts/%account[username]%/messages',
         method: 'POST',
         contentType: 'application/json',
@@ -83,18 +110,27 @@ function starterFixtures(schema: string) {
   return {
     success: {
       $schema: schema,
-      $comment: 'Take the request and response from the documentation. Keep a body with & % " a newline and a non-ASCII letter.',
-      description: 'A message with &, %, a double quote, a newline and an accented letter is sent as one JSON POST; the answer gives its id.',
+      $comment:
+        'Take the request and response from the documentation. Keep a body with & % " a newline and a non-ASCII letter.',
+      description:
+        'A message with &, %, a double quote, a newline and an accented letter is sent as one JSON POST; the answer gives its id.',
       source: 'https://example.com/docs/sms/send',
       account,
       message: { to: '+1 (555) 867-5310', body: 'Tom & Jerry: 50% off "today"\nà bientôt' },
       request: {
         method: 'POST',
         path: '/v1/accounts/AC123/messages',
-        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('AC123:token').toString('base64')}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from('AC123:token').toString('base64')}`,
+        },
         json: { to: '+15558675310', from: '+15557122661', text: 'Tom & Jerry: 50% off "today"\nà bientôt' },
       },
-      response: { status: 201, headers: { 'content-type': 'application/json' }, body: { id: 'msg_1', status: 'queued' } },
+      response: {
+        status: 201,
+        headers: { 'content-type': 'application/json' },
+        body: { id: 'msg_1', status: 'queued' },
+      },
       result: { ok: true, status: 201, messageId: 'msg_1' },
     },
     error: {
@@ -103,7 +139,11 @@ function starterFixtures(schema: string) {
       source: 'https://example.com/docs/errors',
       account,
       message: { to: '+15558675310', body: 'Hi' },
-      response: { status: 400, headers: { 'content-type': 'application/json' }, body: { error: { code: 'invalid_to', message: 'The To number is not valid' } } },
+      response: {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: { error: { code: 'invalid_to', message: 'The To number is not valid' } },
+      },
       result: { ok: false, status: 400, error: 'The To number is not valid', retryable: false },
     },
   };

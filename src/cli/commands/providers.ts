@@ -17,9 +17,14 @@ export const providers: Command = {
       io.out(JSON.stringify(all.map(summary), null, 2));
       return EXIT.ok;
     }
-    const rows = [['ID', 'NAME', 'SERVICES', 'AUTH', 'ACCOUNT NEEDS'], ...all.map((p) => [p.id, p.name, Object.keys(p.services).join(', '), authOf(p), needs(p)])];
+    const rows = [
+      ['ID', 'NAME', 'SERVICES', 'AUTH', 'ACCOUNT NEEDS'],
+      ...all.map((p) => [p.id, p.name, Object.keys(p.services).join(', '), authOf(p), needs(p)]),
+    ];
     io.out(table(rows));
-    io.out(`\n${all.length} providers. Account keys marked * are secret; ? optional. Details: the provider files in ${'providers/'}.`);
+    io.out(
+      `\n${all.length} providers. Account keys marked * are secret; ? optional. Details: the provider files in ${'providers/'}.`,
+    );
     return EXIT.ok;
   },
 };
@@ -33,7 +38,10 @@ function summary(p: Provider) {
     services: Object.keys(p.services),
     auth: authOf(p),
     parameters: Object.fromEntries(
-      Object.entries(p.parameters).map(([k, s]) => [k, { description: s.description, required: s.required ?? false, secret: s.secret ?? false }]),
+      Object.entries(p.parameters).map(([k, s]) => [
+        k,
+        { description: s.description, required: s.required ?? false, secret: s.secret ?? false },
+      ]),
     ),
   };
 }
@@ -44,7 +52,8 @@ function authOf(p: Provider): string {
   for (const spec of Object.values(p.definition.services)) {
     if (spec?.auth !== undefined) kinds.add(spec.auth.type);
     else if (Object.values(spec?.headers ?? {}).some((v) => v.includes('%account['))) kinds.add('header key');
-    else if (spec !== undefined && /%account\[[^\]]+\]%/.test(JSON.stringify([spec.url, spec.postData, spec.body]))) kinds.add('key in request');
+    else if (spec !== undefined && /%account\[[^\]]+\]%/.test(JSON.stringify([spec.url, spec.postData, spec.body])))
+      kinds.add('key in request');
   }
   return [...kinds].join(', ') || 'none';
 }

@@ -7,7 +7,13 @@ import { resolve } from 'node:path';
 import { readRecipients } from '../../bulk/recipients.js';
 import type { BulkItem } from '../../bulk/items.js';
 import { SwitchboardError } from '../../errors.js';
-import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, queueLocation, redactUrl, type QueueLocation } from '../../queue/location.js';
+import {
+  DEFAULT_QUEUE,
+  DEFAULT_REDIS_URL,
+  queueLocation,
+  redactUrl,
+  type QueueLocation,
+} from '../../queue/location.js';
 import { defaultCampaign } from '../../queue/campaign.js';
 import type { SwitchboardQueue } from '../../queue/queue.js';
 import type { QueueStatus } from '../../queue/status.js';
@@ -41,23 +47,36 @@ async function withQueue<T>(where: QueueLocation, use: (queue: SwitchboardQueue)
 export const enqueue: Command = {
   name: 'enqueue',
   summary: 'Add messages to a Redis queue for workers to send',
-  usage: 'switchboard enqueue --account <file> (--to <number>… | --to-file <csv|->) --body <text> [--campaign <id>] [--redis <url>] [--queue <name>] [--json]',
+  usage:
+    'switchboard enqueue --account <file> (--to <number>… | --to-file <csv|->) --body <text> [--campaign <id>] [--redis <url>] [--queue <name>] [--json]',
   help: [
     '--account <file>      account file each message is sent through; workers read it at the same absolute path',
     '--to <number>         recipient; repeat for several',
     '--to-file <csv|->     one message per CSV row, as send --to-file (- for stdin, which needs --campaign)',
-    '--body <text>         message text; %csv[column]% for a row\'s values',
+    "--body <text>         message text; %csv[column]% for a row's values",
     '--campaign <id>       prefix of the message ids (default: a hash of account, text and recipients, so',
     '                      enqueuing the same again adds nothing)',
     ...QUEUE_HELP,
     '--json                print the summary as JSON',
   ],
-  options: { ...QUEUE_OPTIONS, account: { type: 'string' }, provider: { type: 'string' }, to: { type: 'string', multiple: true }, 'to-file': { type: 'string' }, body: { type: 'string' }, campaign: { type: 'string' } },
+  options: {
+    ...QUEUE_OPTIONS,
+    account: { type: 'string' },
+    provider: { type: 'string' },
+    to: { type: 'string', multiple: true },
+    'to-file': { type: 'string' },
+    body: { type: 'string' },
+    campaign: { type: 'string' },
+  },
   positionals: false,
   async run(args, io) {
     const where = location(args);
     const body = messageBody(args);
-    if (str(args, 'provider') !== undefined) throw new SwitchboardError('USAGE', 'enqueue sends through the provider the account names; --provider is not taken here');
+    if (str(args, 'provider') !== undefined)
+      throw new SwitchboardError(
+        'USAGE',
+        'enqueue sends through the provider the account names; --provider is not taken here',
+      );
     // The account must load here, so a mistake shows now and not on every worker.
     await (await openConnector(args)).close();
     const account = resolve(str(args, 'account') as string);
@@ -65,27 +84,50 @@ export const enqueue: Command = {
     const summary = await withQueue(where, (queue) => queue.enqueue(items, { account, campaign }));
     if (args.values.json) io.out(JSON.stringify({ queue: where.queue, ...summary }, null, 2));
     else {
-      const counts = [`${summary.enqueued} enqueued`, `${summary.alreadyQueued} already in the queue`, `${summary.alreadyTaken} already taken by a worker`, `${summary.badRows.length} bad rows`];
-      io.out(`${summary.badRows.length === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`);
+      const counts = [
+        `${summary.enqueued} enqueued`,
+        `${summary.alreadyQueued} already in the queue`,
+        `${summary.alreadyTaken} already taken by a worker`,
+        `${summary.badRows.length} bad rows`,
+      ];
+      io.out(
+        `${summary.badRows.length === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`,
+      );
       for (const row of summary.badRows.slice(0, 50)) io.out(`  line ${row.line ?? row.id}: ${row.error}`);
-      io.out(`Workers send them: switchboard worker --redis ${redactUrl(where.redis)} --queue ${where.queue}; progress: switchboard status`);
+      io.out(
+        `Workers send them: switchboard worker --redis ${redactUrl(where.redis)} --queue ${where.queue}; progress: switchboard status`,
+      );
     }
     return summary.badRows.length === 0 ? EXIT.ok : EXIT.sendFailed;
   },
 };
 
 /** The messages of `--to` or `--to-file`, and the campaign that names them. */
-async function messages(args: Parsed, io: Io, account: string, body: string): Promise<{ items: AsyncIterable<BulkItem> | Iterable<BulkItem>; campaign: string }> {
+async function messages(
+  args: Parsed,
+  io: Io,
+  account: string,
+  body: string,
+): Promise<{ items: AsyncIterable<BulkItem> | Iterable<BulkItem>; campaign: string }> {
   const to = list(args, 'to');
   const file = str(args, 'to-file');
   const given = str(args, 'campaign');
-  if (given !== undefined && !/^[A-Za-z0-9_.]+$/.test(given)) throw new SwitchboardError('USAGE', `the campaign "${given}" may hold only letters, digits, _ and .`);
-  if ((file === undefined) === (to.length === 0)) throw new SwitchboardError('USAGE', 'give the recipients with --to <number>… or --to-file <csv|->, one of the two');
+  if (given !== undefined && !/^[A-Za-z0-9_.]+$/.test(given))
+    throw new SwitchboardError('USAGE', `the campaign "${given}" may hold only letters, digits, _ and .`);
+  if ((file === undefined) === (to.length === 0))
+    throw new SwitchboardError('USAGE', 'give the recipients with --to <number>… or --to-file <csv|->, one of the two');
   if (file === undefined) {
-    return { items: to.map((number, i) => ({ id: String(i + 1), to: number, body })), campaign: given ?? (await defaultCampaign([account, body, ...to])) };
+    return {
+      items: to.map((number, i) => ({ id: String(i + 1), to: number, body })),
+      campaign: given ?? (await defaultCampaign([account, body, ...to])),
+    };
   }
   if (file === '-') {
-    if (given === undefined) throw new SwitchboardError('USAGE', 'reading recipients from standard input needs --campaign <id>, so enqueuing the same again is recognised');
+    if (given === undefined)
+      throw new SwitchboardError(
+        'USAGE',
+        'reading recipients from standard input needs --campaign <id>, so enqueuing the same again is recognised',
+      );
     return { items: readRecipients(stdin(io), { body }), campaign: given };
   }
   return { items: readRecipients(file, { body }), campaign: given ?? (await fileCampaign(file, account, body)) };
@@ -107,13 +149,20 @@ export const worker: Command = {
     ...QUEUE_HELP,
     '--concurrency <n>     messages in progress at once (default 8)',
     '--origin <url>        replace scheme, host and port of provider URLs (a sandbox, a test server)',
-    '--lock-ms <ms>        a dead worker\'s messages go to another worker after this (default 30000)',
-    '--stalled-ms <ms>     how often to look for a dead worker\'s messages (default 30000)',
-    '--log-every <s>       a line with this worker\'s counts and rate every so many seconds while it',
+    "--lock-ms <ms>        a dead worker's messages go to another worker after this (default 30000)",
+    "--stalled-ms <ms>     how often to look for a dead worker's messages (default 30000)",
+    "--log-every <s>       a line with this worker's counts and rate every so many seconds while it",
     '                      sends (default 10)',
     '                      Stops on SIGTERM or Ctrl-C after the messages in progress are recorded.',
   ],
-  options: { ...QUEUE_OPTIONS, concurrency: { type: 'string' }, origin: { type: 'string' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'log-every': { type: 'string' } },
+  options: {
+    ...QUEUE_OPTIONS,
+    concurrency: { type: 'string' },
+    origin: { type: 'string' },
+    'lock-ms': { type: 'string' },
+    'stalled-ms': { type: 'string' },
+    'log-every': { type: 'string' },
+  },
   positionals: false,
   async run(args, io) {
     const where = location(args);
@@ -129,8 +178,12 @@ export const worker: Command = {
       ...(lockDuration === undefined ? {} : { lockDuration }),
       ...(stalledInterval === undefined ? {} : { stalledInterval }),
       onJob: (id, what, outcome) => {
-        if (what === 'failed') io.err(`${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${outcome?.error ?? outcome?.code ?? ''}`);
-        if (what === 'ambiguous') io.err(`${paint(io, 'yellow', 'ambiguous')} ${id} ${outcome?.to ?? ''}: may have reached the provider; not sent again`);
+        if (what === 'failed')
+          io.err(`${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${outcome?.error ?? outcome?.code ?? ''}`);
+        if (what === 'ambiguous')
+          io.err(
+            `${paint(io, 'yellow', 'ambiguous')} ${id} ${outcome?.to ?? ''}: may have reached the provider; not sent again`,
+          );
       },
       onError: (error) => {
         if (error.message !== lastError) io.err(`${paint(io, 'yellow', 'Redis:')} ${error.message} (retrying)`);
@@ -156,7 +209,9 @@ export const worker: Command = {
       await w.close();
     }
     const c = w.counts;
-    io.out(`worker ${w.id} stopped: ${c.sent} sent, ${c.failed} failed, ${c.ambiguous} ambiguous, ${c.skipped} already done`);
+    io.out(
+      `worker ${w.id} stopped: ${c.sent} sent, ${c.failed} failed, ${c.ambiguous} ambiguous, ${c.skipped} already done`,
+    );
     return EXIT.ok;
   },
 };
@@ -170,7 +225,9 @@ function logCounts(io: Io, w: QueueWorker, everyMs: number): NodeJS.Timeout {
     if (done === lastDone) return;
     const rate = ((done - lastDone) / (everyMs / 1000)).toFixed(1);
     lastDone = done;
-    io.out(`worker ${w.id}: ${c.sent} sent, ${c.failed} failed, ${c.ambiguous} ambiguous, ${c.skipped} already done; ${rate}/s`);
+    io.out(
+      `worker ${w.id}: ${c.sent} sent, ${c.failed} failed, ${c.ambiguous} ambiguous, ${c.skipped} already done; ${rate}/s`,
+    );
   }, everyMs);
   timer.unref();
   return timer;
@@ -193,7 +250,8 @@ export const status: Command = {
   positionals: false,
   async run(args, io) {
     const where = location(args);
-    if (args.values.force === true && args.values.clear !== true) throw new SwitchboardError('USAGE', '--force goes with --clear');
+    if (args.values.force === true && args.values.clear !== true)
+      throw new SwitchboardError('USAGE', '--force goes with --clear');
     return withQueue(where, async (queue) => {
       const s = await queue.status();
       if (args.values.json) io.out(JSON.stringify(s, null, 2));
@@ -211,14 +269,25 @@ export const status: Command = {
 };
 
 function printStatus(io: Io, s: QueueStatus): void {
-  io.out(`queue ${s.queue}: ${s.waiting} waiting, ${s.active} active, ${s.sent} sent, ${s.failed} failed, ${s.ambiguous} ambiguous${s.errored > 0 ? `, ${s.errored} worker errors` : ''}`);
+  io.out(
+    `queue ${s.queue}: ${s.waiting} waiting, ${s.active} active, ${s.sent} sent, ${s.failed} failed, ${s.ambiguous} ambiguous${s.errored > 0 ? `, ${s.errored} worker errors` : ''}`,
+  );
   if (s.failedMessages.length > 0) {
     io.out(`\nFailed, not delivered (${s.failed}):`);
-    for (const line of listed(s.failedMessages, (f) => `  ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.retryable ? 'nothing arrived: enqueue it again to retry' : undefined].filter(Boolean).join(', ')})`)) io.out(line);
+    for (const line of listed(
+      s.failedMessages,
+      (f) =>
+        `  ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.retryable ? 'nothing arrived: enqueue it again to retry' : undefined].filter(Boolean).join(', ')})`,
+    ))
+      io.out(line);
   }
   if (s.ambiguousMessages.length > 0) {
     io.out(`\nAmbiguous, may have reached the provider (${s.ambiguous}); never sent again automatically:`);
-    for (const line of listed(s.ambiguousMessages, (a) => `  ${a.id}  ${a.to}: ${a.reason ?? a.error ?? a.code ?? 'no answer'}`)) io.out(line);
+    for (const line of listed(
+      s.ambiguousMessages,
+      (a) => `  ${a.id}  ${a.to}: ${a.reason ?? a.error ?? a.code ?? 'no answer'}`,
+    ))
+      io.out(line);
     io.out(AMBIGUOUS_ADVICE);
   }
 }

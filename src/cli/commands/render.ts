@@ -9,7 +9,8 @@ import { SwitchboardError } from '../../errors.js';
 export const render: Command = {
   name: 'render',
   summary: 'Show the exact HTTP request a send would make, without sending it',
-  usage: 'switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--json] [--show-secrets]',
+  usage:
+    'switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--json] [--show-secrets]',
   help: [
     ...ACCOUNT_HELP,
     '--to <number>         recipient',
@@ -29,7 +30,8 @@ export const render: Command = {
       const request = connector.render('sendMessage', params, { showSecrets: args.values['show-secrets'] === true });
       const text = args.values.json ? JSON.stringify(requestJson(request), null, 2) : toCurl(request);
       io.out(text);
-      if (!args.values.json && text.includes(MASK)) io.err('(secrets shown as ****; add --show-secrets to get a command you can run)');
+      if (!args.values.json && text.includes(MASK))
+        io.err('(secrets shown as ****; add --show-secrets to get a command you can run)');
     } finally {
       await connector.close();
     }

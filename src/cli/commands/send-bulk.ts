@@ -32,7 +32,7 @@ export const BULK_HELP = [
   '--resume              continue the send the journal records: skip what was sent, never resend',
   '                      what may have arrived (listed as ambiguous)',
   '--fsync               flush the journal to disk after every record (survives power loss; slower)',
-  '--concurrency <n>     requests in flight at once (default 8); the provider\'s rate limits still hold',
+  "--concurrency <n>     requests in flight at once (default 8); the provider's rate limits still hold",
 ] as const;
 
 /** Runs the bulk send; returns the exit code. */
@@ -42,7 +42,8 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   const journalFile = journalPath(args, source);
   checkJournal(journalFile, args.values.resume === true);
   const input: RecipientSource = source === '-' ? stdin(io) : source;
-  const context: BulkContext = source === '-' ? { journal: journalFile } : { journal: journalFile, total: await countRows(source, body) };
+  const context: BulkContext =
+    source === '-' ? { journal: journalFile } : { journal: journalFile, total: await countRows(source, body) };
   const concurrency = positive(args, 'concurrency') ?? 8;
   const connector = await openSender(args, { concurrency });
   const progress = progressView(io, context.total);
@@ -54,7 +55,13 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   process.once('SIGINT', interrupt);
   try {
     const journal = createJsonlJournal(journalFile, { fsync: args.values.fsync === true });
-    const summary = await sendMany(connector, readRecipients(input, { body }), { journal, concurrency, uniqueIds: true, onProgress: progress.update, signal: controller.signal });
+    const summary = await sendMany(connector, readRecipients(input, { body }), {
+      journal,
+      concurrency,
+      uniqueIds: true,
+      onProgress: progress.update,
+      signal: controller.signal,
+    });
     progress.stop();
     report(io, args, summary, context);
     return allSent(summary) ? EXIT.ok : EXIT.sendFailed;
@@ -72,26 +79,51 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
 function report(io: Io, args: Parsed, unsorted: BulkSummary, context: BulkContext, stopped?: JournalError): void {
   const summary = byLine(unsorted);
   if (args.values.json) {
-    io.out(JSON.stringify({ journal: context.journal, ...(context.total === undefined ? {} : { total: context.total }), ...summary, ...(stopped === undefined ? {} : { stopped: { code: stopped.code, error: stopped.message } }) }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          journal: context.journal,
+          ...(context.total === undefined ? {} : { total: context.total }),
+          ...summary,
+          ...(stopped === undefined ? {} : { stopped: { code: stopped.code, error: stopped.message } }),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     io.out(summaryText(io, summary, context, stopped !== undefined));
   }
   if (stopped !== undefined) {
-    const advice = stopped.code === 'JOURNAL_FAILED' ? ' Fix that (free some space), then run the same command again with --resume; messages that were in flight are then listed as ambiguous.' : '';
-    io.err(`${paint(io, 'red', 'Error:')} ${stopped.message}. The send stopped: no message was sent after that.${advice}`);
+    const advice =
+      stopped.code === 'JOURNAL_FAILED'
+        ? ' Fix that (free some space), then run the same command again with --resume; messages that were in flight are then listed as ambiguous.'
+        : '';
+    io.err(
+      `${paint(io, 'red', 'Error:')} ${stopped.message}. The send stopped: no message was sent after that.${advice}`,
+    );
   }
 }
 
 /** The lists in line order (they come in the order requests finished). */
 function byLine(summary: BulkSummary): BulkSummary {
   const order = (a: { id: string }, b: { id: string }) => Number(a.id) - Number(b.id);
-  return { ...summary, failed: [...summary.failed].sort(order), ambiguous: [...summary.ambiguous].sort(order), badRows: [...summary.badRows].sort(order) };
+  return {
+    ...summary,
+    failed: [...summary.failed].sort(order),
+    ambiguous: [...summary.ambiguous].sort(order),
+    badRows: [...summary.badRows].sort(order),
+  };
 }
 
 function journalPath(args: Parsed, source: string): string {
   const given = str(args, 'journal');
   if (given !== undefined) return given;
-  if (source === '-') throw new SwitchboardError('USAGE', 'reading recipients from standard input needs a journal: give --journal <file>');
+  if (source === '-')
+    throw new SwitchboardError(
+      'USAGE',
+      'reading recipients from standard input needs a journal: give --journal <file>',
+    );
   return `${source}.journal.jsonl`;
 }
 
@@ -101,11 +133,19 @@ function checkJournal(file: string, resume: boolean): void {
   try {
     size = statSync(file).size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SwitchboardError('USAGE', `cannot use the journal ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new SwitchboardError('USAGE', `cannot use the journal ${file}: ${(error as Error).message}`);
   }
-  if (resume && size === undefined) throw new SwitchboardError('USAGE', `nothing to resume: there is no journal ${file} (check --journal, or leave out --resume to start a new send)`);
+  if (resume && size === undefined)
+    throw new SwitchboardError(
+      'USAGE',
+      `nothing to resume: there is no journal ${file} (check --journal, or leave out --resume to start a new send)`,
+    );
   if (!resume && size !== undefined && size > 0) {
-    throw new SwitchboardError('USAGE', `the journal ${file} already records a send: use --resume to continue it, or another --journal to start a new one`);
+    throw new SwitchboardError(
+      'USAGE',
+      `the journal ${file} already records a send: use --resume to continue it, or another --journal to start a new one`,
+    );
   }
 }
 

@@ -10,7 +10,12 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnector } from '../open.js';
 const SERVICE_HELP = [...CONNECTION_HELP, '--json                print the result as JSON'] as const;
 
 /** Runs one service call through the account's connector and prints its result. */
-async function runService<T extends CallResult>(args: Parsed, io: Io, call: (c: Connector) => Promise<T>, show: (result: T) => string): Promise<number> {
+async function runService<T extends CallResult>(
+  args: Parsed,
+  io: Io,
+  call: (c: Connector) => Promise<T>,
+  show: (result: T) => string,
+): Promise<number> {
   const connector = await openConnector(args);
   try {
     const result = await call(connector);
@@ -30,19 +35,40 @@ function failure(io: Io, result: CallResult): string {
 export const fetchCommand: Command = {
   name: 'fetch',
   summary: 'Fetch new messages (Acrobits Fetch Messages)',
-  usage: 'switchboard fetch --account <file> [--last-known-sms-id <id>] [--last-known-sent-sms-id <id>] [--origin <url>] [--json]',
-  help: [...SERVICE_HELP, '--last-known-sms-id <id>       newest received message you already have', '--last-known-sent-sms-id <id>  newest sent message you already have'],
-  options: { ...CONNECTION_OPTIONS, 'last-known-sms-id': { type: 'string' }, 'last-known-sent-sms-id': { type: 'string' } },
+  usage:
+    'switchboard fetch --account <file> [--last-known-sms-id <id>] [--last-known-sent-sms-id <id>] [--origin <url>] [--json]',
+  help: [
+    ...SERVICE_HELP,
+    '--last-known-sms-id <id>       newest received message you already have',
+    '--last-known-sent-sms-id <id>  newest sent message you already have',
+  ],
+  options: {
+    ...CONNECTION_OPTIONS,
+    'last-known-sms-id': { type: 'string' },
+    'last-known-sent-sms-id': { type: 'string' },
+  },
   positionals: false,
   run(args, io) {
-    const cursor = { lastKnownSmsId: str(args, 'last-known-sms-id') ?? '', lastKnownSentSmsId: str(args, 'last-known-sent-sms-id') ?? '' };
-    return runService(args, io, (c) => c.fetchMessages(cursor), (r) => describeMessages(io, r));
+    const cursor = {
+      lastKnownSmsId: str(args, 'last-known-sms-id') ?? '',
+      lastKnownSentSmsId: str(args, 'last-known-sent-sms-id') ?? '',
+    };
+    return runService(
+      args,
+      io,
+      (c) => c.fetchMessages(cursor),
+      (r) => describeMessages(io, r),
+    );
   },
 };
 
-function describeMessages(io: Io, result: DataResult<{ date?: Date; received: FetchedMessage[]; sent: FetchedMessage[] }>): string {
+function describeMessages(
+  io: Io,
+  result: DataResult<{ date?: Date; received: FetchedMessage[]; sent: FetchedMessage[] }>,
+): string {
   const data = result.data ?? { received: [], sent: [] };
-  const line = (m: FetchedMessage, arrow: string, who: string | undefined) => `  ${m.sendingDate.toISOString()}  ${arrow} ${who ?? '?'}  ${JSON.stringify(m.text)}  (id ${m.smsId})`;
+  const line = (m: FetchedMessage, arrow: string, who: string | undefined) =>
+    `  ${m.sendingDate.toISOString()}  ${arrow} ${who ?? '?'}  ${JSON.stringify(m.text)}  (id ${m.smsId})`;
   const all = [
     ...data.received.map((m) => ({ m, text: line(m, paint(io, 'cyan', 'from'), m.sender) })),
     ...data.sent.map((m) => ({ m, text: line(m, paint(io, 'dim', 'to'), m.recipient) })),
@@ -59,11 +85,16 @@ export const balanceCommand: Command = {
   options: CONNECTION_OPTIONS,
   positionals: false,
   run(args, io) {
-    return runService(args, io, (c) => c.checkBalance(), (r) => {
-      const b = r.data;
-      const amount = b?.balance === undefined ? '' : ` (${b.balance}${b.currency ? ` ${b.currency}` : ''})`;
-      return `Balance: ${b?.balanceString ?? '?'}${amount}`;
-    });
+    return runService(
+      args,
+      io,
+      (c) => c.checkBalance(),
+      (r) => {
+        const b = r.data;
+        const amount = b?.balance === undefined ? '' : ` (${b.balance}${b.currency ? ` ${b.currency}` : ''})`;
+        return `Balance: ${b?.balanceString ?? '?'}${amount}`;
+      },
+    );
   },
 };
 
@@ -76,19 +107,33 @@ export const rateCommand: Command = {
   positionals: true,
   run(args, io) {
     const [target, ...extra] = args.positionals;
-    if (target === undefined || extra.length > 0) throw new SwitchboardError('USAGE', 'give exactly one number: switchboard rate <number> --account <file>');
+    if (target === undefined || extra.length > 0)
+      throw new SwitchboardError('USAGE', 'give exactly one number: switchboard rate <number> --account <file>');
     const smartUri = str(args, 'smart-uri');
-    return runService(args, io, (c) => c.checkRate(target, smartUri === undefined ? {} : { smartUri }), (r) => {
-      const labels: Record<string, string> = { callRateString: 'Call', messageRateString: 'Message', smartCallRateString: 'Smart call', smartMessageRateString: 'Smart message' };
-      return Object.entries(r.data ?? {}).map(([k, v]) => `${(labels[k] ?? k).padEnd(14)} ${String(v)}`).join('\n');
-    });
+    return runService(
+      args,
+      io,
+      (c) => c.checkRate(target, smartUri === undefined ? {} : { smartUri }),
+      (r) => {
+        const labels: Record<string, string> = {
+          callRateString: 'Call',
+          messageRateString: 'Message',
+          smartCallRateString: 'Smart call',
+          smartMessageRateString: 'Smart message',
+        };
+        return Object.entries(r.data ?? {})
+          .map(([k, v]) => `${(labels[k] ?? k).padEnd(14)} ${String(v)}`)
+          .join('\n');
+      },
+    );
   },
 };
 
 export const pushTokenCommand: Command = {
   name: 'push-token',
   summary: 'Report push tokens (Acrobits Push Token Reporter)',
-  usage: 'switchboard push-token --account <file> --selector <s> --token <t> --appid <id> [--token-incoming-call <t> --appid-incoming-call <id>] [--token-other <t> --appid-other <id>] [--json]',
+  usage:
+    'switchboard push-token --account <file> --selector <s> --token <t> --appid <id> [--token-incoming-call <t> --appid-incoming-call <id>] [--token-other <t> --appid-other <id>] [--json]',
   help: [
     ...SERVICE_HELP,
     '--selector <s>                 identifies the account on the device (%selector%)',
@@ -122,6 +167,11 @@ export const pushTokenCommand: Command = {
       pushTokenOther: str(args, 'token-other') ?? '',
       pushappidOther: str(args, 'appid-other') ?? '',
     };
-    return runService(args, io, (c) => c.reportPushToken(tokens), (r) => `${paint(io, 'green', '✓')} push tokens reported (HTTP ${r.status})`);
+    return runService(
+      args,
+      io,
+      (c) => c.reportPushToken(tokens),
+      (r) => `${paint(io, 'green', '✓')} push tokens reported (HTTP ${r.status})`,
+    );
   },
 };

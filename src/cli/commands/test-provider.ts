@@ -12,25 +12,44 @@ export const testCommand: Command = {
   name: 'test',
   summary: "Run a provider's documentation fixtures against a local server",
   usage: 'switchboard test <id|provider.json> [--json]',
-  help: ['--json                print one report per fixture as JSON', '', 'Fixtures are read from fixtures/<id>/*.json beside the provider file.'],
+  help: [
+    '--json                print one report per fixture as JSON',
+    '',
+    'Fixtures are read from fixtures/<id>/*.json beside the provider file.',
+  ],
   options: { json: { type: 'boolean' } },
   positionals: true,
   async run(args, io) {
     const [ref, ...rest] = args.positionals;
-    if (ref === undefined || rest.length > 0) throw new SwitchboardError('USAGE', 'name one provider: switchboard test <id|provider.json>');
+    if (ref === undefined || rest.length > 0)
+      throw new SwitchboardError('USAGE', 'name one provider: switchboard test <id|provider.json>');
     const provider = await loadProvider(ref);
     const dir = fixtureDir(ref, provider.id);
     const fixtures = await loadFixtures(dir);
-    if (fixtures.length === 0) throw new SwitchboardError('USAGE', `no fixtures in ${relative(process.cwd(), dir) || dir}; write at least one success and one error case (switchboard init writes examples)`);
+    if (fixtures.length === 0)
+      throw new SwitchboardError(
+        'USAGE',
+        `no fixtures in ${relative(process.cwd(), dir) || dir}; write at least one success and one error case (switchboard init writes examples)`,
+      );
     const runs = [];
     for (const f of fixtures) runs.push({ ...f, run: await runFixture(provider, f.fixture) });
     const failed = runs.filter((r) => !r.run.passed).length;
     if (args.values.json) {
-      io.out(JSON.stringify(runs.map((r) => ({ fixture: r.name, passed: r.run.passed, differences: r.run.differences })), null, 2));
+      io.out(
+        JSON.stringify(
+          runs.map((r) => ({ fixture: r.name, passed: r.run.passed, differences: r.run.differences })),
+          null,
+          2,
+        ),
+      );
     } else {
-      io.out(`Provider ${provider.id} (${provider.source}), ${fixtures.length} fixture${fixtures.length === 1 ? '' : 's'} from ${relative(process.cwd(), dir) || dir}`);
+      io.out(
+        `Provider ${provider.id} (${provider.source}), ${fixtures.length} fixture${fixtures.length === 1 ? '' : 's'} from ${relative(process.cwd(), dir) || dir}`,
+      );
       for (const r of runs) {
-        io.out(`  ${r.run.passed ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${r.name}  ${paint(io, 'dim', r.fixture.description)}`);
+        io.out(
+          `  ${r.run.passed ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${r.name}  ${paint(io, 'dim', r.fixture.description)}`,
+        );
         if (!r.run.passed) io.out(sideBySide(r.run.differences));
       }
       io.out(`${runs.length - failed} passed, ${failed} failed`);
@@ -42,6 +61,8 @@ export const testCommand: Command = {
 function sideBySide(differences: readonly Difference[]): string {
   const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
   const rows = [['', 'EXPECTED', 'ACTUAL'], ...differences.map((d) => [d.what, show(d.expected), show(d.actual)])];
-  return table(rows).split('\n').map((line) => `      ${line}`).join('\n');
+  return table(rows)
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
 }
-

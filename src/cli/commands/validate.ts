@@ -49,7 +49,13 @@ async function check(file: string): Promise<Report> {
     if (text.trimStart().startsWith('<')) {
       kind = 'Acrobits account';
       const account = accountFromXml(text, file);
-      return { file, kind, ok: true, issues: [], note: `services: ${Object.keys(account.inlineProvider?.services ?? {}).join(', ')}` };
+      return {
+        file,
+        kind,
+        ok: true,
+        issues: [],
+        note: `services: ${Object.keys(account.inlineProvider?.services ?? {}).join(', ')}`,
+      };
     }
     const parsed = parseJson(text, file);
     if ('issue' in parsed) return { file, kind: 'JSON', ok: false, issues: [parsed.issue] };
@@ -57,7 +63,13 @@ async function check(file: string): Promise<Report> {
     if (value !== null && typeof value === 'object' && 'services' in value) {
       kind = 'provider';
       const provider = providerFromValue(value, file);
-      return { file, kind, ok: true, issues: [], note: `${provider.name}; services: ${Object.keys(provider.services).join(', ')}` };
+      return {
+        file,
+        kind,
+        ok: true,
+        issues: [],
+        note: `${provider.name}; services: ${Object.keys(provider.services).join(', ')}`,
+      };
     }
     if (value !== null && typeof value === 'object' && 'response' in value && 'result' in value) {
       kind = 'fixture';
@@ -68,11 +80,14 @@ async function check(file: string): Promise<Report> {
     const account = accountFromValue(value, file, dirname(resolve(file)));
     const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
     bind(provider, account);
-    const note = account.inlineProvider ? `its own services: ${Object.keys(provider.services).join(', ')}` : `provider ${provider.id}`;
+    const note = account.inlineProvider
+      ? `its own services: ${Object.keys(provider.services).join(', ')}`
+      : `provider ${provider.id}`;
     return { file, kind, ok: true, issues: [], note };
   } catch (error) {
     if (error instanceof ConfigError) return { file, kind, ok: false, issues: [...error.issues] };
-    if (error instanceof SwitchboardError) return { file, kind, ok: false, issues: [{ file, pointer: '', message: error.message, code: error.code }] };
+    if (error instanceof SwitchboardError)
+      return { file, kind, ok: false, issues: [{ file, pointer: '', message: error.message, code: error.code }] };
     throw error;
   }
 }
