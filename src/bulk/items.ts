@@ -49,7 +49,7 @@ export interface BulkProgress {
 export interface BulkFailure {
   readonly id: string;
   readonly to: string;
-  readonly code?: ResultCode | string;
+  readonly code?: ResultCode | (string & {});
   readonly error?: string;
   /** HTTP status; 0 when no response arrived. Absent for a failure an earlier run recorded. */
   readonly status?: number;
@@ -67,7 +67,7 @@ export interface BulkAmbiguous {
   readonly to: string;
   /** Why it is ambiguous, for people. */
   readonly reason: string;
-  readonly code?: ResultCode | string;
+  readonly code?: ResultCode | (string & {});
   /** Left ambiguous by an earlier run. */
   readonly earlier: boolean;
 }

@@ -104,7 +104,7 @@ async function run(
   await slots.drained();
   tally.summary.interrupted = r.interrupted;
   if (r.stop instanceof JournalError) r.stop.summary = tally.summary;
-  if (r.stop !== undefined) throw r.stop;
+  if (r.stop !== undefined) throw r.stop as unknown;
   return tally.summary;
 }
 

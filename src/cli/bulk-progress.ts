@@ -8,7 +8,7 @@ import type { Io } from './io.js';
 
 /** Shows progress; `stop` before printing anything else. */
 export interface ProgressView {
-  update(progress: BulkProgress): void;
+  update: (progress: BulkProgress) => void;
   stop(): void;
 }
 

@@ -66,7 +66,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       io.out(commandHelp(command));
       return EXIT.ok;
     }
-    return await command.run(parsed as Parameters<Command['run']>[0], io);
+    return await command.run(parsed, io);
   } catch (error) {
     io.err(describeError(error, command, io, debug));
     return EXIT.usage;

@@ -17,7 +17,7 @@ function compileAll(): Record<SchemaName, ValidateFunction> {
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   ajv.addFormat('regex', { validate: isRegex });
   for (const name of SCHEMA_FILES) {
-    ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', `${name}.schema.json`), 'utf8')));
+    ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', `${name}.schema.json`), 'utf8')) as object);
   }
   const get = (name: SchemaName) => ajv.getSchema(`${name}.schema.json`) as ValidateFunction;
   return {

@@ -54,7 +54,7 @@ export class RateLimiter implements Limiter {
     private readonly limits: readonly WindowLimit[],
     private readonly clock: Clock = realClock,
   ) {
-    this.logs = limits.map(() => new Map());
+    this.logs = limits.map(() => new Map<string, Log>());
     this.longestWindow = Math.max(0, ...limits.map((l) => l.windowMs));
     this.lastSweep = clock.now();
   }

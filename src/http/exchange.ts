@@ -47,7 +47,7 @@ export function exchange(
         {
           origin: url.origin,
           path: url.search === '' ? url.pathname : url.pathname + url.search,
-          method: wire.method as Dispatcher.HttpMethod,
+          method: wire.method,
           headers: wire.headers,
           body: wire.body ?? null,
           headersTimeout: options.timeout,

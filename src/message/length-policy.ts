@@ -16,7 +16,7 @@ export function applyLengthRule(text: string, rule: ProviderFile['messageLength'
   const size = capacity(rule.max, unit, facts.encoding);
   const measured = unit === 'segments' ? facts.parts : facts.length;
   if (measured <= rule.max) return { ok: true, texts: [text] };
-  switch (rule.overflow) {
+  switch (rule.overflow ?? 'send') {
     case 'refuse':
       return {
         ok: false,
@@ -27,7 +27,7 @@ export function applyLengthRule(text: string, rule: ProviderFile['messageLength'
     case 'split':
       // Each part is sent as a message of its own, each within the limit.
       return { ok: true, texts: splitText(text, size, facts.encoding) };
-    default:
+    case 'send':
       return { ok: true, texts: [text] };
   }
 }

@@ -4,7 +4,7 @@
  * messages again adds nothing twice: a job still in the queue keeps its id, and a message a worker
  * already took is left out (one that failed in a way where nothing arrived is enqueued again).
  */
-import { Queue } from 'bullmq';
+import { type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isBadRow, type BadRow, type BulkItem, type BulkMessage } from '../bulk/items.js';
 import { createLedger } from './ledger.js';

@@ -133,8 +133,8 @@ export function createLedger(redis: Redis, queue: string): Ledger {
       for (const id of ids) pipeline.switchboardRelease(keys.intent, keys.failed, id);
       for (const id of ids) pipeline.hexists(keys.intent, id);
       const replies = (await pipeline.exec()) ?? [];
-      const failure = replies.find(([error]) => error !== null);
-      if (failure !== undefined) throw failure[0];
+      const failure = replies.find(([error]) => error !== null)?.[0];
+      if (failure) throw failure;
       return ids.map((_, i) => replies[ids.length + i]?.[1] === 1);
     },
     async counts() {

@@ -58,7 +58,7 @@ function normalize(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(normalize);
   if (node === null || typeof node !== 'object') return node;
   const children = Object.entries(node).filter(([k]) => k !== '#text');
-  const raw = (node as Record<string, unknown>)['#text'];
+  const raw = (node as Record<string, string | number | boolean | string[] | undefined>)['#text'];
   const text = raw === undefined ? '' : decodeXmlText(Array.isArray(raw) ? raw.join('') : String(raw));
   if (children.length === 0) return text;
   const out: Record<string, unknown> = {};

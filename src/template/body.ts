@@ -82,9 +82,11 @@ function encodeMasked(value: string, mask: boolean): string {
 
 function materialize(shape: Shape, scope: Scope, mask: boolean, omitEmpty: boolean): unknown {
   if (shape === null || typeof shape !== 'object') return shape;
-  if (Array.isArray(shape)) return shape.map((s) => materialize(s, scope, mask, omitEmpty));
+  if (Array.isArray(shape)) return (shape as readonly Shape[]).map((s) => materialize(s, scope, mask, omitEmpty));
   if (isTemplate(shape)) return renderTemplate(shape, scope, mask);
-  const entries = Object.entries(shape).map(([k, v]) => [k, materialize(v, scope, mask, omitEmpty)] as const);
+  const entries = Object.entries(shape as Record<string, Shape>).map(
+    ([k, v]) => [k, materialize(v, scope, mask, omitEmpty)] as const,
+  );
   return Object.fromEntries(omitEmpty ? entries.filter(([, v]) => v !== '') : entries);
 }
 

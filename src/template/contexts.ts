@@ -11,7 +11,8 @@ export type TemplateKind = 'url' | 'form' | 'json' | 'xml' | 'header' | 'raw';
 /** A tracker reads literal text and answers the context of the next placeholder. */
 interface Tracker {
   feed(text: string): void;
-  context(): Context | string; // a string that is not a Context is an error message
+  /** A Context, or else an error message. */
+  context(): string;
 }
 
 /** The context of each placeholder part, in order; an entry that is not a Context is an error message. */

@@ -56,7 +56,7 @@ function codePoint(c: string): string {
 
 const ESCAPERS: Record<Context, (value: string) => string> = {
   urlAuthority(value) {
-    if (!/^[A-Za-z0-9.\-]*$/.test(value)) throw new RenderError(`"${value}" is not a valid host name part`);
+    if (!/^[A-Za-z0-9.-]*$/.test(value)) throw new RenderError(`"${value}" is not a valid host name part`);
     return value;
   },
   urlComponent: percentEncode,

@@ -54,7 +54,7 @@ function readPlaceholder(text: string, start: number): Token | undefined {
   NAME.lastIndex = start + 1;
   const name = NAME.exec(text)?.[0];
   if (name === undefined || HEX2.test(name)) return undefined;
-  let i = start + 1 + name.length;
+  const i = start + 1 + name.length;
   const next = text[i];
   if (next === '%') return { ref: { kind: 'param', name }, end: i + 1 };
   if (next === '[') {

@@ -12,7 +12,7 @@ describe('HMAC request signing', () => {
     const s = await server((req) => {
       const date = String(req.headers['x-ms-date']);
       const hash = createHash('sha256').update(req.body).digest('base64');
-      const toSign = `${req.method}\n${req.url}\n${date};${req.headers.host};${hash}`;
+      const toSign = `${req.method}\n${req.url}\n${date};${String(req.headers.host)};${hash}`;
       const expected = createHmac('sha256', Buffer.from(azureKey, 'base64')).update(toSign).digest('base64');
       const ok =
         req.headers['x-ms-content-sha256'] === hash &&
@@ -208,7 +208,7 @@ describe('TeleSign HMAC (the provider file as written)', () => {
     const { createConnector } = await import('../../src/connector/connector.js');
     const apiKey = Buffer.from('telesign-api-key').toString('base64');
     const s = await server((req) => {
-      const toSign = `${req.method}\n${req.headers['content-type']}\n${req.headers.date}\nx-ts-auth-method:HMAC-SHA256\nx-ts-nonce:${req.headers['x-ts-nonce']}\n${req.body}\n${req.url}`;
+      const toSign = `${req.method}\n${String(req.headers['content-type'])}\n${String(req.headers.date)}\nx-ts-auth-method:HMAC-SHA256\nx-ts-nonce:${String(req.headers['x-ts-nonce'])}\n${req.body}\n${req.url}`;
       const signature = createHmac('sha256', Buffer.from(apiKey, 'base64')).update(toSign).digest('base64');
       const ok =
         req.headers.authorization === `TSA CUSTOMER-1:${signature}` &&

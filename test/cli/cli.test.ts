@@ -208,7 +208,8 @@ describe('switchboard CLI', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const deadline = Date.now() + 10_000;
-    while (!/Demo provider on (http:\/\/127\.0\.0\.1:\d+)/.test(stdout) && Date.now() < deadline)
+    // The instructions may arrive in several chunks: wait for their last line.
+    while (!stdout.includes('It answers 200') && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
     const origin = /Demo provider on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
     expect(stdout).toContain(

@@ -3,6 +3,7 @@
  * processes send every message once; a worker killed mid-batch leaves its in-flight messages
  * ambiguous (never sent again) and the rest to the other worker; a Redis restart loses nothing.
  */
+import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ const redis = useRedis();
 const FAST = ['--lock-ms', '1500', '--stalled-ms', '500', '--concurrency', '8'];
 
 /** A provider that answers after `ms`, so requests are in flight. */
-const slow = (ms: number) => () => (_request: unknown, res: import('node:http').ServerResponse) =>
+const slow = (ms: number) => () => (_request: unknown, res: ServerResponse) =>
   setTimeout(() => res.writeHead(200).end('{}'), ms);
 
 async function enqueueCsv(url: string, total: number, provider: Parameters<typeof bulkDir>[0] = {}) {
