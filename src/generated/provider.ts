@@ -478,7 +478,7 @@ export interface JoinedErrorText {
    */
   join: [string, string, ...string[]];
   /**
-   * Text between the parts. Default ": ".
+   * Text between the parts. Default ": ". After a part that already ends in . ! ? or : a single space is used instead.
    */
   separator?: string;
 }

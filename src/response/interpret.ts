@@ -141,7 +141,10 @@ function joinedText(parsed: ParsedBody, rule: JoinedErrorText): string | undefin
     const part = pointerText(parsed, [pointer]);
     if (part !== undefined && !parts.includes(part)) parts.push(part);
   }
-  return parts.length === 0 ? undefined : parts.join(rule.separator ?? ': ');
+  if (parts.length === 0) return undefined;
+  const separator = rule.separator ?? ': ';
+  // A part that ends a sentence already ("…credentials.") is followed by a space, not ".: ".
+  return parts.reduce((text, part) => text + (/[.!?:]$/.test(text) ? ' ' : separator) + part);
 }
 
 function pointerText(parsed: ParsedBody, pointers: readonly string[]): string | undefined {
