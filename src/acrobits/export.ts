@@ -81,11 +81,11 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
   const response = spec.response ?? {};
   if (response.success?.length)
     notes.push(
-      `${name}: success also depends on the body (${response.success.map((c) => c.pointer).join(', ')}); the apps count any 2xx as success`,
+      `${name}: success also depends on the body (${response.success.map((c) => [c.pointer].flat().join(' or ')).join(', ')}); the apps count any 2xx as success`,
     );
   if (response.error?.some((p) => p !== '/message'))
     notes.push(
-      `${name}: the error text is at ${response.error.join(', ')}; the apps show a "message" field or the first 100 characters of the body`,
+      `${name}: the error text is at ${response.error.map((e) => (typeof e === 'string' ? e : e.join.join(' + '))).join(', ')}; the apps show a "message" field or the first 100 characters of the body`,
     );
   if (response.messages !== undefined)
     notes.push(

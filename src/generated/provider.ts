@@ -193,21 +193,34 @@ export interface DerivedParameter {
   default?: string;
 }
 /**
- * The longest message the provider takes in one request, and what to do with a longer one. Lengths count GSM-7 septets (an extension character such as € or { counts 2) when the text fits GSM-7, else UTF-16 units (UCS-2).
+ * The longest message the provider takes in one request, and what to do with a longer one. Lengths count GSM-7 septets (an extension character such as € or { counts 2) when the text fits GSM-7, else UTF-16 units (UCS-2); with unit utf8-bytes they count the bytes of the text in UTF-8.
  */
 export interface MessageLengthRule {
   /**
-   * Largest length in `unit`s.
+   * Largest length in `unit`s: one number for every encoding, or one per encoding, e.g. {"GSM-7": 1600, "UCS-2": 737}.
    */
-  max: number;
+  max: number | MaxByEncoding;
   /**
-   * characters (septets or UTF-16 units, see above) or segments (SMS parts: 160/153 GSM-7, 70/67 UCS-2). Default characters.
+   * characters (septets or UTF-16 units, see above), segments (SMS parts: 160/153 GSM-7, 70/67 UCS-2), or utf8-bytes (bytes of the text in UTF-8, for APIs that count bytes: é counts 2, an emoji 4). Default characters.
    */
-  unit?: 'characters' | 'segments';
+  unit?: 'characters' | 'segments' | 'utf8-bytes';
   /**
    * send: send as is and let the provider decide (default); refuse: fail that message with MESSAGE_TOO_LONG; truncate: cut it to the limit; split: send it as several messages, each within the limit.
    */
   overflow?: 'send' | 'refuse' | 'truncate' | 'split';
+}
+/**
+ * Largest length for a text that fits GSM-7, and for one that needs UCS-2.
+ */
+export interface MaxByEncoding {
+  /**
+   * Largest length of a text that fits GSM-7.
+   */
+  'GSM-7': number;
+  /**
+   * Largest length of a text that needs UCS-2.
+   */
+  'UCS-2': number;
 }
 export interface RateLimit {
   /**
@@ -389,7 +402,7 @@ export interface OAuth2ClientCredentialsAuth {
   clientAuth?: 'basic' | 'body';
 }
 /**
- * How the answer is read. Success is a 2xx status and every condition in `success`; the error text is the first non-empty `error` pointer, else a `message` field, else the first 100 characters of the body.
+ * How the answer is read. Success is a 2xx status and every condition in `success`; the error text is the first non-empty `error` entry, else a `message` field, else the first 100 characters of the body.
  */
 export interface ResponseRules {
   /**
@@ -405,9 +418,9 @@ export interface ResponseRules {
    */
   messageId?: string | string[];
   /**
-   * JSON Pointers to the error text, tried in order before the default `message` field.
+   * Where the error text is, tried in order before the default `message` field: a JSON Pointer, or {"join": [pointers], "separator": ": "} for a text made of several fields (those that are present, each once).
    */
-  error?: string[];
+  error?: (string | JoinedErrorText)[];
   /**
    * HTTP statuses that are worth retrying besides 429, 502, 503 and 504.
    */
@@ -426,9 +439,9 @@ export interface ResponseRules {
  */
 export interface BodyCondition {
   /**
-   * JSON Pointer into the parsed body.
+   * JSON Pointer into the parsed body, or a list of pointers of which the first that finds a value is tested (for a provider that answers JSON or XML depending on the request, e.g. ["/session/success", "/success"]).
    */
-  pointer: string;
+  pointer: string | [string, ...string[]];
   /**
    * The value must equal this.
    */
@@ -440,6 +453,12 @@ export interface BodyCondition {
    */
   in?: [string | number | boolean, ...(string | number | boolean)[]];
   /**
+   * The value must be present and equal none of these (a missing value does not hold).
+   *
+   * @minItems 1
+   */
+  notIn?: [string | number | boolean, ...(string | number | boolean)[]];
+  /**
    * The value must match this regular expression (JavaScript syntax).
    */
   matches?: string;
@@ -447,6 +466,21 @@ export interface BodyCondition {
    * true: the pointer must find a value; false: it must find none.
    */
   exists?: boolean;
+}
+/**
+ * An error text joined from several fields, e.g. a title and a detail.
+ */
+export interface JoinedErrorText {
+  /**
+   * JSON Pointers to the parts, in order; parts that are missing or empty, or repeat an earlier part, are left out. Used when at least one part is present.
+   *
+   * @minItems 2
+   */
+  join: [string, string, ...string[]];
+  /**
+   * Text between the parts. Default ": ". After a part that already ends in . ! ? or : a single space is used instead.
+   */
+  separator?: string;
 }
 /**
  * For fetchMessages: where the messages are in the body and how to read each one. Without it the Acrobits Fetch Messages format is read (received_smss or unread_smss, and sent_smss, with sms_id, sending_date, sender or recipient, sms_text, ...). A provider whose list API is shaped differently maps it here.
@@ -532,20 +566,29 @@ export interface MessageFields {
   streamId?: string;
 }
 /**
- * The provider's own error codes: where the code is in the body, and for each code a short text for people and whether it is worth retrying. A code found in a failed response sets the result's providerCode; a listed code replaces the error text (the provider's own text follows after a colon) and decides retryable.
+ * The provider's own error codes: where the code is in the body, and for each code a short text for people and whether it is worth retrying; and the meaning of HTTP statuses, for providers whose status is the error code. A code found in a failed response sets the result's providerCode; a listed code (else a listed status) replaces the error text (the provider's own text follows after a colon) and decides retryable.
  */
 export interface ErrorCodeTable {
   /**
    * JSON Pointer(s) to the code, tried in order, e.g. /code or /messages/0/status.
    */
-  pointer: string | [string, ...string[]];
+  pointer?: string | [string, ...string[]];
   /**
    * Codes (as text) to their meaning.
    */
-  codes: {
+  codes?: {
+    [k: string]: ErrorCodeMeaning;
+  };
+  /**
+   * HTTP statuses (as text, e.g. "402") of failed responses to their meaning, used when the body holds no listed code: e.g. {"402": {"text": "Not enough message credits", "retryable": false}}.
+   */
+  statuses?: {
     [k: string]: ErrorCodeMeaning;
   };
 }
+/**
+ * What one provider code or HTTP status means.
+ */
 export interface ErrorCodeMeaning {
   /**
    * Short text for people, e.g. "Invalid recipient number".

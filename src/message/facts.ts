@@ -25,10 +25,29 @@ export interface MessageFacts {
 const SINGLE = { 'GSM-7': 160, 'UCS-2': 70 } as const;
 const MULTI = { 'GSM-7': 153, 'UCS-2': 67 } as const;
 
-/** The cost of one character in `encoding`'s units. */
-function units(char: string, encoding: Encoding): number {
-  if (encoding === 'UCS-2') return char.length;
+/** What a length counts: the encoding's own units (septets or UTF-16 units), or UTF-8 bytes. */
+export type LengthUnit = Encoding | 'UTF-8';
+
+/** The cost of one character in `unit`s. */
+function units(char: string, unit: LengthUnit): number {
+  if (unit === 'UTF-8') return utf8Bytes(char);
+  if (unit === 'UCS-2') return char.length;
   return EXTENDED.has(char) ? 2 : 1;
+}
+
+/** The bytes of one code point (or a lone surrogate, which UTF-8 writes as U+FFFD) in UTF-8. */
+function utf8Bytes(char: string): number {
+  const code = char.codePointAt(0) ?? 0;
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  return code < 0x10000 ? 3 : 4;
+}
+
+/** The length of `text` in UTF-8 bytes, as a provider that counts bytes measures it. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) bytes += utf8Bytes(char);
+  return bytes;
 }
 
 /** The encoding, length and segments of `text`. */
@@ -48,8 +67,8 @@ function withParts(encoding: Encoding, length: number): MessageFacts {
 }
 
 /** The units a part may hold, for a limit in `unit`s. */
-export function capacity(max: number, unit: 'characters' | 'segments', encoding: Encoding): number {
-  if (unit === 'characters') return max;
+export function capacity(max: number, unit: 'characters' | 'segments' | 'utf8-bytes', encoding: Encoding): number {
+  if (unit !== 'segments') return max;
   return max === 1 ? SINGLE[encoding] : max * MULTI[encoding];
 }
 
@@ -57,7 +76,7 @@ export function capacity(max: number, unit: 'characters' | 'segments', encoding:
  * Cuts `text` into pieces of at most `size` units each, never inside a character (an emoji or an
  * extension character stays whole).
  */
-export function splitText(text: string, size: number, encoding: Encoding): string[] {
+export function splitText(text: string, size: number, encoding: LengthUnit): string[] {
   const pieces: string[] = [];
   let current = '';
   let used = 0;

@@ -4,7 +4,7 @@
  * first 100 characters of the body; retryable for 429, 502, 503, 504 and declared statuses.
  */
 import { STATUS_CODES } from 'node:http';
-import type { BodyCondition, ResponseRules } from '../generated/provider.js';
+import type { BodyCondition, ErrorCodeMeaning, JoinedErrorText, ResponseRules } from '../generated/provider.js';
 import type { ResultCode } from '../result.js';
 import { parseBody, type ParsedBody } from './parse-body.js';
 import { findDeep, getPointer, textOf } from './pointer.js';
@@ -45,16 +45,33 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules): Ver
 
   const code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
   let retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
-  let error = errorText(parsed, response, rules) ?? failed ?? statusText(response.status);
+  const words = errorText(parsed, response, rules) ?? failed;
+  let error = words ?? statusText(response.status);
   const providerCode =
-    rules.errorCodes === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
-  const meaning = providerCode === undefined ? undefined : rules.errorCodes?.codes[providerCode];
+    rules.errorCodes?.pointer === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
+  const meaning = meaningOf(rules, providerCode, is2xx ? undefined : response.status);
   if (meaning?.retryable !== undefined) retryable = meaning.retryable;
-  // The provider's own words follow the table's, unless they are only the code again.
+  // The provider's own words follow the table's, unless they are only the code again (or there are none).
   if (meaning?.text !== undefined)
-    error = error === meaning.text || error === providerCode ? meaning.text : `${meaning.text}: ${error}`;
+    error =
+      words === undefined || error === meaning.text || error === providerCode
+        ? meaning.text
+        : `${meaning.text}: ${error}`;
   // No message id on a failure: what a refusal carries there is not the id of a sent message.
   return { ok: false, error, code, retryable, ...(providerCode === undefined ? {} : { providerCode }) };
+}
+
+/** The meaning of the body's code when the table lists it, else of the failed HTTP status when listed. */
+function meaningOf(
+  rules: ResponseRules,
+  providerCode: string | undefined,
+  failedStatus: number | undefined,
+): ErrorCodeMeaning | undefined {
+  const table = rules.errorCodes;
+  if (table === undefined) return undefined;
+  const byCode = providerCode === undefined ? undefined : table.codes?.[providerCode];
+  if (byCode !== undefined) return byCode;
+  return failedStatus === undefined ? undefined : table.statuses?.[String(failedStatus)];
 }
 
 /** The first success condition that does not hold, described; undefined when all hold. */
@@ -67,11 +84,21 @@ function unmetCondition(
   if (truncated) return 'the response was larger than the size limit, so its success rules could not be read';
   if (parsed.format === 'text') return parsed.problem ?? 'the response has no JSON or XML body to check';
   for (const condition of conditions) {
-    const value = getPointer(parsed.document, condition.pointer);
+    const [pointer, value] = conditionValue(parsed.document, condition.pointer);
     if (!conditionHolds(condition, value))
-      return `the response's ${condition.pointer} is ${describe(value)}, not the success value`;
+      return `the response's ${pointer} is ${describe(value)}, not the success value`;
   }
   return undefined;
+}
+
+/** The pointer and value a condition tests: its pointer's, or the first of its pointers that finds one. */
+function conditionValue(document: unknown, pointers: BodyCondition['pointer']): [string, unknown] {
+  const list = toList(pointers);
+  for (const pointer of list) {
+    const value = getPointer(document, pointer);
+    if (value !== undefined) return [pointer, value];
+  }
+  return [list.join(' or '), undefined];
 }
 
 function conditionHolds(condition: BodyCondition, value: unknown): boolean {
@@ -79,6 +106,7 @@ function conditionHolds(condition: BodyCondition, value: unknown): boolean {
   if (condition.exists !== undefined) return (value !== undefined) === condition.exists;
   if (condition.equals !== undefined) return text === String(condition.equals);
   if (condition.in !== undefined) return condition.in.some((v) => text === String(v));
+  if (condition.notIn !== undefined) return text !== undefined && !condition.notIn.some((v) => text === String(v));
   if (condition.matches !== undefined) return text !== undefined && pattern(condition.matches).test(text);
   return true;
 }
@@ -92,8 +120,10 @@ function pattern(source: string): RegExp {
 }
 
 function errorText(parsed: ParsedBody, response: ReceivedResponse, rules: ResponseRules): string | undefined {
-  const declared = pointerText(parsed, rules.error ?? []);
-  if (declared !== undefined) return declared;
+  for (const entry of rules.error ?? []) {
+    const declared = typeof entry === 'string' ? pointerText(parsed, [entry]) : joinedText(parsed, entry);
+    if (declared !== undefined) return declared;
+  }
   if (parsed.format !== 'text') {
     const message = textOf(
       parsed.format === 'json' ? getPointer(parsed.document, '/message') : findDeep(parsed.document, 'message'),
@@ -102,6 +132,19 @@ function errorText(parsed: ParsedBody, response: ReceivedResponse, rules: Respon
   }
   const raw = response.body.trim();
   return raw === '' ? undefined : Array.from(raw).slice(0, ERROR_TEXT_LENGTH).join('');
+}
+
+/** The present parts of a joined error text, each once, joined by its separator; undefined when none is. */
+function joinedText(parsed: ParsedBody, rule: JoinedErrorText): string | undefined {
+  const parts: string[] = [];
+  for (const pointer of rule.join) {
+    const part = pointerText(parsed, [pointer]);
+    if (part !== undefined && !parts.includes(part)) parts.push(part);
+  }
+  if (parts.length === 0) return undefined;
+  const separator = rule.separator ?? ': ';
+  // A part that ends a sentence already ("…credentials.") is followed by a space, not ".: ".
+  return parts.reduce((text, part) => text + (/[.!?:]$/.test(text) ? ' ' : separator) + part);
 }
 
 function pointerText(parsed: ParsedBody, pointers: readonly string[]): string | undefined {

@@ -167,6 +167,29 @@ describe('exporting a provider as Account XML', () => {
     );
   });
 
+  it('names a success rule over several pointers and an error text joined from fields in words, not as [object Object]', async () => {
+    const tropo = await loadProvider('tropo');
+    const vonage = await loadProvider('vonage-messages');
+    const notes = [
+      ...exportAccount(accountFromValue({ provider: 'tropo', password: 't' }, 'a.json', undefined), tropo)
+        .notExpressible,
+      ...exportAccount(
+        accountFromValue(
+          { provider: 'vonage-messages', username: 'k', password: 's', from: '447700900001' },
+          'b.json',
+          undefined,
+        ),
+        vonage,
+      ).notExpressible,
+    ];
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('success also depends on the body (/session/success or /success)'),
+        expect.stringContaining('the error text is at /title + /detail;'),
+      ]),
+    );
+  });
+
   it('names parameters the apps do not fill in: derived lookups and message facts', async () => {
     const provider = await loadProvider('vonage-sms');
     const account = accountFromValue(
