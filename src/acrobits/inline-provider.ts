@@ -10,7 +10,15 @@ import type { ProviderFile, ServiceSpec } from '../generated/provider.js';
 import { compileProvider, type Provider } from '../provider/compile-provider.js';
 import type { ServiceName } from '../provider/services.js';
 import { parseTemplate, placeholders } from '../template/parse.js';
-import { FIELDS, SECRET_KEY, SERVICE_PREFIXES, keysFor, parseCustomHeaders, type Field } from './keys.js';
+import {
+  FIELDS,
+  SECRET_KEYS,
+  SERVICE_PREFIXES,
+  keysFor,
+  namesAccountKey,
+  parseCustomHeaders,
+  type Field,
+} from './keys.js';
 
 /** Whether the values define at least one web service. */
 export function definesServices(values: Readonly<Record<string, string>>): boolean {
@@ -20,7 +28,8 @@ export function definesServices(values: Readonly<Record<string, string>>): boole
 /** Builds and compiles the provider the account's keys define; throws ConfigError naming the keys. */
 export function inlineProvider(values: Readonly<Record<string, string>>, label: string): Provider {
   const keyOf = new Map<string, string>(); // provider pointer -> account key, for messages
-  const services = readServices(values, keyOf);
+  const secrets = new Set(SECRET_KEYS);
+  const services = readServices(values, keyOf, secrets);
   if (services.sendMessage === undefined) {
     throw new ConfigError([
       {
@@ -36,10 +45,7 @@ export function inlineProvider(values: Readonly<Record<string, string>>, label: 
     name: values.title ? `Acrobits account "${values.title}"` : 'Acrobits account',
     docs: 'https://doc.acrobits.net/api/client/send_message.html',
     parameters: Object.fromEntries(
-      Object.keys(values).map((k) => [
-        k,
-        { description: `Account key ${k}`, required: false, secret: SECRET_KEY.test(k) },
-      ]),
+      Object.keys(values).map((k) => [k, { description: `Account key ${k}`, required: false, secret: secrets.has(k) }]),
     ),
     numbers: { format: 'AS_TYPED', allowNonPhone: true },
     services: services as ProviderFile['services'],
@@ -54,17 +60,22 @@ export function inlineProvider(values: Readonly<Record<string, string>>, label: 
   return provider;
 }
 
+/** The services the keys define; `secrets` gains the keys an AuthPassword names. */
 function readServices(
   values: Readonly<Record<string, string>>,
   keyOf: Map<string, string>,
+  secrets: Set<string>,
 ): Partial<Record<ServiceName, ServiceSpec>> {
   const services: Partial<Record<ServiceName, ServiceSpec>> = {};
   for (const name of Object.keys(SERVICE_PREFIXES) as ServiceName[]) {
-    const field = (suffix: Field): string | undefined => {
+    const keyOfField = (suffix: Field): string | undefined => {
       const key = keysFor(name, suffix).find((k) => values[k] !== undefined && values[k] !== '');
-      if (key === undefined) return undefined;
-      keyOf.set(`/services/${name}/${FIELDS[suffix]}`, key);
-      return values[key];
+      if (key !== undefined) keyOf.set(`/services/${name}/${FIELDS[suffix]}`, key);
+      return key;
+    };
+    const field = (suffix: Field): string | undefined => {
+      const key = keyOfField(suffix);
+      return key === undefined ? undefined : values[key];
     };
     const url = field('Url');
     if (url === undefined) continue;
@@ -74,7 +85,7 @@ function readServices(
     const method = field('Method');
     const headers = field('CustomHeaders');
     const user = field('AuthUsername');
-    const password = field('AuthPassword');
+    const password = passwordTemplate(keyOfField('AuthPassword'), values, secrets);
     if (postData !== undefined) spec.postData = postData;
     if (contentType !== undefined) spec.contentType = contentType;
     if (method !== undefined) spec.method = method.toUpperCase() as NonNullable<ServiceSpec['method']>;
@@ -85,6 +96,22 @@ function readServices(
     services[name] = spec;
   }
   return services;
+}
+
+/**
+ * The password as a template: the account key it names, or else its own key, so the value goes
+ * out exactly as written, counts as a secret (masked, kept off plain http) and is never parsed.
+ */
+function passwordTemplate(
+  key: string | undefined,
+  values: Readonly<Record<string, string>>,
+  secrets: Set<string>,
+): string | undefined {
+  if (key === undefined) return undefined;
+  const value = values[key] as string;
+  if (!namesAccountKey(value)) return `%account[${key}]%`;
+  secrets.add(value.slice('%account['.length, -']%'.length));
+  return value;
 }
 
 /** A service that reads `%account[KEY]%` needs KEY in the account; say which key uses which. */

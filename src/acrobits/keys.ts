@@ -39,8 +39,24 @@ export function keysFor(service: ServiceName, field: Field): string[] {
   return [canonical, ...SERVICE_PREFIXES[service].map((p) => p + field).filter((k) => k !== canonical)];
 }
 
-/** Account keys whose values are secret. */
-export const SECRET_KEY = /password|secret|token/i;
+/**
+ * The Acrobits account keys whose values are secret, declared here and nowhere else: the SIP
+ * password, and each web service's AuthPassword. Decided by declaration, not by the look of a
+ * name: `pushTokenReporterUrl` holds "token" and is a URL.
+ */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'password',
+  ...Object.values(SERVICE_PREFIXES).flatMap((prefixes) => prefixes.map((prefix) => `${prefix}AuthPassword`)),
+]);
+
+/**
+ * Whether an AuthPassword value names an account key (`%account[password]%`, as `export` writes)
+ * rather than being the password itself. Nothing else there is a template: a password is sent
+ * character for character, `%` and all, and masked as the secret it is.
+ */
+export function namesAccountKey(value: string): boolean {
+  return /^%account\[[^\]%]+\]%$/.test(value);
+}
 
 /** Parses CustomHeaders: `Name: value` per line; real newlines and a literal `\n` both separate lines. */
 export function parseCustomHeaders(text: string): Record<string, string> {

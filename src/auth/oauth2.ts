@@ -5,6 +5,7 @@
 import type { ExchangeOptions } from '../http/exchange.js';
 import { exchange, isFailure } from '../http/exchange.js';
 import type { NetworkFailure } from '../http/network-error.js';
+import type { Redactor } from '../redact.js';
 import { interpret } from '../response/interpret.js';
 import { parseBody } from '../response/parse-body.js';
 import { getPointer, textOf } from '../response/pointer.js';
@@ -36,8 +37,12 @@ export interface TokenSource {
   get(request: TokenRequest): Promise<TokenOutcome>;
 }
 
-/** A cache of tokens per token URL and client, for one connector. */
-export function createTokenSource(options: ExchangeOptions, now: () => number = Date.now): TokenSource {
+/** A cache of tokens per token URL and client, for one connector; `redact` masks secrets in a refusal's text. */
+export function createTokenSource(
+  options: ExchangeOptions,
+  redact: Redactor,
+  now: () => number = Date.now,
+): TokenSource {
   const cache = new Map<string, Cached>();
   const pending = new Map<string, Promise<TokenOutcome>>();
   return {
@@ -47,7 +52,7 @@ export function createTokenSource(options: ExchangeOptions, now: () => number = 
       if (cached && cached.expiresAt > now()) return Promise.resolve({ ok: true, token: cached.token });
       let inFlight = pending.get(key);
       if (inFlight === undefined) {
-        inFlight = fetchToken(request, options, now).then((outcome) => {
+        inFlight = fetchToken(request, options, redact, now).then((outcome) => {
           pending.delete(key);
           if (outcome.ok) cache.set(key, { token: outcome.token, expiresAt: outcome.expiresAt });
           return outcome.ok ? { ok: true as const, token: outcome.token } : outcome;
@@ -62,6 +67,7 @@ export function createTokenSource(options: ExchangeOptions, now: () => number = 
 async function fetchToken(
   request: TokenRequest,
   options: ExchangeOptions,
+  redact: Redactor,
   now: () => number,
 ): Promise<(TokenOutcome & { ok: false }) | { ok: true; token: string; expiresAt: number }> {
   const fields: [string, string][] = [['grant_type', 'client_credentials']];
@@ -76,7 +82,7 @@ async function fetchToken(
   const body = fields.map(([k, v]) => `${k}=${percentEncode(v)}`).join('&');
   const outcome = await exchange({ method: 'POST', url: request.tokenUrl, headers, body }, options);
   if (isFailure(outcome)) return networkFailure(outcome);
-  const verdict = interpret(outcome, { error: ['/error_description', '/error'] });
+  const verdict = interpret(outcome, { error: ['/error_description', '/error'] }, redact);
   if (!verdict.ok)
     return {
       ok: false,

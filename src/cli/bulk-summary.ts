@@ -1,5 +1,6 @@
 /** The end of a bulk send, for people: counts, then what failed, what is ambiguous and what to do. */
 import type { BulkSummary } from '../bulk/items.js';
+import { oneLine } from './format.js';
 import { paint, type Io } from './io.js';
 
 /** How many of each list are shown; the rest are in `--json` and the journal. */
@@ -40,7 +41,7 @@ export function summaryText(io: Io, s: BulkSummary, context: BulkContext, stoppe
       ...listed(
         s.failed,
         (f) =>
-          `  line ${f.id}  ${f.to}: ${f.error ?? 'failed'} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.attempts ? `${f.attempts} attempts` : undefined, f.earlier ? 'recorded by an earlier run' : f.retryable ? 'retryable: --resume sends it again' : undefined].filter(Boolean).join(', ')})`,
+          `  line ${f.id}  ${f.to}: ${oneLine(f.error ?? 'failed')} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.attempts ? `${f.attempts} attempts` : undefined, f.earlier ? 'recorded by an earlier run' : f.retryable ? 'retryable: --resume sends it again' : undefined].filter(Boolean).join(', ')})`,
       ),
     );
   }
@@ -50,14 +51,14 @@ export function summaryText(io: Io, s: BulkSummary, context: BulkContext, stoppe
       ...listed(
         s.ambiguous,
         (a) =>
-          `  line ${a.id}  ${a.to}: ${a.reason}${s.campaign === undefined ? '' : ` (message id ${s.campaign}-${a.id})`}`,
+          `  line ${a.id}  ${a.to}: ${oneLine(a.reason)}${s.campaign === undefined ? '' : ` (message id ${s.campaign}-${a.id})`}`,
       ),
     );
     out.push(AMBIGUOUS_ADVICE);
   }
   if (s.badRows.length > 0) {
     out.push('', `Bad rows, not sent (${s.badRows.length}):`);
-    out.push(...listed(s.badRows, (b) => `  line ${b.line ?? b.id}: ${b.error}`));
+    out.push(...listed(s.badRows, (b) => `  line ${b.line ?? b.id}: ${oneLine(b.error)}`));
   }
   const next = nextSteps(s, context, stopped);
   if (next.length > 0) out.push('', ...next);

@@ -4,6 +4,14 @@ import type { RenderedRequest } from '../connector/render-request.js';
 import type { SendResult } from '../result.js';
 import { paint, type Io } from './io.js';
 
+/**
+ * Text a provider wrote, for a one-line message: its line breaks shown as `\n`, so it cannot
+ * start a line of its own (a fake "✓ sent"). Other control characters are escaped on output (io.ts).
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, '\\n');
+}
+
 /** Quotes a word for a POSIX shell. */
 export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_\-.,:/@%+=]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
@@ -30,7 +38,9 @@ export function resultLine(
   io: Io,
   result: SendResult & { via?: string | undefined; fallbacks?: readonly { via: string; error?: string | undefined }[] },
 ): string {
-  const passed = (result.fallbacks ?? []).map((f) => `; ${f.via} failed first: ${f.error ?? 'failed'}`).join('');
+  const passed = (result.fallbacks ?? [])
+    .map((f) => `; ${f.via} failed first: ${oneLine(f.error ?? 'failed')}`)
+    .join('');
   const via = result.via === undefined ? '' : ` via ${result.via}${passed}`;
   if (result.ok) {
     const id = result.messageId ? `, id ${result.messageId}` : '';
@@ -42,7 +52,7 @@ export function resultLine(
     : result.retryable
       ? 'retryable'
       : 'not retryable';
-  return `${paint(io, 'red', '✗')} ${result.recipient}: ${result.error ?? 'failed'} (${status}, ${result.code}, ${kind}${via})`;
+  return `${paint(io, 'red', '✗')} ${result.recipient}: ${oneLine(result.error ?? 'failed')} (${status}, ${result.code}, ${kind}${via})`;
 }
 
 /** `200 OK` */

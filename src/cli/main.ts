@@ -18,7 +18,7 @@ import { init } from './commands/init.js';
 import { testCommand } from './commands/test-provider.js';
 import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
 import { enqueue, status, worker } from './commands/queue.js';
-import { paint, type Io } from './io.js';
+import { forPeople, paint, type Io } from './io.js';
 
 const COMMANDS: readonly Command[] = [
   demo,
@@ -39,7 +39,9 @@ const COMMANDS: readonly Command[] = [
 ];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+export async function runCli(argv: readonly string[], terminal: Io): Promise<number> {
+  // Every word for people goes out with control characters escaped, --json output exactly.
+  const io = forPeople(terminal);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp());

@@ -7,7 +7,9 @@ import type { Account } from '../config/account.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { numberPipeline, prepareNumber, type NumberPipeline } from '../numbers/pipeline.js';
 import type { Provider } from '../provider/compile-provider.js';
-import { createRedactor, type Redactor } from '../redact.js';
+import { createRedactor, type Credentials, type Redactor } from '../redact.js';
+import { RenderError } from '../template/escape.js';
+import { renderTemplate } from '../template/render.js';
 
 /** A provider and an account, checked and ready to render requests. */
 export interface Binding {
@@ -53,9 +55,33 @@ export function bind(provider: Provider, account: Account): Binding {
     account,
     values,
     pipeline,
-    redact: createRedactor(secrets),
+    redact: createRedactor(secrets, basicCredentials(provider, values)),
     allowInsecureSecrets: provider.allowInsecureSecrets || account.allowInsecureSecrets,
   };
+}
+
+/** The user:password pairs the services send as HTTP Basic (or in a challenge), for masking their base64. */
+function basicCredentials(provider: Provider, values: Readonly<Record<string, string>>): Credentials[] {
+  const scope = { params: {}, account: values };
+  const pairs: Credentials[] = [];
+  for (const service of Object.values(provider.services)) {
+    const auth = service.auth;
+    if (auth === undefined) continue;
+    const [user, password] =
+      auth.type === 'basic' || auth.type === 'digest'
+        ? [auth.username, auth.password]
+        : auth.type === 'oauth2'
+          ? [auth.clientId, auth.clientSecret]
+          : [];
+    // Credentials that change per message (they read a service parameter) cannot be known here.
+    if (user === undefined || password === undefined || user.params.size > 0 || password.params.size > 0) continue;
+    try {
+      pairs.push({ username: renderTemplate(user, scope), password: renderTemplate(password, scope) });
+    } catch (error) {
+      if (!(error instanceof RenderError)) throw error;
+    }
+  }
+  return pairs;
 }
 
 function missing(key: string, description: string, provider: Provider, account: Account): ConfigIssue {

@@ -23,7 +23,7 @@ import { createTokenSource } from '../auth/oauth2.js';
 import { RateLimiter } from '../delivery/rate-limiter.js';
 import { mayRetry, withRetries } from '../delivery/retry.js';
 import { inherit, messageParams, prepareParams, type ServiceParams } from './params.js';
-import { localFailure, redactRequest, sendParts } from './outcomes.js';
+import { localFailure, sendParts } from './outcomes.js';
 import { applyLengthRule } from '../message/length-policy.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
 import { dataReader } from './service-data.js';
@@ -125,11 +125,14 @@ export function createConnector(init: ConnectorInit): Connector {
     return { params: values, account: binding.values };
   };
   // What sending through each service needs, resolved once.
-  const tokens = createTokenSource({
-    dispatcher: options.dispatcher,
-    timeout: options.timeout,
-    maxResponseBytes: 64 * 1024,
-  });
+  const tokens = createTokenSource(
+    {
+      dispatcher: options.dispatcher,
+      timeout: options.timeout,
+      maxResponseBytes: 64 * 1024,
+    },
+    binding.redact,
+  );
   const contexts = new Map<CompiledService, SendContext>(
     Object.entries(provider.services).map(([name, service]) => [
       service,
@@ -306,7 +309,8 @@ export function createConnector(init: ConnectorInit): Connector {
           scopeFor(service, prepared.params),
           settings(!renderOptions.showSecrets),
         );
-        return renderOptions.showSecrets ? request : redactRequest(request, binding.redact);
+        // Masked by position: the renderer wrote `****` where a secret stands, and nothing else changes.
+        return request;
       } catch (error) {
         if (error instanceof RenderError) throw new RenderFailedError('RENDER_FAILED', binding.redact(error.message));
         throw error;

@@ -1,30 +1,5 @@
-/** Results made without a response, and the masked view of a request. */
+/** Results made without a response. */
 import type { SendResult } from '../result.js';
-import type { RenderedRequest } from './render-request.js';
-
-/** Masks secrets that stand literally in a request (a password written into a template), besides masked placeholders. */
-export function redactRequest(request: RenderedRequest, redact: (text: string) => string): RenderedRequest {
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, redact(v)]));
-  const out: RenderedRequest = { method: request.method, url: redact(request.url), headers };
-  const withBody = request.body === undefined ? out : { ...out, body: redact(request.body) };
-  const auth = request.challengeAuth;
-  const withAuth =
-    auth === undefined
-      ? withBody
-      : { ...withBody, challengeAuth: { username: redact(auth.username), password: redact(auth.password) } };
-  const token = request.tokenRequest;
-  return token === undefined
-    ? withAuth
-    : {
-        ...withAuth,
-        tokenRequest: {
-          ...token,
-          tokenUrl: redact(token.tokenUrl),
-          clientId: redact(token.clientId),
-          clientSecret: redact(token.clientSecret),
-        },
-      };
-}
 
 /**
  * Sends the parts of a split message one after another; stops at the first failure, so no later

@@ -65,7 +65,7 @@ export async function sendRendered(
   const durationMs = Math.round(performance.now() - started);
   if (isFailure(outcome)) return failureResult(recipient, outcome, durationMs, redact);
 
-  const verdict = interpret(outcome, service.response);
+  const verdict = interpret(outcome, service.response, redact);
   const result: Writable<SendResult & { data?: unknown }> = {
     ok: verdict.ok,
     recipient,
@@ -75,7 +75,7 @@ export async function sendRendered(
     durationMs,
   };
   if (verdict.messageId !== undefined) result.messageId = verdict.messageId;
-  if (verdict.error !== undefined) result.error = redact(verdict.error);
+  if (verdict.error !== undefined) result.error = verdict.error;
   if (verdict.code !== undefined) result.code = verdict.code;
   if (verdict.providerCode !== undefined) result.providerCode = verdict.providerCode;
   if (!verdict.ok && (outcome.status === 429 || outcome.status === 503)) {
@@ -83,15 +83,15 @@ export async function sendRendered(
     if (wait !== undefined) result.retryAfterMs = wait;
   }
   if (verdict.ok && context.read !== undefined) {
-    const data = context.read(outcome, service.response);
+    const data = context.read(outcome, service.response, redact);
     if ('data' in data) result.data = data.data;
-    else Object.assign(result, { ok: false, code: 'RESPONSE_INVALID', error: redact(data.error) });
+    else Object.assign(result, { ok: false, code: 'RESPONSE_INVALID', error: data.error });
   }
   if (context.includeResponse)
     result.response = {
       status: outcome.status,
-      headers: outcome.headers,
-      body: redact(outcome.body),
+      headers: Object.fromEntries(Object.entries(outcome.headers).map(([name, value]) => [name, redact(value)])),
+      body: redact(outcome.body, outcome.truncated),
       truncated: outcome.truncated,
     };
   return result;

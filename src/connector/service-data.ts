@@ -6,12 +6,17 @@
 import type { ResponseRules } from '../generated/provider.js';
 import type { Received } from '../http/exchange.js';
 import type { ServiceName } from '../provider/services.js';
+import { excerpt, type Redactor } from '../redact.js';
 import { parseBody } from '../response/parse-body.js';
 import { acrobitsFields, legacyError, readFields } from '../response/read-fields.js';
 import { readMessages } from '../response/read-messages.js';
 
-/** Reads a service's data from a 2xx response, or says what is missing. */
-export type DataReader = (response: Received, rules: ResponseRules) => { data: unknown } | { error: string };
+/** Reads a service's data from a 2xx response, or says what is missing (with secrets masked by `redact`). */
+export type DataReader = (
+  response: Received,
+  rules: ResponseRules,
+  redact: Redactor,
+) => { data: unknown } | { error: string };
 
 /** A balance, as the Acrobits Balance Checker returns it. */
 export interface Balance {
@@ -35,25 +40,30 @@ const RATE_FIELDS = acrobitsFields(
   { callRateString: 'rateString' },
 );
 
-function documentOf(response: Received, rules: ResponseRules): { document: unknown } | { error: string } {
+function documentOf(
+  response: Received,
+  rules: ResponseRules,
+  redact: Redactor,
+): { document: unknown } | { error: string } {
   const parsed = parseBody(response.body, response.contentType, rules.format);
-  if (parsed.format === 'text')
-    return {
-      error:
-        parsed.problem ??
-        `the response has no JSON or XML body (${response.body === '' ? 'it is empty' : `it starts "${response.body.slice(0, 40)}"`})`,
-    };
+  if (parsed.format === 'text') {
+    if (parsed.problem !== undefined) return { error: redact(parsed.problem) };
+    const start = excerpt(redact(response.body, response.truncated), 40);
+    return { error: `the response has no JSON or XML body (${start === '' ? 'it is empty' : `it starts "${start}"`})` };
+  }
   const legacy = legacyError(parsed.document);
-  return legacy === undefined ? { document: parsed.document } : { error: legacy };
+  return legacy === undefined ? { document: parsed.document } : { error: redact(legacy) };
 }
 
 const readers: Partial<Record<ServiceName, DataReader>> = {
-  fetchMessages(response, rules) {
-    const read = documentOf(response, rules);
-    return 'error' in read ? read : readMessages(read.document, rules.messages);
+  fetchMessages(response, rules, redact) {
+    const read = documentOf(response, rules, redact);
+    if ('error' in read) return read;
+    const messages = readMessages(read.document, rules.messages);
+    return 'error' in messages ? { error: redact(messages.error) } : messages;
   },
-  balanceCheck(response, rules) {
-    const read = documentOf(response, rules);
+  balanceCheck(response, rules, redact) {
+    const read = documentOf(response, rules, redact);
     if ('error' in read) return read;
     const found = readFields(read.document, rules.fields ?? BALANCE_FIELDS);
     if (found.balanceString === undefined) return { error: 'the response has no balanceString' };
@@ -65,8 +75,8 @@ const readers: Partial<Record<ServiceName, DataReader>> = {
     };
     return { data: balance };
   },
-  rateCheck(response, rules) {
-    const read = documentOf(response, rules);
+  rateCheck(response, rules, redact) {
+    const read = documentOf(response, rules, redact);
     if ('error' in read) return read;
     const rates: Rates = readFields(read.document, rules.fields ?? RATE_FIELDS);
     if (Object.keys(rates).length === 0)

@@ -2,9 +2,11 @@
  * Turns a provider's response into a result (DESIGN §5): success = 2xx and every body condition;
  * message id by pointer; error text from the provider's pointers, else a `message` field, else the
  * first 100 characters of the body; retryable for 429, 502, 503, 504 and declared statuses.
+ * The error text is masked here, before it is cut: a secret crossing the cut would show its start.
  */
 import { STATUS_CODES } from 'node:http';
 import type { BodyCondition, ErrorCodeMeaning, JoinedErrorText, ResponseRules } from '../generated/provider.js';
+import { excerpt, type Redactor } from '../redact.js';
 import type { ResultCode } from '../result.js';
 import { parseBody, type ParsedBody } from './parse-body.js';
 import { findDeep, getPointer, textOf } from './pointer.js';
@@ -31,8 +33,8 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
 const ACCEPTED: Verdict = Object.freeze({ ok: true, retryable: false });
 const ERROR_TEXT_LENGTH = 100;
 
-/** Interprets `response` by `rules`. */
-export function interpret(response: ReceivedResponse, rules: ResponseRules): Verdict {
+/** Interprets `response` by `rules`; `redact` masks the secrets in the error text it quotes. */
+export function interpret(response: ReceivedResponse, rules: ResponseRules, redact: Redactor): Verdict {
   // The common case needs no parsing: accepted, nothing to check, nothing to read an id from.
   if (response.status >= 200 && response.status < 300 && rules.success === undefined && rules.messageId === undefined)
     return ACCEPTED;
@@ -45,7 +47,7 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules): Ver
 
   const code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
   let retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
-  const words = errorText(parsed, response, rules) ?? failed;
+  const words = errorText(parsed, response, rules, redact) ?? (failed === undefined ? undefined : redact(failed));
   let error = words ?? statusText(response.status);
   const providerCode =
     rules.errorCodes?.pointer === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
@@ -119,19 +121,24 @@ function pattern(source: string): RegExp {
   return compiled;
 }
 
-function errorText(parsed: ParsedBody, response: ReceivedResponse, rules: ResponseRules): string | undefined {
+function errorText(
+  parsed: ParsedBody,
+  response: ReceivedResponse,
+  rules: ResponseRules,
+  redact: Redactor,
+): string | undefined {
   for (const entry of rules.error ?? []) {
     const declared = typeof entry === 'string' ? pointerText(parsed, [entry]) : joinedText(parsed, entry);
-    if (declared !== undefined) return declared;
+    if (declared !== undefined) return redact(declared);
   }
   if (parsed.format !== 'text') {
     const message = textOf(
       parsed.format === 'json' ? getPointer(parsed.document, '/message') : findDeep(parsed.document, 'message'),
     );
-    if (message !== undefined && message.trim() !== '') return message.trim();
+    if (message !== undefined && message.trim() !== '') return redact(message.trim());
   }
   const raw = response.body.trim();
-  return raw === '' ? undefined : Array.from(raw).slice(0, ERROR_TEXT_LENGTH).join('');
+  return raw === '' ? undefined : excerpt(redact(raw, response.truncated), ERROR_TEXT_LENGTH);
 }
 
 /** The present parts of a joined error text, each once, joined by its separator; undefined when none is. */

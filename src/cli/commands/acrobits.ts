@@ -7,10 +7,9 @@ import { loadAccountAndProvider } from '../../config/load-account.js';
 import { readText } from '../../config/read-file.js';
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, str, type Command } from '../command.js';
-import type { Io } from '../io.js';
-import { SECRET_KEY } from '../../acrobits/keys.js';
+import { printJson, type Io } from '../io.js';
+import { SECRET_KEYS, namesAccountKey } from '../../acrobits/keys.js';
 import { MASK } from '../../template/render.js';
-import { parseTemplate } from '../../template/parse.js';
 
 export const acrobits: Command = {
   name: 'acrobits',
@@ -41,11 +40,13 @@ export const acrobits: Command = {
       const text = await readText(file, 'account');
       // Validate the services it defines; a document with none is still converted.
       const { values, rewriting } = readAccountXml(text, file);
-      if (definesServices(values)) acrobitsAccount(values, file, { rewriting });
-      else
+      const own = definesServices(values) ? acrobitsAccount(values, file, { rewriting }).inlineProvider : undefined;
+      if (own === undefined)
         io.err(`Note: ${file} defines no web service; add "provider" to the JSON to send through a built-in provider.`);
-      const shown = show ? values : maskSecrets(values, (key) => SECRET_KEY.test(key), io);
-      io.out(JSON.stringify({ ...shown, ...(rewriting === undefined ? {} : { rewriting }) }, null, 2));
+      // The keys its services declare secret (an AuthPassword's, and the key one names), else the Acrobits ones.
+      const secret = (key: string) => own?.parameters[key]?.secret ?? SECRET_KEYS.has(key);
+      const shown = show ? values : maskSecrets(values, secret, io);
+      printJson(io, { ...shown, ...(rewriting === undefined ? {} : { rewriting }) });
       return EXIT.ok;
     }
     if (action === 'export' && file === undefined) {
@@ -55,12 +56,12 @@ export const acrobits: Command = {
       if (provider === undefined)
         throw new SwitchboardError('USAGE', 'the account names no provider; give one with --provider');
       const exported = exportAccount(account, provider);
-      const secret = (key: string) => provider.parameters[key]?.secret === true || SECRET_KEY.test(key);
+      const secret = (key: string) => provider.parameters[key]?.secret === true || SECRET_KEYS.has(key);
       const xml = writeAccountXml(
         show ? exported.values : maskSecrets(exported.values, secret, io),
         exported.rewriting,
       );
-      if (args.values.json) io.out(JSON.stringify({ xml, notExpressible: exported.notExpressible }, null, 2));
+      if (args.values.json) printJson(io, { xml, notExpressible: exported.notExpressible });
       else io.out(xml);
       if (exported.notExpressible.length > 0 && !args.values.json) {
         io.err(
@@ -76,7 +77,7 @@ export const acrobits: Command = {
   },
 };
 
-/** Replaces secret values with ****, except templates (`%account[password]%` names a secret, it is not one). */
+/** Replaces secret values with ****, except a reference to a key (`%account[password]%` names a secret, it is not one). */
 function maskSecrets(
   values: Record<string, string>,
   isSecret: (key: string) => boolean,
@@ -85,8 +86,7 @@ function maskSecrets(
   let masked = false;
   const out = Object.fromEntries(
     Object.entries(values).map(([key, value]) => {
-      if (!isSecret(key) || value === '' || parseTemplate(value).some((p) => p.kind === 'placeholder'))
-        return [key, value];
+      if (!isSecret(key) || value === '' || namesAccountKey(value)) return [key, value];
       masked = true;
       return [key, MASK];
     }),

@@ -10,7 +10,7 @@ import type { SendResult } from '../../result.js';
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, positive, type Command } from '../command.js';
 import { indent, resultLine, statusLine, toCurl } from '../format.js';
-import { paint, type Io } from '../io.js';
+import { type Io, paint, printJson } from '../io.js';
 
 const DEMO_ACCOUNT = { provider: 'demo', username: 'johndow', password: '12345678' };
 const BODY = 'Hello from Switchboard! Tom & Jerry say "50% off" <today>\nSee you 🎉';
@@ -45,7 +45,7 @@ export const demo: Command = {
     try {
       const results = await connector.sendMessage({ to: CASES.map((c) => c.to), body: BODY });
       if (args.values.json) {
-        io.out(JSON.stringify(results, null, 2));
+        printJson(io, results);
         return EXIT.ok;
       }
       io.out(

@@ -1,4 +1,5 @@
 /** `switchboard providers`: the built-in catalogue. */
+import { printJson } from '../io.js';
 import { builtinProviderIds, loadProvider } from '../../config/load-provider.js';
 import type { Provider } from '../../provider/compile-provider.js';
 import { EXIT, type Command } from '../command.js';
@@ -14,7 +15,7 @@ export const providers: Command = {
   async run(args, io) {
     const all = await Promise.all((await builtinProviderIds()).map((id) => loadProvider(id)));
     if (args.values.json) {
-      io.out(JSON.stringify(all.map(summary), null, 2));
+      printJson(io, all.map(summary));
       return EXIT.ok;
     }
     const rows = [

@@ -19,7 +19,8 @@ import type { SwitchboardQueue } from '../../queue/queue.js';
 import type { QueueStatus } from '../../queue/status.js';
 import type { QueueWorker } from '../../queue/worker.js';
 import { EXIT, list, positive, str, type Command, type Parsed } from '../command.js';
-import { paint, type Io } from '../io.js';
+import { oneLine } from '../format.js';
+import { type Io, paint, printJson } from '../io.js';
 import { AMBIGUOUS_ADVICE, listed } from '../bulk-summary.js';
 import { messageBody, openConnector, stdin } from '../open.js';
 
@@ -82,7 +83,7 @@ export const enqueue: Command = {
     const account = resolve(str(args, 'account') as string);
     const { items, campaign } = await messages(args, io, account, body);
     const summary = await withQueue(where, (queue) => queue.enqueue(items, { account, campaign }));
-    if (args.values.json) io.out(JSON.stringify({ queue: where.queue, ...summary }, null, 2));
+    if (args.values.json) printJson(io, { queue: where.queue, ...summary });
     else {
       const counts = [
         `${summary.enqueued} enqueued`,
@@ -93,7 +94,7 @@ export const enqueue: Command = {
       io.out(
         `${summary.badRows.length === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`,
       );
-      for (const row of summary.badRows.slice(0, 50)) io.out(`  line ${row.line ?? row.id}: ${row.error}`);
+      for (const row of summary.badRows.slice(0, 50)) io.out(`  line ${row.line ?? row.id}: ${oneLine(row.error)}`);
       io.out(
         `Workers send them: switchboard worker --redis ${redactUrl(where.redis)} --queue ${where.queue}; progress: switchboard status`,
       );
@@ -179,7 +180,9 @@ export const worker: Command = {
       ...(stalledInterval === undefined ? {} : { stalledInterval }),
       onJob: (id, what, outcome) => {
         if (what === 'failed')
-          io.err(`${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${outcome?.error ?? outcome?.code ?? ''}`);
+          io.err(
+            `${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${oneLine(outcome?.error ?? outcome?.code ?? '')}`,
+          );
         if (what === 'ambiguous')
           io.err(
             `${paint(io, 'yellow', 'ambiguous')} ${id} ${outcome?.to ?? ''}: may have reached the provider; not sent again`,
@@ -254,7 +257,7 @@ export const status: Command = {
       throw new SwitchboardError('USAGE', '--force goes with --clear');
     return withQueue(where, async (queue) => {
       const s = await queue.status();
-      if (args.values.json) io.out(JSON.stringify(s, null, 2));
+      if (args.values.json) printJson(io, s);
       else printStatus(io, s);
       if (args.values.clear === true) {
         const cleared = await queue.clear({ force: args.values.force === true });

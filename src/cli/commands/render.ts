@@ -3,6 +3,7 @@ import { messageParams } from '../../connector/params.js';
 import { EXIT, list, type Command } from '../command.js';
 import { MASK } from '../../template/render.js';
 import { requestJson, toCurl } from '../format.js';
+import { printJson } from '../io.js';
 import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openConnector } from '../open.js';
 import { SwitchboardError } from '../../errors.js';
 
@@ -28,10 +29,13 @@ export const render: Command = {
       // The parameters a send of this message would have, message facts (encoding, parts) included.
       const params = messageParams({ sms_to: to[0] ?? '' }, {}, body);
       const request = connector.render('sendMessage', params, { showSecrets: args.values['show-secrets'] === true });
-      const text = args.values.json ? JSON.stringify(requestJson(request), null, 2) : toCurl(request);
+      if (args.values.json) {
+        printJson(io, requestJson(request));
+        return EXIT.ok;
+      }
+      const text = toCurl(request);
       io.out(text);
-      if (!args.values.json && text.includes(MASK))
-        io.err('(secrets shown as ****; add --show-secrets to get a command you can run)');
+      if (text.includes(MASK)) io.err('(secrets shown as ****; add --show-secrets to get a command you can run)');
     } finally {
       await connector.close();
     }

@@ -12,7 +12,7 @@ import { sendMany } from '../../bulk/send-many.js';
 import { EXIT, list, positive, str, type Parsed } from '../command.js';
 import { progressView } from '../bulk-progress.js';
 import { allSent, summaryText, type BulkContext } from '../bulk-summary.js';
-import { paint, type Io } from '../io.js';
+import { type Io, paint, printJson } from '../io.js';
 import { messageBody, openSender, stdin } from '../open.js';
 
 /** Options of the bulk send, for parseArgs. */
@@ -79,18 +79,12 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
 function report(io: Io, args: Parsed, unsorted: BulkSummary, context: BulkContext, stopped?: JournalError): void {
   const summary = byLine(unsorted);
   if (args.values.json) {
-    io.out(
-      JSON.stringify(
-        {
-          journal: context.journal,
-          ...(context.total === undefined ? {} : { total: context.total }),
-          ...summary,
-          ...(stopped === undefined ? {} : { stopped: { code: stopped.code, error: stopped.message } }),
-        },
-        null,
-        2,
-      ),
-    );
+    printJson(io, {
+      journal: context.journal,
+      ...(context.total === undefined ? {} : { total: context.total }),
+      ...summary,
+      ...(stopped === undefined ? {} : { stopped: { code: stopped.code, error: stopped.message } }),
+    });
   } else {
     io.out(summaryText(io, summary, context, stopped !== undefined));
   }

@@ -1,4 +1,5 @@
 /** `switchboard send`: one request per recipient, one result each; or, with --to-file, one per CSV row. */
+import { printJson } from '../io.js';
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, list, positive, str, type Command } from '../command.js';
 import { resultLine } from '../format.js';
@@ -30,7 +31,7 @@ export const send: Command = {
     const connector = await openSender(args, concurrency === undefined ? {} : { concurrency });
     try {
       const results = await connector.sendMessage({ to, body });
-      if (args.values.json) io.out(JSON.stringify(results, null, 2));
+      if (args.values.json) printJson(io, results);
       else for (const result of results) io.out(resultLine(io, result));
       return results.every((r) => r.ok) ? EXIT.ok : EXIT.sendFailed;
     } finally {

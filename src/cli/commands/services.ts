@@ -4,7 +4,8 @@ import { SwitchboardError } from '../../errors.js';
 import type { CallResult, DataResult } from '../../result.js';
 import type { FetchedMessage } from '../../response/read-messages.js';
 import { EXIT, str, type Command, type Parsed } from '../command.js';
-import { paint, type Io } from '../io.js';
+import { oneLine } from '../format.js';
+import { type Io, paint, printJson } from '../io.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnector } from '../open.js';
 
 const SERVICE_HELP = [...CONNECTION_HELP, '--json                print the result as JSON'] as const;
@@ -19,7 +20,7 @@ async function runService<T extends CallResult>(
   const connector = await openConnector(args);
   try {
     const result = await call(connector);
-    if (args.values.json) io.out(JSON.stringify(result, null, 2));
+    if (args.values.json) printJson(io, result);
     else io.out(result.ok ? show(result) : failure(io, result));
     return result.ok ? EXIT.ok : EXIT.sendFailed;
   } finally {
@@ -29,7 +30,7 @@ async function runService<T extends CallResult>(
 
 function failure(io: Io, result: CallResult): string {
   const status = result.status ? `HTTP ${result.status}` : 'no response';
-  return `${paint(io, 'red', '✗')} ${result.error ?? 'failed'} (${status}, ${result.code})`;
+  return `${paint(io, 'red', '✗')} ${oneLine(result.error ?? 'failed')} (${status}, ${result.code})`;
 }
 
 export const fetchCommand: Command = {

@@ -6,7 +6,7 @@ import { fixtureDir, loadFixtures } from '../../fixtures/find-fixtures.js';
 import { runFixture, type Difference } from '../../fixtures/run-fixture.js';
 import { EXIT, type Command } from '../command.js';
 import { table } from '../format.js';
-import { paint } from '../io.js';
+import { paint, printJson } from '../io.js';
 
 export const testCommand: Command = {
   name: 'test',
@@ -35,12 +35,9 @@ export const testCommand: Command = {
     for (const f of fixtures) runs.push({ ...f, run: await runFixture(provider, f.fixture) });
     const failed = runs.filter((r) => !r.run.passed).length;
     if (args.values.json) {
-      io.out(
-        JSON.stringify(
-          runs.map((r) => ({ fixture: r.name, passed: r.run.passed, differences: r.run.differences })),
-          null,
-          2,
-        ),
+      printJson(
+        io,
+        runs.map((r) => ({ fixture: r.name, passed: r.run.passed, differences: r.run.differences })),
       );
     } else {
       io.out(

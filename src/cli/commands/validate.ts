@@ -9,7 +9,7 @@ import { bind } from '../../connector/bind.js';
 import { ConfigError, SwitchboardError, formatIssue, type ConfigIssue } from '../../errors.js';
 import { EXIT, type Command } from '../command.js';
 import { indent } from '../format.js';
-import { paint } from '../io.js';
+import { paint, printJson } from '../io.js';
 
 interface Report {
   file: string;
@@ -30,7 +30,7 @@ export const validate: Command = {
     if (args.positionals.length === 0) throw new SwitchboardError('USAGE', 'name at least one file to validate');
     const reports: Report[] = [];
     for (const file of args.positionals) reports.push(await check(file));
-    if (args.values.json) io.out(JSON.stringify(reports, null, 2));
+    if (args.values.json) printJson(io, reports);
     else for (const r of reports) io.out(describe(io, r));
     return reports.every((r) => r.ok) ? EXIT.ok : EXIT.usage;
   },
