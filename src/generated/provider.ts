@@ -271,7 +271,7 @@ export interface ServiceSpec {
   };
   auth?: AuthSpec;
   /**
-   * Milliseconds to wait for the connection, the response headers and each part of the body. Default 10000.
+   * Milliseconds for the whole exchange: waiting for a connection, sending, the response headers and the whole body. A deadline passed after the request was sent is an ambiguous TIMEOUT_RESPONSE. An auth challenge answered (Basic or Digest after a 401) is a second exchange with a deadline of its own. Default 10000.
    */
   timeout?: number;
   /**
