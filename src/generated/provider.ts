@@ -440,7 +440,7 @@ export interface BodyCondition {
    */
   in?: [string | number | boolean, ...(string | number | boolean)[]];
   /**
-   * The value must match this regular expression (JavaScript syntax).
+   * The value must match this regular expression (JavaScript syntax, an unanchored search). It is matched by RE2 (re2js) in time linear in the value's length, so patterns RE2 cannot match that way (lookahead, lookbehind, backreferences) and patterns that compile to more than 2000 steps are refused at load.
    */
   matches?: string;
   /**
