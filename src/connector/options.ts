@@ -11,7 +11,11 @@ export interface ConnectorOptions {
   origin?: string;
   /** Requests in flight at once for a multi-recipient send. Default 8. */
   concurrency?: number;
-  /** Milliseconds for connecting, for the response headers and between body chunks, unless the service sets its own. Default 10000. */
+  /**
+   * Milliseconds for each whole exchange (waiting for a connection, sending, headers and the whole
+   * body), unless the service sets its own; an answered auth challenge is a second exchange with its
+   * own deadline. Default 10000.
+   */
   timeout?: number;
   /** Largest response body read, in bytes; the rest is dropped. Default 1 MiB. */
   maxResponseBytes?: number;

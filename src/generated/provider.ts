@@ -284,7 +284,7 @@ export interface ServiceSpec {
   };
   auth?: AuthSpec;
   /**
-   * Milliseconds to wait for the connection, the response headers and each part of the body. Default 10000.
+   * Milliseconds for the whole exchange: waiting for a connection, sending, the response headers and the whole body. A deadline passed after the request was sent is an ambiguous TIMEOUT_RESPONSE. An auth challenge answered (Basic or Digest after a 401) is a second exchange with a deadline of its own. Default 10000.
    */
   timeout?: number;
   /**
@@ -459,7 +459,7 @@ export interface BodyCondition {
    */
   notIn?: [string | number | boolean, ...(string | number | boolean)[]];
   /**
-   * The value must match this regular expression (JavaScript syntax).
+   * The value must match this regular expression (JavaScript syntax, an unanchored search). It is matched by RE2 (re2js) in time linear in the value's length, so patterns RE2 cannot match that way (lookahead, lookbehind, backreferences) and patterns that compile to more than 2000 steps are refused at load.
    */
   matches?: string;
   /**

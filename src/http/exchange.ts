@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { ReceivedResponse } from '../response/interpret.js';
-import { classifyNetworkError, notSent, type NetworkFailure } from './network-error.js';
+import { classifyNetworkError, deadlineFailure, notSent, type NetworkFailure } from './network-error.js';
 
 /** A request ready to go on the wire. */
 export interface WireRequest {
@@ -17,6 +17,7 @@ export interface WireRequest {
 /** Transport settings, resolved once per connector. */
 export interface ExchangeOptions {
   readonly dispatcher: Dispatcher;
+  /** Milliseconds for the whole exchange: waiting for a connection, sending, headers and body. */
   readonly timeout: number;
   readonly maxResponseBytes: number;
 }
@@ -30,6 +31,10 @@ export interface Received extends ReceivedResponse {
  * Sends `wire` once; returns the response or the classified failure. Uses undici's dispatcher
  * directly with a handler that collects the body, rather than `request()` and a body stream: the
  * same connection pool and timeouts, without a stream and its promises per request.
+ *
+ * `options.timeout` is a deadline for the whole exchange, kept by one timer: undici's headers and
+ * body timeouts restart with every chunk, so a server dripping a byte at a time could hold a send
+ * for as long as it liked.
  */
 export function exchange(
   wire: WireRequest,
@@ -38,6 +43,7 @@ export function exchange(
 ): Promise<Received | NetworkFailure> {
   return new Promise((resolve) => {
     const handler = new Collector(options.maxResponseBytes, wire.url, resolve);
+    handler.deadline = setTimeout(expire, options.timeout, handler, options.timeout);
     handler.dispatching = true;
     try {
       const url = new URL(wire.url);
@@ -71,9 +77,17 @@ export function isFailure(outcome: Received | NetworkFailure): outcome is Networ
   return 'ambiguous' in outcome;
 }
 
+/** The deadline's timer callback (a module function, so no closure per request). */
+function expire(handler: Collector, timeout: number): void {
+  handler.expire(timeout);
+}
+
 /** Collects one response up to a size cap; past it, drops the connection and keeps what fits. */
 class Collector implements Dispatcher.DispatchHandler {
   private status = 0;
+  /** Set when undici starts writing the request; undefined while it waits for a connection. */
+  private controller: Dispatcher.DispatchController | undefined;
+  deadline: NodeJS.Timeout | undefined;
   private headers: Record<string, string> = {};
   private chunks: Buffer[] = [];
   private size = 0;
@@ -87,8 +101,24 @@ class Collector implements Dispatcher.DispatchHandler {
     private readonly resolve: (outcome: Received | NetworkFailure) => void,
   ) {}
 
-  /** undici tells the handler styles apart by this method. */
-  onRequestStart(): void {}
+  /** Called just before the request is written (undici tells handler styles apart by this method). */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // Past the deadline already: the caller has its result, so this request must never go out.
+    if (this.done) controller.abort(new Error('the exchange passed its deadline before it was sent'));
+    else this.controller = controller;
+  }
+
+  /**
+   * The deadline passed: answer now and drop the request. Before undici started writing it the
+   * request never left (definite); after, it may have arrived (ambiguous), as for undici's timeouts.
+   */
+  expire(timeout: number): void {
+    if (this.done) return;
+    this.done = true;
+    const stage = this.controller === undefined ? 'connect' : this.status === 0 ? 'headers' : 'body';
+    this.resolve(deadlineFailure(stage, timeout, hostOf(this.url)));
+    this.controller?.abort(new Error('the exchange passed its deadline'));
+  }
 
   onResponseStart(
     _controller: Dispatcher.DispatchController,
@@ -120,6 +150,7 @@ class Collector implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     if (this.done) return;
     this.done = true;
+    clearTimeout(this.deadline);
     const failure = classifyNetworkError(error, hostOf(this.url));
     this.resolve(this.dispatching ? notSent(failure) : failure);
   }
@@ -127,6 +158,7 @@ class Collector implements Dispatcher.DispatchHandler {
   private finish(truncated: boolean): void {
     if (this.done) return;
     this.done = true;
+    clearTimeout(this.deadline);
     const chunks = this.chunks;
     const bytes = chunks.length === 0 ? EMPTY : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     const contentType = this.headers['content-type'] ?? '';

@@ -63,6 +63,27 @@ export function classifyNetworkError(error: unknown, where: string): NetworkFail
   };
 }
 
+/** Where an exchange was when its overall deadline passed. */
+export type DeadlineStage = 'connect' | 'headers' | 'body';
+
+const DEADLINE: Record<DeadlineStage, Omit<NetworkFailure, 'error'> & { text: string }> = {
+  connect: {
+    code: 'TIMEOUT_CONNECT',
+    retryable: true,
+    ambiguous: false,
+    text: 'before the request could be sent (connecting, or waiting for a free connection)',
+  },
+  headers: { code: 'TIMEOUT_RESPONSE', retryable: true, ambiguous: true, text: 'waiting for the response' },
+  body: { code: 'TIMEOUT_RESPONSE', retryable: true, ambiguous: true, text: 'reading the response body' },
+};
+
+/** The failure of an exchange whose deadline of `timeout` ms passed at `stage`. */
+export function deadlineFailure(stage: DeadlineStage, timeout: number, where: string): NetworkFailure {
+  const { text, ...rest } = DEADLINE[stage];
+  const hint = rest.ambiguous ? ' (the provider may have received the message)' : ' (not sent)';
+  return { ...rest, error: `timed out after ${timeout} ms ${text} by ${where}${hint}` };
+}
+
 /**
  * A failure raised while the request was being handed to the dispatcher (a closed connector, an
  * argument undici refuses): nothing went out, so it is definite whatever the error.

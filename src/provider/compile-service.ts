@@ -7,6 +7,7 @@ import { bodyTemplates, compileStructuredBody, compileTextBody, type CompiledBod
 import { compileTemplate, templatesHost, type CompiledTemplate, type KnownNames } from '../template/compile.js';
 import { DEFAULT_CONTENT_TYPE } from './services.js';
 import { authTemplates, compileAuth, type CompiledAuth } from '../auth/compile-auth.js';
+import { compileLinearRegex } from '../response/linear-regex.js';
 
 export type { CompiledAuth } from '../auth/compile-auth.js';
 
@@ -110,13 +111,7 @@ function compileBody(
 function checkResponseRules(rules: ResponseRules, problems: ServiceProblem[]): void {
   (rules.success ?? []).forEach((condition, i) => {
     if (condition.matches === undefined) return;
-    try {
-      new RegExp(condition.matches);
-    } catch (error) {
-      problems.push({
-        pointer: `/response/success/${i}/matches`,
-        message: `not a valid regular expression (${(error as Error).message})`,
-      });
-    }
+    const compiled = compileLinearRegex(condition.matches);
+    if ('problem' in compiled) problems.push({ pointer: `/response/success/${i}/matches`, message: compiled.problem });
   });
 }

@@ -10,6 +10,7 @@ import { excerpt, type Redactor } from '../redact.js';
 import type { ResultCode } from '../result.js';
 import { parseBody, type ParsedBody } from './parse-body.js';
 import { findDeep, getPointer, textOf } from './pointer.js';
+import { linearRegex } from './linear-regex.js';
 
 /** The response as read off the wire. */
 export interface ReceivedResponse {
@@ -109,16 +110,8 @@ function conditionHolds(condition: BodyCondition, value: unknown): boolean {
   if (condition.equals !== undefined) return text === String(condition.equals);
   if (condition.in !== undefined) return condition.in.some((v) => text === String(v));
   if (condition.notIn !== undefined) return text !== undefined && !condition.notIn.some((v) => text === String(v));
-  if (condition.matches !== undefined) return text !== undefined && pattern(condition.matches).test(text);
+  if (condition.matches !== undefined) return text !== undefined && linearRegex(condition.matches).test(text);
   return true;
-}
-
-/** Provider patterns, compiled once (they were checked at load). */
-const patterns = new Map<string, RegExp>();
-function pattern(source: string): RegExp {
-  let compiled = patterns.get(source);
-  if (compiled === undefined) patterns.set(source, (compiled = new RegExp(source)));
-  return compiled;
 }
 
 function errorText(

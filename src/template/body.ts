@@ -2,7 +2,7 @@
  * Request bodies: Acrobits-style `postData` text, or a structured `body` whose string leaves are
  * templates. Both compile once; both render to text that must parse as the declared content type.
  */
-import { XMLValidator } from 'fast-xml-parser';
+import { xmlProblem } from '../response/xml.js';
 import { compileTemplate, type CompiledTemplate, type KnownNames } from './compile.js';
 import { bodyKind, type TemplateKind } from './contexts.js';
 import { percentEncode } from './escape.js';
@@ -120,8 +120,9 @@ export function bodyProblem(text: string, format: TemplateKind): string | undefi
       return `the rendered JSON body does not parse (${(error as Error).message})`;
     }
   } else if (format === 'xml') {
-    const result = XMLValidator.validate(text);
-    if (result !== true) return `the rendered XML body does not parse (${result.err.msg}, line ${result.err.line})`;
+    // The same reader that reads responses, so "parses" means one thing (and is linear in the size).
+    const problem = xmlProblem(text);
+    if (problem) return `the rendered XML body does not parse (${problem.message}, line ${problem.line})`;
   } else if (format === 'form') {
     for (const pair of text.split('&')) {
       try {
