@@ -5,6 +5,7 @@
  */
 import type { Account } from '../config/account.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { nonPhonePolicy } from '../numbers/non-phone.js';
 import { numberPipeline, prepareNumber, type NumberPipeline } from '../numbers/pipeline.js';
 import type { Provider } from '../provider/compile-provider.js';
 import { createRedactor, type Redactor } from '../redact.js';
@@ -36,10 +37,9 @@ export function bind(provider: Provider, account: Account): Binding {
       continue;
     }
     // A sender may be allowed to be a name (an alphanumeric sender ID) while recipients stay strict.
-    const allow = spec.allowNonPhone ?? pipeline.allowNonPhone;
     const prepared = prepareNumber(
       value,
-      allow === pipeline.allowNonPhone ? pipeline : { ...pipeline, allowNonPhone: allow },
+      spec.allowNonPhone === undefined ? pipeline : { ...pipeline, allowNonPhone: nonPhonePolicy(spec.allowNonPhone) },
     );
     if (prepared.ok) values[key] = prepared.value;
     else issues.push({ file: account.source, pointer: `/${key}`, message: prepared.message, code: 'NUMBER_INVALID' });
