@@ -4,6 +4,7 @@
  * reported at once, at creation, never at send.
  */
 import type { Account } from '../config/account.js';
+import { ownValue } from '../config/account-keys.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { nonPhonePolicy } from '../numbers/non-phone.js';
 import { numberPipeline, prepareNumber, type NumberPipeline } from '../numbers/pipeline.js';
@@ -24,10 +25,10 @@ export interface Binding {
 /** Binds `account` to `provider`; throws ConfigError listing every missing or invalid value. */
 export function bind(provider: Provider, account: Account): Binding {
   const pipeline = numberPipeline(provider.numbers, account);
-  const values: Record<string, string> = { ...account.values };
+  const values: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, account.values);
   const issues: ConfigIssue[] = [];
   for (const [key, spec] of Object.entries(provider.parameters)) {
-    const value = values[key] ?? spec.default;
+    const value = ownValue(values, key) ?? spec.default;
     if (value === undefined || value === '') {
       if (spec.required) issues.push(missing(key, spec.description, provider, account));
       continue;

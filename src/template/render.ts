@@ -37,7 +37,8 @@ function expand(ref: Ref, scope: Scope): string {
     case 'param':
       return scope.params[ref.name] ?? '';
     case 'account':
-      return scope.account[ref.key] ?? '';
+      // Own keys only: `constructor` or `toString` are no account value unless the account gives them.
+      return (Object.hasOwn(scope.account, ref.key) ? scope.account[ref.key] : undefined) ?? '';
     case 'call':
       return (TEMPLATE_FUNCTIONS[ref.fn] ?? String)(expandRaw(ref.arg, scope));
   }
