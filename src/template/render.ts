@@ -3,7 +3,7 @@
  * construction; the only way a value enters the output is through `escapeFor`.
  */
 import type { CompiledTemplate } from './compile.js';
-import { escapeFor } from './escape.js';
+import { assertWellFormed, escapeFor } from './escape.js';
 import { TEMPLATE_FUNCTIONS } from './functions.js';
 import type { Part, Ref } from './parse.js';
 
@@ -39,8 +39,12 @@ function expand(ref: Ref, scope: Scope): string {
     case 'account':
       // Own keys only: `constructor` or `toString` are no account value unless the account gives them.
       return (Object.hasOwn(scope.account, ref.key) ? scope.account[ref.key] : undefined) ?? '';
-    case 'call':
-      return (TEMPLATE_FUNCTIONS[ref.fn] ?? String)(expandRaw(ref.arg, scope));
+    case 'call': {
+      // A function's input is text the user typed too: base64 or a hash would hide a lone surrogate.
+      const input = expandRaw(ref.arg, scope);
+      assertWellFormed(input);
+      return (TEMPLATE_FUNCTIONS[ref.fn] ?? String)(input);
+    }
   }
 }
 

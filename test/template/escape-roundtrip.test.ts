@@ -94,7 +94,7 @@ describe('escaping round trip', () => {
 
   it('keeps any text intact in a JSON string', () => {
     fc.assert(
-      fc.property(text, (value) => {
+      fc.property(wellFormed, (value) => {
         const parsed = JSON.parse(render('{ "to" : "%sms_to%", "body" : "pre %sms_body% post" }', 'json', value));
         expect(parsed).toEqual({ to: '+15551231234', body: `pre ${value} post` });
       }),
@@ -140,7 +140,7 @@ describe('escaping round trip', () => {
     const { body, problems } = compileStructuredBody(shape, 'application/json', known);
     expect(problems).toEqual([]);
     fc.assert(
-      fc.property(text, (value) => {
+      fc.property(wellFormed, (value) => {
         const parsed = JSON.parse(renderBody(body, { params: { sms_body: value, sms_to: '+1' }, account: {} }));
         expect(parsed).toEqual({ messages: [{ destinations: [{ to: '+1' }], text: value, n: 1, flag: true }] });
       }),
@@ -190,7 +190,9 @@ describe('escaping round trip', () => {
     expect(() => render('{"smart": %sms_body%}', 'json', '1, "x": 2')).toThrow(/must be a number, true, false or null/);
   });
 
-  it('refuses an unpaired surrogate in a URL instead of sending mangled bytes', () => {
+  it('refuses an unpaired surrogate in any position instead of sending mangled bytes', () => {
     expect(() => render('https://e.com/?b=%sms_body%', 'url', 'a\uD800b')).toThrow(/unpaired/);
+    expect(() => render('{"b": "%sms_body%"}', 'json', 'a\uDC00b')).toThrow(/unpaired/);
+    expect(() => render('<b>%sms_body%</b>', 'xml', 'a\uD800')).toThrow(/unpaired/);
   });
 });
