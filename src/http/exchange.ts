@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import type { ReceivedResponse } from '../response/interpret.js';
 import { classifyNetworkError, notSent, type NetworkFailure } from './network-error.js';
+import { requestTarget } from './request-target.js';
 
 /** A request ready to go on the wire. */
 export interface WireRequest {
@@ -40,7 +41,7 @@ export function exchange(
     const handler = new Collector(options.maxResponseBytes, wire.url, resolve);
     handler.dispatching = true;
     try {
-      const url = new URL(wire.url);
+      const url = requestTarget(wire.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new Error(`unsupported protocol ${url.protocol}`);
       options.dispatcher.dispatch(

@@ -59,7 +59,9 @@ const ESCAPERS: Record<Context, (value: string) => string> = {
     if (!/^[A-Za-z0-9.-]*$/.test(value)) throw new RenderError(`"${value}" is not a valid host name part`);
     return value;
   },
-  urlComponent: percentEncode,
+  // A value of one or two dots would be a dot segment (alone, or joined with literal dots) that URL
+  // normalisation resolves, removing a segment; encoded, it arrives as text (see http/request-target).
+  urlComponent: (value) => (value === '.' || value === '..' ? value.replaceAll('.', '%2E') : percentEncode(value)),
   form: percentEncode,
   jsonString: (value) => (JSON_PLAIN.test(value) ? value : JSON.stringify(value).slice(1, -1)),
   jsonLiteral(value) {
