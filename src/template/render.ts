@@ -34,8 +34,12 @@ export function renderTemplate(template: CompiledTemplate, scope: Scope, mask = 
 /** The unescaped value of one placeholder. */
 function expand(ref: Ref, scope: Scope): string {
   switch (ref.kind) {
-    case 'param':
-      return scope.params[ref.name] ?? '';
+    case 'param': {
+      // Parameters share a base object through the prototype, so own keys cannot be asked for;
+      // what Object.prototype adds (`toString`, `constructor`) is never text, so text is the test.
+      const value = scope.params[ref.name];
+      return typeof value === 'string' ? value : '';
+    }
     case 'account':
       // Own keys only: `constructor` or `toString` are no account value unless the account gives them.
       return (Object.hasOwn(scope.account, ref.key) ? scope.account[ref.key] : undefined) ?? '';
