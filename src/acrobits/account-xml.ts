@@ -4,6 +4,7 @@
  * import → export keeps every key.
  */
 import { validateAgainst } from '../config/schemas.js';
+import { reservedElementIssues } from '../config/account-keys.js';
 import { ConfigError } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import { parseXml, xmlProblem } from '../response/xml.js';
@@ -38,7 +39,9 @@ export function readAccountXml(text: string, label: string): AccountXml {
       },
     ]);
   }
-  const document = parseXml(text) as Record<string, unknown>;
+  const reserved = reservedElementIssues(text, label);
+  if (reserved.length > 0) throw new ConfigError(reserved);
+  const document = readDocument(text, label);
   const [rootName, rootValue] =
     Object.entries(document).find(([name]) => !name.startsWith('?') && !name.startsWith('!')) ?? [];
   if (rootName === undefined || Array.isArray(rootValue))
@@ -47,11 +50,22 @@ export function readAccountXml(text: string, label: string): AccountXml {
     ]);
   // An element with only text (or nothing) inside has no keys.
   const root = (typeof rootValue === 'object' && rootValue !== null ? rootValue : {}) as Record<string, unknown>;
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(root)) {
     if (key !== 'rewriting' && !key.startsWith('@') && typeof value === 'string') values[key] = value.trim();
   }
   return { values, rewriting: readRewriting(root.rewriting, label) };
+}
+
+/** Parses the checked document; whatever the parser still refuses is a located problem, not a crash. */
+function readDocument(text: string, label: string): Record<string, unknown> {
+  try {
+    return parseXml(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError([
+      { file: label, pointer: '', message: `cannot be read: ${(error as Error).message}`, code: 'SYNTAX' },
+    ]);
+  }
 }
 
 /** Reads `<rewriting><rule><conditions><condition type param/>…` into JSON rules. */

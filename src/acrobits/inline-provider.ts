@@ -4,6 +4,7 @@
  * apps do, after the account's rewriting rules.
  */
 import { probeProvider } from '../config/probe.js';
+import { ownValue } from '../config/account-keys.js';
 import { validateAgainst } from '../config/schemas.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { ProviderFile, ServiceSpec } from '../generated/provider.js';
@@ -124,7 +125,7 @@ function missingKeys(
   for (const [name, spec] of Object.entries(services)) {
     for (const [field, text] of Object.entries(templatesOf(spec))) {
       for (const ref of placeholders(parseTemplate(text))) {
-        if (ref.kind !== 'account' || values[ref.key] !== undefined) continue;
+        if (ref.kind !== 'account' || ownValue(values, ref.key) !== undefined) continue;
         const pointer = `/services/${name}/${field}`;
         issues.push({
           file: label,

@@ -3,6 +3,7 @@
  * date and a nonce. Computed once per signed request and offered to templates as parameters.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { requestTarget } from '../http/request-target.js';
 
 /** The names signing templates may use, besides the service's parameters. */
 export const SIGNING_PARAMS = [
@@ -35,7 +36,8 @@ export interface SignedRequest {
 
 /** The facts of `request` at `now`, by parameter name. */
 export function requestFacts(request: SignedRequest, now: Date): Record<(typeof SIGNING_PARAMS)[number], string> {
-  const url = new URL(request.url);
+  // The path and query as they are sent, which is what the server signs over.
+  const url = requestTarget(request.url);
   const body = request.body ?? '';
   const sha256 = createHash('sha256').update(body, 'utf8').digest();
   const query = url.search.slice(1);

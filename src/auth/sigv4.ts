@@ -5,6 +5,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { percentEncode } from '../template/escape.js';
 import type { SignedRequest } from './request-facts.js';
+import { requestTarget } from '../http/request-target.js';
 
 /** Credentials and scope for one signature. */
 export interface SigV4Credentials {
@@ -24,7 +25,7 @@ export function sigV4Headers(
   credentials: SigV4Credentials,
   now = new Date(),
 ): Record<string, string> {
-  const url = new URL(request.url);
+  const url = requestTarget(request.url);
   const amzDate = now
     .toISOString()
     .replace(/[-:]/g, '')

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { AccountFile, AccountValue } from '../generated/account.js';
 import type { Account } from './account.js';
+import { isReservedKey, reservedKeyIssue } from './account-keys.js';
 import { accountFromXml, acrobitsAccount } from '../acrobits/account.js';
 import { definesServices } from '../acrobits/inline-provider.js';
 import { isPath, loadProvider } from './load-provider.js';
@@ -57,10 +58,14 @@ export function accountFromValue(
   const issues = validateAgainst('account', value, label);
   if (issues.length > 0) throw new ConfigError(issues);
   const file = value as AccountFile;
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
   const envIssues: ConfigIssue[] = [];
   for (const [key, raw] of Object.entries(file)) {
     if (RESERVED.has(key)) continue;
+    if (isReservedKey(key)) {
+      envIssues.push(reservedKeyIssue(key, label, `/${key}`));
+      continue;
+    }
     const resolved = resolveValue(raw as AccountValue, env);
     if (resolved === undefined) {
       const name = (raw as { env: string }).env;

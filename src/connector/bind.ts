@@ -4,7 +4,9 @@
  * reported at once, at creation, never at send.
  */
 import type { Account } from '../config/account.js';
+import { ownValue } from '../config/account-keys.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { nonPhonePolicy } from '../numbers/non-phone.js';
 import { numberPipeline, prepareNumber, type NumberPipeline } from '../numbers/pipeline.js';
 import type { Provider } from '../provider/compile-provider.js';
 import { createRedactor, type Credentials, type Redactor } from '../redact.js';
@@ -25,10 +27,10 @@ export interface Binding {
 /** Binds `account` to `provider`; throws ConfigError listing every missing or invalid value. */
 export function bind(provider: Provider, account: Account): Binding {
   const pipeline = numberPipeline(provider.numbers, account);
-  const values: Record<string, string> = { ...account.values };
+  const values: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, account.values);
   const issues: ConfigIssue[] = [];
   for (const [key, spec] of Object.entries(provider.parameters)) {
-    const value = values[key] ?? spec.default;
+    const value = ownValue(values, key) ?? spec.default;
     if (value === undefined || value === '') {
       if (spec.required) issues.push(missing(key, spec.description, provider, account));
       continue;
@@ -38,10 +40,9 @@ export function bind(provider: Provider, account: Account): Binding {
       continue;
     }
     // A sender may be allowed to be a name (an alphanumeric sender ID) while recipients stay strict.
-    const allow = spec.allowNonPhone ?? pipeline.allowNonPhone;
     const prepared = prepareNumber(
       value,
-      allow === pipeline.allowNonPhone ? pipeline : { ...pipeline, allowNonPhone: allow },
+      spec.allowNonPhone === undefined ? pipeline : { ...pipeline, allowNonPhone: nonPhonePolicy(spec.allowNonPhone) },
     );
     if (prepared.ok) values[key] = prepared.value;
     else issues.push({ file: account.source, pointer: `/${key}`, message: prepared.message, code: 'NUMBER_INVALID' });

@@ -6,6 +6,7 @@
 import { digestAuthorization, parseDigestChallenge } from '../http/digest.js';
 import { exchange, isFailure, type ExchangeOptions, type Received, type WireRequest } from '../http/exchange.js';
 import type { NetworkFailure } from '../http/network-error.js';
+import { requestTarget } from '../http/request-target.js';
 import type { CompiledService } from '../provider/compile-service.js';
 import type { Redactor } from '../redact.js';
 import { interpret } from '../response/interpret.js';
@@ -105,7 +106,7 @@ function answerChallenge(
   const header = response.headers['www-authenticate'];
   const digest = parseDigestChallenge(header);
   if (digest !== undefined) {
-    const url = new URL(wire.url);
+    const url = requestTarget(wire.url);
     return digestAuthorization(digest, { method: wire.method, uri: url.pathname + url.search, ...credentials });
   }
   // Basic cannot carry a user name with ":" (RFC 7617): the 401 then stands as the answer.

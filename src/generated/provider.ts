@@ -1,6 +1,60 @@
 /* Generated from schemas/ by `npm run generate`. Do not edit by hand. */
 
 /**
+ * With phoneNumber: the non-phone shapes this value may have (an alphanumeric sender ID, a short code), passed as typed instead of failing at load, while phone numbers are still formatted. Same form as numbers.allowNonPhone, which is the default. Set it on a sender that may be a name, so that recipients can stay strict.
+ */
+export type NonPhoneShapes =
+  | boolean
+  | {
+      /**
+       * Channel prefixes accepted before a colon, lower case, such as whatsapp (whatsapp:+15551231234), messenger or sip (sip:alice@example.com). The address after the colon is passed as typed and may not be empty or contain spaces.
+       */
+      channels?: string[];
+      /**
+       * An alphanumeric id as senders use (GSM 03.38): 1 to 11 ASCII letters, digits and spaces, with at least one letter, such as MyShop.
+       */
+      alphanumeric?: boolean;
+      /**
+       * A short code: 3 to 8 digits with nothing else, such as 12345, when it is not a phone number of the default country.
+       */
+      shortCodes?: boolean;
+      /**
+       * Digits typed without + (separators allowed) that cannot be read as a number for lack of a country: passed as typed for a provider that reads them itself. Without it such a number needs defaultCountry.
+       */
+      nationalDigits?: boolean;
+      /**
+       * A regular expression for other ids the provider accepts in place of a number, such as group ids; it must match the whole value.
+       */
+      ids?: string;
+    };
+/**
+ * The shapes of recipient that are not phone numbers but are passed through as typed (channel addresses such as whatsapp:+1… or sip:…, alphanumeric ids, short codes, national digits). Text of none of these shapes, and a phone number that is not possible, is always a per-recipient NUMBER_INVALID error. Also the default for phone-number parameters of the account; a sender that may be a name is better marked with its own allowNonPhone.
+ */
+export type NonPhoneShapes1 =
+  | boolean
+  | {
+      /**
+       * Channel prefixes accepted before a colon, lower case, such as whatsapp (whatsapp:+15551231234), messenger or sip (sip:alice@example.com). The address after the colon is passed as typed and may not be empty or contain spaces.
+       */
+      channels?: string[];
+      /**
+       * An alphanumeric id as senders use (GSM 03.38): 1 to 11 ASCII letters, digits and spaces, with at least one letter, such as MyShop.
+       */
+      alphanumeric?: boolean;
+      /**
+       * A short code: 3 to 8 digits with nothing else, such as 12345, when it is not a phone number of the default country.
+       */
+      shortCodes?: boolean;
+      /**
+       * Digits typed without + (separators allowed) that cannot be read as a number for lack of a country: passed as typed for a provider that reads them itself. Without it such a number needs defaultCountry.
+       */
+      nationalDigits?: boolean;
+      /**
+       * A regular expression for other ids the provider accepts in place of a number, such as group ids; it must match the whole value.
+       */
+      ids?: string;
+    };
+/**
  * Acrobits rewriting rules applied after formatting; the account's rules run first.
  */
 export type RewritingRules = RewritingRule[];
@@ -94,10 +148,7 @@ export interface ParameterSpec {
    * The value is a phone number: it goes through the same parsing, formatting and rewriting as the recipient.
    */
   phoneNumber?: boolean;
-  /**
-   * With phoneNumber: a value that is not a phone number (an alphanumeric sender ID, a short code) is passed as typed instead of failing at load, while phone numbers are still formatted. Default: numbers.allowNonPhone. Set it on a sender that may be a name, so that recipients can stay strict.
-   */
-  allowNonPhone?: boolean;
+  allowNonPhone?: NonPhoneShapes;
   /**
    * Value used when the account gives none.
    */
@@ -119,10 +170,7 @@ export interface NumberRules {
    * ISO 3166-1 alpha-2 country assumed for numbers typed without a country code; the account's defaultCountry wins over it.
    */
   defaultCountry?: string;
-  /**
-   * Recipients that are not phone numbers (SIP addresses, channel addresses such as whatsapp:+1…, alphanumeric ids) are passed through as typed instead of failing. Also the default for phone-number parameters of the account; a sender that may be a name is better marked with its own allowNonPhone.
-   */
-  allowNonPhone?: boolean;
+  allowNonPhone?: NonPhoneShapes1;
   rewriting?: RewritingRules;
 }
 /**

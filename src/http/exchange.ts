@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import type { ReceivedResponse } from '../response/interpret.js';
 import { classifyNetworkError, deadlineFailure, notSent, type NetworkFailure } from './network-error.js';
+import { requestTarget } from './request-target.js';
 
 /** A request ready to go on the wire. */
 export interface WireRequest {
@@ -46,7 +47,7 @@ export function exchange(
     handler.deadline = setTimeout(expire, options.timeout, handler, options.timeout);
     handler.dispatching = true;
     try {
-      const url = new URL(wire.url);
+      const url = requestTarget(wire.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new Error(`unsupported protocol ${url.protocol}`);
       options.dispatcher.dispatch(

@@ -3,6 +3,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { isPossibleE164 } from './e164.js';
+import { acceptsNonPhone, describeNonPhone, nonPhonePolicy, type NonPhonePolicy } from './non-phone.js';
 import type { NumberRules } from '../generated/provider.js';
 
 /** The output forms a provider can ask for. */
@@ -14,19 +15,22 @@ export type FormatOutcome = { ok: true; value: string } | { ok: false; message: 
 /**
  * Formats `typed` as `format`. Numbers are checked for a possible length for their country, not
  * against full numbering plans (plans change faster than metadata; 555 test numbers must pass).
+ * What is no possible number passes as typed only in a shape `allowNonPhone` accepts (`true`: any).
  */
 export function formatNumber(
   typed: string,
   format: NumberFormat,
   defaultCountry: string | undefined,
-  allowNonPhone: boolean,
+  allowNonPhone: NonPhonePolicy | boolean,
 ): FormatOutcome {
+  const nonPhone = typeof allowNonPhone === 'boolean' ? nonPhonePolicy(allowNonPhone) : allowNonPhone;
   if (format === 'AS_TYPED') return { ok: true, value: typed };
   if (format === 'DIGITS') {
     // A name or a channel address (ACME1, whatsapp:+1…) passes whole where allowed; only phone numbers lose their separators.
-    if (allowNonPhone && !looksLikePhone(typed)) return { ok: true, value: typed };
+    if (!looksLikePhone(typed))
+      return acceptsNonPhone(typed, nonPhone) ? { ok: true, value: typed } : invalid(typed, defaultCountry, nonPhone);
     const digits = typed.replace(/[^0-9]/g, '');
-    return digits === '' ? invalid(typed, defaultCountry) : { ok: true, value: digits };
+    return digits === '' ? invalid(typed, defaultCountry, nonPhone) : { ok: true, value: digits };
   }
   // Already E.164 and wanted in an international form: no parse needed.
   if (format !== 'NATIONAL' && isPossibleE164(typed)) return { ok: true, value: international(typed, format) };
@@ -34,7 +38,7 @@ export function formatNumber(
     ? parsePhoneNumberFromString(typed, defaultCountry as CountryCode | undefined)
     : undefined;
   if (parsed === undefined || !parsed.isPossible()) {
-    return allowNonPhone ? { ok: true, value: typed } : invalid(typed, defaultCountry);
+    return acceptsNonPhone(typed, nonPhone) ? { ok: true, value: typed } : invalid(typed, defaultCountry, nonPhone);
   }
   const value =
     format === 'NATIONAL' ? parsed.formatNational().replace(/[^0-9]/g, '') : international(parsed.number, format);
@@ -52,7 +56,12 @@ function looksLikePhone(typed: string): boolean {
   return /^\s*\+?\(?[0-9][0-9 ().\-/]*$/.test(typed);
 }
 
-function invalid(typed: string, defaultCountry: string | undefined): FormatOutcome {
+function invalid(typed: string, defaultCountry: string | undefined, nonPhone: NonPhonePolicy): FormatOutcome {
+  const others = describeNonPhone(nonPhone);
+  if (!looksLikePhone(typed)) {
+    const accepted = others === '' ? 'and the provider accepts nothing else' : `nor one of ${others}`;
+    return { ok: false, message: `"${typed}" is not a valid phone number, ${accepted}` };
+  }
   const hint =
     typed.trim().startsWith('+') || defaultCountry
       ? 'check the digits and the country code'

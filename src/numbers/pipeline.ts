@@ -4,13 +4,15 @@
  */
 import type { NumberRules, RewritingRule } from '../generated/provider.js';
 import { formatNumber, type FormatOutcome } from './format.js';
+import { nonPhonePolicy, type NonPhonePolicy } from './non-phone.js';
 import { rewriteNumber } from './rewrite.js';
 
 /** Number settings resolved once from the provider and the account. */
 export interface NumberPipeline {
   readonly format: NonNullable<NumberRules['format']>;
   readonly defaultCountry: string | undefined;
-  readonly allowNonPhone: boolean;
+  /** The shapes of non-phone recipients passed as typed (`allowNonPhone`, resolved). */
+  readonly allowNonPhone: NonPhonePolicy;
   /** Rule lists run one after the other, each as its own run: the account's, then the provider's. */
   readonly ruleSets: readonly (readonly RewritingRule[])[];
 }
@@ -23,7 +25,7 @@ export function numberPipeline(
   return {
     format: provider?.format ?? 'E164',
     defaultCountry: account.defaultCountry ?? provider?.defaultCountry,
-    allowNonPhone: provider?.allowNonPhone ?? false,
+    allowNonPhone: nonPhonePolicy(provider?.allowNonPhone),
     ruleSets: [account.rewriting ?? [], provider?.rewriting ?? []].filter((rules) => rules.length > 0),
   };
 }

@@ -3,7 +3,7 @@
  * service knows, and fix the escaping context of each. Rendering then only joins parts.
  */
 import { placeholderContexts, type TemplateKind } from './contexts.js';
-import type { Context } from './escape.js';
+import { loneSurrogateAt, type Context } from './escape.js';
 import { TEMPLATE_FUNCTIONS } from './functions.js';
 import { parseTemplate, placeholders, type Part, type Ref } from './parse.js';
 
@@ -50,7 +50,11 @@ export function compileTemplate(
   const contexts = placeholderContexts(parsed, kind);
   let index = 0;
   const parts: CompiledPart[] = parsed.map((part) => {
-    if (part.kind === 'literal') return part;
+    if (part.kind === 'literal') {
+      if (loneSurrogateAt(part.text) !== -1)
+        problems.push('contains an unpaired UTF-16 surrogate, which no request can carry');
+      return part;
+    }
     const context = contexts[index++] as Context;
     if (!CONTEXTS.has(context)) problems.push(`${part.source}: ${context}`);
     return { kind: 'value', ref: part.ref, context, secret: readsSecret(part.ref, known.secrets) };

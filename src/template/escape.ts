@@ -59,7 +59,9 @@ const ESCAPERS: Record<Context, (value: string) => string> = {
     if (!/^[A-Za-z0-9.-]*$/.test(value)) throw new RenderError(`"${value}" is not a valid host name part`);
     return value;
   },
-  urlComponent: percentEncode,
+  // A value of one or two dots would be a dot segment (alone, or joined with literal dots) that URL
+  // normalisation resolves, removing a segment; encoded, it arrives as text (see http/request-target).
+  urlComponent: (value) => (value === '.' || value === '..' ? value.replaceAll('.', '%2E') : percentEncode(value)),
   form: percentEncode,
   jsonString: (value) => (JSON_PLAIN.test(value) ? value : JSON.stringify(value).slice(1, -1)),
   jsonLiteral(value) {
@@ -86,7 +88,30 @@ const ESCAPERS: Record<Context, (value: string) => string> = {
   raw: (value) => value,
 };
 
-/** Escapes `value` for `context`; throws {@link RenderError} when it cannot stand there. */
+/**
+ * Escapes `value` for `context`; throws {@link RenderError} when it cannot stand there. A value
+ * with an unpaired surrogate can stand nowhere: UTF-8 has no bytes for it, so sending it would
+ * silently turn it into U+FFFD. JSON alone could write it (`\uD800`), but it is no character: one
+ * rule for every position.
+ */
 export function escapeFor(context: Context, value: string): string {
+  assertWellFormed(value);
   return ESCAPERS[context](value);
+}
+
+// With the u flag a surrogate pair is one code point, so only an unpaired half is category Cs.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The index of the first unpaired UTF-16 surrogate in `value`, or -1 when it is well-formed. */
+export function loneSurrogateAt(value: string): number {
+  return LONE_SURROGATE.exec(value)?.index ?? -1;
+}
+
+/** Throws {@link RenderError} when `value` holds an unpaired UTF-16 surrogate. */
+export function assertWellFormed(value: string): void {
+  const at = loneSurrogateAt(value);
+  if (at !== -1)
+    throw new RenderError(
+      `the value contains an unpaired UTF-16 surrogate (U+${codePoint(value.charAt(at))} at index ${at}), which cannot be encoded as UTF-8`,
+    );
 }

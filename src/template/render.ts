@@ -3,7 +3,7 @@
  * construction; the only way a value enters the output is through `escapeFor`.
  */
 import type { CompiledTemplate } from './compile.js';
-import { escapeFor } from './escape.js';
+import { assertWellFormed, escapeFor } from './escape.js';
 import { TEMPLATE_FUNCTIONS } from './functions.js';
 import type { Part, Ref } from './parse.js';
 
@@ -34,12 +34,21 @@ export function renderTemplate(template: CompiledTemplate, scope: Scope, mask = 
 /** The unescaped value of one placeholder. */
 function expand(ref: Ref, scope: Scope): string {
   switch (ref.kind) {
-    case 'param':
-      return scope.params[ref.name] ?? '';
+    case 'param': {
+      // Parameters share a base object through the prototype, so own keys cannot be asked for;
+      // what Object.prototype adds (`toString`, `constructor`) is never text, so text is the test.
+      const value = scope.params[ref.name];
+      return typeof value === 'string' ? value : '';
+    }
     case 'account':
-      return scope.account[ref.key] ?? '';
-    case 'call':
-      return (TEMPLATE_FUNCTIONS[ref.fn] ?? String)(expandRaw(ref.arg, scope));
+      // Own keys only: `constructor` or `toString` are no account value unless the account gives them.
+      return (Object.hasOwn(scope.account, ref.key) ? scope.account[ref.key] : undefined) ?? '';
+    case 'call': {
+      // A function's input is text the user typed too: base64 or a hash would hide a lone surrogate.
+      const input = expandRaw(ref.arg, scope);
+      assertWellFormed(input);
+      return (TEMPLATE_FUNCTIONS[ref.fn] ?? String)(input);
+    }
   }
 }
 

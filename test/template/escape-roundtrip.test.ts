@@ -11,6 +11,11 @@ import type { TemplateKind } from '../../src/template/contexts.js';
 import { RenderError } from '../../src/template/escape.js';
 import { renderTemplate } from '../../src/template/render.js';
 import { parseXml } from '../../src/response/xml.js';
+import { accountFromValue } from '../../src/config/load-account.js';
+import { providerFromValue } from '../../src/config/load-provider.js';
+import { createConnector } from '../../src/connector/connector.js';
+import { startRecordingServer } from '../../src/fixtures/recording-server.js';
+import { requestTarget } from '../../src/http/request-target.js';
 
 fc.configureGlobal({ numRuns: 300 });
 
@@ -56,6 +61,8 @@ const text = fc.array(fc.oneof(fc.string({ unit: 'binary' }), tricky), { maxLeng
 const wellFormed = text.filter(
   (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s),
 );
+// Path values with the dot segments that URL normalisation would resolve made frequent.
+const pathValue = fc.oneof(wellFormed, fc.constantFrom('.', '..', '...', '%2E', '.%2e'));
 // XML 1.0 cannot carry these at all; they are refused (tested below), never altered.
 const xmlText = wellFormed.filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s));
 
@@ -71,15 +78,50 @@ describe('escaping round trip', () => {
     );
   });
 
-  it('keeps any text intact in a URL path segment', () => {
+  it('keeps any text intact in a URL path segment, dot segments included', () => {
     fc.assert(
-      fc.property(wellFormed, (value) => {
-        const url = new URL(render('https://example.com/users/%sms_body%/send', 'url', value));
-        const segment = url.pathname.split('/')[2] ?? '';
-        expect(decodeURIComponent(segment)).toBe(value);
-        expect(url.pathname.endsWith('/send')).toBe(true);
+      fc.property(pathValue, (value) => {
+        const { pathname } = requestTarget(render('https://example.com/users/%sms_body%/send', 'url', value));
+        const segments = pathname.split('/');
+        expect(segments.length).toBe(4);
+        expect(decodeURIComponent(segments[2] ?? '')).toBe(value);
+        expect(segments[3]).toBe('send');
       }),
     );
+  });
+
+  it('keeps any text intact in URL path segments as the server receives the raw path', async () => {
+    const server = await startRecordingServer(() => ({ status: 200 }));
+    const provider = providerFromValue(
+      {
+        id: 'p',
+        name: 'P',
+        docs: 'https://example.com/docs',
+        parameters: {},
+        services: { sendMessage: { url: 'https://e.com/a/%sms_body%/.%sms_body%/%sms_body%%sms_body%/z' } },
+      },
+      'p.json',
+    );
+    const account = accountFromValue({ provider: 'p' }, 'a.account.json', undefined);
+    const connector = createConnector({ provider, account, origin: server.origin, retry: false });
+    try {
+      await fc.assert(
+        // An empty value leaves the template's own `.` segment, which resolves as the template wrote it.
+        fc.asyncProperty(
+          pathValue.filter((v) => v !== ''),
+          async (value) => {
+            const [result] = await connector.sendMessage({ to: ['+15551231234'], body: value });
+            expect(result?.ok).toBe(true);
+            const segments = (server.requests.at(-1)?.url ?? '').split('/').map(decodeURIComponent);
+            expect(segments).toEqual(['', 'a', value, `.${value}`, `${value}${value}`, 'z']);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    } finally {
+      await connector.close();
+      await server.close();
+    }
   });
 
   it('keeps any text intact in a form body', () => {
@@ -94,7 +136,7 @@ describe('escaping round trip', () => {
 
   it('keeps any text intact in a JSON string', () => {
     fc.assert(
-      fc.property(text, (value) => {
+      fc.property(wellFormed, (value) => {
         const parsed = JSON.parse(render('{ "to" : "%sms_to%", "body" : "pre %sms_body% post" }', 'json', value));
         expect(parsed).toEqual({ to: '+15551231234', body: `pre ${value} post` });
       }),
@@ -140,7 +182,7 @@ describe('escaping round trip', () => {
     const { body, problems } = compileStructuredBody(shape, 'application/json', known);
     expect(problems).toEqual([]);
     fc.assert(
-      fc.property(text, (value) => {
+      fc.property(wellFormed, (value) => {
         const parsed = JSON.parse(renderBody(body, { params: { sms_body: value, sms_to: '+1' }, account: {} }));
         expect(parsed).toEqual({ messages: [{ destinations: [{ to: '+1' }], text: value, n: 1, flag: true }] });
       }),
@@ -190,7 +232,9 @@ describe('escaping round trip', () => {
     expect(() => render('{"smart": %sms_body%}', 'json', '1, "x": 2')).toThrow(/must be a number, true, false or null/);
   });
 
-  it('refuses an unpaired surrogate in a URL instead of sending mangled bytes', () => {
+  it('refuses an unpaired surrogate in any position instead of sending mangled bytes', () => {
     expect(() => render('https://e.com/?b=%sms_body%', 'url', 'a\uD800b')).toThrow(/unpaired/);
+    expect(() => render('{"b": "%sms_body%"}', 'json', 'a\uDC00b')).toThrow(/unpaired/);
+    expect(() => render('<b>%sms_body%</b>', 'xml', 'a\uD800')).toThrow(/unpaired/);
   });
 });
