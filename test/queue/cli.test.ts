@@ -39,7 +39,9 @@ describe('queue commands', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // The first "Redis:" complaint comes after the signal handlers are in place; a fixed wait was too short under load.
+    const deadline = Date.now() + 10_000;
+    while (!stderr.includes('Redis:') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');
     const code = await Promise.race([
