@@ -69,7 +69,9 @@ export function useRedis() {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  return async (): Promise<TestRedis & { worker: (args: readonly string[]) => Promise<TestWorker> }> => {
+  return async (): Promise<
+    TestRedis & { worker: (args: readonly string[], env?: NodeJS.ProcessEnv) => Promise<TestWorker> }
+  > => {
     const port = await freePort();
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-redis-'));
     let child = await launch(port, dir);
@@ -86,8 +88,8 @@ export function useRedis() {
         await sleep(pauseMs);
         child = await launch(port, dir);
       },
-      async worker(args) {
-        const w = await startTestWorker(['--redis', url, ...args]);
+      async worker(args, env) {
+        const w = await startTestWorker(['--redis', url, ...args], env);
         cleanups.push(() => w.stop());
         return w;
       },
@@ -104,8 +106,12 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-async function startTestWorker(args: readonly string[]): Promise<TestWorker> {
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a worker; `env` replaces the environment it inherits (for an account whose variable is missing). */
+async function startTestWorker(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<TestWorker> {
+  const child = spawn(process.execPath, ['dist/cli/main.js', 'worker', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
