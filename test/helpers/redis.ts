@@ -102,7 +102,7 @@ export interface TestWorker {
   readonly child: ChildProcess;
   /** What it printed on stdout and stderr so far. */
   output(): string;
-  /** SIGTERM and wait for it to exit (it finishes its jobs first); nothing if it already exited. */
+  /** SIGTERM (and SIGCONT, if it was stopped) and wait for it to exit (it finishes its jobs first); nothing if it already exited. */
   stop(): Promise<void>;
 }
 
@@ -127,6 +127,7 @@ async function startTestWorker(args: readonly string[], env: NodeJS.ProcessEnv =
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
+      child.kill('SIGCONT'); // a worker a test stopped (SIGSTOP) takes the SIGTERM once it runs again
       await exited;
     },
   };

