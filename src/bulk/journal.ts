@@ -75,7 +75,7 @@ export interface Journal {
 /**
  * What a resumed run does with a message the journal knows:
  * - `sent`: skip it.
- * - `failed` and retryable (429, 5xx gateway errors, a refused connection: nothing arrived): send it again.
+ * - `failed` and retryable (408, 429, 503, a refused connection: nothing arrived): send it again.
  * - `failed` and not retryable (the provider refused it, an invalid number): do not send it again; report it.
  * - an intent without an outcome, an `ambiguous` result, or an unreadable record: it may have reached
  *   the provider, so never send it again automatically; list it for the user to decide.

@@ -121,7 +121,11 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       }
       const read = await readJournal(file);
       campaign = read.campaign ?? newCampaign();
-      repair = read.validBytes < existing.size ? { truncateTo: read.validBytes } : { newline: read.needsNewline };
+      // A cut-off end is truncated; whole records left without their newline get one first.
+      repair = {
+        ...(read.validBytes < existing.size ? { truncateTo: read.validBytes } : {}),
+        newline: read.needsNewline,
+      };
       return { campaign, entries: read.entries, warnings: read.warnings };
     },
     intend({ id, to }) {

@@ -9,6 +9,10 @@
  *   `unreadable` (held as ambiguous) unless a later line records it again.
  * - A damaged line that shows no id stops the load with a `JOURNAL_CORRUPT` error naming the line:
  *   it could be the intent of any message, so no message can safely be called unsent.
+ * - A line holding several records (a newline lost) is read as each of them: the second may be an
+ *   intent, and reading only the first would leave that message unsent in the journal's eyes. A
+ *   damaged line holds every message it names, and stops the load when it holds more records than
+ *   it shows ids.
  */
 import { createReadStream } from 'node:fs';
 import { JournalError, type JournalEntry, type JournalEvent, type JournalState } from './journal.js';
@@ -34,11 +38,21 @@ export async function readJournal(file: string): Promise<ReadJournal> {
   let line = 0;
   let validBytes = 0;
   let rest = Buffer.alloc(0);
+  const use = (parsed: NonNullable<ParsedLine>): void => {
+    if (parsed.kind === 'start') campaign ??= parsed.campaign;
+    else entries.set(parsed.id, parsed.entry);
+  };
   const apply = (text: string): void => {
     const parsed = parseLine(text, line);
-    if (parsed?.kind === 'start') campaign ??= parsed.campaign;
-    else if (parsed?.kind === 'message') entries.set(parsed.id, parsed.entry);
-    else if (text.trim() !== '') recoverDamaged(file, text, line, entries, warnings);
+    if (parsed !== undefined) return use(parsed);
+    if (text.trim() === '') return;
+    const joined = joinedRecords(text, line);
+    if (joined !== undefined && joined.rest.trim() === '') {
+      joined.records.forEach(use);
+      warnings.push(`${file} line ${line} holds ${joined.records.length} records (a newline was lost); each is read`);
+      return;
+    }
+    recoverDamaged(file, text, line, entries, warnings);
   };
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
@@ -64,6 +78,23 @@ export async function readJournal(file: string): Promise<ReadJournal> {
       entries,
       warnings,
       validBytes: validBytes + rest.length,
+      needsNewline: true,
+    };
+  }
+  // Whole records before the cut (a lost newline, then the last write cut off) are kept.
+  const joined = joinedRecords(tail, line);
+  if (joined !== undefined && joined.records.length > 0) {
+    joined.records.forEach(use);
+    const kept = rest.length - Buffer.byteLength(joined.rest);
+    if (joined.rest.trim() !== '')
+      warnings.push(
+        `${file} line ${line} ends in a record cut off mid-write, which is ignored: ${preview(joined.rest)}`,
+      );
+    return {
+      ...(campaign === undefined ? {} : { campaign }),
+      entries,
+      warnings,
+      validBytes: validBytes + kept,
       needsNewline: true,
     };
   }
@@ -96,7 +127,37 @@ function parseLine(text: string, line: number): ParsedLine {
   return { kind: 'message', id: r.id, entry };
 }
 
-/** A damaged line inside the file: hold the message it names, or stop when it names none. */
+/**
+ * Records written one after another on one line (a lost newline): each whole top-level object that
+ * reads as a record, and the text after the last one (a record cut off, or nothing). Undefined when
+ * the line is something else (text between objects, a piece that is not a record).
+ */
+function joinedRecords(text: string, line: number): { records: NonNullable<ParsedLine>[]; rest: string } | undefined {
+  const records: NonNullable<ParsedLine>[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) {
+      const record = parseLine(text.slice(start, i + 1), line);
+      if (record === undefined) return undefined;
+      records.push(record);
+      start = i + 1;
+    } else if (depth === 0 && c !== ' ' && c !== '\t' && c !== '\r') return undefined;
+  }
+  return { records, rest: text.slice(start) };
+}
+
+/**
+ * A damaged line inside the file: hold every message it names, or stop when it names none or holds
+ * more records than it shows ids (one of them could be any message's intent).
+ */
 function recoverDamaged(
   file: string,
   text: string,
@@ -104,32 +165,40 @@ function recoverDamaged(
   entries: Map<string, JournalEntry>,
   warnings: string[],
 ): void {
-  const id = stringField(text, 'id');
-  if (id === undefined) {
+  const ids = stringFields(text, 'id');
+  // A raw `{"v"` cannot stand inside a JSON string (its quote would be escaped): each one starts a record.
+  const records = (text.match(/\{\s*"v"\s*:/g) ?? []).length;
+  const starts = (text.match(/"event"\s*:\s*"start"/g) ?? []).length;
+  if (ids.length === 0 || records > ids.length + starts) {
     throw new JournalError(
       'JOURNAL_CORRUPT',
-      `${file} line ${line} is damaged and does not show which message it recorded (${preview(text)}). ` +
-        `Lines before it are intact, but resuming could send that message twice. Look at the line: if it was a message's ` +
+      `${file} line ${line} is damaged and does not show which message${records > 1 ? 's' : ''} it recorded (${preview(text)}). ` +
+        `Lines before it are intact, but resuming could send a message twice. Look at the line: if it held a message's ` +
         `intent, find out whether that message arrived; then correct or delete the line and resume.`,
       { file, line },
     );
   }
-  const to = stringField(text, 'to') ?? entries.get(id)?.to ?? '';
-  entries.set(id, { to, event: 'unreadable', line });
-  warnings.push(
-    `${file} line ${line} is damaged; it names message ${id}, which is held as ambiguous unless a later line records it`,
-  );
+  const tos = stringFields(text, 'to');
+  for (const [i, id] of ids.entries()) {
+    const to = (ids.length === tos.length ? tos[i] : undefined) ?? entries.get(id)?.to ?? '';
+    entries.set(id, { to, event: 'unreadable', line });
+    warnings.push(
+      `${file} line ${line} is damaged; it names message ${id}, which is held as ambiguous unless a later line records it`,
+    );
+  }
 }
 
-/** The value of `"name":"…"` in a damaged line, when it is still whole. */
-function stringField(text: string, name: string): string | undefined {
-  const match = new RegExp(`"${name}"\\s*:\\s*("(?:[^"\\\\\\u0000-\\u001f]|\\\\.)*")`).exec(text);
-  if (match === null) return undefined;
-  try {
-    return JSON.parse(match[1] as string) as string;
-  } catch {
-    return undefined;
+/** Every whole value of `"name":"…"` in a damaged line, in order. */
+function stringFields(text: string, name: string): string[] {
+  const values: string[] = [];
+  for (const match of text.matchAll(new RegExp(`"${name}"\\s*:\\s*("(?:[^"\\\\\\u0000-\\u001f]|\\\\.)*")`, 'g'))) {
+    try {
+      values.push(JSON.parse(match[1] as string) as string);
+    } catch {
+      // not a whole string: not an id to go by
+    }
   }
+  return values;
 }
 
 /** The start of a line, quoted, for a message. */

@@ -72,7 +72,7 @@ export async function sendRendered(
     recipient,
     status: outcome.status,
     retryable: verdict.retryable,
-    ambiguous: false,
+    ambiguous: verdict.ambiguous,
     durationMs,
   };
   if (verdict.messageId !== undefined) result.messageId = verdict.messageId;

@@ -470,7 +470,7 @@ export interface ResponseRules {
    */
   error?: (string | JoinedErrorText)[];
   /**
-   * HTTP statuses that are worth retrying besides 429, 502, 503 and 504.
+   * HTTP statuses that are worth retrying besides 408, 429, 502, 503 and 504. A 502 or 504 stays ambiguous (a gateway may have handed the message over), so it is retried only where the service is idempotent.
    */
   retryableStatus?: number[];
   messages?: MessageListMapping;

@@ -12,4 +12,4 @@ export type { QueueWorker, WorkerCounts, WorkerOptions } from './worker.js';
 export type { QueueLocation } from './location.js';
 export type { EnqueueOptions, EnqueueSummary, QueueJob } from './enqueue.js';
 export type { QueueCounts, QueueStatus } from './status.js';
-export type { Claim, LedgerOutcome, Outcome } from './ledger.js';
+export type { Claim, Claimed, LedgerOutcome, Outcome } from './ledger.js';

@@ -1,9 +1,12 @@
 /**
  * The ledger of a queue: the journal's promise kept in Redis. Before a worker sends a message it
  * claims the message's intent (one atomic step: set if absent); after, it records the outcome.
- * A message whose intent exists without an outcome was taken by a worker that stopped (killed,
- * its lock lost) while the request may have been out: it is recorded ambiguous and never sent
- * again. Outcomes hold the send result without the response (errors already masked).
+ * Only the holder of the intent records an outcome: each claim carries a token that `record`
+ * must show, and a retryable failure is released (so the message can be enqueued again) only
+ * together with the intent of the worker that recorded it. A message whose intent exists without
+ * an outcome was taken by a worker that stopped (killed, its lock lost) while the request may have
+ * been out: it is marked ambiguous and never sent again, until a person decides. Outcomes hold the
+ * send result without the response (errors already masked).
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -12,6 +15,12 @@ import { ledgerKeys } from './location.js';
 
 /** What a claim decided: send now, or what the message already is. */
 export type Claim = 'send' | 'sent' | 'failed' | 'ambiguous';
+
+/** A claim's decision, and the token that proves this worker holds the intent (needed to record). */
+export interface Claimed {
+  readonly decision: Claim;
+  readonly token: string;
+}
 
 /** What became of a message: a send result as the journal keeps it, or a worker's own failure (`code` such as `CONFIG_INVALID`). */
 export type Outcome = Omit<JournalOutcome, 'code'> & { readonly code?: string };
@@ -34,25 +43,33 @@ return 'ambiguous'
 `;
 
 /**
- * KEYS: sent, failed, ambiguous, intent. ARGV: id, event, record. A definite outcome replaces an
- * ambiguous mark another worker set while this one still had the request out (its lock had lapsed).
+ * KEYS: sent, failed, ambiguous, intent. ARGV: id, event, record, claim token. Records only for
+ * the holder of the intent (the token is in it); returns 0 and changes nothing otherwise. A
+ * definite outcome replaces an ambiguous mark another worker set while this one still had the
+ * request out (its lock had lapsed).
  */
 const RECORD = `
+local intent = redis.call('HGET', KEYS[4], ARGV[1])
+if not intent or not string.find(intent, '"claim":"' .. ARGV[4] .. '"', 1, true) then return 0 end
 local keys = { sent = KEYS[1], failed = KEYS[2], ambiguous = KEYS[3] }
 redis.call('HSET', keys[ARGV[2]], ARGV[1], ARGV[3])
 if ARGV[2] ~= 'ambiguous' then redis.call('HDEL', KEYS[3], ARGV[1]) end
-if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 0 then redis.call('HSET', KEYS[4], ARGV[1], ARGV[4]) end
 return 1
 `;
 
 /**
  * KEYS: intent, failed. ARGV: id. Clears a retryable failure (nothing arrived) so the message can
- * be enqueued and sent again, as a resumed journal does. Returns 1 when it did.
+ * be enqueued and sent again, as a resumed journal does: the failure and the intent go together,
+ * and only when the failure was recorded under that very intent (same claim token). An intent
+ * another worker holds is never cleared. Returns 1 when it did.
  */
 const RELEASE = `
 local record = redis.call('HGET', KEYS[2], ARGV[1])
 if not record then return 0 end
 if not string.find(record, '"retryable":true', 1, true) then return 0 end
+local token = string.match(record, '"claim":"([%w%-]+)"')
+local intent = redis.call('HGET', KEYS[1], ARGV[1])
+if not token or not intent or not string.find(intent, '"claim":"' .. token .. '"', 1, true) then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[1], ARGV[1])
 return 1
@@ -67,9 +84,9 @@ type LedgerRedis = Redis & {
 /** The ledger of one queue. */
 export interface Ledger {
   /** Claims message `id` for `worker`: `send` when no worker took it before. */
-  claim(id: string, to: string, worker: string): Promise<Claim>;
-  /** Records what became of message `id`. */
-  record(id: string, outcome: Outcome): Promise<void>;
+  claim(id: string, to: string, worker: string): Promise<Claimed>;
+  /** Records what became of message `id`, for the holder of the claim `token`; false (nothing recorded) for anyone else. */
+  record(id: string, token: string, outcome: Outcome): Promise<boolean>;
   /** Whether a worker took message `id` (so enqueuing it again does nothing), after clearing a retryable failure. */
   taken(ids: readonly string[]): Promise<boolean[]>;
   /** Counts by outcome. */
@@ -89,8 +106,9 @@ export function createLedger(redis: Redis, queue: string): Ledger {
   const keys = ledgerKeys(queue);
   const now = () => new Date().toISOString();
   return {
-    claim(id, to, worker) {
-      const intent = JSON.stringify({ worker, at: now(), claim: randomUUID() });
+    async claim(id, to, worker) {
+      const token = randomUUID();
+      const intent = JSON.stringify({ worker, at: now(), claim: token });
       const reason =
         'a worker took it and stopped before recording an outcome: the request may have reached the provider';
       const ambiguous: LedgerOutcome = {
@@ -103,7 +121,7 @@ export function createLedger(redis: Redis, queue: string): Ledger {
         at: now(),
         reason,
       };
-      return r.switchboardClaim(
+      const decision = await r.switchboardClaim(
         keys.intent,
         keys.sent,
         keys.failed,
@@ -112,10 +130,11 @@ export function createLedger(redis: Redis, queue: string): Ledger {
         intent,
         JSON.stringify(ambiguous),
       );
+      return { decision, token };
     },
-    async record(id, outcome) {
-      const record: LedgerOutcome = { id, ...outcome, at: now() };
-      await r.switchboardRecord(
+    async record(id, token, outcome) {
+      const record: LedgerOutcome & { claim: string } = { id, ...outcome, at: now(), claim: token };
+      const done = await r.switchboardRecord(
         keys.sent,
         keys.failed,
         keys.ambiguous,
@@ -123,8 +142,9 @@ export function createLedger(redis: Redis, queue: string): Ledger {
         id,
         outcome.event,
         JSON.stringify(record),
-        JSON.stringify({ at: record.at }),
+        token,
       );
+      return done === 1;
     },
     async taken(ids) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & {
@@ -146,7 +166,10 @@ export function createLedger(redis: Redis, queue: string): Ledger {
       return { sent, failed, ambiguous };
     },
     async list(event) {
-      const records = Object.values(await redis.hgetall(keys[event])).map((text) => JSON.parse(text) as LedgerOutcome);
+      const records = Object.values(await redis.hgetall(keys[event])).map((text) => {
+        const { claim: _token, ...record } = JSON.parse(text) as LedgerOutcome & { claim?: string };
+        return record;
+      });
       return records.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
     },
   };

@@ -14,7 +14,7 @@ import { SwitchboardError } from '../errors.js';
 import { connectRedis } from './connection.js';
 import { queueLocation, type QueueLocation } from './location.js';
 import type { QueueJob } from './enqueue.js';
-import { createLedger, type Claim, type Outcome } from './ledger.js';
+import { createLedger, type Claimed, type Outcome } from './ledger.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 
 /** Options of {@link startWorker}. */
@@ -92,9 +92,11 @@ export function startWorker(
     try {
       connector = await connectorFor(account);
     } catch (error) {
-      // Nothing was sent: recorded failed and retryable, so enqueuing it again (once fixed) sends it.
+      // Nothing was sent by this worker: recorded failed and retryable (so enqueuing it again, once
+      // fixed, sends it), but only after claiming it like a send would. A message another worker
+      // took (and maybe sent) before it stopped stays that worker's: ambiguous, not "failed".
       const code = error instanceof SwitchboardError ? error.code : 'CONFIG_INVALID';
-      const outcome: Outcome = {
+      return settle(messageId, to, undefined, {
         event: 'failed',
         to,
         status: 0,
@@ -102,27 +104,45 @@ export function startWorker(
         error: `cannot use the account ${account}: ${(error as Error).message}`,
         retryable: true,
         durationMs: 0,
-      };
-      await ledger.record(messageId, outcome);
-      return finish(messageId, 'failed', outcome);
+      });
     }
     // The claim (the ledger's intent, and what keeps two workers from sending one message) is made
     // once the rate limits let the request go: a worker that dies while the limits hold the
     // message has not claimed it, so another worker sends it.
-    let claim: Claim | undefined;
+    let claimed: Claimed | undefined;
     const beforeSend = async () => {
-      claim = await ledger.claim(messageId, to, id);
-      return claim === 'send';
+      claimed = await ledger.claim(messageId, to, id);
+      return claimed.decision === 'send';
     };
     const [result] = await connector.sendMessage({ to, body, messageId, beforeSend });
-    if (claim !== undefined && claim !== 'send')
-      return finish(messageId, claim === 'ambiguous' ? 'ambiguous' : 'skipped');
-    const outcome = outcomeOf({ id: messageId, to, body }, result!);
-    await ledger.record(messageId, outcome);
+    return settle(messageId, to, claimed, outcomeOf({ id: messageId, to, body }, result!));
+  };
+
+  /**
+   * Records `outcome` as the holder of the message's claim. A result that came without a claim
+   * (the connector refused the message before sending: an invalid number, a worker without its
+   * account) claims first; a claim this worker does not hold records nothing.
+   */
+  const settle = async (
+    messageId: string,
+    to: string,
+    given: Claimed | undefined,
+    outcome: Outcome,
+  ): Promise<keyof WorkerCounts> => {
+    const claimed = given ?? (await ledger.claim(messageId, to, id));
+    if (claimed.decision !== 'send')
+      return finish(messageId, claimed.decision === 'ambiguous' ? 'ambiguous' : 'skipped');
+    if (!(await ledger.record(messageId, claimed.token, outcome)))
+      options.onError?.(
+        new SwitchboardError(
+          'USAGE',
+          `message ${messageId}: its intent is no longer this worker's (the queue was cleared?); outcome not recorded`,
+        ),
+      );
     return finish(messageId, outcome.event, outcome);
   };
 
-  const finish = (messageId: string, what: keyof WorkerCounts, outcome?: Outcome): string => {
+  const finish = (messageId: string, what: keyof WorkerCounts, outcome?: Outcome): keyof WorkerCounts => {
     counts[what] += 1;
     options.onJob?.(messageId, what, outcome);
     return what;

@@ -1,7 +1,8 @@
 /**
  * Turns a provider's response into a result (DESIGN §5): success = 2xx and every body condition;
  * message id by pointer; error text from the provider's pointers, else a `message` field, else the
- * first 100 characters of the body; retryable for 429, 502, 503, 504 and declared statuses.
+ * first 100 characters of the body; retryable for 408, 429, 502, 503, 504 and declared statuses,
+ * and ambiguous for 502 and 504 (see {@link GATEWAY}).
  * The error text is masked here, before it is cut: a secret crossing the cut would show its start.
  */
 import { STATUS_CODES } from 'node:http';
@@ -28,10 +29,24 @@ export interface Verdict {
   readonly code?: ResultCode;
   readonly providerCode?: string;
   readonly retryable: boolean;
+  /** The message may have reached the provider (a gateway's 502 or 504): retried only where the service is idempotent. */
+  readonly ambiguous: boolean;
 }
 
-const RETRYABLE = new Set([429, 502, 503, 504]);
-const ACCEPTED: Verdict = Object.freeze({ ok: true, retryable: false });
+/**
+ * Statuses worth sending again. 408 and 429 and 503 say the server did not take the request (it
+ * timed out reading it, is throttling, is unavailable): definite. 502 and 504 come from a gateway
+ * in front of the provider, which may have handed the message over before the provider's answer
+ * failed or was late: see {@link GATEWAY}.
+ */
+const RETRYABLE = new Set([408, 429, 502, 503, 504]);
+/**
+ * A gateway's answer: the request may have reached the provider, so the verdict is ambiguous,
+ * unless the body carries an error code the provider file declares (then the provider itself
+ * answered, and its code says what happened).
+ */
+const GATEWAY = new Set([502, 504]);
+const ACCEPTED: Verdict = Object.freeze({ ok: true, retryable: false, ambiguous: false });
 const ERROR_TEXT_LENGTH = 100;
 
 /** Interprets `response` by `rules`; `redact` masks the secrets in the error text it quotes. */
@@ -44,7 +59,7 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules, reda
   const failed = is2xx ? unmetCondition(parsed, rules.success ?? [], response.truncated) : undefined;
   const messageId = pointerText(parsed, toList(rules.messageId));
   if (is2xx && failed === undefined)
-    return messageId === undefined ? { ok: true, retryable: false } : { ok: true, messageId, retryable: false };
+    return messageId === undefined ? ACCEPTED : { ok: true, messageId, retryable: false, ambiguous: false };
 
   const code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
   let retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
@@ -60,8 +75,13 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules, reda
       words === undefined || error === meaning.text || error === providerCode
         ? meaning.text
         : `${meaning.text}: ${error}`;
+  // A code the provider's table knows, found in the body, shows the provider itself answered; a
+  // meaning given only to the status does not.
+  const fromProvider = providerCode !== undefined && rules.errorCodes?.codes?.[providerCode] !== undefined;
+  const ambiguous = GATEWAY.has(response.status) && !fromProvider;
+  if (ambiguous) error = `${error} (from a gateway: the provider may have received the message)`;
   // No message id on a failure: what a refusal carries there is not the id of a sent message.
-  return { ok: false, error, code, retryable, ...(providerCode === undefined ? {} : { providerCode }) };
+  return { ok: false, error, code, retryable, ambiguous, ...(providerCode === undefined ? {} : { providerCode }) };
 }
 
 /** The meaning of the body's code when the table lists it, else of the failed HTTP status when listed. */

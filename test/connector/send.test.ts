@@ -127,8 +127,8 @@ describe('sending', () => {
     });
   });
 
-  it('marks 429, 502, 503, 504 and declared statuses retryable, others final', async () => {
-    const statuses = [429, 502, 503, 504, 500, 400, 409];
+  it('marks 408, 429, 502, 503, 504 and declared statuses retryable, 502 and 504 ambiguous, others final', async () => {
+    const statuses = [408, 429, 502, 503, 504, 500, 400, 409];
     let i = 0;
     const s = await server(() => ({ status: statuses[i++] ?? 200 }));
     const sb = connect(
@@ -138,16 +138,17 @@ describe('sending', () => {
     );
     const results = await sb.sendMessage({ to: statuses.map((_, n) => `+1555123000${n}`), body: 'x' });
     await sb.close();
-    expect(results.map((r) => [r.status, r.retryable])).toEqual([
-      [429, true],
-      [502, true],
-      [503, true],
-      [504, true],
-      [500, false],
-      [400, false],
-      [409, true],
+    expect(results.map((r) => [r.status, r.retryable, r.ambiguous])).toEqual([
+      [408, true, false],
+      [429, true, false],
+      [502, true, true],
+      [503, true, false],
+      [504, true, true],
+      [500, false, false],
+      [400, false, false],
+      [409, true, false],
     ]);
-    expect(results[0]?.error).toBe('HTTP 429 Too Many Requests');
+    expect(results[1]?.error).toBe('HTTP 429 Too Many Requests');
   });
 
   it('shows the start of an HTML error page, without parsing it', async () => {

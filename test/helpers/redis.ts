@@ -69,7 +69,9 @@ export function useRedis() {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  return async (): Promise<TestRedis & { worker: (args: readonly string[]) => Promise<TestWorker> }> => {
+  return async (): Promise<
+    TestRedis & { worker: (args: readonly string[], env?: NodeJS.ProcessEnv) => Promise<TestWorker> }
+  > => {
     const port = await freePort();
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-redis-'));
     let child = await launch(port, dir);
@@ -86,8 +88,8 @@ export function useRedis() {
         await sleep(pauseMs);
         child = await launch(port, dir);
       },
-      async worker(args) {
-        const w = await startTestWorker(['--redis', url, ...args]);
+      async worker(args, env) {
+        const w = await startTestWorker(['--redis', url, ...args], env);
         cleanups.push(() => w.stop());
         return w;
       },
@@ -100,12 +102,16 @@ export interface TestWorker {
   readonly child: ChildProcess;
   /** What it printed on stdout and stderr so far. */
   output(): string;
-  /** SIGTERM and wait for it to exit (it finishes its jobs first); nothing if it already exited. */
+  /** SIGTERM (and SIGCONT, if it was stopped) and wait for it to exit (it finishes its jobs first); nothing if it already exited. */
   stop(): Promise<void>;
 }
 
-async function startTestWorker(args: readonly string[]): Promise<TestWorker> {
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a worker; `env` replaces the environment it inherits (for an account whose variable is missing). */
+async function startTestWorker(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<TestWorker> {
+  const child = spawn(process.execPath, ['dist/cli/main.js', 'worker', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -121,6 +127,7 @@ async function startTestWorker(args: readonly string[]): Promise<TestWorker> {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
+      child.kill('SIGCONT'); // a worker a test stopped (SIGSTOP) takes the SIGTERM once it runs again
       await exited;
     },
   };
