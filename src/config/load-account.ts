@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { AccountFile, AccountValue } from '../generated/account.js';
 import type { Account } from './account.js';
-import { accountFromXml, acrobitsAccount } from '../acrobits/account.js';
+import { acrobitsAccount } from '../acrobits/account.js';
+import { readAccountXml } from '../acrobits/account-xml.js';
 import { definesServices } from '../acrobits/inline-provider.js';
 import { isPath, loadProvider } from './load-provider.js';
 import type { Provider } from '../provider/compile-provider.js';
@@ -22,12 +23,22 @@ export async function loadAccountAndProvider(
   file: string,
   providerRef?: string,
 ): Promise<{ account: Account; provider: Provider | undefined }> {
-  const account = await loadAccount(file);
+  // A provider given here stands in for the account's, so an account that names none is complete.
+  const account = await loadAccount(file, process.env, { providerGiven: providerRef !== undefined });
   const ref = providerRef ?? account.provider;
   return { account, provider: ref === undefined ? account.inlineProvider : await loadProvider(ref) };
 }
 
 const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 'allowInsecureSecrets']);
+
+/** How an account is read. */
+export interface AccountLoadOptions {
+  /**
+   * The caller sends through a provider of its own choosing (`--provider`), so an account that names
+   * no provider and defines no web service is still complete.
+   */
+  readonly providerGiven?: boolean;
+}
 
 /**
  * Loads an account from a file (JSON or Acrobits Account XML, told apart by content) or from an
@@ -37,14 +48,20 @@ const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 
 export async function loadAccount(
   source: string | AccountFile,
   env: NodeJS.ProcessEnv = process.env,
+  options: AccountLoadOptions = {},
 ): Promise<Account> {
-  if (typeof source !== 'string') return accountFromValue(source, 'account', undefined, env);
+  if (typeof source !== 'string') return accountFromValue(source, 'account', undefined, env, options);
   const text = await readText(source, 'account');
-  if (text.trimStart().startsWith('<')) return accountFromXml(text, source);
+  if (text.trimStart().startsWith('<')) {
+    const { values, rewriting } = readAccountXml(text, source);
+    if (options.providerGiven === true && !definesServices(values))
+      return plainAccount(rewriting === undefined ? {} : { rewriting }, source, values);
+    return acrobitsAccount(values, source, { rewriting });
+  }
   // JSON: the flat mirror of Account XML, naming a provider or defining its own web services.
   const parsed = parseJson(text, source);
   if ('issue' in parsed) throw new ConfigError([parsed.issue]);
-  return accountFromValue(parsed.value, source, dirname(resolve(source)), env);
+  return accountFromValue(parsed.value, source, dirname(resolve(source)), env, options);
 }
 
 /** Validates a parsed JSON account and resolves its values. */
@@ -53,6 +70,7 @@ export function accountFromValue(
   label: string,
   baseDir: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  options: AccountLoadOptions = {},
 ): Account {
   const issues = validateAgainst('account', value, label);
   if (issues.length > 0) throw new ConfigError(issues);
@@ -75,6 +93,7 @@ export function accountFromValue(
   if (envIssues.length > 0) throw new ConfigError(envIssues);
   if (file.provider === undefined) {
     if (!definesServices(values)) {
+      if (options.providerGiven === true) return plainAccount(file, label, values);
       throw new ConfigError([
         {
           file: label,
@@ -92,6 +111,16 @@ export function accountFromValue(
     });
   }
   const provider = isPath(file.provider) && baseDir !== undefined ? resolve(baseDir, file.provider) : file.provider;
+  return plainAccount(file, label, values, provider);
+}
+
+/** An account that sends through a catalogue provider (named, or given by the caller). */
+function plainAccount(
+  file: Pick<AccountFile, 'defaultCountry' | 'rewriting' | 'allowInsecureSecrets'>,
+  label: string,
+  values: Record<string, string>,
+  provider?: string,
+): Account {
   return {
     source: label,
     provider,
