@@ -132,7 +132,8 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) {
+/** Runs the CLI as the `switchboard` process: real streams, and the exit code set when it is done. */
+export function main(): void {
   // A reader that stops early (| head) closes the pipe: stop quietly, as other command-line tools do.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -160,3 +161,5 @@ if (isEntry()) {
     },
   );
 }
+
+if (isEntry()) main();
