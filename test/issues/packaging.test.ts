@@ -23,6 +23,16 @@ describe('the lockfile', () => {
     const lock = await readFile('package-lock.json', 'utf8');
     expect(lock).not.toContain('"libc"');
   });
+
+  it('has a root entry that matches package.json, which npm would otherwise rewrite', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as Record<string, unknown>;
+    const lock = JSON.parse(await readFile('package-lock.json', 'utf8')) as {
+      packages: Record<string, Record<string, unknown>>;
+    };
+    const root = lock.packages[''] ?? {};
+    for (const key of ['name', 'version', 'license', 'bin', 'engines', 'dependencies', 'devDependencies'])
+      expect({ [key]: root[key] }).toEqual({ [key]: pkg[key] });
+  });
 });
 
 describe('the package', () => {
