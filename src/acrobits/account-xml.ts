@@ -3,8 +3,9 @@
  * key (its text, XML-decoded), `<rewriting>` holds number rules. Writing: the same shape back, so
  * import → export keeps every key.
  */
+import { gather } from '../config/gather-issues.js';
 import { validateAgainst } from '../config/schemas.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import { parseXml, xmlProblem } from '../response/xml.js';
 import { escapeFor } from '../template/escape.js';
@@ -15,8 +16,12 @@ export interface AccountXml {
   readonly rewriting: RewritingRule[] | undefined;
 }
 
-/** Reads Account XML text; throws ConfigError with the line, key or rule that is wrong. */
-export function readAccountXml(text: string, label: string): AccountXml {
+/**
+ * Reads Account XML text; throws ConfigError with the line, key or rule that is wrong. With
+ * `issues`, problems in the rewriting rules are added there instead (and the rules left out), so
+ * a caller can report them together with the problems of the web services.
+ */
+export function readAccountXml(text: string, label: string, issues?: ConfigIssue[]): AccountXml {
   const problem = xmlProblem(text);
   if (problem)
     throw new ConfigError([
@@ -51,7 +56,8 @@ export function readAccountXml(text: string, label: string): AccountXml {
   for (const [key, value] of Object.entries(root)) {
     if (key !== 'rewriting' && !key.startsWith('@') && typeof value === 'string') values[key] = value.trim();
   }
-  return { values, rewriting: readRewriting(root.rewriting, label) };
+  if (issues === undefined) return { values, rewriting: readRewriting(root.rewriting, label) };
+  return { values, rewriting: gather(issues, () => readRewriting(root.rewriting, label)) };
 }
 
 /** Reads `<rewriting><rule><conditions><condition type param/>…` into JSON rules. */

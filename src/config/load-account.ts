@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { allOrThrow, gather } from './gather-issues.js';
 import type { AccountFile, AccountValue } from '../generated/account.js';
 import type { Account } from './account.js';
 import { acrobitsAccount } from '../acrobits/account.js';
@@ -53,10 +54,14 @@ export async function loadAccount(
   if (typeof source !== 'string') return accountFromValue(source, 'account', undefined, env, options);
   const text = await readText(source, 'account');
   if (text.trimStart().startsWith('<')) {
-    const { values, rewriting } = readAccountXml(text, source);
+    const issues: ConfigIssue[] = [];
+    const { values, rewriting } = readAccountXml(text, source, issues);
     if (options.providerGiven === true && !definesServices(values))
-      return plainAccount(rewriting === undefined ? {} : { rewriting }, source, values);
-    return acrobitsAccount(values, source, { rewriting });
+      return allOrThrow(issues, plainAccount(rewriting === undefined ? {} : { rewriting }, source, values));
+    return allOrThrow(
+      issues,
+      gather(issues, () => acrobitsAccount(values, source, { rewriting })),
+    );
   }
   // JSON: the flat mirror of Account XML, naming a provider or defining its own web services.
   const parsed = parseJson(text, source);
@@ -72,17 +77,18 @@ export function accountFromValue(
   env: NodeJS.ProcessEnv = process.env,
   options: AccountLoadOptions = {},
 ): Account {
+  // Schema problems do not stop the other checks: the keys they are about are left out of those.
   const issues = validateAgainst('account', value, label);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(issues);
+  const broken = new Set(issues.map((i) => i.pointer.split('/')[1] ?? ''));
   const file = value as AccountFile;
   const values: Record<string, string> = {};
-  const envIssues: ConfigIssue[] = [];
   for (const [key, raw] of Object.entries(file)) {
-    if (RESERVED.has(key)) continue;
+    if (RESERVED.has(key) || broken.has(key)) continue;
     const resolved = resolveValue(raw as AccountValue, env);
     if (resolved === undefined) {
       const name = (raw as { env: string }).env;
-      envIssues.push({
+      issues.push({
         file: label,
         pointer: `/${key}`,
         message: `reads environment variable ${name}, which is not set; export ${name}=… or write the value in the file`,
@@ -90,11 +96,13 @@ export function accountFromValue(
       });
     } else values[key] = resolved;
   }
-  if (envIssues.length > 0) throw new ConfigError(envIssues);
+  const rewriting = broken.has('rewriting') ? undefined : file.rewriting;
+  if (broken.has('provider')) throw new ConfigError(issues);
   if (file.provider === undefined) {
     if (!definesServices(values)) {
-      if (options.providerGiven === true) return plainAccount(file, label, values);
+      if (options.providerGiven === true) return allOrThrow(issues, plainAccount(file, label, values));
       throw new ConfigError([
+        ...issues,
         {
           file: label,
           pointer: '/provider',
@@ -104,14 +112,17 @@ export function accountFromValue(
         },
       ]);
     }
-    return acrobitsAccount(values, label, {
-      rewriting: file.rewriting,
-      defaultCountry: file.defaultCountry,
-      allowInsecureSecrets: file.allowInsecureSecrets ?? false,
-    });
+    const account = gather(issues, () =>
+      acrobitsAccount(values, label, {
+        rewriting,
+        defaultCountry: broken.has('defaultCountry') ? undefined : file.defaultCountry,
+        allowInsecureSecrets: file.allowInsecureSecrets === true,
+      }),
+    );
+    return allOrThrow(issues, account);
   }
   const provider = isPath(file.provider) && baseDir !== undefined ? resolve(baseDir, file.provider) : file.provider;
-  return plainAccount(file, label, values, provider);
+  return allOrThrow(issues, plainAccount(file, label, values, provider));
 }
 
 /** An account that sends through a catalogue provider (named, or given by the caller). */

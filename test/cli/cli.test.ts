@@ -33,7 +33,7 @@ describe('switchboard CLI', () => {
       Commands:
         demo        Run a local provider that follows the Acrobits Send Message docs, and send through it
         providers   List the built-in providers and what an account for each needs
-        validate    Check provider, account and fixture files; report every problem at once
+        validate    Check provider, account, route and fixture files; report every problem at once
         render      Show the exact HTTP request a send would make, without sending it
         send        Send a message to one or more recipients
         fetch       Fetch new messages (Acrobits Fetch Messages)
