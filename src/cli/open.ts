@@ -52,10 +52,12 @@ export async function openConnector(args: Parsed, extra: { concurrency?: number 
   });
 }
 
-/** The message text from `--body`, required. */
+/** The message text from `--body`, required and not empty (an empty SMS is a mistake in the command line). */
 export function messageBody(args: Parsed): string {
   const body = str(args, 'body');
   if (body === undefined) throw new SwitchboardError('USAGE', 'give the message text with --body <text>');
+  if (body.trim() === '')
+    throw new SwitchboardError('USAGE', '--body is empty: give the message text (an unset shell variable, perhaps?)');
   return body;
 }
 

@@ -23,6 +23,10 @@ export const send: Command = {
   async run(args, io) {
     const file = str(args, 'to-file');
     if (file !== undefined) return sendBulk(args, io, file);
+    // These shape a journaled bulk send; with --to they would be accepted and do nothing.
+    for (const flag of ['journal', 'resume', 'fsync'])
+      if (args.values[flag] !== undefined)
+        throw new SwitchboardError('USAGE', `--${flag} goes with --to-file (a journaled bulk send), not with --to`);
     const to = list(args, 'to');
     if (to.length === 0) throw new SwitchboardError('USAGE', 'give at least one recipient with --to <number>');
     const body = messageBody(args);
