@@ -29,7 +29,7 @@ export function readAccountXml(text: string, label: string, issues?: ConfigIssue
         file: label,
         pointer: '',
         line: problem.line,
-        message: `not well-formed XML: ${problem.message}`,
+        message: `not well-formed XML: ${problem.message.replace(/\.$/, '')}${ampersandHint(text, problem.line)}`,
         code: 'SYNTAX',
       },
     ]);
@@ -58,6 +58,18 @@ export function readAccountXml(text: string, label: string, issues?: ConfigIssue
   }
   if (issues === undefined) return { values, rewriting: readRewriting(root.rewriting, label) };
   return { values, rewriting: gather(issues, () => readRewriting(root.rewriting, label)) };
+}
+
+/** A bare `&` (one that starts no entity or character reference). */
+const BARE_AMPERSAND = /&(?![A-Za-z][\w.-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/;
+
+/**
+ * The most common mistake in hand-written Account XML is a URL or PostData with `&` between its
+ * parameters, which XML reads as the start of an entity: say how to write it.
+ */
+function ampersandHint(text: string, line: number): string {
+  const where = text.split('\n')[line - 1] ?? '';
+  return BARE_AMPERSAND.test(where) ? '; in XML, write & as &amp; (a URL or PostData too: a=1&amp;b=2)' : '';
 }
 
 /** Reads `<rewriting><rule><conditions><condition type param/>…` into JSON rules. */
