@@ -64,8 +64,10 @@ describe('switchboard CLI', () => {
   it('lists the providers as a table and as JSON', async () => {
     const table = await run('providers');
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/^ID\s+NAME\s+SERVICES\s+AUTH\s+ACCOUNT NEEDS/);
-    expect(table.out).toMatch(/demo\s+Switchboard demo .*sendMessage\s+key in request\s+username, password\*/);
+    expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES/);
+    expect(table.out).toMatch(
+      /demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage/,
+    );
     const json = JSON.parse((await run('providers', '--json')).out) as { id: string }[];
     expect(json.map((p) => p.id)).toContain('demo');
   });
