@@ -20,7 +20,8 @@ import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './c
 import { enqueue, status, worker } from './commands/queue.js';
 import { paint, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [
+/** Every subcommand, in the order the main help lists them. */
+export const COMMANDS: readonly Command[] = [
   demo,
   providers,
   validate,
@@ -113,6 +114,7 @@ function commandHelp(command: Command): string {
     ...command.help.map((h) => `  ${h}`),
     '  --debug               show stack traces for errors',
     '  -h, --help            this help',
+    ...(command.notes === undefined ? [] : ['', ...command.notes]),
   ].join('\n');
 }
 

@@ -148,7 +148,7 @@ describe('switchboard send --routes', () => {
     ]);
     expect(await run('render', '--routes', file, '--to', '+1', '--body', 'x')).toMatchObject({
       code: 2,
-      err: expect.stringContaining('give --account <file>, not --routes'),
+      err: expect.stringContaining("Unknown option '--routes'"),
     });
   });
 });
