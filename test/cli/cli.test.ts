@@ -65,9 +65,7 @@ describe('switchboard CLI', () => {
     const table = await run('providers');
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES/);
-    expect(table.out).toMatch(
-      /demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage/,
-    );
+    expect(table.out).toMatch(/demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage/);
     const json = JSON.parse((await run('providers', '--json')).out) as { id: string }[];
     expect(json.map((p) => p.id)).toContain('demo');
   });
