@@ -57,6 +57,7 @@ export interface CallResult {
   readonly retryable: boolean;
   /** The request may have reached the provider without an answer; retried only where the service is idempotent. */
   readonly ambiguous: boolean;
+  /** From the first request to the result, over every attempt and the waits between them. */
   readonly durationMs: number;
   /** How many requests were made, when it was more than one (retries). */
   readonly attempts?: number;

@@ -3,9 +3,10 @@
  * key (its text, XML-decoded), `<rewriting>` holds number rules. Writing: the same shape back, so
  * import → export keeps every key.
  */
+import { gather } from '../config/gather-issues.js';
 import { validateAgainst } from '../config/schemas.js';
 import { reservedElementIssues } from '../config/account-keys.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import { parseXml, xmlProblem } from '../response/xml.js';
 import { escapeFor } from '../template/escape.js';
@@ -16,8 +17,12 @@ export interface AccountXml {
   readonly rewriting: RewritingRule[] | undefined;
 }
 
-/** Reads Account XML text; throws ConfigError with the line, key or rule that is wrong. */
-export function readAccountXml(text: string, label: string): AccountXml {
+/**
+ * Reads Account XML text; throws ConfigError with the line, key or rule that is wrong. With
+ * `issues`, problems in the rewriting rules are added there instead (and the rules left out), so
+ * a caller can report them together with the problems of the web services.
+ */
+export function readAccountXml(text: string, label: string, issues?: ConfigIssue[]): AccountXml {
   const problem = xmlProblem(text);
   if (problem)
     throw new ConfigError([
@@ -25,7 +30,7 @@ export function readAccountXml(text: string, label: string): AccountXml {
         file: label,
         pointer: '',
         line: problem.line,
-        message: `not well-formed XML: ${problem.message}`,
+        message: `not well-formed XML: ${problem.message.replace(/\.$/, '')}${ampersandHint(text, problem.line)}`,
         code: 'SYNTAX',
       },
     ]);
@@ -54,7 +59,20 @@ export function readAccountXml(text: string, label: string): AccountXml {
   for (const [key, value] of Object.entries(root)) {
     if (key !== 'rewriting' && !key.startsWith('@') && typeof value === 'string') values[key] = value.trim();
   }
-  return { values, rewriting: readRewriting(root.rewriting, label) };
+  if (issues === undefined) return { values, rewriting: readRewriting(root.rewriting, label) };
+  return { values, rewriting: gather(issues, () => readRewriting(root.rewriting, label)) };
+}
+
+/** A bare `&` (one that starts no entity or character reference). */
+const BARE_AMPERSAND = /&(?![A-Za-z][\w.-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/;
+
+/**
+ * The most common mistake in hand-written Account XML is a URL or PostData with `&` between its
+ * parameters, which XML reads as the start of an entity: say how to write it.
+ */
+function ampersandHint(text: string, line: number): string {
+  const where = text.split('\n')[line - 1] ?? '';
+  return BARE_AMPERSAND.test(where) ? '; in XML, write & as &amp; (a URL or PostData too: a=1&amp;b=2)' : '';
 }
 
 /** Parses the checked document; whatever the parser still refuses is a located problem, not a crash. */

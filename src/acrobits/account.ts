@@ -1,5 +1,7 @@
 /** Accounts that define their own web services: Acrobits Account XML, or its flat JSON mirror. */
 import type { Account } from '../config/account.js';
+import { allOrThrow, gather } from '../config/gather-issues.js';
+import type { ConfigIssue } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import { readAccountXml } from './account-xml.js';
 import { inlineProvider } from './inline-provider.js';
@@ -30,6 +32,11 @@ export function acrobitsAccount(
  * @example const account = accountFromXml(await readFile('account.xml', 'utf8'), 'account.xml');
  */
 export function accountFromXml(text: string, label: string): Account {
-  const { values, rewriting } = readAccountXml(text, label);
-  return acrobitsAccount(values, label, { rewriting });
+  // Problems in the rules and in the web services are reported together.
+  const issues: ConfigIssue[] = [];
+  const { values, rewriting } = readAccountXml(text, label, issues);
+  return allOrThrow(
+    issues,
+    gather(issues, () => acrobitsAccount(values, label, { rewriting })),
+  );
 }

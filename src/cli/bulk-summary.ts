@@ -41,7 +41,7 @@ export function summaryText(io: Io, s: BulkSummary, context: BulkContext, stoppe
       ...listed(
         s.failed,
         (f) =>
-          `  line ${f.id}  ${f.to}: ${oneLine(f.error ?? 'failed')} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.attempts ? `${f.attempts} attempts` : undefined, f.earlier ? 'recorded by an earlier run' : f.retryable ? 'retryable: --resume sends it again' : undefined].filter(Boolean).join(', ')})`,
+          `  line ${f.id}  ${f.to}: ${oneLine(f.error ?? 'failed')} (${[f.code, f.status ? `HTTP ${f.status}` : undefined, f.earlier ? 'recorded by an earlier run' : f.retryable ? 'retryable: --resume sends it again' : undefined].filter(Boolean).join(', ')})`,
       ),
     );
   }

@@ -17,8 +17,10 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
-  /** Lines of option help, `--flag  what it does`. */
+  /** Lines of option help, `--flag  what it does` (continuation lines indented under the text). */
   readonly help: readonly string[];
+  /** Sentences printed after the options: exit codes, where files are read from. */
+  readonly notes?: readonly string[];
   readonly options: NonNullable<ParseArgsConfig['options']>;
   readonly positionals: boolean;
   run(args: Parsed, io: Io): Promise<number>;

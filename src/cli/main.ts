@@ -20,7 +20,8 @@ import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './c
 import { enqueue, status, worker } from './commands/queue.js';
 import { forPeople, paint, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [
+/** Every subcommand, in the order the main help lists them. */
+export const COMMANDS: readonly Command[] = [
   demo,
   providers,
   validate,
@@ -115,6 +116,7 @@ function commandHelp(command: Command): string {
     ...command.help.map((h) => `  ${h}`),
     '  --debug               show stack traces for errors',
     '  -h, --help            this help',
+    ...(command.notes === undefined ? [] : ['', ...command.notes]),
   ].join('\n');
 }
 
@@ -134,7 +136,8 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) {
+/** Runs the CLI as the `switchboard` process: real streams, and the exit code set when it is done. */
+export function main(): void {
   // A reader that stops early (| head) closes the pipe: stop quietly, as other command-line tools do.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -162,3 +165,5 @@ if (isEntry()) {
     },
   );
 }
+
+if (isEntry()) main();

@@ -24,16 +24,15 @@ export const CONNECTION_HELP = [
 /** Options of the commands that send a message: the connection's, plus recipients, text and routes. */
 export const ACCOUNT_OPTIONS = {
   ...CONNECTION_OPTIONS,
-  routes: { type: 'string' },
   to: { type: 'string', multiple: true },
   body: { type: 'string' },
 } as const;
 
-export const ACCOUNT_HELP = [
-  ...CONNECTION_HELP,
-  '--routes <file>       (send) a route file instead of --account: accounts by destination prefix, with fallback',
-  '--body <text>         message text',
-] as const;
+export const ACCOUNT_HELP = [...CONNECTION_HELP, '--body <text>         message text'] as const;
+
+/** The route-file option of the commands that send, with its help line. */
+export const ROUTES_HELP =
+  '--routes <file>       a route file instead of --account: accounts by destination prefix, with fallback';
 
 /** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
 export async function openConnector(args: Parsed, extra: { concurrency?: number } = {}): Promise<Connector> {
@@ -52,10 +51,12 @@ export async function openConnector(args: Parsed, extra: { concurrency?: number 
   });
 }
 
-/** The message text from `--body`, required. */
+/** The message text from `--body`, required and not empty (an empty SMS is a mistake in the command line). */
 export function messageBody(args: Parsed): string {
   const body = str(args, 'body');
   if (body === undefined) throw new SwitchboardError('USAGE', 'give the message text with --body <text>');
+  if (body.trim() === '')
+    throw new SwitchboardError('USAGE', '--body is empty: give the message text (an unset shell variable, perhaps?)');
   return body;
 }
 

@@ -45,7 +45,7 @@ function providerFromText(text: string, label: string): Provider {
 /** Validates and compiles an already parsed provider file. */
 export function providerFromValue(value: unknown, label: string): Provider {
   const schemaIssues = validateAgainst('provider', value, label);
-  if (schemaIssues.length > 0) throw new ConfigError(schemaIssues);
+  if (schemaIssues.length > 0) throw new ConfigError([...schemaIssues, ...templateIssues(value, label, schemaIssues)]);
   const definition = value as ProviderFile;
   const issues: ConfigIssue[] = [];
   const expectedId = basename(label, '.json');
@@ -62,6 +62,31 @@ export function providerFromValue(value: unknown, label: string): Provider {
   if (issues.length === 0) issues.push(...probeProvider(provider));
   if (issues.length > 0) throw new ConfigError(issues);
   return provider;
+}
+
+/**
+ * The template problems of the services the schema found nothing wrong in, so a file with schema
+ * problems still shows every problem in one run. Best effort: a file too broken to compile adds none.
+ */
+function templateIssues(value: unknown, label: string, schemaIssues: readonly ConfigIssue[]): ConfigIssue[] {
+  const file = value as Partial<ProviderFile> | null;
+  const broken = (pointer: string) =>
+    schemaIssues.some(
+      (i) => i.pointer === pointer || i.pointer.startsWith(`${pointer}/`) || pointer.startsWith(`${i.pointer}/`),
+    );
+  if (file === null || typeof file !== 'object' || typeof file.services !== 'object' || file.services === null)
+    return [];
+  // Without sound parameters or derived values, every placeholder would look unknown.
+  if (typeof file.parameters !== 'object' || file.parameters === null || broken('/parameters') || broken('/derived'))
+    return [];
+  const services = Object.fromEntries(Object.entries(file.services).filter(([name]) => !broken(`/services/${name}`)));
+  try {
+    const { rateLimits: _unchecked, ...rest } = file;
+    const { issues } = compileProvider({ ...rest, services } as ProviderFile, label);
+    return issues.filter((i) => i.pointer.startsWith('/services/'));
+  } catch {
+    return [];
+  }
 }
 
 /** The ids of the built-in providers, sorted. */

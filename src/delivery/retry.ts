@@ -27,7 +27,8 @@ export function mayRetry(result: SendResult, idempotent: boolean): boolean {
 
 /**
  * Sends with `send` until it succeeds, fails for good, or the policy is spent. The result says
- * how many attempts were made; an ambiguous result that was not retried stays ambiguous.
+ * how many attempts were made, its `durationMs` covers them all (backoff included), and a failure
+ * after retries says it gave up; an ambiguous result that was not retried stays ambiguous.
  */
 export async function withRetries(
   send: () => Promise<SendResult>,
@@ -48,7 +49,11 @@ export async function withRetries(
     result = await send();
     attempt++;
   }
-  return attempt === 1 ? result : { ...result, attempts: attempt };
+  if (attempt === 1) return result;
+  // The result of the last try, timed over all of them, and saying when the tries ran out.
+  const spent =
+    !result.ok && result.error !== undefined ? { error: `${result.error} (gave up after ${attempt} attempts)` } : {};
+  return { ...result, ...spent, attempts: attempt, durationMs: Math.round(clock.now() - started) };
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */

@@ -54,7 +54,14 @@ export async function startDemoServer(port = 0, options: DemoServerOptions = {})
     );
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // A port in use (EADDRINUSE) rejects here, with Node's error and its code, instead of crashing later.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port: bound } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${bound}`,

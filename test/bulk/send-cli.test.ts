@@ -62,7 +62,7 @@ describe('switchboard send --to-file', () => {
         '',
         'Failed, not delivered (2):',
         '  line 3  +15551230002: Invalid recipient (PROVIDER_ERROR, HTTP 400)',
-        '  line 4  +15551230003: Slow down (PROVIDER_ERROR, HTTP 429, 3 attempts, retryable: --resume sends it again)',
+        '  line 4  +15551230003: Slow down (gave up after 3 attempts) (PROVIDER_ERROR, HTTP 429, retryable: --resume sends it again)',
         '',
         'Bad rows, not sent (1):',
         '  line 5: no number in column "to"',

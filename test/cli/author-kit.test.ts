@@ -35,7 +35,7 @@ describe('switchboard init and test', () => {
     const { code, out } = await run('test', file);
     expect(code).toBe(1);
     expect(out).toContain('✗ success');
-    expect(out).toMatch(/JSON body\s+\{"to":"\+15558675310",.*\}\s+\{"to":"15558675310",/);
+    expect(out).toMatch(/JSON body \/to\s+"\+15558675310"\s+"15558675310"\n/);
     expect(out).toMatch(/result\.messageId\s+"msg_1"\s+\(none\)/);
     expect(out).toMatch(/1 passed, 1 failed$/);
   });

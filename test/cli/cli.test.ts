@@ -33,7 +33,7 @@ describe('switchboard CLI', () => {
       Commands:
         demo        Run a local provider that follows the Acrobits Send Message docs, and send through it
         providers   List the built-in providers and what an account for each needs
-        validate    Check provider, account and fixture files; report every problem at once
+        validate    Check provider, account, route and fixture files; report every problem at once
         render      Show the exact HTTP request a send would make, without sending it
         send        Send a message to one or more recipients
         fetch       Fetch new messages (Acrobits Fetch Messages)
@@ -64,8 +64,8 @@ describe('switchboard CLI', () => {
   it('lists the providers as a table and as JSON', async () => {
     const table = await run('providers');
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/^ID\s+NAME\s+SERVICES\s+AUTH\s+ACCOUNT NEEDS/);
-    expect(table.out).toMatch(/demo\s+Switchboard demo .*sendMessage\s+key in request\s+username, password\*/);
+    expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES/);
+    expect(table.out).toMatch(/demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage/);
     const json = JSON.parse((await run('providers', '--json')).out) as { id: string }[];
     expect(json.map((p) => p.id)).toContain('demo');
   });

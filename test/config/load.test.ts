@@ -183,10 +183,10 @@ describe('loading accounts', () => {
     ]);
   });
 
-  it('reports schema problems in an account file with pointers', async () => {
+  it('reports schema problems in an account file with pointers, and the problems past them', async () => {
     const file = await tempFile('acct.json', JSON.stringify({ username: ['x'], defaultCountry: 'usa' }));
     const issues = await issuesOfAsync(() => loadAccount(file));
-    expect(issues.map((i) => i.pointer).sort()).toEqual(['/defaultCountry', '/username']);
+    expect(issues.map((i) => i.pointer).sort()).toEqual(['/defaultCountry', '/provider', '/username']);
   });
 
   it('asks for a provider when the account names none and defines no web service', () => {

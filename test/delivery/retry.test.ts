@@ -67,7 +67,7 @@ describe('retries', () => {
       retryable: true,
       ambiguous: false,
       attempts: 3,
-      error: 'Too many requests',
+      error: 'Too many requests (gave up after 3 attempts)',
     });
     expect(result?.retryAfterMs).toBeUndefined();
     expect(s.requests).toHaveLength(3);

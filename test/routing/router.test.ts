@@ -142,13 +142,13 @@ describe('switchboard send --routes', () => {
     expect(code).toBe(0);
     expect(out.split('\n')).toEqual([
       expect.stringMatching(
-        /^✓ \+44 7700 900123: sent \(HTTP 200, \d+ ms via p-backup\.account\.json; p-uk\.account\.json failed first: maintenance\)$/,
+        /^✓ \+44 7700 900123: sent \(HTTP 200, \d+ ms via p-backup\.account\.json; p-uk\.account\.json failed first: maintenance \(gave up after 3 attempts\)\)$/,
       ),
       expect.stringMatching(/^✓ \+1 415 555 0100: sent \(HTTP 200, \d+ ms via p-us\.account\.json\)$/),
     ]);
     expect(await run('render', '--routes', file, '--to', '+1', '--body', 'x')).toMatchObject({
       code: 2,
-      err: expect.stringContaining('give --account <file>, not --routes'),
+      err: expect.stringContaining("Unknown option '--routes'"),
     });
   });
 });

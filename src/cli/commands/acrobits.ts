@@ -23,9 +23,8 @@ export const acrobits: Command = {
     '--provider <id|file>  (export) provider to use instead of the one the account names',
     '--json                (export) print {"xml", "notExpressible"} instead',
     '--show-secrets        write passwords and tokens instead of **** (needed for a document you can use)',
-    '',
-    'export exits 1 when something the provider does cannot be expressed in Account XML; it says what.',
   ],
+  notes: ['export exits 1 when something the provider does cannot be expressed in Account XML; it says what.'],
   options: {
     account: { type: 'string' },
     provider: { type: 'string' },

@@ -95,6 +95,21 @@ function nextSteps(io: Io): string {
   ].join('\n');
 }
 
+/** The commands `demo --serve` suggests: one send, a bulk send, and the same through a queue. */
+function serveCommands(origin: string): string {
+  const send = `npx switchboard send --account demo-account.json --origin ${origin}`;
+  return [
+    `  echo '${JSON.stringify(DEMO_ACCOUNT)}' > demo-account.json`,
+    `  ${send} --to "+1 555 123 1234" --body "Hi"`,
+    `  printf 'to,name\\n+15551231234,Ann\\n+15550000000,Bob\\n' > people.csv`,
+    `  ${send} --to-file people.csv --body "Hi %csv[name]%"`,
+    `Through a queue (needs redis-server running on 127.0.0.1:6379; --redis <url> for another):`,
+    `  npx switchboard enqueue --account demo-account.json --to-file people.csv --body "Hi %csv[name]%"`,
+    `  npx switchboard worker --origin ${origin}     # sends them; Ctrl-C to stop`,
+    '  npx switchboard status                                  # waiting, active, sent, failed, ambiguous',
+  ].join('\n');
+}
+
 /** Runs the demo provider until SIGINT or SIGTERM, a line per request, and says how to send to it. */
 async function serve(io: Io, port: number | undefined): Promise<number> {
   const server = await startDemoServer(port ?? 0, {
@@ -103,17 +118,15 @@ async function serve(io: Io, port: number | undefined): Promise<number> {
       const mark = status < 300 ? paint(io, 'green', String(status)) : paint(io, 'red', String(status));
       io.out(`${request.method} ${request.url} ${recipient || '(no recipient)'} -> ${mark}`);
     },
+  }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+    throw new SwitchboardError(
+      'USAGE',
+      `port ${port} on 127.0.0.1 is in use (another demo --serve?); choose another with --port <n>, or leave --port out for a free one`,
+    );
   });
-  const account = JSON.stringify(DEMO_ACCOUNT);
   io.out(paint(io, 'bold', `Demo provider on ${server.origin} (Ctrl-C to stop). From another terminal:`));
-  io.out(`  echo '${account}' > demo-account.json`);
-  io.out(
-    `  npx switchboard send --account demo-account.json --origin ${server.origin} --to "+1 555 123 1234" --body "Hi"`,
-  );
-  io.out(`  printf 'to,name\\n+15551231234,Ann\\n+15550000000,Bob\\n' > people.csv`);
-  io.out(
-    `  npx switchboard send --account demo-account.json --origin ${server.origin} --to-file people.csv --body "Hi %csv[name]%"`,
-  );
+  io.out(serveCommands(server.origin));
   io.out('It answers 200 for a sent message and 406 "Invalid recipient" for numbers starting +1 555 000.');
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -3,7 +3,6 @@ import { printJson } from '../io.js';
 import { builtinProviderIds, loadProvider } from '../../config/load-provider.js';
 import type { Provider } from '../../provider/compile-provider.js';
 import { EXIT, type Command } from '../command.js';
-import { table } from '../format.js';
 
 export const providers: Command = {
   name: 'providers',
@@ -18,17 +17,58 @@ export const providers: Command = {
       printJson(io, all.map(summary));
       return EXIT.ok;
     }
-    const rows = [
-      ['ID', 'NAME', 'SERVICES', 'AUTH', 'ACCOUNT NEEDS'],
-      ...all.map((p) => [p.id, p.name, Object.keys(p.services).join(', '), authOf(p), needs(p)]),
-    ];
-    io.out(table(rows));
+    io.out(catalogue(all));
     io.out(
-      `\n${all.length} providers. Account keys marked * are secret; ? optional. Details: the provider files in ${'providers/'}.`,
+      `\n${all.length} providers. Account keys marked * are secret; ? optional. Details: the provider files in providers/.`
+        .split(/(?<=\.) /)
+        .reduce(wrapSentences, [''])
+        .join('\n'),
     );
     return EXIT.ok;
   },
 };
+
+/** The terminal width the listing fits (DESIGN: readable in a plain 80-column terminal). */
+const WIDTH = 80;
+const ID_WIDTH = 17;
+
+/**
+ * Two lines per provider: id and name, then how it authenticates, what an account needs and its
+ * services, wrapped under the name; a table with every column would be wider than a terminal.
+ */
+function catalogue(all: readonly Provider[]): string {
+  const lines = ['ID'.padEnd(ID_WIDTH) + 'NAME, then AUTH · ACCOUNT NEEDS · SERVICES'];
+  for (const p of all) {
+    lines.push(p.id.padEnd(ID_WIDTH) + fit(p.name, WIDTH - ID_WIDTH));
+    const detail = [authOf(p), needs(p), Object.keys(p.services).join(', ')].join(' · ');
+    lines.push(...wrap(detail, WIDTH - ID_WIDTH).map((line) => ' '.repeat(ID_WIDTH) + line));
+  }
+  return lines.join('\n');
+}
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** Wraps at spaces after commas and dots; a word longer than the width is cut. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = line === '' ? fit(word, width) : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+function wrapSentences(lines: string[], sentence: string): string[] {
+  const last = lines[lines.length - 1] ?? '';
+  if (last !== '' && last.length + 1 + sentence.length > WIDTH) return [...lines, sentence];
+  return [...lines.slice(0, -1), last === '' ? sentence : `${last} ${sentence}`];
+}
 
 function summary(p: Provider) {
   return {

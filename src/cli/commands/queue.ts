@@ -63,7 +63,6 @@ export const enqueue: Command = {
   options: {
     ...QUEUE_OPTIONS,
     account: { type: 'string' },
-    provider: { type: 'string' },
     to: { type: 'string', multiple: true },
     'to-file': { type: 'string' },
     body: { type: 'string' },
@@ -73,11 +72,6 @@ export const enqueue: Command = {
   async run(args, io) {
     const where = location(args);
     const body = messageBody(args);
-    if (str(args, 'provider') !== undefined)
-      throw new SwitchboardError(
-        'USAGE',
-        'enqueue sends through the provider the account names; --provider is not taken here',
-      );
     // The account must load here, so a mistake shows now and not on every worker.
     await (await openConnector(args)).close();
     const account = resolve(str(args, 'account') as string);
@@ -145,7 +139,8 @@ async function fileCampaign(file: string, account: string, body: string): Promis
 export const worker: Command = {
   name: 'worker',
   summary: 'Send the messages of a Redis queue (run any number, on any machines)',
-  usage: 'switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>]',
+  usage:
+    'switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>] [--lock-ms <ms>] [--stalled-ms <ms>] [--log-every <s>]',
   help: [
     ...QUEUE_HELP,
     '--concurrency <n>     messages in progress at once (default 8)',
@@ -154,10 +149,12 @@ export const worker: Command = {
     "--stalled-ms <ms>     how often to look for a dead worker's messages (default 30000)",
     "--log-every <s>       a line with this worker's counts and rate every so many seconds while it",
     '                      sends (default 10)',
-    '                      Stops on SIGTERM or Ctrl-C after the messages in progress are recorded.',
   ],
+  notes: ['Stops on SIGTERM or Ctrl-C after the messages in progress are recorded.'],
   options: {
-    ...QUEUE_OPTIONS,
+    // No --json: a worker prints progress lines while it runs, not one result.
+    redis: QUEUE_OPTIONS.redis,
+    queue: QUEUE_OPTIONS.queue,
     concurrency: { type: 'string' },
     origin: { type: 'string' },
     'lock-ms': { type: 'string' },
@@ -247,8 +244,8 @@ export const status: Command = {
     '                      message (kept until then so enqueuing again sends nothing twice); refused',
     '                      while messages wait or are in progress',
     '--force               with --clear: also drop messages still waiting or in progress, unsent',
-    'Exit code 0 when nothing failed or is ambiguous, else 1.',
   ],
+  notes: ['Exit code 0 when nothing failed or is ambiguous, else 1.'],
   options: { ...QUEUE_OPTIONS, clear: { type: 'boolean' }, force: { type: 'boolean' } },
   positionals: false,
   async run(args, io) {

@@ -3,27 +3,32 @@ import { printJson } from '../io.js';
 import { SwitchboardError } from '../../errors.js';
 import { EXIT, list, positive, str, type Command } from '../command.js';
 import { resultLine } from '../format.js';
-import { ACCOUNT_HELP, ACCOUNT_OPTIONS, messageBody, openSender } from '../open.js';
+import { ACCOUNT_HELP, ACCOUNT_OPTIONS, ROUTES_HELP, messageBody, openSender } from '../open.js';
 import { BULK_HELP, BULK_OPTIONS, sendBulk } from './send-bulk.js';
 
 export const send: Command = {
   name: 'send',
   summary: 'Send a message to one or more recipients',
   usage:
-    'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--json]\n' +
-    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--concurrency <n>] --body <text> [--json]\n' +
+    'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--concurrency <n>] [--json]\n' +
+    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] --body <text> [--json]\n' +
     '       switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]',
   help: [
     ...ACCOUNT_HELP,
+    ROUTES_HELP,
     '--to <number>         recipient; repeat for several (one request each)',
     ...BULK_HELP,
     '--json                print the results (or the summary of --to-file) as JSON',
   ],
-  options: { ...ACCOUNT_OPTIONS, ...BULK_OPTIONS },
+  options: { ...ACCOUNT_OPTIONS, routes: { type: 'string' }, ...BULK_OPTIONS },
   positionals: false,
   async run(args, io) {
     const file = str(args, 'to-file');
     if (file !== undefined) return sendBulk(args, io, file);
+    // These shape a journaled bulk send; with --to they would be accepted and do nothing.
+    for (const flag of ['journal', 'resume', 'fsync'])
+      if (args.values[flag] !== undefined)
+        throw new SwitchboardError('USAGE', `--${flag} goes with --to-file (a journaled bulk send), not with --to`);
     const to = list(args, 'to');
     if (to.length === 0) throw new SwitchboardError('USAGE', 'give at least one recipient with --to <number>');
     const body = messageBody(args);

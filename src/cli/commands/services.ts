@@ -37,7 +37,7 @@ export const fetchCommand: Command = {
   name: 'fetch',
   summary: 'Fetch new messages (Acrobits Fetch Messages)',
   usage:
-    'switchboard fetch --account <file> [--last-known-sms-id <id>] [--last-known-sent-sms-id <id>] [--origin <url>] [--json]',
+    'switchboard fetch --account <file> [--provider <id|file>] [--last-known-sms-id <id>] [--last-known-sent-sms-id <id>] [--origin <url>] [--json]',
   help: [
     ...SERVICE_HELP,
     '--last-known-sms-id <id>       newest received message you already have',
@@ -81,7 +81,7 @@ function describeMessages(
 export const balanceCommand: Command = {
   name: 'balance',
   summary: 'Check the account balance (Acrobits Balance Checker)',
-  usage: 'switchboard balance --account <file> [--origin <url>] [--json]',
+  usage: 'switchboard balance --account <file> [--provider <id|file>] [--origin <url>] [--json]',
   help: SERVICE_HELP,
   options: CONNECTION_OPTIONS,
   positionals: false,
@@ -102,7 +102,8 @@ export const balanceCommand: Command = {
 export const rateCommand: Command = {
   name: 'rate',
   summary: 'Check the rates for a number (Acrobits Rate Checker)',
-  usage: 'switchboard rate <number> --account <file> [--smart-uri <uri>] [--origin <url>] [--json]',
+  usage:
+    'switchboard rate <number> --account <file> [--provider <id|file>] [--smart-uri <uri>] [--origin <url>] [--json]',
   help: [...SERVICE_HELP, '--smart-uri <uri>     the Smart Contact SIP URI of the number, if any'],
   options: { ...CONNECTION_OPTIONS, 'smart-uri': { type: 'string' } },
   positionals: true,
@@ -134,7 +135,7 @@ export const pushTokenCommand: Command = {
   name: 'push-token',
   summary: 'Report push tokens (Acrobits Push Token Reporter)',
   usage:
-    'switchboard push-token --account <file> --selector <s> --token <t> --appid <id> [--token-incoming-call <t> --appid-incoming-call <id>] [--token-other <t> --appid-other <id>] [--json]',
+    'switchboard push-token --account <file> [--provider <id|file>] --selector <s> --token <t> --appid <id> [--token-incoming-call <t> --appid-incoming-call <id>] [--token-other <t> --appid-other <id>] [--origin <url>] [--json]',
   help: [
     ...SERVICE_HELP,
     '--selector <s>                 identifies the account on the device (%selector%)',

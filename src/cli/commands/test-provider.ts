@@ -12,11 +12,8 @@ export const testCommand: Command = {
   name: 'test',
   summary: "Run a provider's documentation fixtures against a local server",
   usage: 'switchboard test <id|provider.json> [--json]',
-  help: [
-    '--json                print one report per fixture as JSON',
-    '',
-    'Fixtures are read from fixtures/<id>/*.json beside the provider file.',
-  ],
+  help: ['--json                print one report per fixture as JSON'],
+  notes: ['Fixtures are read from fixtures/<id>/*.json beside the provider file.'],
   options: { json: { type: 'boolean' } },
   positionals: true,
   async run(args, io) {

@@ -5,7 +5,10 @@ import { accountFromValue } from '../../config/load-account.js';
 import { loadProvider, providerFromValue } from '../../config/load-provider.js';
 import { parseJson, readText } from '../../config/read-file.js';
 import { validateAgainst } from '../../config/schemas.js';
-import { bind } from '../../connector/bind.js';
+import { createConnector } from '../../connector/connector.js';
+import type { Provider } from '../../provider/compile-provider.js';
+import { loadRoutes } from '../../routing/load-routes.js';
+import { createRouter } from '../../routing/router.js';
 import { ConfigError, SwitchboardError, formatIssue, type ConfigIssue } from '../../errors.js';
 import { EXIT, type Command } from '../command.js';
 import { indent } from '../format.js';
@@ -21,7 +24,7 @@ interface Report {
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'Check provider, account and fixture files; report every problem at once',
+  summary: 'Check provider, account, route and fixture files; report every problem at once',
   usage: 'switchboard validate <file...> [--json]',
   help: ['--json                print one report per file as JSON'],
   options: { json: { type: 'boolean' } },
@@ -42,48 +45,38 @@ function describe(io: Parameters<typeof paint>[0], r: Report): string {
   return [head, ...r.issues.map((i) => indent(formatIssue(i)))].join('\n');
 }
 
+/** What a JSON file is: by its `$schema` when it names one of ours, else by its shape. */
+function kindOf(value: unknown): 'provider' | 'fixture' | 'routes' | 'account' {
+  const object = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const schema = typeof object.$schema === 'string' ? object.$schema : '';
+  for (const kind of ['provider', 'fixture', 'routes', 'account'] as const)
+    if (schema.endsWith(`${kind}.schema.json`)) return kind;
+  if ('services' in object) return 'provider';
+  if ('response' in object && 'result' in object) return 'fixture';
+  if (Array.isArray(object.routes)) return 'routes';
+  return 'account';
+}
+
+const KIND_NAMES = { provider: 'provider', fixture: 'fixture', routes: 'route file', account: 'account' } as const;
+
 async function check(file: string): Promise<Report> {
   let kind = 'file';
   try {
     const text = await readText(file, 'the');
     if (text.trimStart().startsWith('<')) {
       kind = 'Acrobits account';
+      // The checks a send runs on it: the web services it defines, then the connector's own.
       const account = accountFromXml(text, file);
-      return {
-        file,
-        kind,
-        ok: true,
-        issues: [],
-        note: `services: ${Object.keys(account.inlineProvider?.services ?? {}).join(', ')}`,
-      };
+      const provider = account.inlineProvider as Provider;
+      await createConnector({ account, provider }).close();
+      return { file, kind, ok: true, issues: [], note: `services: ${Object.keys(provider.services).join(', ')}` };
     }
     const parsed = parseJson(text, file);
     if ('issue' in parsed) return { file, kind: 'JSON', ok: false, issues: [parsed.issue] };
-    const value = parsed.value as Record<string, unknown>;
-    if (value !== null && typeof value === 'object' && 'services' in value) {
-      kind = 'provider';
-      const provider = providerFromValue(value, file);
-      return {
-        file,
-        kind,
-        ok: true,
-        issues: [],
-        note: `${provider.name}; services: ${Object.keys(provider.services).join(', ')}`,
-      };
-    }
-    if (value !== null && typeof value === 'object' && 'response' in value && 'result' in value) {
-      kind = 'fixture';
-      const issues = validateAgainst('fixture', value, file);
-      return { file, kind, ok: issues.length === 0, issues };
-    }
-    kind = 'account';
-    const account = accountFromValue(value, file, dirname(resolve(file)));
-    const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
-    bind(provider, account);
-    const note = account.inlineProvider
-      ? `its own services: ${Object.keys(provider.services).join(', ')}`
-      : `provider ${provider.id}`;
-    return { file, kind, ok: true, issues: [], note };
+    const found = kindOf(parsed.value);
+    kind = KIND_NAMES[found];
+    const note = await CHECKS[found](parsed.value, file);
+    return { file, kind, ok: true, issues: [], ...(note === undefined ? {} : { note }) };
   } catch (error) {
     if (error instanceof ConfigError) return { file, kind, ok: false, issues: [...error.issues] };
     if (error instanceof SwitchboardError)
@@ -91,3 +84,32 @@ async function check(file: string): Promise<Report> {
     throw error;
   }
 }
+
+/** Each kind's check: what loading it for a send does, throwing ConfigError; returns a note for the report. */
+const CHECKS: Record<ReturnType<typeof kindOf>, (value: unknown, file: string) => Promise<string | undefined>> = {
+  async provider(value, file) {
+    const provider = providerFromValue(value, file);
+    return `${provider.name}; services: ${Object.keys(provider.services).join(', ')}`;
+  },
+  async fixture(value, file) {
+    const issues = validateAgainst('fixture', value, file);
+    if (issues.length > 0) throw new ConfigError(issues);
+    return undefined;
+  },
+  async routes(_value, file) {
+    // Loads every account it names, and makes their connectors, as send --routes does.
+    const routes = await loadRoutes(file);
+    await createRouter(routes).close();
+    const accounts = new Set(routes.routes.flatMap((r) => r.targets.map((t) => t.label)));
+    return `${routes.routes.length} route${routes.routes.length === 1 ? '' : 's'}, ${accounts.size} account${accounts.size === 1 ? '' : 's'}`;
+  },
+  async account(value, file) {
+    const account = accountFromValue(value, file, dirname(resolve(file)));
+    const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
+    // createConnector binds the account (required values, numbers) and checks where secrets go.
+    await createConnector({ account, provider }).close();
+    return account.inlineProvider
+      ? `its own services: ${Object.keys(provider.services).join(', ')}`
+      : `provider ${provider.id}`;
+  },
+};
