@@ -61,8 +61,10 @@ describe('account keys are own keys only', () => {
     const json = JSON.parse(
       '{"genericSmsSendUrl": "https://e.com/s?x=%account[__proto__]%", "__proto__": "v"}',
     ) as object;
+    // Every problem is reported at once: the refused key, and the template that uses it.
     expect(issuesOf(() => accountFromValue(json, 'a.account.json', undefined))).toEqual([
       expect.objectContaining({ file: 'a.account.json', pointer: '/__proto__', code: 'SCHEMA' }),
+      expect.objectContaining({ pointer: '/genericSmsSendUrl', code: 'ACCOUNT_MISSING_VALUE' }),
     ]);
   });
 
