@@ -1,0 +1,19 @@
+/**
+ * The named canonicalisers a provider file may select in a signed message (`{"from": "canonical",
+ * "name": …}`): each turns the request into the text a scheme signs, where a plain template of
+ * request facts cannot. Names say what the algorithm does, never whose it is. Each may give several
+ * candidates; any one may match.
+ */
+import type { RequestFacts } from '../request.js';
+import { formPairsSortedByKey, formPairsSortedUnique } from './form-pairs.js';
+import { urlPortVariants } from './url-port-variants.js';
+
+/** A canonicaliser: the candidate texts of one signed piece. */
+export type Canonicaliser = (facts: RequestFacts) => string[];
+
+/** Every canonicaliser by name. */
+export const CANONICALISERS: Readonly<Record<string, Canonicaliser>> = {
+  urlPortVariants,
+  formPairsSortedUnique,
+  formPairsSortedByKey,
+};
