@@ -566,6 +566,10 @@ export interface ErrorCodeMeaning {
  */
 export interface WebhookSpec {
   /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
+  /**
    * Where in the provider console the webhook URLs and secrets are set, in a sentence or two.
    */
   description?: string;
@@ -584,6 +588,10 @@ export interface WebhookSpec {
  * One URL the provider calls: verify, then read, then answer.
  */
 export interface WebhookEndpoint {
+  /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
   /**
    * What the provider sends here and where it is configured.
    */

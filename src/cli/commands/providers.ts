@@ -18,12 +18,12 @@ export const providers: Command = {
       return EXIT.ok;
     }
     const rows = [
-      ['ID', 'NAME', 'SERVICES', 'AUTH', 'ACCOUNT NEEDS'],
-      ...all.map((p) => [p.id, p.name, Object.keys(p.services).join(', '), authOf(p), needs(p)]),
+      ['ID', 'NAME', 'SERVICES', 'AUTH', 'RECEIVES', 'ACCOUNT NEEDS'],
+      ...all.map((p) => [p.id, p.name, Object.keys(p.services).join(', '), authOf(p), receives(p) || '-', needs(p)]),
     ];
     io.out(table(rows));
     io.out(
-      `\n${all.length} providers. Account keys marked * are secret; ? optional. Details: the provider files in ${'providers/'}.`,
+      `\n${all.length} providers, ${all.filter((p) => receives(p) !== '').length} receive webhooks (RECEIVES: their endpoints). Account keys marked * are secret; ? optional. Details: the provider files in ${'providers/'}.`,
     );
     return EXIT.ok;
   },
@@ -37,6 +37,7 @@ function summary(p: Provider) {
     docs: p.docs,
     services: Object.keys(p.services),
     auth: authOf(p),
+    webhooks: Object.keys(p.definition.webhooks?.endpoints ?? {}),
     parameters: Object.fromEntries(
       Object.entries(p.parameters).map(([k, s]) => [
         k,
@@ -56,6 +57,11 @@ function authOf(p: Provider): string {
       kinds.add('key in request');
   }
   return [...kinds].join(', ') || 'none';
+}
+
+/** The provider's webhook endpoints, or '' when it describes none. */
+function receives(p: Provider): string {
+  return Object.keys(p.definition.webhooks?.endpoints ?? {}).join(', ');
 }
 
 function needs(p: Provider): string {
