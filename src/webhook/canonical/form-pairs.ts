@@ -9,7 +9,11 @@ import type { Pair, RequestFacts } from '../request.js';
 
 function grouped(pairs: readonly Pair[]): Map<string, string[]> {
   const byKey = new Map<string, string[]>();
-  for (const [k, v] of pairs) byKey.set(k, [...(byKey.get(k) ?? []), v]);
+  for (const [k, v] of pairs) {
+    const list = byKey.get(k);
+    if (list === undefined) byKey.set(k, [v]);
+    else list.push(v);
+  }
   return byKey;
 }
 
@@ -25,11 +29,11 @@ function join(byKey: Map<string, string[]>, values: (v: string[]) => string[]): 
 }
 
 /** Sorted keys, distinct values sorted, `keyvalue` concatenated. */
-export function formPairsSortedUnique(facts: RequestFacts): string[] {
-  return [join(grouped(formOf(facts)), (v) => [...new Set(v)].sort())];
+export function formPairsSortedUnique(facts: RequestFacts): string {
+  return join(grouped(formOf(facts)), (v) => (v.length === 1 ? v : [...new Set(v)].sort()));
 }
 
 /** Sorted keys, values in the order sent, `keyvalue` concatenated. */
-export function formPairsSortedByKey(facts: RequestFacts): string[] {
-  return [join(grouped(formOf(facts)), (v) => v)];
+export function formPairsSortedByKey(facts: RequestFacts): string {
+  return join(grouped(formOf(facts)), (v) => v);
 }

@@ -8,8 +8,8 @@ import type { RequestFacts } from '../request.js';
 import { formPairsSortedByKey, formPairsSortedUnique } from './form-pairs.js';
 import { urlPortVariants } from './url-port-variants.js';
 
-/** A canonicaliser: the candidate texts of one signed piece. */
-export type Canonicaliser = (facts: RequestFacts) => string[];
+/** A canonicaliser: the text of one signed piece, or its candidate texts, most likely first. */
+export type Canonicaliser = (facts: RequestFacts) => string | Iterable<string>;
 
 /** Every canonicaliser by name. */
 export const CANONICALISERS: Readonly<Record<string, Canonicaliser>> = {

@@ -52,15 +52,16 @@ function normalised(url: string): string | undefined {
   }
 }
 
-/** The candidate URLs, most likely first, without repeats. */
-export function urlPortVariants(facts: RequestFacts): string[] {
+/** The candidate URLs, most likely first, without repeats; later ones are built only when asked for. */
+export function* urlPortVariants(facts: RequestFacts): Generator<string> {
   const url = facts.url;
-  const out = [withoutPort(url), withDefaultPort(url)];
+  const seen = new Set<string>();
+  const fresh = (candidate: string) => !seen.has(candidate) && seen.add(candidate) !== undefined;
+  for (const candidate of [withoutPort(url), withDefaultPort(url)]) if (fresh(candidate)) yield candidate;
   const normal = normalised(url);
-  if (normal !== undefined) {
-    const plain = withoutPort(normal);
-    const ported = withDefaultPort(normal);
-    out.push(plain, ported, legacyQuery(plain), legacyQuery(ported));
-  }
-  return [...new Set(out)];
+  if (normal === undefined) return;
+  const plain = withoutPort(normal);
+  const ported = withDefaultPort(normal);
+  for (const candidate of [plain, ported]) if (fresh(candidate)) yield candidate;
+  for (const candidate of [legacyQuery(plain), legacyQuery(ported)]) if (fresh(candidate)) yield candidate;
 }

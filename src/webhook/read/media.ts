@@ -1,5 +1,5 @@
 /** Attachments of an inbound message: indexed form keys (MediaUrl0..N) or a JSON array. */
-import { getPointer, textOf } from '../../response/pointer.js';
+import { pointerText as textAt, pointerValue as getPointer } from './pointer.js';
 import type { MediaSource } from '../../generated/provider.js';
 import type { InboundMedia } from '../events.js';
 import { WebhookFailure } from '../failure.js';
@@ -20,9 +20,9 @@ function fromArray(spec: MediaSource, pointer: string, scope: ReadScope): Inboun
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new WebhookFailure('WEBHOOK_MALFORMED', `${pointer} is not an array of attachments`);
   return list.flatMap((element: unknown) => {
-    const url = textOf(getPointer(element, spec.url));
+    const url = textAt(element, spec.url);
     if (url === undefined || url === '') return [];
-    const type = spec.contentType === undefined ? undefined : textOf(getPointer(element, spec.contentType));
+    const type = spec.contentType === undefined ? undefined : textAt(element, spec.contentType);
     return [type === undefined || type === '' ? { url } : { url, contentType: type }];
   });
 }

@@ -2,22 +2,18 @@
  * Strict body parsing: a form whose escapes or UTF-8 are broken, or JSON that does not parse, is a
  * malformed request (a typed failure), never a best guess.
  */
+import { isUtf8 } from 'node:buffer';
 import { WebhookFailure } from '../failure.js';
 import type { Pair } from '../request.js';
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /** The body as UTF-8 text; invalid UTF-8 is malformed. */
-export function utf8(bytes: Uint8Array, what: string): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new WebhookFailure('WEBHOOK_MALFORMED', `the ${what} is not valid UTF-8`);
-  }
+export function utf8(bytes: Buffer, what: string): string {
+  if (!isUtf8(bytes)) throw new WebhookFailure('WEBHOOK_MALFORMED', `the ${what} is not valid UTF-8`);
+  return bytes.toString('utf8');
 }
 
 /** application/x-www-form-urlencoded pairs, in order: `+` is a space, `%XX` a byte of UTF-8. */
-export function parseForm(bytes: Uint8Array, what: string): Pair[] {
+export function parseForm(bytes: Buffer, what: string): Pair[] {
   const text = utf8(bytes, what);
   if (text === '') return [];
   const pairs: Pair[] = [];
@@ -32,6 +28,7 @@ export function parseForm(bytes: Uint8Array, what: string): Pair[] {
 }
 
 function decode(text: string, what: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));
   } catch {
@@ -40,7 +37,7 @@ function decode(text: string, what: string): string {
 }
 
 /** A JSON body; one that does not parse is malformed. */
-export function parseJsonBody(bytes: Uint8Array): unknown {
+export function parseJsonBody(bytes: Buffer): unknown {
   const text = utf8(bytes, 'body');
   try {
     return JSON.parse(text) as unknown;

@@ -3,7 +3,7 @@
  * array of events, choose each event's description by its type (a type the file does not describe
  * is ignored, never guessed), fan out inside an event, then read each field.
  */
-import { getPointer } from '../../response/pointer.js';
+import { pointerValue as getPointer } from './pointer.js';
 import type { WebhookEventSpec, WebhookRead } from '../../generated/provider.js';
 import type { IgnoredEvent, InboundEvent, StatusEvent, WebhookEvent } from '../events.js';
 import { WebhookFailure } from '../failure.js';

@@ -3,7 +3,7 @@
  * current element of its fan-out, a header, or a constant; then, as declared, a phone number in
  * E.164 and a time in ISO 8601.
  */
-import { getPointer, textOf } from '../../response/pointer.js';
+import { pointerText as textAt } from './pointer.js';
 import type { FieldSource } from '../../generated/provider.js';
 import { formatNumber } from '../../numbers/format.js';
 import { firstValue, type Pair, type RequestFacts } from '../request.js';
@@ -26,8 +26,8 @@ function rawValue(source: FieldSource, scope: ReadScope): string | undefined {
   if (source.literal !== undefined) return source.literal;
   if (source.form !== undefined) return firstValue(scope.pairs, source.form);
   if (source.query !== undefined) return firstValue(scope.facts.query(), source.query);
-  if (source.json !== undefined) return textOf(getPointer(scope.event, source.json));
-  if (source.item !== undefined) return textOf(getPointer(scope.item, source.item));
+  if (source.json !== undefined) return textAt(scope.event, source.json);
+  if (source.item !== undefined) return textAt(scope.item, source.item);
   if (source.header !== undefined) return scope.facts.header(source.header);
   return undefined;
 }

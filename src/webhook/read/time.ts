@@ -3,10 +3,12 @@ import type { FieldSource } from '../../generated/provider.js';
 
 type TimeFormat = NonNullable<FieldSource['time']>;
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UTC_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
 
 /** `text` in `format` as an ISO 8601 UTC string. */
 export function toIsoTime(text: string, format: TimeFormat): string | undefined {
+  if (format === 'iso8601' && CANONICAL.test(text)) return text; // already what we would write
   let ms: number;
   switch (format) {
     case 'iso8601':

@@ -3,7 +3,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { Ed25519Recipe } from '../../generated/provider.js';
 import { WebhookFailure } from '../failure.js';
 import { decodeBytes } from './encoding.js';
-import { compileMessage } from './parts.js';
+import { compileMessage, some } from './parts.js';
 import { missingValues, type CompiledRecipe, type RenderValue } from './recipe.js';
 import { offeredSignatures } from './signatures.js';
 import { checkTimestamp } from './timestamp.js';
@@ -33,7 +33,7 @@ export function compileEd25519(spec: Ed25519Recipe, render: RenderValue): Compil
       verify(facts, nowMs) {
         const offered = offeredSignatures(spec.signature, facts).filter((s) => s.length === 64);
         if (spec.timestamp !== undefined) checkTimestamp(spec.timestamp, facts, nowMs);
-        const good = message(facts).some((m) => offered.some((s) => verify(null, m, key, s)));
+        const good = some(message(facts), (m) => offered.some((s) => verify(null, m, key, s)));
         if (!good) throw new WebhookFailure('WEBHOOK_UNVERIFIED', `${spec.signature.name} does not match the request`);
       },
     },
