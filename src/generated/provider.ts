@@ -654,6 +654,10 @@ export interface FieldSource {
    */
   number?: boolean;
   /**
+   * With number: the provider writes international numbers without the leading + (447700900000); such digits are read as +447700900000 when that is a possible number.
+   */
+  noPlus?: boolean;
+  /**
    * A time, output as ISO 8601 UTC: iso8601, unixSeconds, unixMillis, or utcDateTime (YYYY-MM-DD HH:MM:SS[.fff] in UTC).
    */
   time?: 'iso8601' | 'unixSeconds' | 'unixMillis' | 'utcDateTime';

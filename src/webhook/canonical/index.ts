@@ -6,6 +6,7 @@
  */
 import type { RequestFacts } from '../request.js';
 import { formPairsSortedByKey, formPairsSortedUnique } from './form-pairs.js';
+import { urlWithSortedQueryAndFormPairs } from './sorted-query-and-form.js';
 import { urlPortVariants } from './url-port-variants.js';
 
 /** A canonicaliser: the text of one signed piece, or its candidate texts, most likely first. */
@@ -16,4 +17,5 @@ export const CANONICALISERS: Readonly<Record<string, Canonicaliser>> = {
   urlPortVariants,
   formPairsSortedUnique,
   formPairsSortedByKey,
+  urlWithSortedQueryAndFormPairs,
 };

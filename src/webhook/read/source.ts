@@ -38,10 +38,17 @@ export function readSource(source: FieldSource | undefined, scope: ReadScope): s
   const raw = rawValue(source, scope);
   const value = raw === undefined || raw === '' ? source.default : raw;
   if (value === undefined) return undefined;
-  if (source.number) {
-    const formatted = formatNumber(value.trim(), 'E164', scope.defaultCountry, true);
-    return formatted.ok ? formatted.value : value;
-  }
+  if (source.number) return readNumber(value.trim(), source.noPlus === true, scope.defaultCountry);
   if (source.time !== undefined) return toIsoTime(value.trim(), source.time);
   return value;
+}
+
+/** A phone number in E.164 when it is one; a short code or a name as sent. */
+function readNumber(value: string, noPlus: boolean, defaultCountry: string | undefined): string {
+  if (noPlus && /^[1-9][0-9]{6,14}$/.test(value)) {
+    const international = formatNumber(`+${value}`, 'E164', undefined, false);
+    if (international.ok) return international.value;
+  }
+  const formatted = formatNumber(value, 'E164', defaultCountry, true);
+  return formatted.ok ? formatted.value : value;
 }
