@@ -5,6 +5,7 @@
  * candidates; any one may match.
  */
 import type { RequestFacts } from '../request.js';
+import { sortedAmpersandPairsUnderscored } from './ampersand-pairs.js';
 import { formPairsSortedByKey, formPairsSortedUnique } from './form-pairs.js';
 import { urlWithSortedQueryAndFormPairs } from './sorted-query-and-form.js';
 import { urlPortVariants } from './url-port-variants.js';
@@ -18,4 +19,5 @@ export const CANONICALISERS: Readonly<Record<string, Canonicaliser>> = {
   formPairsSortedUnique,
   formPairsSortedByKey,
   urlWithSortedQueryAndFormPairs,
+  sortedAmpersandPairsUnderscored,
 };
