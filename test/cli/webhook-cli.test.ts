@@ -90,4 +90,23 @@ describe('switchboard webhook', () => {
       err: expect.stringContaining('an endpoint is never accepted unauthenticated'),
     });
   });
+
+  it('validate recognises a webhook fixture and reports where it is wrong', async () => {
+    const good = await run('validate', 'providers/fixtures/twilio/webhooks/inbound-with-media.json');
+    expect(good).toMatchObject({ code: 0, out: expect.stringContaining('valid webhook fixture') });
+    const dir = await mkdtemp(join(tmpdir(), 'sb-webhook-'));
+    const bad = join(dir, 'bad.json');
+    await writeFile(
+      bad,
+      JSON.stringify({
+        description: 'x',
+        account: {},
+        request: { method: 'POST', url: 'u', headers: {}, body: '' },
+        expect: { ok: 'yes' },
+      }),
+    );
+    const result = await run('validate', bad);
+    expect(result.code).toBe(2);
+    expect(result.out).toContain('#/expect/ok: must be boolean');
+  });
 });

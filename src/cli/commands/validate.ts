@@ -76,6 +76,11 @@ async function check(file: string): Promise<Report> {
       const issues = validateAgainst('fixture', value, file);
       return { file, kind, ok: issues.length === 0, issues };
     }
+    if (value !== null && typeof value === 'object' && 'request' in value && 'expect' in value) {
+      kind = 'webhook fixture';
+      const issues = validateAgainst('webhook-fixture', value, file);
+      return { file, kind, ok: issues.length === 0, issues };
+    }
     kind = 'account';
     const account = accountFromValue(value, file, dirname(resolve(file)));
     const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
