@@ -17,6 +17,7 @@ export { sendMany } from './bulk/send-many.js';
 export { createJsonlJournal } from './bulk/jsonl-journal.js';
 export { JournalError, resumeAction } from './bulk/journal.js';
 export { readRecipients } from './bulk/recipients.js';
+export { createWebhookReceiver, receiveWebhook } from './webhook/receiver.js';
 
 export type { Account } from './config/account.js';
 export type { Connector, ConnectorInit, OutgoingMessage, ServiceParams } from './connector/connector.js';
@@ -61,3 +62,17 @@ export type {
 } from './generated/provider.js';
 export type { RewritingRule, RewritingCondition, RewritingAction } from './generated/rewriting.js';
 export type { ProviderFixture } from './generated/fixture.js';
+export type { WebhookOptions, WebhookReceiver } from './webhook/receiver.js';
+export type { WebhookRequest } from './webhook/request.js';
+export type {
+  DeliveryStatus,
+  IgnoredEvent,
+  InboundEvent,
+  InboundMedia,
+  StatusEvent,
+  WebhookAnswer,
+  WebhookEvent,
+  WebhookFailureCode,
+  WebhookResult,
+} from './webhook/events.js';
+export type { WebhookSpec, WebhookEndpoint, WebhookVerify } from './generated/provider.js';

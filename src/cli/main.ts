@@ -16,6 +16,7 @@ import { validate } from './commands/validate.js';
 import { acrobits } from './commands/acrobits.js';
 import { init } from './commands/init.js';
 import { testCommand } from './commands/test-provider.js';
+import { webhook } from './commands/webhook.js';
 import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
 import { enqueue, status, worker } from './commands/queue.js';
 import { forPeople, paint, type Io } from './io.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   acrobits,
   init,
   testCommand,
+  webhook,
   enqueue,
   worker,
   status,

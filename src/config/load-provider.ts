@@ -11,6 +11,7 @@ import { PROVIDERS_DIR } from './paths.js';
 import { parseJson, readText } from './read-file.js';
 import { validateAgainst } from './schemas.js';
 import { probeProvider } from './probe.js';
+import { webhookIssues } from '../webhook/compile-webhooks.js';
 
 /** Whether `ref` names a file rather than a built-in id. */
 export function isPath(ref: string): boolean {
@@ -58,7 +59,7 @@ export function providerFromValue(value: unknown, label: string): Provider {
     });
   }
   const { provider, issues: compileIssues } = compileProvider(definition, label);
-  issues.push(...compileIssues);
+  issues.push(...compileIssues, ...webhookIssues(definition, label));
   if (issues.length === 0) issues.push(...probeProvider(provider));
   if (issues.length > 0) throw new ConfigError(issues);
   return provider;

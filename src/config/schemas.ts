@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ConfigIssue } from '../errors.js';
 import { packagePath } from './paths.js';
 
-const SCHEMA_FILES = ['rewriting', 'provider', 'account', 'fixture', 'routes'] as const;
+const SCHEMA_FILES = ['rewriting', 'provider', 'account', 'fixture', 'routes', 'webhook-fixture'] as const;
 type SchemaName = (typeof SCHEMA_FILES)[number];
 
 let validators: Record<SchemaName, ValidateFunction> | undefined;
@@ -26,6 +26,7 @@ function compileAll(): Record<SchemaName, ValidateFunction> {
     account: get('account'),
     fixture: get('fixture'),
     routes: get('routes'),
+    'webhook-fixture': get('webhook-fixture'),
   };
 }
 

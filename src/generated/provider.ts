@@ -62,6 +62,10 @@ export type RewritingRules = RewritingRule[];
  * How the request authenticates. An API key in a header or the query needs no auth block: write it in `headers` or `url`.
  */
 export type AuthSpec = PasswordAuth | BearerAuth | HmacAuth | AwsSigV4Auth | OAuth2ClientCredentialsAuth;
+/**
+ * How a request is proven to come from the provider, checked over the raw bytes before anything is parsed. One recipe, or `anyOf` several (key rotation, alternative schemes). There is no "none": a provider without signatures is verified with Basic credentials or a secret in the URL.
+ */
+export type WebhookVerify = HmacRecipe | Ed25519Recipe | JwtRecipe | BasicRecipe | UrlSecretRecipe | AnyOfRecipe;
 
 /**
  * One messaging provider's HTTP API, described as data. Templates may use %sms_to%, %sms_body% and the other parameters of the service, the message facts %sms_encoding% (GSM-7 or UCS-2), %sms_parts% and %sms_length%, %account[KEY]% for any declared account parameter, globals such as %appid%, and functions such as %sha1(...)%.
@@ -123,6 +127,7 @@ export interface ProviderFile {
     rateCheck?: ServiceSpec;
     pushTokenReporter?: ServiceSpec;
   };
+  webhooks?: WebhookSpec;
 }
 /**
  * One account parameter the provider needs.
@@ -646,4 +651,499 @@ export interface ErrorCodeMeaning {
    * Whether sending again later may succeed (throttled, temporarily unavailable).
    */
   retryable?: boolean;
+}
+/**
+ * How the provider calls back: its webhook endpoints (an inbound message, a delivery report, or typed events on one endpoint), each with how to verify it over the raw request, how to read its events, and what to answer. Account parameters used only here (a signing secret, a public key, callback credentials) are declared in `parameters` like any other, with `secret: true` where secret and `required: false` (sending does not need them).
+ */
+export interface WebhookSpec {
+  /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
+  /**
+   * Where in the provider console the webhook URLs and secrets are set, in a sentence or two.
+   */
+  description?: string;
+  /**
+   * URL of the provider's own page about these webhooks (formats and signatures).
+   */
+  docs?: string;
+  /**
+   * The endpoints by name (lower-case, used as the last segment of the URL a gateway gives the provider, and by `switchboard webhook --endpoint`). Typical names: inbound, status, events.
+   */
+  endpoints: {
+    [k: string]: WebhookEndpoint;
+  };
+}
+/**
+ * One URL the provider calls: verify, then read, then answer.
+ */
+export interface WebhookEndpoint {
+  /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
+  /**
+   * What the provider sends here and where it is configured.
+   */
+  description?: string;
+  /**
+   * HTTP methods the provider uses for this endpoint; another method is refused as WEBHOOK_MALFORMED. Default ["POST"].
+   *
+   * @minItems 1
+   */
+  methods?: ['GET' | 'POST' | 'PUT', ...('GET' | 'POST' | 'PUT')[]];
+  when?: WebhookCondition;
+  /**
+   * Largest body accepted, in bytes; a larger one is refused as WEBHOOK_TOO_LARGE before anything else. Default 1048576 (1 MiB).
+   */
+  maxBytes?: number;
+  verify: WebhookVerify;
+  read: WebhookRead;
+  answer: WebhookAnswer;
+}
+/**
+ * When no endpoint is named by the caller, the first endpoint (in file order) whose condition holds takes the request; an endpoint without `when` takes any. A condition holds when the field is present (and, with `equals`, has that value).
+ */
+export interface WebhookCondition {
+  field: FieldSource;
+  /**
+   * The value the field must have; without it, presence is enough.
+   */
+  equals?: string;
+}
+/**
+ * Where one value is read: exactly one of form, query, json, item, header, literal. json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
+ */
+export interface FieldSource {
+  /**
+   * Form key in the body.
+   */
+  form?: string;
+  /**
+   * Query key in the URL.
+   */
+  query?: string;
+  /**
+   * JSON Pointer into the event.
+   */
+  json?: string;
+  /**
+   * JSON Pointer into the element of the event's `each`.
+   */
+  item?: string;
+  /**
+   * Request header name.
+   */
+  header?: string;
+  /**
+   * A constant.
+   */
+  literal?: string;
+  /**
+   * A phone number: written in E.164 when it is one (with the account's default country), kept as sent otherwise (short codes, names).
+   */
+  number?: boolean;
+  /**
+   * With number: the provider writes international numbers without the leading + (447700900000); such digits are read as +447700900000 when that is a possible number.
+   */
+  noPlus?: boolean;
+  /**
+   * A time, output as ISO 8601 UTC: iso8601, unixSeconds, unixMillis, or utcDateTime (YYYY-MM-DD HH:MM:SS[.fff] in UTC).
+   */
+  time?: 'iso8601' | 'unixSeconds' | 'unixMillis' | 'utcDateTime';
+  /**
+   * Value when the field is absent.
+   */
+  default?: string;
+}
+/**
+ * An HMAC (or a plain hash with the key appended) over a template of request facts, compared in constant time.
+ */
+export interface HmacRecipe {
+  /**
+   * hmac
+   */
+  type: 'hmac';
+  /**
+   * Hash function.
+   */
+  algorithm: 'sha1' | 'sha256' | 'sha512' | 'md5';
+  /**
+   * hmac (default): HMAC(key, message); hashWithKeyAppended: hash(message + key).
+   */
+  mode?: 'hmac' | 'hashWithKeyAppended';
+  /**
+   * Template of the key, e.g. %account[password]%.
+   */
+  key: string;
+  /**
+   * How the key text is turned into bytes: utf8 (default), base64 or hex.
+   */
+  keyEncoding?: 'utf8' | 'base64' | 'hex';
+  /**
+   * Text removed from the start of the key before decoding, e.g. whsec_.
+   */
+  keyPrefix?: string;
+  /**
+   * The signed message, piece by piece.
+   *
+   * @minItems 1
+   */
+  message: [SignedPart, ...SignedPart[]];
+  signature: SignatureLocation;
+  timestamp?: SignedTimestamp;
+  bodyHash?: BodyHashCheck;
+}
+/**
+ * One piece of the signed message; the pieces are concatenated in order. header/form/query: the value of field `name` (empty when absent); literal: `value`; rawBody: the body bytes as received; url: the full URL as the provider called it; canonical: the output of the named canonicaliser (see docs/receiving-webhooks.md), which may give several candidates (any one may match).
+ */
+export interface SignedPart {
+  /**
+   * Where the piece comes from.
+   */
+  from: 'header' | 'form' | 'query' | 'json' | 'literal' | 'rawBody' | 'url' | 'canonical';
+  /**
+   * Header name, form or query key, JSON Pointer, or canonicaliser name.
+   */
+  name?: string;
+  /**
+   * The text of a literal piece.
+   */
+  value?: string;
+}
+/**
+ * Where the signature is and how it is written.
+ */
+export interface SignatureLocation {
+  /**
+   * header, form key or query key.
+   */
+  from: 'header' | 'form' | 'query';
+  /**
+   * Its name, e.g. X-Twilio-Signature.
+   */
+  name: string;
+  /**
+   * How the signature bytes are written.
+   */
+  encoding: 'base64' | 'hex' | 'base64url';
+  /**
+   * Text before each signature, removed before comparing, e.g. sha256= or v1,. A signature without it does not match.
+   */
+  prefix?: string;
+  /**
+   * The field holds several signatures separated by this text (any one may match), e.g. "," or " ".
+   */
+  separator?: string;
+}
+/**
+ * A timestamp the provider signs; a request outside the skew is refused as a replay.
+ */
+export interface SignedTimestamp {
+  /**
+   * header, form key or query key.
+   */
+  from: 'header' | 'form' | 'query';
+  /**
+   * Its name, e.g. telnyx-timestamp.
+   */
+  name: string;
+  /**
+   * seconds (default) or milliseconds since 1970.
+   */
+  unit?: 'seconds' | 'milliseconds';
+  /**
+   * How far from now the timestamp may be, either way.
+   */
+  skewSeconds: number;
+}
+/**
+ * The provider signs only the URL and puts a hash of the body in a query key of it; the body must hash to that value.
+ */
+export interface BodyHashCheck {
+  /**
+   * The query key holding the hash, e.g. bodySHA256. The check applies only when the URL has it.
+   */
+  query: string;
+  /**
+   * Hash function.
+   */
+  algorithm: 'sha1' | 'sha256' | 'sha512';
+  /**
+   * How the hash is written.
+   */
+  encoding: 'hex' | 'base64';
+}
+/**
+ * An Ed25519 signature by the provider, checked with its public key.
+ */
+export interface Ed25519Recipe {
+  /**
+   * ed25519
+   */
+  type: 'ed25519';
+  /**
+   * Template of the public key, e.g. %account[webhookPublicKey]%.
+   */
+  publicKey: string;
+  /**
+   * base64 (default: the raw 32 bytes in base64), hex, or pem (SPKI).
+   */
+  keyEncoding?: 'base64' | 'hex' | 'pem';
+  /**
+   * The signed message, piece by piece.
+   *
+   * @minItems 1
+   */
+  message: [SignedPart, ...SignedPart[]];
+  signature: SignatureLocation;
+  timestamp?: SignedTimestamp;
+}
+/**
+ * A JSON Web Token carried by the request, with its algorithm pinned, its times checked, and optionally claims binding it to the body and the URL.
+ */
+export interface JwtRecipe {
+  /**
+   * jwt
+   */
+  type: 'jwt';
+  token: JwtLocation;
+  /**
+   * The only algorithms accepted (a token naming another, or none, is refused).
+   *
+   * @minItems 1
+   */
+  algorithms: [
+    'HS256' | 'HS384' | 'HS512' | 'RS256' | 'ES256' | 'EdDSA',
+    ...('HS256' | 'HS384' | 'HS512' | 'RS256' | 'ES256' | 'EdDSA')[]
+  ];
+  /**
+   * Template of the key: the shared secret for HS*, a PEM public key otherwise.
+   */
+  key?: string;
+  keysByClaim?: JwtKeysByClaim;
+  /**
+   * Claims that must have exactly these values, e.g. {"iss": "MessageBird"}.
+   */
+  claims?: {
+    [k: string]: string;
+  };
+  /**
+   * Claims that must be present and not empty, e.g. ["jti"].
+   */
+  requiredClaims?: string[];
+  bodyHash?: HashClaim;
+  urlHash?: HashClaim;
+  /**
+   * Refuse a token whose iat is older than this.
+   */
+  maxAgeSeconds?: number;
+  /**
+   * Clock skew allowed for exp, nbf and iat. Default 0.
+   */
+  skewSeconds?: number;
+}
+/**
+ * Where the token is.
+ */
+export interface JwtLocation {
+  /**
+   * header or query key.
+   */
+  from: 'header' | 'query';
+  /**
+   * Its name, e.g. Authorization.
+   */
+  name: string;
+  /**
+   * A scheme word before the token, e.g. Bearer.
+   */
+  scheme?: string;
+}
+/**
+ * Choose the key by a claim of the token (e.g. the API key that signed it): the claim value, rendered from a template, to the key template. Used when several keys may sign.
+ */
+export interface JwtKeysByClaim {
+  /**
+   * The claim naming the key, e.g. api_key.
+   */
+  claim: string;
+  /**
+   * Claim value template to key template.
+   */
+  keys: {
+    [k: string]: string;
+  };
+}
+/**
+ * A claim that must equal a hash of a request fact.
+ */
+export interface HashClaim {
+  /**
+   * Claim name, e.g. payload_hash.
+   */
+  claim: string;
+  /**
+   * Hash function.
+   */
+  algorithm: 'sha256' | 'sha512';
+  /**
+   * How the hash is written.
+   */
+  encoding: 'hex' | 'base64' | 'base64url';
+  /**
+   * always (default): the claim must be there; ifBody: present exactly when the body is not empty; optional: checked when present.
+   */
+  presence?: 'always' | 'ifBody' | 'optional';
+}
+/**
+ * HTTP Basic credentials the provider sends (configured in its console), compared in constant time.
+ */
+export interface BasicRecipe {
+  /**
+   * basic
+   */
+  type: 'basic';
+  /**
+   * Template of the user name, e.g. %account[webhookUsername]%.
+   */
+  username: string;
+  /**
+   * Template of the password, e.g. %account[webhookPassword]%.
+   */
+  password: string;
+}
+/**
+ * A shared secret the account owner puts in the webhook URL given to the provider (a query key), compared in constant time.
+ */
+export interface UrlSecretRecipe {
+  /**
+   * urlSecret
+   */
+  type: 'urlSecret';
+  /**
+   * The query key, e.g. token.
+   */
+  query: string;
+  /**
+   * Template of the expected value, e.g. %account[webhookToken]%.
+   */
+  value: string;
+}
+/**
+ * Verified when any one recipe verifies: key rotation, or alternative schemes. A recipe whose account values are all empty is skipped; at least one must be usable.
+ */
+export interface AnyOfRecipe {
+  /**
+   * anyOf
+   */
+  type: 'anyOf';
+  /**
+   * The alternatives, tried in order.
+   *
+   * @minItems 2
+   */
+  recipes: [WebhookVerify, WebhookVerify, ...WebhookVerify[]];
+}
+/**
+ * How the verified request becomes events.
+ */
+export interface WebhookRead {
+  /**
+   * form: an application/x-www-form-urlencoded body; json: a JSON body; query: the URL query (GET callbacks).
+   */
+  format: 'form' | 'json' | 'query';
+  /**
+   * JSON Pointer to an array of events ("" for a body that is an array); without it, the body is one event.
+   */
+  each?: string;
+  type?: FieldSource;
+  /**
+   * With `type`: how each event type is read, by the provider's type value. A type not listed is answered and reported as ignored, never guessed.
+   */
+  events?: {
+    [k: string]: WebhookEventSpec;
+  };
+  event?: WebhookEventSpec;
+}
+/**
+ * How one event is read into the normalised form (DESIGN §9). inbound needs from, to, text and providerMessageId; status needs providerMessageId and status.
+ */
+export interface WebhookEventSpec {
+  /**
+   * inbound (a message to one of your numbers) or status (a delivery report).
+   */
+  kind: 'inbound' | 'status';
+  /**
+   * JSON Pointer to an array inside the event; one normalised event per element (e.g. one status per recipient). Read elements with `item`.
+   */
+  each?: string;
+  eventId?: FieldSource;
+  from?: FieldSource;
+  to?: FieldSource;
+  text?: FieldSource;
+  providerMessageId?: FieldSource;
+  receivedAt?: FieldSource;
+  media?: MediaSource;
+  messageId?: FieldSource;
+  status?: FieldSource;
+  /**
+   * The provider's status values to the normalised ones; ignore drops the event (reported as ignored). A value not listed becomes unknown.
+   */
+  statuses?: {
+    [k: string]:
+      | 'queued'
+      | 'sent'
+      | 'delivered'
+      | 'read'
+      | 'undelivered'
+      | 'failed'
+      | 'expired'
+      | 'rejected'
+      | 'unknown'
+      | 'ignore';
+  };
+  errorCode?: FieldSource;
+  error?: FieldSource;
+  at?: FieldSource;
+}
+/**
+ * Where attachments are: indexed form keys (MediaUrl0..N) or a JSON array.
+ */
+export interface MediaSource {
+  count?: FieldSource;
+  /**
+   * First index of indexed keys (0 or 1). Default 0.
+   */
+  start?: number;
+  /**
+   * Indexed form: the key with {i} for the index, e.g. MediaUrl{i}. Array: a JSON Pointer into each element, e.g. /url, or "" for an array of URL strings.
+   */
+  url: string;
+  /**
+   * As url, for the content type, e.g. MediaContentType{i} or /content_type.
+   */
+  contentType?: string;
+  /**
+   * JSON Pointer to the array of attachments in the event; without it, indexed form keys counted by `count`.
+   */
+  each?: string;
+}
+/**
+ * What the provider expects as the answer to a verified request (also to one whose events are ignored, so it stops retrying). Providers that turn a response body into a reply SMS get an empty body by construction: leave `body` out.
+ */
+export interface WebhookAnswer {
+  /**
+   * HTTP status, 200-299.
+   */
+  status: number;
+  /**
+   * Content-Type of the answer, e.g. text/xml.
+   */
+  contentType?: string;
+  /**
+   * The exact body, e.g. <Response/> or OK. Default empty.
+   */
+  body?: string;
 }

@@ -16,8 +16,9 @@ describe('switchboard init and test', () => {
     expect(starter.$schema).toMatch(/schemas\/provider\.schema\.json$/);
     const tested = await run('test', file);
     expect(tested.code).toBe(0);
-    expect(tested.out).toMatch(/^Provider acme \(.*acme\.json\), 2 fixtures from /);
-    expect(tested.out).toMatch(/2 passed, 0 failed$/);
+    expect(tested.out).toMatch(/^Provider acme \(.*acme\.json\), 4 fixtures from /);
+    expect(tested.out).toContain('✓ webhooks/inbound');
+    expect(tested.out).toMatch(/4 passed, 0 failed$/);
     expect(await run('init', 'acme', '--dir', dir)).toMatchObject({
       code: 2,
       err: expect.stringContaining('already exists'),
@@ -37,7 +38,7 @@ describe('switchboard init and test', () => {
     expect(out).toContain('✗ success');
     expect(out).toMatch(/JSON body \/to\s+"\+15558675310"\s+"15558675310"\n/);
     expect(out).toMatch(/result\.messageId\s+"msg_1"\s+\(none\)/);
-    expect(out).toMatch(/1 passed, 1 failed$/);
+    expect(out).toMatch(/3 passed, 1 failed$/);
   });
 
   it('runs the fixtures of a built-in provider by id', async () => {

@@ -43,6 +43,7 @@ describe('switchboard CLI', () => {
         acrobits    Convert Acrobits Account XML to a JSON account (import) and back (export)
         init        Start a new provider file, with fixtures to fill in from its documentation
         test        Run a provider's documentation fixtures against a local server
+        webhook     Verify a recorded webhook request and print the events it holds
         enqueue     Add messages to a Redis queue for workers to send
         worker      Send the messages of a Redis queue (run any number, on any machines)
         status      What a Redis queue holds: waiting, active, sent, failed, ambiguous
@@ -64,8 +65,9 @@ describe('switchboard CLI', () => {
   it('lists the providers as a table and as JSON', async () => {
     const table = await run('providers');
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES/);
-    expect(table.out).toMatch(/demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage/);
+    expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES/);
+    expect(table.out).toMatch(/demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage\n/);
+    expect(table.out).toMatch(/twilio\s+Twilio .*\n\s+basic · [^\n]*receives status, inbound/);
     const json = JSON.parse((await run('providers', '--json')).out) as { id: string }[];
     expect(json.map((p) => p.id)).toContain('demo');
   });

@@ -1,4 +1,5 @@
 /** `switchboard init`: a commented starting provider file and fixtures that pass as written. */
+import { createHmac } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { packagePath } from '../../config/paths.js';
@@ -37,13 +38,21 @@ export const init: Command = {
     for (const [name, fixture] of Object.entries(starterFixtures(schema('fixture.schema.json', fixtures)))) {
       await writeFile(join(fixtures, `${name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
     }
+    const hooks = join(fixtures, 'webhooks');
+    await mkdir(hooks, { recursive: true });
+    for (const [name, fixture] of Object.entries(
+      starterWebhookFixtures(schema('webhook-fixture.schema.json', hooks)),
+    )) {
+      await writeFile(join(hooks, `${name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
+    }
     const shown = relative(process.cwd(), file) || file;
     io.out(
       [
-        `Wrote ${shown} and ${relative(process.cwd(), fixtures) || fixtures}/ (success.json, error.json).`,
+        `Wrote ${shown} and ${relative(process.cwd(), fixtures) || fixtures}/ (success.json, error.json, webhooks/inbound.json, webhooks/tampered.json).`,
         'Next:',
         `  1. Fill in ${shown} from the provider's API reference; your editor explains every field.`,
-        '  2. Replace the fixtures with the requests and responses its documentation shows.',
+        '  2. Replace the fixtures with the requests and responses its documentation shows; describe its webhooks',
+        '     (or delete the webhooks section and fixtures/…/webhooks/ if it has none): docs/receiving-webhooks.md.',
         `  3. switchboard test ${shown}`,
         'The guide: docs/adding-a-provider.md in the Switchboard repository.',
       ].join('\n'),
@@ -82,6 +91,12 @@ function starter(id: string, schema: string) {
         example: 'AC123',
       },
       password: { description: 'API token for that account.', required: true, secret: true, example: 'token' },
+      webhookSecret: {
+        description: 'Secret the provider signs webhooks with, shown where the webhook URL is set. Only for receiving.',
+        required: false,
+        secret: true,
+        example: 'whsec_test',
+      },
       from: {
         description: 'Sender: a number of the account.',
         required: true,
@@ -101,6 +116,116 @@ function starter(id: string, schema: string) {
         auth: { type: 'basic', username: '%account[username]%', password: '%account[password]%' },
         response: { messageId: '/id', error: ['/error/message'] },
       },
+    },
+    webhooks: {
+      description: 'Where the webhook URL and its signing secret are set in the provider console.',
+      docs: 'https://example.com/docs/webhooks',
+      endpoints: {
+        events: {
+          $comment:
+            'Verify over the raw request first, then read. See docs/receiving-webhooks.md for every recipe (hmac, ed25519, jwt, basic, urlSecret, anyOf) and field source.',
+          verify: {
+            type: 'hmac',
+            algorithm: 'sha256',
+            key: '%account[webhookSecret]%',
+            message: [
+              { from: 'header', name: 'X-Example-Timestamp' },
+              { from: 'literal', value: '.' },
+              { from: 'rawBody' },
+            ],
+            signature: { from: 'header', name: 'X-Example-Signature', encoding: 'hex' },
+            timestamp: { from: 'header', name: 'X-Example-Timestamp', unit: 'seconds', skewSeconds: 300 },
+          },
+          read: {
+            format: 'json',
+            type: { json: '/type' },
+            events: {
+              'message.received': {
+                kind: 'inbound',
+                eventId: { json: '/id' },
+                from: { json: '/data/from', number: true },
+                to: { json: '/data/to', number: true },
+                text: { json: '/data/text', default: '' },
+                providerMessageId: { json: '/data/id' },
+                receivedAt: { json: '/data/received_at', time: 'iso8601' },
+              },
+              'message.status': {
+                kind: 'status',
+                eventId: { json: '/id' },
+                providerMessageId: { json: '/data/id' },
+                status: { json: '/data/status' },
+                statuses: { queued: 'queued', sent: 'sent', delivered: 'delivered', failed: 'failed' },
+                errorCode: { json: '/data/error_code' },
+              },
+            },
+          },
+          answer: { status: 200 },
+        },
+      },
+    },
+  };
+}
+
+/** Webhook fixtures that pass as written: one signed inbound event, and the same with its body changed. */
+function starterWebhookFixtures(schema: string) {
+  const account = { username: 'AC123', password: 'token', from: '+15557122661', webhookSecret: 'whsec_test' };
+  const timestamp = '1767225600';
+  const body = JSON.stringify({
+    id: 'evt_1',
+    type: 'message.received',
+    data: {
+      id: 'msg_in_1',
+      from: '+15558675310',
+      to: '+15557122661',
+      text: 'Tom & Jerry: 50% off "today"\nà bientôt',
+      received_at: '2026-01-01T00:00:00Z',
+    },
+  });
+  const request = (signedBody: string, sentBody: string) => ({
+    method: 'POST',
+    url: 'https://hooks.example.com/acme/events',
+    headers: {
+      'content-type': 'application/json',
+      'x-example-timestamp': timestamp,
+      'x-example-signature': createHmac('sha256', account.webhookSecret)
+        .update(`${timestamp}.${signedBody}`)
+        .digest('hex'),
+    },
+    body: sentBody,
+  });
+  return {
+    inbound: {
+      $schema: schema,
+      $comment:
+        "Take the request from the provider's webhook documentation; sign it with the provider's own SDK if it has one.",
+      description: 'A signed inbound message is verified and read: numbers in E.164, the text exactly as typed.',
+      source: 'https://example.com/docs/webhooks',
+      account,
+      now: '2026-01-01T00:00:30Z',
+      request: request(body, body),
+      expect: {
+        ok: true,
+        answerStatus: 200,
+        events: [
+          {
+            type: 'inbound',
+            from: '+15558675310',
+            to: '+15557122661',
+            text: 'Tom & Jerry: 50% off "today"\nà bientôt',
+            providerMessageId: 'msg_in_1',
+            receivedAt: '2026-01-01T00:00:00.000Z',
+            media: [],
+          },
+        ],
+      },
+    },
+    tampered: {
+      $schema: schema,
+      description: 'The same request with its body changed after signing is refused.',
+      account,
+      now: '2026-01-01T00:00:30Z',
+      request: request(body, body.replace('Tom', 'Tim')),
+      expect: { ok: false, code: 'WEBHOOK_UNVERIFIED', answerStatus: 403 },
     },
   };
 }

@@ -18,8 +18,9 @@ export const providers: Command = {
       return EXIT.ok;
     }
     io.out(catalogue(all));
+    const receiving = all.filter((p) => receives(p) !== '').length;
     io.out(
-      `\n${all.length} providers. Account keys marked * are secret; ? optional. Details: the provider files in providers/.`
+      `\n${all.length} providers, ${receiving} receive webhooks (RECEIVES: their endpoints). Account keys marked * are secret; ? optional. Details: the provider files in providers/.`
         .split(/(?<=\.) /)
         .reduce(wrapSentences, [''])
         .join('\n'),
@@ -37,10 +38,18 @@ const ID_WIDTH = 17;
  * services, wrapped under the name; a table with every column would be wider than a terminal.
  */
 function catalogue(all: readonly Provider[]): string {
-  const lines = ['ID'.padEnd(ID_WIDTH) + 'NAME, then AUTH · ACCOUNT NEEDS · SERVICES'];
+  const lines = ['ID'.padEnd(ID_WIDTH) + 'NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES'];
   for (const p of all) {
     lines.push(p.id.padEnd(ID_WIDTH) + fit(p.name, WIDTH - ID_WIDTH));
-    const detail = [authOf(p), needs(p), Object.keys(p.services).join(', ')].join(' · ');
+    const webhooks = receives(p);
+    const detail = [
+      authOf(p),
+      needs(p),
+      Object.keys(p.services).join(', '),
+      webhooks === '' ? '' : `receives ${webhooks}`,
+    ]
+      .filter((part) => part !== '')
+      .join(' · ');
     lines.push(...wrap(detail, WIDTH - ID_WIDTH).map((line) => ' '.repeat(ID_WIDTH) + line));
   }
   return lines.join('\n');
@@ -78,6 +87,7 @@ function summary(p: Provider) {
     docs: p.docs,
     services: Object.keys(p.services),
     auth: authOf(p),
+    webhooks: Object.keys(p.definition.webhooks?.endpoints ?? {}),
     parameters: Object.fromEntries(
       Object.entries(p.parameters).map(([k, s]) => [
         k,
@@ -97,6 +107,11 @@ function authOf(p: Provider): string {
       kinds.add('key in request');
   }
   return [...kinds].join(', ') || 'none';
+}
+
+/** The provider's webhook endpoints, or '' when it describes none. */
+function receives(p: Provider): string {
+  return Object.keys(p.definition.webhooks?.endpoints ?? {}).join(', ');
 }
 
 function needs(p: Provider): string {

@@ -2,8 +2,9 @@
 import { relative } from 'node:path';
 import { loadProvider } from '../../config/load-provider.js';
 import { SwitchboardError } from '../../errors.js';
-import { fixtureDir, loadFixtures } from '../../fixtures/find-fixtures.js';
+import { fixtureDir, loadFixtures, loadWebhookFixtures } from '../../fixtures/find-fixtures.js';
 import { runFixture, type Difference } from '../../fixtures/run-fixture.js';
+import { runWebhookFixture } from '../../fixtures/run-webhook-fixture.js';
 import { EXIT, type Command } from '../command.js';
 import { table } from '../format.js';
 import { paint, printJson } from '../io.js';
@@ -13,7 +14,9 @@ export const testCommand: Command = {
   summary: "Run a provider's documentation fixtures against a local server",
   usage: 'switchboard test <id|provider.json> [--json]',
   help: ['--json                print one report per fixture as JSON'],
-  notes: ['Fixtures are read from fixtures/<id>/*.json beside the provider file.'],
+  notes: [
+    'Fixtures are read from fixtures/<id>/*.json beside the provider file, webhook fixtures from fixtures/<id>/webhooks/*.json.',
+  ],
   options: { json: { type: 'boolean' } },
   positionals: true,
   async run(args, io) {
@@ -30,6 +33,7 @@ export const testCommand: Command = {
       );
     const runs = [];
     for (const f of fixtures) runs.push({ ...f, run: await runFixture(provider, f.fixture) });
+    for (const f of await loadWebhookFixtures(dir)) runs.push({ ...f, run: runWebhookFixture(provider, f.fixture) });
     const failed = runs.filter((r) => !r.run.passed).length;
     if (args.values.json) {
       printJson(
@@ -38,7 +42,7 @@ export const testCommand: Command = {
       );
     } else {
       io.out(
-        `Provider ${provider.id} (${provider.source}), ${fixtures.length} fixture${fixtures.length === 1 ? '' : 's'} from ${relative(process.cwd(), dir) || dir}`,
+        `Provider ${provider.id} (${provider.source}), ${runs.length} fixture${runs.length === 1 ? '' : 's'} from ${relative(process.cwd(), dir) || dir}`,
       );
       for (const r of runs) {
         io.out(

@@ -46,18 +46,26 @@ function describe(io: Parameters<typeof paint>[0], r: Report): string {
 }
 
 /** What a JSON file is: by its `$schema` when it names one of ours, else by its shape. */
-function kindOf(value: unknown): 'provider' | 'fixture' | 'routes' | 'account' {
+function kindOf(value: unknown): 'provider' | 'webhookFixture' | 'fixture' | 'routes' | 'account' {
   const object = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const schema = typeof object.$schema === 'string' ? object.$schema : '';
+  if (schema.endsWith('webhook-fixture.schema.json')) return 'webhookFixture';
   for (const kind of ['provider', 'fixture', 'routes', 'account'] as const)
     if (schema.endsWith(`${kind}.schema.json`)) return kind;
   if ('services' in object) return 'provider';
   if ('response' in object && 'result' in object) return 'fixture';
+  if ('request' in object && 'expect' in object) return 'webhookFixture';
   if (Array.isArray(object.routes)) return 'routes';
   return 'account';
 }
 
-const KIND_NAMES = { provider: 'provider', fixture: 'fixture', routes: 'route file', account: 'account' } as const;
+const KIND_NAMES = {
+  provider: 'provider',
+  webhookFixture: 'webhook fixture',
+  fixture: 'fixture',
+  routes: 'route file',
+  account: 'account',
+} as const;
 
 async function check(file: string): Promise<Report> {
   let kind = 'file';
@@ -93,6 +101,11 @@ const CHECKS: Record<ReturnType<typeof kindOf>, (value: unknown, file: string) =
   },
   async fixture(value, file) {
     const issues = validateAgainst('fixture', value, file);
+    if (issues.length > 0) throw new ConfigError(issues);
+    return undefined;
+  },
+  async webhookFixture(value, file) {
+    const issues = validateAgainst('webhook-fixture', value, file);
     if (issues.length > 0) throw new ConfigError(issues);
     return undefined;
   },

@@ -1,0 +1,137 @@
+/**
+ * Reads a verified request into normalised events: parse the body by its format, fan out over an
+ * array of events, choose each event's description by its type (a type the file does not describe
+ * is ignored, never guessed), fan out inside an event, then read each field.
+ */
+import { pointerValue as getPointer } from './pointer.js';
+import type { WebhookEventSpec, WebhookRead } from '../../generated/provider.js';
+import type { IgnoredEvent, InboundEvent, StatusEvent, WebhookEvent } from '../events.js';
+import { WebhookFailure } from '../failure.js';
+import type { RequestFacts } from '../request.js';
+import { dedupeKey } from './dedupe.js';
+import { readMedia } from './media.js';
+import { parseJsonBody } from './parse-body.js';
+import { readSource, type ReadScope } from './source.js';
+
+/** What the events are read for: their provider, endpoint and the account's default country. */
+export interface ReadContext {
+  readonly providerId: string;
+  readonly endpoint: string;
+  readonly defaultCountry: string | undefined;
+}
+
+/** The events of the request, and those ignored. Throws WEBHOOK_MALFORMED for a body that does not read. */
+export function readEvents(
+  spec: WebhookRead,
+  facts: RequestFacts,
+  context: ReadContext,
+): { events: WebhookEvent[]; ignored: IgnoredEvent[] } {
+  const pairs = spec.format === 'form' ? facts.form() : spec.format === 'query' ? facts.query() : [];
+  const body = spec.format === 'json' ? parseJsonBody(facts.rawBody) : undefined;
+  const list = spec.each === undefined ? [body] : getPointer(body, spec.each);
+  if (!Array.isArray(list))
+    throw new WebhookFailure('WEBHOOK_MALFORMED', `the body has no array of events at "${spec.each}"`);
+  const events: WebhookEvent[] = [];
+  const ignored: IgnoredEvent[] = [];
+  list.forEach((event: unknown, index) => {
+    const scope: ReadScope = { facts, pairs, event, item: undefined, defaultCountry: context.defaultCountry };
+    const where = spec.each === undefined ? 'the event' : `event ${index}`;
+    let eventSpec = spec.event;
+    if (spec.type !== undefined) {
+      const type = readSource(spec.type, scope);
+      eventSpec = type === undefined ? undefined : spec.events?.[type];
+      if (eventSpec === undefined) {
+        ignored.push({
+          type: type ?? '',
+          reason: `${where} has type "${type ?? ''}", which the provider file does not describe`,
+        });
+        return;
+      }
+    }
+    if (eventSpec === undefined) return;
+    readOne(eventSpec, scope, where, context, events, ignored);
+  });
+  return { events, ignored };
+}
+
+function readOne(
+  spec: WebhookEventSpec,
+  scope: ReadScope,
+  where: string,
+  context: ReadContext,
+  events: WebhookEvent[],
+  ignored: IgnoredEvent[],
+): void {
+  const items: unknown = spec.each === undefined ? [undefined] : getPointer(scope.event, spec.each);
+  if (!Array.isArray(items)) throw new WebhookFailure('WEBHOOK_MALFORMED', `${where} has no array at ${spec.each}`);
+  for (const item of items as unknown[]) {
+    const itemScope = { ...scope, item };
+    const eventId = readSource(spec.eventId, itemScope);
+    const read = spec.kind === 'inbound' ? readInbound(spec, itemScope, where) : readStatus(spec, itemScope, where);
+    if ('ignored' in read) {
+      ignored.push(read.ignored);
+      continue;
+    }
+    const event: WebhookEvent = { ...read, dedupeKey: dedupeKey(context.providerId, context.endpoint, eventId, read) };
+    events.push(event);
+  }
+}
+
+function required(
+  spec: WebhookEventSpec,
+  field: 'from' | 'to' | 'providerMessageId' | 'status',
+  scope: ReadScope,
+  where: string,
+): string {
+  const value = readSource(spec[field], scope);
+  if (value === undefined)
+    throw new WebhookFailure('WEBHOOK_MALFORMED', `${where} has no ${field} (${describe(spec[field])})`);
+  return value;
+}
+
+function describe(source: unknown): string {
+  return Object.entries(source as Record<string, unknown>)
+    .filter(([k]) => ['form', 'query', 'json', 'item', 'header'].includes(k))
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join('');
+}
+
+type Read<T> = Omit<T, 'dedupeKey'> | { ignored: IgnoredEvent };
+
+function readInbound(spec: WebhookEventSpec, scope: ReadScope, where: string): Read<InboundEvent> {
+  const receivedAt = readSource(spec.receivedAt, scope);
+  return {
+    type: 'inbound',
+    from: required(spec, 'from', scope, where),
+    to: required(spec, 'to', scope, where),
+    text: readSource(spec.text, scope) ?? '',
+    providerMessageId: required(spec, 'providerMessageId', scope, where),
+    ...(receivedAt === undefined ? {} : { receivedAt }),
+    media: readMedia(spec.media, scope),
+  };
+}
+
+function readStatus(spec: WebhookEventSpec, scope: ReadScope, where: string): Read<StatusEvent> {
+  const providerStatus = required(spec, 'status', scope, where);
+  const mapped = spec.statuses?.[providerStatus] ?? 'unknown';
+  if (mapped === 'ignore')
+    return {
+      ignored: {
+        type: providerStatus,
+        reason: `${where} has status "${providerStatus}", which the provider file ignores`,
+      },
+    };
+  const optional = (name: 'messageId' | 'errorCode' | 'error' | 'at') => {
+    const value = readSource(spec[name], scope);
+    return value === undefined ? {} : { [name]: value };
+  };
+  return {
+    type: 'status',
+    providerMessageId: required(spec, 'providerMessageId', scope, where),
+    ...optional('messageId'),
+    status: mapped,
+    ...optional('errorCode'),
+    ...optional('error'),
+    ...optional('at'),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Reads one field of an event: a form or query key, a JSON Pointer into the event or into the
+ * current element of its fan-out, a header, or a constant; then, as declared, a phone number in
+ * E.164 and a time in ISO 8601.
+ */
+import { pointerText as textAt } from './pointer.js';
+import type { FieldSource } from '../../generated/provider.js';
+import { formatNumber } from '../../numbers/format.js';
+import { firstValue, type Pair, type RequestFacts } from '../request.js';
+import { toIsoTime } from './time.js';
+
+/** Where the fields of one event are read from. */
+export interface ReadScope {
+  readonly facts: RequestFacts;
+  /** The body's pairs (form) or the URL's (query format); empty for JSON. */
+  readonly pairs: readonly Pair[];
+  /** The event: the JSON body or one element of the read's `each`. */
+  readonly event: unknown;
+  /** The current element of the event's own `each`. */
+  readonly item: unknown;
+  readonly defaultCountry: string | undefined;
+}
+
+/** The raw text of the field, before number and time rules. */
+function rawValue(source: FieldSource, scope: ReadScope): string | undefined {
+  if (source.literal !== undefined) return source.literal;
+  if (source.form !== undefined) return firstValue(scope.pairs, source.form);
+  if (source.query !== undefined) return firstValue(scope.facts.query(), source.query);
+  if (source.json !== undefined) return textAt(scope.event, source.json);
+  if (source.item !== undefined) return textAt(scope.item, source.item);
+  if (source.header !== undefined) return scope.facts.header(source.header);
+  return undefined;
+}
+
+/** The field's value, or undefined when absent (or empty) and without a default. */
+export function readSource(source: FieldSource | undefined, scope: ReadScope): string | undefined {
+  if (source === undefined) return undefined;
+  const raw = rawValue(source, scope);
+  const value = raw === undefined || raw === '' ? source.default : raw;
+  if (value === undefined) return undefined;
+  if (source.number) return readNumber(value.trim(), source.noPlus === true, scope.defaultCountry);
+  if (source.time !== undefined) return toIsoTime(value.trim(), source.time);
+  return value;
+}
+
+/** A phone number in E.164 when it is one; a short code or a name as sent. */
+function readNumber(value: string, noPlus: boolean, defaultCountry: string | undefined): string {
+  if (noPlus && /^[1-9][0-9]{6,14}$/.test(value)) {
+    const international = formatNumber(`+${value}`, 'E164', undefined, false);
+    if (international.ok) return international.value;
+  }
+  const formatted = formatNumber(value, 'E164', defaultCountry, true);
+  return formatted.ok ? formatted.value : value;
+}

@@ -1,0 +1,80 @@
+/**
+ * The request as received, and the facts verification and reading need from it: the raw body
+ * bytes, the full URL, headers by name (a header sent twice is refused, never guessed between),
+ * the URL's query and the form pairs, parsed strictly and only when asked.
+ */
+import { WebhookFailure } from './failure.js';
+import { parseForm } from './read/parse-body.js';
+
+/** A request as a framework or a recording gives it. */
+export interface WebhookRequest {
+  readonly method: string;
+  /** The full URL the provider called, scheme and host included (as configured in its console). */
+  readonly url: string;
+  /** Headers by name (any case); a name with several values may be an array. Or [name, value] pairs. */
+  readonly headers:
+    Readonly<Record<string, string | readonly string[] | undefined>> | readonly (readonly [string, string])[];
+  /** The raw body: bytes, or text (taken as UTF-8). */
+  readonly body: Uint8Array | string;
+}
+
+/** One name and value, in the order sent. */
+export type Pair = readonly [string, string];
+
+/** The facts of one request, computed once each. */
+export class RequestFacts {
+  readonly method: string;
+  readonly url: string;
+  readonly rawBody: Buffer;
+  private readonly headers = new Map<string, string[]>();
+  private formPairs: Pair[] | undefined;
+  private queryPairs: Pair[] | undefined;
+
+  constructor(request: WebhookRequest) {
+    this.method = request.method.toUpperCase();
+    this.url = request.url;
+    this.rawBody = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : Buffer.from(request.body);
+    const entries = Array.isArray(request.headers)
+      ? (request.headers as readonly (readonly [string, string])[])
+      : Object.entries(request.headers as Record<string, string | readonly string[] | undefined>);
+    for (const [name, value] of entries) {
+      if (value === undefined) continue;
+      const key = name.toLowerCase();
+      const list = this.headers.get(key) ?? [];
+      list.push(...(typeof value === 'string' ? [value] : value));
+      this.headers.set(key, list);
+    }
+  }
+
+  /** The header's value, or undefined; a header present twice is a malformed request. */
+  header(name: string): string | undefined {
+    const values = this.headers.get(name.toLowerCase());
+    if (values === undefined || values.length === 0) return undefined;
+    if (values.length > 1)
+      throw new WebhookFailure('WEBHOOK_MALFORMED', `header ${name} is present ${values.length} times`);
+    return values[0];
+  }
+
+  /** The body's form pairs in order (strictly decoded). */
+  form(): readonly Pair[] {
+    this.formPairs ??= parseForm(this.rawBody, 'body');
+    return this.formPairs;
+  }
+
+  /** The URL's query pairs in order. */
+  query(): readonly Pair[] {
+    if (this.queryPairs === undefined) {
+      const at = this.url.indexOf('?');
+      const end = this.url.indexOf('#');
+      const text = at === -1 ? '' : this.url.slice(at + 1, end === -1 ? undefined : end);
+      this.queryPairs = parseForm(Buffer.from(text, 'utf8'), 'URL query');
+    }
+    return this.queryPairs;
+  }
+}
+
+/** The first value of `key` among `pairs`, or undefined. */
+export function firstValue(pairs: readonly Pair[], key: string): string | undefined {
+  for (const [k, v] of pairs) if (k === key) return v;
+  return undefined;
+}
