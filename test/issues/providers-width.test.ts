@@ -8,6 +8,6 @@ describe('switchboard providers', () => {
     expect(code).toBe(0);
     const lines = out.split('\n');
     expect(lines.filter((line) => [...line].length > 80)).toEqual([]);
-    expect(out).toMatch(/^46elks\s+46elks SMS API \(a1\)\n\s+basic · username, password\*, from · sendMessage$/m);
+    expect(out).toMatch(/^46elks\s+46elks SMS API \(a1\)\n\s+basic · username, password\*, from, webhookUsername\?,/m);
   });
 });

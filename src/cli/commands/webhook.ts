@@ -12,7 +12,8 @@ import { stdin } from '../open.js';
 export const webhook: Command = {
   name: 'webhook',
   summary: 'Verify a recorded webhook request and print the events it holds',
-  usage: 'switchboard webhook --account <file> [--provider <id|file>] --request <file|-> [--endpoint <name>] [--json]',
+  usage:
+    'switchboard webhook --account <file> [--provider <id|file>] --request <file|-> [--endpoint <name>] [--now <time>] [--json]',
   help: [
     '--account <file>      account file with the webhook secret (or public key, or callback credentials)',
     '--provider <id|file>  provider to use instead of the one the account names',
@@ -20,9 +21,8 @@ export const webhook: Command = {
     '--endpoint <name>     the endpoint it was sent to (default: chosen as the provider file says)',
     '--now <time>          check signed timestamps against this ISO 8601 time instead of the clock',
     '--json                print the events as a JSON array',
-    '',
-    'Exit 0 verified, 1 not verified, 2 usage or configuration error.',
   ],
+  notes: ['Exit 0 verified, 1 not verified, 2 usage or configuration error.'],
   options: {
     account: { type: 'string' },
     provider: { type: 'string' },
