@@ -67,7 +67,9 @@ describe('switchboard CLI', () => {
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES/);
     expect(table.out).toMatch(/demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage\n/);
-    expect(table.out).toMatch(/twilio\s+Twilio .*\n\s+basic · [^·]+· sendMessage, fetchMessages\s+· receives status, inbound/);
+    expect(table.out).toMatch(
+      /twilio\s+Twilio .*\n\s+basic · [^·]+· sendMessage, fetchMessages\s+· receives status, inbound/,
+    );
     const json = JSON.parse((await run('providers', '--json')).out) as { id: string }[];
     expect(json.map((p) => p.id)).toContain('demo');
   });
