@@ -18,6 +18,8 @@ import { init } from './commands/init.js';
 import { testCommand } from './commands/test-provider.js';
 import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
 import { enqueue, status, worker } from './commands/queue.js';
+import { gateway } from './commands/gateway.js';
+import { serve } from './commands/serve.js';
 import { paint, type Io } from './io.js';
 
 const COMMANDS: readonly Command[] = [
@@ -36,6 +38,8 @@ const COMMANDS: readonly Command[] = [
   enqueue,
   worker,
   status,
+  serve,
+  gateway,
 ];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */

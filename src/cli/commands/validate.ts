@@ -6,6 +6,7 @@ import { loadProvider, providerFromValue } from '../../config/load-provider.js';
 import { parseJson, readText } from '../../config/read-file.js';
 import { validateAgainst } from '../../config/schemas.js';
 import { bind } from '../../connector/bind.js';
+import { gatewayFromValue } from '../../gateway/config/load-gateway.js';
 import { ConfigError, SwitchboardError, formatIssue, type ConfigIssue } from '../../errors.js';
 import { EXIT, type Command } from '../command.js';
 import { indent } from '../format.js';
@@ -21,7 +22,7 @@ interface Report {
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'Check provider, account and fixture files; report every problem at once',
+  summary: 'Check provider, account, fixture and gateway files; report every problem at once',
   usage: 'switchboard validate <file...> [--json]',
   help: ['--json                print one report per file as JSON'],
   options: { json: { type: 'boolean' } },
@@ -40,6 +41,13 @@ function describe(io: Parameters<typeof paint>[0], r: Report): string {
   if (r.ok) return `${paint(io, 'green', '✓')} ${r.file}: valid ${r.kind}${r.note ? ` (${r.note})` : ''}`;
   const head = `${paint(io, 'red', '✗')} ${r.file}: ${r.issues.length} problem${r.issues.length === 1 ? '' : 's'} (${r.kind})`;
   return [head, ...r.issues.map((i) => indent(formatIssue(i)))].join('\n');
+}
+
+/** A gateway file names its schema, or has users (no other file kind has). */
+function isGatewayFile(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const schema = (value as { $schema?: unknown }).$schema;
+  return (typeof schema === 'string' && schema.endsWith('gateway.schema.json')) || 'users' in value;
 }
 
 async function check(file: string): Promise<Report> {
@@ -70,6 +78,12 @@ async function check(file: string): Promise<Report> {
         issues: [],
         note: `${provider.name}; services: ${Object.keys(provider.services).join(', ')}`,
       };
+    }
+    if (isGatewayFile(value)) {
+      kind = 'gateway';
+      const gateway = await gatewayFromValue(value, file, dirname(resolve(file)));
+      const users = gateway.users.map((u) => u.login).join(', ');
+      return { file, kind, ok: true, issues: [], note: `users: ${users}; database: ${gateway.database.kind}` };
     }
     if (value !== null && typeof value === 'object' && 'response' in value && 'result' in value) {
       kind = 'fixture';
