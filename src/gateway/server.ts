@@ -15,6 +15,7 @@ import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { createPusher, type PushOptions } from './push/pusher.js';
 import { openSqliteStore } from './store/sqlite-store.js';
+import { ingestEvents, type IngestSummary, type WebhookEvent } from './webhooks/ingest.js';
 import type { Store } from './store/store.js';
 
 /** Options of {@link startGateway}. */
@@ -37,6 +38,12 @@ export interface Gateway {
   readonly store: Store;
   /** Where it listens, e.g. http://127.0.0.1:8080. */
   readonly url: string;
+  /**
+   * Stores events that provider account `account` (its file as the config names it) sent, and
+   * pushes new inbound messages: the webhook endpoint calls this once the webhook library has
+   * verified and read a request, and answers the provider only after it resolves.
+   */
+  ingest(account: string, events: readonly WebhookEvent[]): Promise<IngestSummary>;
   /** Stops gracefully. */
   close(): Promise<void>;
 }
@@ -93,6 +100,7 @@ export async function startGateway(
     app,
     store,
     url: address,
+    ingest: (account, events) => ctx.inflight.track(ingestEvents(config, store, account, events, ctx.notify)),
     async close() {
       closing = true;
       clearInterval(retention);
@@ -135,7 +143,7 @@ async function resume(ctx: GatewayContext): Promise<void> {
       });
       continue;
     }
-    void ctx.inflight.track(deliver(ctx, user, message, message.peer)).catch((error: unknown) => {
+    void ctx.inflight.track(deliver(ctx, user, message)).catch((error: unknown) => {
       ctx.log.error({ login: message.login, sms_id: message.seq, err: String(error) }, 'resumed send failed');
     });
   }

@@ -49,21 +49,24 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
     dispositionNotification: input.disposition_notification ?? '',
     providerAccount: user.sender.label,
   });
-  const outcome = ctx.inflight.track(deliver(ctx, user, stored, input.to));
+  const outcome = ctx.inflight.track(deliver(ctx, user, stored));
   const result = await Promise.race([outcome, sleep(ctx.config.limits.sendWaitMs, undefined, { ref: false })]);
   return answerFor(String(stored.seq), result);
 }
 
-/** Sends a stored message and records its outcome; resolves with the result once recorded. */
+/**
+ * Sends a stored message to its peer (E.164 when the app typed a phone number, so the provider's
+ * own number rules read it without guessing a country) and records its outcome; resolves with the
+ * result once recorded.
+ */
 export async function deliver(
   ctx: GatewayContext,
   user: GatewayUserConfig,
   stored: StoredMessage,
-  to: string,
 ): Promise<SendResult> {
   const send = ctx.senders.forUser(user, stored.ownNumber);
   const result = await send({
-    to,
+    to: stored.peer,
     body: stored.text,
     contentType: stored.contentType,
     dispositionNotification: stored.dispositionNotification,
