@@ -20,6 +20,8 @@ export interface AuthOptions {
   readonly freeFailures?: number;
   /** The window failures are counted in, ms. Default 60 s. */
   readonly windowMs?: number;
+  /** The first delay, ms; it doubles with each further failure. Default 250. */
+  readonly baseDelayMs?: number;
   /** Longest delay, ms. Default 8 s. */
   readonly maxDelayMs?: number;
   /** How long a verified password is remembered, ms. Default 10 min. */
@@ -37,6 +39,7 @@ export function createAuthenticator(users: readonly GatewayUserConfig[], options
   const free = options.freeFailures ?? 5;
   const windowMs = options.windowMs ?? 60_000;
   const maxDelay = options.maxDelayMs ?? 8_000;
+  const baseDelay = options.baseDelayMs ?? 250;
   const rememberMs = options.rememberMs ?? 600_000;
   const key = randomBytes(32);
   const remembered = new Map<string, { digest: string; until: number }>();
@@ -60,7 +63,7 @@ export function createAuthenticator(users: readonly GatewayUserConfig[], options
       const now = Date.now();
       const keys = [`ip:${address}`, `login:${login}`];
       const over = Math.max(...keys.map((k) => countOf(k, now))) - free;
-      const delayedMs = over < 0 ? 0 : Math.min(maxDelay, 250 * 2 ** over);
+      const delayedMs = over < 0 ? 0 : Math.min(maxDelay, baseDelay * 2 ** over);
       if (delayedMs > 0) await sleep(delayedMs);
       const user = byLogin.get(login);
       const digest = digestOf(login, password);
