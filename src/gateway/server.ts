@@ -114,6 +114,10 @@ export async function startGateway(
 
 /** Health, readiness, and errors as `{"message"}` (what the app shows). */
 function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: () => boolean): void {
+  // A response while stopping closes its connection, so a keep-alive client does not hold the stop up.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing()) void reply.header('connection', 'close');
+  });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {
     const ready = !closing() && (await ctx.store.ping());
