@@ -6,7 +6,6 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ConnectorOptions } from '../connector/options.js';
-import { SwitchboardError } from '../errors.js';
 import { createAuthenticator, type AuthOptions } from './app/auth.js';
 import { createInflight, type GatewayContext, type Log } from './app/context.js';
 import { registerAppRoutes } from './app/routes.js';
@@ -14,6 +13,7 @@ import { deliver } from './app/send-message.js';
 import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { createPusher, type PushOptions } from './push/pusher.js';
+import { openPostgresStore } from './store/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { ingestEvents, type IngestSummary, type WebhookEvent } from './webhooks/ingest.js';
 import type { Store } from './store/store.js';
@@ -48,12 +48,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function openStore(config: GatewayConfig): Store {
+async function openStore(config: GatewayConfig): Promise<Store> {
   if (config.database.kind === 'sqlite') return openSqliteStore(config.database.file);
-  throw new SwitchboardError(
-    'USAGE',
-    `${config.source}#/database/postgres: PostgreSQL is not supported by this version yet; use {"sqlite": "gateway.db"}`,
-  );
+  return openPostgresStore(config.database.url);
 }
 
 /**
@@ -65,7 +62,7 @@ export async function startGateway(
   listen: { port?: number; host?: string } = {},
   options: GatewayOptions = {},
 ): Promise<Gateway> {
-  const store = openStore(config);
+  const store = await openStore(config);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.limits.bodyBytes,

@@ -1,9 +1,36 @@
-/** The SQLite store on a real file: migrations once, per-user ids, idempotent inbound, statuses that never move back. */
+/**
+ * The stores, SQLite on a real file and a real PostgreSQL, held to the same behaviour: migrations
+ * once, per-user ids, idempotent inbound, statuses that never move back, recovery after a stop.
+ */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/gateway/store/postgres-store.js';
 import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
+import type { Store } from '../../src/gateway/store/store.js';
+import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+
+let server: TestPostgres | undefined;
+beforeAll(async () => {
+  if (hasPostgres) server = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A place for a fresh store; `open` may be called again to reopen it. */
+type Place = () => Promise<{ open: () => Promise<Store> }>;
+
+const sqlite: Place = async () => {
+  const file = join(await mkdtemp(join(tmpdir(), 'sb-store-')), 'gateway.db');
+  return { open: async () => openSqliteStore(file) };
+};
+
+const postgres: Place = async () => {
+  const url = await createDatabase(server, 'store');
+  return { open: () => openPostgresStore(url) };
+};
 
 const outgoing = (login: string, uid: string) => ({
   login,
@@ -16,25 +43,27 @@ const outgoing = (login: string, uid: string) => ({
   providerAccount: 'acct',
 });
 
-async function freshFile(): Promise<string> {
-  return join(await mkdtemp(join(tmpdir(), 'sb-store-')), 'gateway.db');
-}
-
-describe('the SQLite store', () => {
+describe.each([
+  ['SQLite', sqlite, false],
+  ['PostgreSQL', postgres, !hasPostgres],
+] as const)('the %s store', (_name, place, skip) => {
+  const freshStore = async () => (await place()).open();
   it('numbers each user’s messages 1, 2, 3 and keeps them across a reopen (migrations applied once)', async () => {
-    const file = await freshFile();
-    const store = openSqliteStore(file);
+    if (skip) return;
+    const { open } = await place();
+    const store = await open();
     const a1 = await store.queueOutgoing(outgoing('alice', 'u1'));
     const b1 = await store.queueOutgoing(outgoing('bob', 'u2'));
     await store.close();
-    const reopened = openSqliteStore(file);
+    const reopened = await open();
     const a2 = await reopened.queueOutgoing(outgoing('alice', 'u3'));
     expect([a1.seq, b1.seq, a2.seq]).toEqual([1, 1, 2]);
     await reopened.close();
   });
 
   it('stores an inbound message once however often the provider retries it', async () => {
-    const store = openSqliteStore(await freshFile());
+    if (skip) return;
+    const store = await freshStore();
     const record = {
       login: 'alice',
       ownNumber: '+15550100001',
@@ -44,7 +73,7 @@ describe('the SQLite store', () => {
       providerAccount: 'acct',
       providerMessageId: 'SM1',
       receivedAt: undefined,
-      dedupeKey: 'acct\0SM1',
+      dedupeKey: 'acct|SM1',
     };
     const first = await store.insertInbound({ ...record, uid: 'x1' });
     const again = await store.insertInbound({ ...record, uid: 'x2' });
@@ -53,7 +82,8 @@ describe('the SQLite store', () => {
   });
 
   it('moves a delivery status only up: a late "sent" does not undo "delivered"', async () => {
-    const store = openSqliteStore(await freshFile());
+    if (skip) return;
+    const store = await freshStore();
     const m = await store.queueOutgoing(outgoing('alice', 'u1'));
     await store.markIntent('alice', m.seq);
     await store.recordOutcome('alice', m.seq, { state: 'sent', providerMessageId: 'P1' });
@@ -65,7 +95,8 @@ describe('the SQLite store', () => {
   });
 
   it('turns messages left in flight into ambiguous ones at start, and hands back the queued ones to send', async () => {
-    const store = openSqliteStore(await freshFile());
+    if (skip) return;
+    const store = await freshStore();
     const inFlight = await store.queueOutgoing(outgoing('alice', 'u1'));
     await store.markIntent('alice', inFlight.seq);
     const waiting = await store.queueOutgoing(outgoing('alice', 'u2'));
@@ -77,7 +108,8 @@ describe('the SQLite store', () => {
   });
 
   it('holds Fetch’s sent list before a message still in flight, so no cursor passes it', async () => {
-    const store = openSqliteStore(await freshFile());
+    if (skip) return;
+    const store = await freshStore();
     const one = await store.queueOutgoing(outgoing('alice', 'u1'));
     await store.recordOutcome('alice', one.seq, { state: 'sent' });
     await store.queueOutgoing(outgoing('alice', 'u2')); // still queued

@@ -13,6 +13,11 @@ export const SQL = {
   insertMessage: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
     disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
     send_state, error, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  /** The same insert, doing nothing when the dedupe key is stored already (a provider's retry). */
+  insertMessageOnce: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
+    disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
+    send_state, error, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (dedupe_key) DO NOTHING`,
   byDedupeKey: `SELECT ${COLUMNS} FROM messages WHERE dedupe_key = ?`,
   bySeq: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND seq = ?`,
   markIntent: `UPDATE messages SET send_state = 'intent' WHERE login = ? AND seq = ? AND send_state = 'queued'`,

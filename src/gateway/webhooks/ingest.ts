@@ -112,9 +112,9 @@ export async function ingestEvents(
 /** The provider's id when it gives one; else a digest of what the message is (some providers give none). */
 function dedupeKeyOf(account: string, event: Extract<WebhookEvent, { type: 'inbound' }>): string {
   if (event.providerMessageId !== undefined && event.providerMessageId !== '')
-    return `${account}\0${event.providerMessageId}`;
+    return `${account}\u001f${event.providerMessageId}`;
   const digest = createHash('sha256')
     .update([event.from, event.to, event.text, event.receivedAt ?? ''].join('\0'))
     .digest('base64');
-  return `${account}\0sha256:${digest}`;
+  return `${account}\u001fsha256:${digest}`;
 }
