@@ -92,6 +92,9 @@ export async function startGateway(
   registerAppRoutes(app, ctx);
   await resume(ctx);
   const retention = scheduleRetention(ctx);
+  // With several processes on one database, survivors take over what a stopped one left.
+  const takeover = ctx.store.shared ? setInterval(() => void resume(ctx).catch(() => undefined), 15_000) : undefined;
+  takeover?.unref();
   const address = await app.listen({ port: listen.port ?? 8080, host: listen.host ?? '127.0.0.1' });
   return {
     app,
@@ -101,6 +104,7 @@ export async function startGateway(
     async close() {
       closing = true;
       clearInterval(retention);
+      clearInterval(takeover);
       await app.close(); // waits for requests in progress
       await ctx.inflight.drained(); // sends that outlived their request, pushes
       await senders.close();

@@ -94,17 +94,21 @@ describe.each([
     await store.close();
   });
 
-  it('turns messages left in flight into ambiguous ones at start, and hands back the queued ones to send', async () => {
+  it('turns what a stopped process left in flight into ambiguous messages, and hands its queued ones to the next', async () => {
     if (skip) return;
-    const store = await freshStore();
-    const inFlight = await store.queueOutgoing(outgoing('alice', 'u1'));
-    await store.markIntent('alice', inFlight.seq);
-    const waiting = await store.queueOutgoing(outgoing('alice', 'u2'));
-    const { queued, ambiguous } = await store.recover();
+    const { open } = await place();
+    const stopped = await open();
+    const inFlight = await stopped.queueOutgoing(outgoing('alice', 'u1'));
+    await stopped.markIntent('alice', inFlight.seq);
+    const waiting = await stopped.queueOutgoing(outgoing('alice', 'u2'));
+    await stopped.close();
+    const next = await open();
+    const { queued, ambiguous } = await next.recover();
     expect(ambiguous).toBe(1);
     expect(queued.map((m) => m.seq)).toEqual([waiting.seq]);
-    expect((await store.message('alice', inFlight.seq))?.sendState).toBe('ambiguous');
-    await store.close();
+    expect((await next.message('alice', inFlight.seq))?.sendState).toBe('ambiguous');
+    expect(await next.recover()).toEqual({ queued: [], ambiguous: 0 }); // taken over once
+    await next.close();
   });
 
   it('holds Fetch’s sent list before a message still in flight, so no cursor passes it', async () => {
@@ -119,4 +123,29 @@ describe.each([
     expect(page.sent.map((m) => m.seq)).toEqual([one.seq]);
     await store.close();
   });
+});
+
+describe('several processes on one database', () => {
+  it('never lets one PostgreSQL process take over what a live one is sending', async () => {
+    if (!hasPostgres) return;
+    const { open } = await postgres();
+    const first = await open();
+    const second = await open();
+    const inFlight = await first.queueOutgoing(outgoing('alice', 'u1'));
+    await first.markIntent('alice', inFlight.seq);
+    await first.queueOutgoing(outgoing('alice', 'u2'));
+    expect(await second.recover()).toEqual({ queued: [], ambiguous: 0 });
+    expect((await second.message('alice', inFlight.seq))?.sendState).toBe('intent');
+    await first.close();
+    await second.close();
+  });
+
+  it('refuses a second gateway on an SQLite file while the first has it, saying to use PostgreSQL for several', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'sb-store-')), 'gateway.db');
+    const first = openSqliteStore(file);
+    expect(() => openSqliteStore(file)).toThrow(/in use by another gateway process.*use PostgreSQL for several/);
+    await first.close();
+    const again = openSqliteStore(file);
+    await again.close();
+  }, 20_000);
 });

@@ -69,4 +69,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE webhook_keys (dedupe_key TEXT PRIMARY KEY, seen_ms BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // Which gateway process owns an outgoing message, so one process recovering after a crash
+      // never takes over (and sends again) what another live process is sending.
+      `ALTER TABLE messages ADD COLUMN owner TEXT`,
+      `CREATE TABLE gateway_instances (instance TEXT PRIMARY KEY, heartbeat_ms BIGINT NOT NULL)`,
+    ],
+  },
 ];

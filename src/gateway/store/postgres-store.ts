@@ -24,6 +24,10 @@ const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, num
   string
 >;
 
+/** How often a process says it is alive, and after how long without that it counts as stopped. */
+const HEARTBEAT_MS = 5_000;
+const STALE_MS = 30_000;
+
 /** A constant naming the migration lock (any number, the same in every gateway). */
 const MIGRATION_LOCK = 0x5357_4742;
 
@@ -90,6 +94,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
   const one = async (client: Client, login: string, seq: number) =>
     toMessage((await client.query(Q.bySeq, [login, seq])).rows[0] as MessageRow);
   const now = () => new Date().toISOString();
+  // This process says it is alive; messages it owns are never taken over while it does.
+  const instance = randomUUID();
+  await pool.query(Q.heartbeat, [instance, Date.now()]);
+  const beat = setInterval(() => {
+    pool.query(Q.heartbeat, [instance, Date.now()]).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  beat.unref();
 
   return {
     queueOutgoing: (r) =>
@@ -114,6 +125,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
           'queued',
           null,
           null,
+          instance,
         ]);
         return one(client, r.login, seq);
       }),
@@ -145,6 +157,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
           null,
           null,
           r.dedupeKey,
+          null,
         ]);
         if ((inserted.rowCount ?? 0) > 0) return { message: await one(client, r.login, seq), inserted: true };
         const existing = (await client.query(Q.byDedupeKey, [r.dedupeKey])).rows[0] as MessageRow;
@@ -200,10 +213,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
     dropToken: async (login, device, token) => void (await changes(Q.dropToken, [token, token, login, device])),
     recover: () =>
       transaction(async (client) => {
-        const ambiguous = (await client.query(Q.intentToAmbiguous)).rowCount ?? 0;
-        const queued = ((await client.query(Q.queued)).rows as MessageRow[]).map(toMessage);
+        const alive = Date.now() - STALE_MS;
+        const ambiguous = (await client.query(Q.intentToAmbiguous, [instance, alive])).rowCount ?? 0;
+        const claimed = await client.query(Q.claimQueued, [instance, instance, alive]);
+        const queued = (claimed.rows as MessageRow[]).map(toMessage).sort((a, b) => a.seq - b.seq);
         return { queued, ambiguous };
       }),
+    shared: true,
     purge: async (beforeMs) => changes(Q.purge, [beforeMs]),
     ping: async () => {
       try {
@@ -213,6 +229,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return false;
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      clearInterval(beat);
+      await pool.query(Q.leave, [instance]).catch(() => undefined);
+      await pool.end();
+    },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { SwitchboardError } from '../../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, toMessage, type MessageRow } from './statements.js';
 import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
@@ -31,11 +32,22 @@ function migrate(db: Db): void {
  * @example const store = openSqliteStore('gateway.db');
  */
 export function openSqliteStore(file: string): Store {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const db = new Database(file, { timeout: 2000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // One gateway process per file, enforced: a second one fails here instead of sharing it.
+    db.pragma('locking_mode = EXCLUSIVE');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new SwitchboardError(
+      'USAGE',
+      `${file} is in use by another gateway process; an SQLite file serves one process (use PostgreSQL for several)`,
+    );
+  }
+  const instance = randomUUID();
   const q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
     keyof typeof SQL,
     Database.Statement
@@ -65,6 +77,7 @@ export function openSqliteStore(file: string): Store {
       'queued',
       null,
       null,
+      instance,
     );
     return one(r.login, seq);
   });
@@ -91,6 +104,7 @@ export function openSqliteStore(file: string): Store {
       null,
       null,
       r.dedupeKey,
+      null,
     );
     return { message: one(r.login, seq), inserted: true };
   });
@@ -113,9 +127,12 @@ export function openSqliteStore(file: string): Store {
       Date.now(),
     );
   });
+  // One process holds the file (exclusive lock), so every other owner is a stopped process.
+  const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
   const recover = db.transaction(() => {
-    const ambiguous = q.intentToAmbiguous.run().changes;
-    const queued = (q.queued.all() as MessageRow[]).map(toMessage);
+    const ambiguous = q.intentToAmbiguous.run(instance, everyOtherIsStopped).changes;
+    const claimed = q.claimQueued.all(instance, instance, everyOtherIsStopped) as MessageRow[];
+    const queued = claimed.map(toMessage).sort((a, b) => a.seq - b.seq);
     return { queued, ambiguous };
   });
 
@@ -157,6 +174,7 @@ export function openSqliteStore(file: string): Store {
     dropToken: async (login, device, token) => void q.dropToken.run(token, token, login, device),
     recover: async () => recover(),
     purge: async (beforeMs) => q.purge.run(beforeMs).changes,
+    shared: false,
     ping: async () => db.open,
     close: async () => {
       if (db.open) db.close();

@@ -12,11 +12,11 @@ export const SQL = {
     ON CONFLICT (login) DO UPDATE SET last_seq = user_counters.last_seq + 1 RETURNING last_seq`,
   insertMessage: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
     disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
-    send_state, error, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   /** The same insert, doing nothing when the dedupe key is stored already (a provider's retry). */
   insertMessageOnce: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
     disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
-    send_state, error, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`,
   byDedupeKey: `SELECT ${COLUMNS} FROM messages WHERE dedupe_key = ?`,
   bySeq: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND seq = ?`,
@@ -51,10 +51,17 @@ export const SQL = {
     push_token = CASE WHEN push_token = ? THEN '' ELSE push_token END,
     token_other = CASE WHEN token_other = ? THEN '' ELSE token_other END
     WHERE login = ? AND device = ?`,
-  queued: `SELECT ${COLUMNS} FROM messages WHERE send_state = 'queued' ORDER BY login, seq`,
+  heartbeat: `INSERT INTO gateway_instances (instance, heartbeat_ms) VALUES (?, ?)
+    ON CONFLICT (instance) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms`,
+  leave: `DELETE FROM gateway_instances WHERE instance = ?`,
+  // A message is orphaned when no live process owns it: not this one (?), and its owner's
+  // heartbeat is older than ?.
+  claimQueued: `UPDATE messages SET owner = ? WHERE send_state = 'queued' AND (owner IS NULL OR (owner <> ?
+    AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?))) RETURNING ${COLUMNS}`,
   intentToAmbiguous: `UPDATE messages SET send_state = 'ambiguous',
     error = 'the gateway stopped while this message was being sent; it may have been sent, so it is not sent again'
-    WHERE send_state = 'intent'`,
+    WHERE send_state = 'intent' AND (owner IS NULL OR (owner <> ?
+    AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?)))`,
   purge: `DELETE FROM messages WHERE created_ms < ? AND (send_state IS NULL OR send_state NOT IN ('queued', 'intent'))`,
 } as const;
 

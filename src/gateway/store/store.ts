@@ -124,10 +124,13 @@ export interface Store {
   /** Forgets a token the push service no longer knows (it answered 404). */
   dropToken(login: string, device: string, token: string): Promise<void>;
   /**
-   * At start: messages left `intent` by a stopped process become `ambiguous` (never re-sent);
-   * `queued` ones (certainly not sent) are returned to be sent.
+   * Takes over what stopped processes left: their `intent` messages become `ambiguous` (never
+   * re-sent); their `queued` ones (certainly not sent) become this process's, returned to be sent.
+   * A live process's messages are never touched. Called at start, and periodically where `shared`.
    */
   recover(): Promise<{ queued: StoredMessage[]; ambiguous: number }>;
+  /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
+  readonly shared: boolean;
   /** Deletes messages created before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
   /** Whether the database answers. */
