@@ -17,6 +17,10 @@ export { sendMany } from './bulk/send-many.js';
 export { createJsonlJournal } from './bulk/jsonl-journal.js';
 export { JournalError, resumeAction } from './bulk/journal.js';
 export { readRecipients } from './bulk/recipients.js';
+export { loadGateway, gatewayFromValue } from './gateway/config/load-gateway.js';
+export { hashPassword, verifyPassword } from './gateway/config/password.js';
+export { startGateway } from './gateway/server.js';
+export { gatewayAccountXml } from './gateway/app/account-xml.js';
 
 export type { Account } from './config/account.js';
 export type { Connector, ConnectorInit, OutgoingMessage, ServiceParams } from './connector/connector.js';
@@ -61,3 +65,14 @@ export type {
 } from './generated/provider.js';
 export type { RewritingRule, RewritingCondition, RewritingAction } from './generated/rewriting.js';
 export type { ProviderFixture } from './generated/fixture.js';
+export type { GatewayFile, GatewayUser } from './generated/gateway.js';
+export type { GatewayConfig, GatewayUserConfig } from './gateway/config/gateway-config.js';
+export type { Gateway, GatewayOptions } from './gateway/server.js';
+export type {
+  RawWebhookRequest,
+  WebhookAnswer,
+  WebhookEvent,
+  WebhookReader,
+  WebhookReading,
+  IngestSummary,
+} from './gateway/webhooks/ingest.js';
