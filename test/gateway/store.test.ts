@@ -111,6 +111,18 @@ describe.each([
     await next.close();
   });
 
+  it('deletes settled messages older than the retention, never one still to be sent', async () => {
+    if (skip) return;
+    const store = await freshStore();
+    const settled = await store.queueOutgoing(outgoing('alice', 'u1'));
+    await store.recordOutcome('alice', settled.seq, { state: 'sent' });
+    const waiting = await store.queueOutgoing(outgoing('alice', 'u2'));
+    expect(await store.purge(Date.now() + 1000)).toBe(1);
+    expect(await store.message('alice', settled.seq)).toBeUndefined();
+    expect((await store.message('alice', waiting.seq))?.sendState).toBe('queued');
+    await store.close();
+  });
+
   it('holds Fetch’s sent list before a message still in flight, so no cursor passes it', async () => {
     if (skip) return;
     const store = await freshStore();
