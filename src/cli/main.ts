@@ -19,6 +19,8 @@ import { testCommand } from './commands/test-provider.js';
 import { webhook } from './commands/webhook.js';
 import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
 import { enqueue, status, worker } from './commands/queue.js';
+import { gateway } from './commands/gateway.js';
+import { serve } from './commands/serve.js';
 import { forPeople, paint, type Io } from './io.js';
 
 /** Every subcommand, in the order the main help lists them. */
@@ -39,6 +41,8 @@ export const COMMANDS: readonly Command[] = [
   enqueue,
   worker,
   status,
+  serve,
+  gateway,
 ];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */

@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ConfigIssue } from '../errors.js';
 import { packagePath } from './paths.js';
 
-const SCHEMA_FILES = ['rewriting', 'provider', 'account', 'fixture', 'routes', 'webhook-fixture'] as const;
+const SCHEMA_FILES = ['rewriting', 'provider', 'account', 'fixture', 'routes', 'webhook-fixture', 'gateway'] as const;
 type SchemaName = (typeof SCHEMA_FILES)[number];
 
 let validators: Record<SchemaName, ValidateFunction> | undefined;
@@ -27,6 +27,7 @@ function compileAll(): Record<SchemaName, ValidateFunction> {
     fixture: get('fixture'),
     routes: get('routes'),
     'webhook-fixture': get('webhook-fixture'),
+    gateway: get('gateway'),
   };
 }
 
@@ -87,6 +88,11 @@ const PATTERNS: Record<string, string> = {
   '^[a-z0-9][a-z0-9-]*$': 'must be lower-case letters, digits and dashes',
   '^(/.*)?$': 'must be a JSON Pointer such as /message or /messages/0/id',
   '^[A-Za-z_][A-Za-z0-9_]*$': 'must be an environment variable name (letters, digits, _)',
+  '^\\+[1-9][0-9]{1,14}$': 'must be a number in E.164: + and up to 15 digits, such as +15551230001',
+  '^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9+/]+=*\\$[A-Za-z0-9+/]+=*$':
+    'must be a hash made by `switchboard gateway hash-password` (scrypt$N$r$p$salt$hash)',
+  '^postgres(ql)?://': 'must be a PostgreSQL URL such as postgres://user@host:5432/db',
+  '^[^\\s]+$': 'must not contain spaces',
 };
 
 function describe(error: ErrorObject): string {

@@ -33,7 +33,7 @@ describe('switchboard CLI', () => {
       Commands:
         demo        Run a local provider that follows the Acrobits Send Message docs, and send through it
         providers   List the built-in providers and what an account for each needs
-        validate    Check provider, account, route and fixture files; report every problem at once
+        validate    Check provider, account, route, fixture and gateway files; report every problem at once
         render      Show the exact HTTP request a send would make, without sending it
         send        Send a message to one or more recipients
         fetch       Fetch new messages (Acrobits Fetch Messages)
@@ -47,6 +47,8 @@ describe('switchboard CLI', () => {
         enqueue     Add messages to a Redis queue for workers to send
         worker      Send the messages of a Redis queue (run any number, on any machines)
         status      What a Redis queue holds: waiting, active, sent, failed, ambiguous
+        serve       Run the softphone backend (Acrobits Send, Fetch, Push Token Reporter) over any provider
+        gateway     Configure the softphone backend: hash a user password, print the Account XML for the app
 
       Every command takes --help and --debug. Exit codes: 0 all sent (or done), 1 some send or call failed, 2 usage or configuration error.
       Start with: switchboard demo"

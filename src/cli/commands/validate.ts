@@ -9,6 +9,7 @@ import { createConnector } from '../../connector/connector.js';
 import type { Provider } from '../../provider/compile-provider.js';
 import { loadRoutes } from '../../routing/load-routes.js';
 import { createRouter } from '../../routing/router.js';
+import { gatewayFromValue } from '../../gateway/config/load-gateway.js';
 import { ConfigError, SwitchboardError, formatIssue, type ConfigIssue } from '../../errors.js';
 import { EXIT, type Command } from '../command.js';
 import { indent } from '../format.js';
@@ -24,7 +25,7 @@ interface Report {
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'Check provider, account, route and fixture files; report every problem at once',
+  summary: 'Check provider, account, route, fixture and gateway files; report every problem at once',
   usage: 'switchboard validate <file...> [--json]',
   help: ['--json                print one report per file as JSON'],
   options: { json: { type: 'boolean' } },
@@ -46,16 +47,17 @@ function describe(io: Parameters<typeof paint>[0], r: Report): string {
 }
 
 /** What a JSON file is: by its `$schema` when it names one of ours, else by its shape. */
-function kindOf(value: unknown): 'provider' | 'webhookFixture' | 'fixture' | 'routes' | 'account' {
+function kindOf(value: unknown): 'provider' | 'webhookFixture' | 'fixture' | 'routes' | 'gateway' | 'account' {
   const object = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const schema = typeof object.$schema === 'string' ? object.$schema : '';
   if (schema.endsWith('webhook-fixture.schema.json')) return 'webhookFixture';
-  for (const kind of ['provider', 'fixture', 'routes', 'account'] as const)
+  for (const kind of ['provider', 'fixture', 'routes', 'gateway', 'account'] as const)
     if (schema.endsWith(`${kind}.schema.json`)) return kind;
   if ('services' in object) return 'provider';
   if ('response' in object && 'result' in object) return 'fixture';
   if ('request' in object && 'expect' in object) return 'webhookFixture';
   if (Array.isArray(object.routes)) return 'routes';
+  if ('users' in object) return 'gateway';
   return 'account';
 }
 
@@ -64,6 +66,7 @@ const KIND_NAMES = {
   webhookFixture: 'webhook fixture',
   fixture: 'fixture',
   routes: 'route file',
+  gateway: 'gateway',
   account: 'account',
 } as const;
 
@@ -108,6 +111,12 @@ const CHECKS: Record<ReturnType<typeof kindOf>, (value: unknown, file: string) =
     const issues = validateAgainst('webhook-fixture', value, file);
     if (issues.length > 0) throw new ConfigError(issues);
     return undefined;
+  },
+  async gateway(value, file) {
+    // Loads every user's account (or route file) and checks the whole file, as serve does.
+    const gateway = await gatewayFromValue(value, file, dirname(resolve(file)));
+    const users = gateway.users.map((u) => u.login).join(', ');
+    return `users: ${users}; database: ${gateway.database.kind}`;
   },
   async routes(_value, file) {
     // Loads every account it names, and makes their connectors, as send --routes does.

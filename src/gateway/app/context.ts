@@ -1,0 +1,60 @@
+/** What every endpoint handler works with. */
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { Store } from '../store/store.js';
+import type { Authenticator } from './auth.js';
+import type { Senders } from './senders.js';
+
+/** Structured logging, pino's shape; never given a secret. */
+export interface Log {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** Work the gateway acknowledged and must finish before it stops (graceful shutdown waits for it). */
+export interface Inflight {
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Resolves once nothing tracked is running. */
+  drained(): Promise<void>;
+  readonly size: number;
+}
+
+/** The gateway's parts, for the handlers. */
+export interface GatewayContext {
+  readonly config: GatewayConfig;
+  readonly store: Store;
+  readonly auth: Authenticator;
+  readonly senders: Senders;
+  readonly inflight: Inflight;
+  readonly log: Log;
+  /** Called with each stored inbound message, to push it to the user's devices. */
+  readonly notify: (login: string, seq: number) => void;
+}
+
+/** A set of running promises. */
+export function createInflight(): Inflight {
+  const running = new Set<Promise<unknown>>();
+  let waiters: (() => void)[] = [];
+  return {
+    track(work) {
+      running.add(work);
+      const done = () => {
+        running.delete(work);
+        if (running.size === 0) {
+          const wake = waiters;
+          waiters = [];
+          for (const w of wake) w();
+        }
+      };
+      work.then(done, done);
+      return work;
+    },
+    drained() {
+      if (running.size === 0) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    get size() {
+      return running.size;
+    },
+  };
+}

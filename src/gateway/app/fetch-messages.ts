@@ -1,0 +1,71 @@
+/**
+ * Fetch Messages, Modern API (DESIGN §10): received and sent messages after the device's cursors,
+ * oldest first. The cursors are the app's own (`last_known_sms_id`, `last_known_sent_sms_id`), so
+ * every device of a user keeps its own place with no state on the server, and messages sent from
+ * another device appear in `sent_smss`. An sms_id is the user's message number as text.
+ *
+ * A cursor that is not one of our ids (garbage, or an id from a backend used before) is read as
+ * "none": the app updates its cursor only from a successful answer, so refusing it would make
+ * every later fetch fail too, forever. The app drops what it already has by sms_id.
+ */
+import type { GatewayUserConfig } from '../config/gateway-config.js';
+import type { StoredMessage } from '../store/store.js';
+import type { GatewayContext } from './context.js';
+import type { Answer } from './send-message.js';
+
+/** What the app sends. */
+export interface FetchInput {
+  readonly last_known_sms_id?: string | undefined;
+  readonly last_known_sent_sms_id?: string | undefined;
+  readonly device?: string | undefined;
+}
+
+/** A cursor as a number, or undefined for none; `bad` when it was given but is not one of our ids. */
+export function readCursor(text: string | undefined): { cursor: number | undefined; bad: boolean } {
+  if (text === undefined || text.trim() === '') return { cursor: undefined, bad: false };
+  if (!/^[0-9]{1,15}$/.test(text.trim())) return { cursor: undefined, bad: true };
+  return { cursor: Number(text.trim()), bad: false };
+}
+
+/** Handles one Fetch Messages call of an authenticated user. */
+export async function fetchMessages(ctx: GatewayContext, user: GatewayUserConfig, input: FetchInput): Promise<Answer> {
+  const received = readCursor(input.last_known_sms_id);
+  const sent = readCursor(input.last_known_sent_sms_id);
+  if (received.bad || sent.bad)
+    ctx.log.warn(
+      { login: user.login, device: input.device ?? '' },
+      'a fetch cursor is not one of this gateway’s ids; answering from the beginning',
+    );
+  const page = await ctx.store.fetch(
+    user.login,
+    { received: received.cursor, sent: sent.cursor },
+    ctx.config.limits.fetchPageSize,
+  );
+  return {
+    status: 200,
+    body: {
+      date: new Date().toISOString(),
+      received_smss: page.received.map(receivedItem),
+      sent_smss: page.sent.map(sentItem),
+    },
+  };
+}
+
+function common(m: StoredMessage) {
+  return {
+    sms_id: String(m.seq),
+    sending_date: m.sendingDate,
+    sms_text: m.text,
+    content_type: m.contentType,
+    ...(m.dispositionNotification === '' ? {} : { disposition_notification: m.dispositionNotification }),
+    stream_id: m.peer,
+  };
+}
+
+function receivedItem(m: StoredMessage) {
+  return { ...common(m), sender: m.peer };
+}
+
+function sentItem(m: StoredMessage) {
+  return { ...common(m), recipient: m.peer };
+}

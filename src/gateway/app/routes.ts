@@ -1,0 +1,88 @@
+/**
+ * The endpoints the Acrobits app calls, all POST with a JSON body carrying the app's own
+ * credentials (`gateway account-xml` prints the templates that make them). Credentials are checked
+ * on every call; a failure is logged with the login and address, never the password.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayUserConfig } from '../config/gateway-config.js';
+import type { GatewayContext } from './context.js';
+import { fetchMessages, type FetchInput } from './fetch-messages.js';
+import { reportPushToken, type PushTokenInput } from './push-token.js';
+import { sendMessage, type Answer, type SendInput } from './send-message.js';
+
+/** Paths of the app's web services, under the public URL. */
+export const APP_PATHS = {
+  send: '/acrobits/send',
+  fetch: '/acrobits/fetch',
+  pushToken: '/acrobits/push-token',
+} as const;
+
+const text = { type: 'string', maxLength: 65536 } as const;
+const credentials = { username: text, password: text } as const;
+
+function bodySchema(required: readonly string[], properties: Record<string, unknown>) {
+  return {
+    body: {
+      type: 'object',
+      required: ['username', 'password', ...required],
+      properties: { ...credentials, ...properties },
+    },
+  };
+}
+
+type Handler<T> = (ctx: GatewayContext, user: GatewayUserConfig, input: T) => Promise<Answer>;
+
+/** Authenticates, then runs `handler`. */
+function authenticated<T>(ctx: GatewayContext, handler: Handler<T>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = request.body as T & { username: string; password: string };
+    const outcome = await ctx.auth.check(body.username, body.password, request.ip);
+    if (!outcome.ok) {
+      ctx.log.warn(
+        { login: body.username, address: request.ip, route: request.url, delayedMs: outcome.delayedMs },
+        'wrong login or password',
+      );
+      return reply.code(401).send({ message: 'Wrong user name or password' });
+    }
+    const answer = await handler(ctx, outcome.user, body);
+    return reply.code(answer.status).send(answer.body);
+  };
+}
+
+/** Registers the app's endpoints. */
+export function registerAppRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  app.post(
+    APP_PATHS.send,
+    {
+      schema: bodySchema(['to', 'body'], {
+        to: text,
+        body: text,
+        content_type: text,
+        disposition_notification: text,
+        from: text,
+      }),
+    },
+    authenticated<SendInput>(ctx, sendMessage),
+  );
+  app.post(
+    APP_PATHS.fetch,
+    { schema: bodySchema([], { last_known_sms_id: text, last_known_sent_sms_id: text, device: text }) },
+    authenticated<FetchInput>(ctx, fetchMessages),
+  );
+  app.post(
+    APP_PATHS.pushToken,
+    {
+      schema: bodySchema([], {
+        selector: text,
+        installid: text,
+        pushToken: text,
+        pushappid: text,
+        pushTokenIncomingCall: text,
+        pushappid_incoming_call: text,
+        pushTokenOther: text,
+        pushappid_other: text,
+      }),
+    },
+    authenticated<PushTokenInput>(ctx, reportPushToken),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * What sends for each user and sending number: the user's account (or route file) with its `from`
+ * replaced by the number, made once and reused (one keep-alive pool each).
+ */
+import type { Account } from '../../config/account.js';
+import { createConnector, type OutgoingMessage } from '../../connector/connector.js';
+import type { ConnectorOptions } from '../../connector/options.js';
+import type { SendResult } from '../../result.js';
+import { createRouter } from '../../routing/router.js';
+import type { GatewayUserConfig, SenderSpec } from '../config/gateway-config.js';
+
+/** Sends one message to one recipient. */
+export type SendOne = (message: OutgoingMessage) => Promise<SendResult>;
+
+/** The senders of a gateway. */
+export interface Senders {
+  /** The sender for `user` sending from `number` (one of theirs). */
+  forUser(user: GatewayUserConfig, number: string): SendOne;
+  close(): Promise<void>;
+}
+
+function withFrom(account: Account, from: string): Account {
+  return { ...account, values: { ...account.values, from } };
+}
+
+function create(spec: SenderSpec, from: string, options: ConnectorOptions): { send: SendOne; close(): Promise<void> } {
+  if (spec.kind === 'account') {
+    const connector = createConnector({ ...options, account: withFrom(spec.account, from), provider: spec.provider });
+    return { send: (m) => connector.sendMessage(m).then(([r]) => r as SendResult), close: () => connector.close() };
+  }
+  const routes = {
+    ...spec.routes,
+    routes: spec.routes.routes.map((route) => ({
+      ...route,
+      targets: route.targets.map((t) => ({ ...t, account: withFrom(t.account, from) })),
+    })),
+  };
+  const router = createRouter(routes, options);
+  return { send: (m) => router.sendMessage(m).then(([r]) => r as SendResult), close: () => router.close() };
+}
+
+/**
+ * Creates the senders; `options` (origin, dispatcher, timeouts, retry) apply to every connector.
+ * Each is created on first use and checked then; the gateway creates them all at start, so a
+ * missing value fails before the first request.
+ */
+export function createSenders(options: ConnectorOptions = {}): Senders {
+  const made = new Map<string, { send: SendOne; close(): Promise<void> }>();
+  return {
+    forUser(user, number) {
+      const key = `${user.sender.label}\0${number}`;
+      let sender = made.get(key);
+      if (sender === undefined) {
+        sender = create(user.sender, number, options);
+        made.set(key, sender);
+      }
+      return sender.send;
+    },
+    async close() {
+      await Promise.all([...made.values()].map((s) => s.close()));
+      made.clear();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** The loaded gateway configuration: every default filled in once, every account loaded. */
+import type { Account } from '../../config/account.js';
+import type { Provider } from '../../provider/compile-provider.js';
+import type { LoadedRoutes } from '../../routing/load-routes.js';
+
+/** What sends for a user: one account with its provider, or a route file. */
+export type SenderSpec =
+  | { readonly kind: 'account'; readonly label: string; readonly account: Account; readonly provider: Provider }
+  | { readonly kind: 'routes'; readonly label: string; readonly routes: LoadedRoutes };
+
+/** One user of the gateway. */
+export interface GatewayUserConfig {
+  readonly login: string;
+  readonly passwordHash: string;
+  /** E.164; the first is the default sender. */
+  readonly numbers: readonly string[];
+  readonly sender: SenderSpec;
+}
+
+/** Where the store lives. */
+export type DatabaseConfig =
+  { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+
+/** The push service, with defaults. */
+export interface PushConfig {
+  readonly enabled: boolean;
+  readonly url: string;
+  readonly contentType: string;
+  readonly postData: string;
+  readonly attempts: number;
+}
+
+/** Request bounds, with defaults. */
+export interface LimitsConfig {
+  readonly bodyBytes: number;
+  readonly sendWaitMs: number;
+  readonly retentionDays: number | undefined;
+  readonly fetchPageSize: number;
+}
+
+/** A gateway, configured. */
+export interface GatewayConfig {
+  /** The file it came from, or a label. */
+  readonly source: string;
+  /** Without a trailing slash. */
+  readonly publicUrl: string;
+  readonly users: readonly GatewayUserConfig[];
+  readonly database: DatabaseConfig;
+  readonly push: PushConfig;
+  readonly limits: LimitsConfig;
+}
+
+/** Acrobits' push API (doc.acrobits.net/api/server/http_push.html). */
+export const DEFAULT_PUSH_URL = 'https://pnm.cloudsoftphone.com/pnm2/send';
+
+/** NotifyTextMessage with the fetched sms_id as Id, so the app does not show the message twice. */
+export const DEFAULT_PUSH_BODY =
+  '{"verb":"%verb%","AppId":"%appId%","DeviceToken":"%deviceToken%","Selector":"%selector%","Id":"%sms_id%","UserName":"%sender%","ThreadId":"%stream_id%","Message":"%sms_text%","Badge":1,"Sound":"default"}';
+
+/** Fills in the defaults of `push` and `limits`. */
+export function resolveDefaults(
+  push: { url?: string; contentType?: string; postData?: string; attempts?: number; enabled?: boolean } = {},
+  limits: { bodyBytes?: number; sendWaitMs?: number; retentionDays?: number; fetchPageSize?: number } = {},
+): { push: PushConfig; limits: LimitsConfig } {
+  return {
+    push: {
+      enabled: push.enabled ?? true,
+      url: push.url ?? DEFAULT_PUSH_URL,
+      contentType: push.contentType ?? 'application/json',
+      postData: push.postData ?? DEFAULT_PUSH_BODY,
+      attempts: push.attempts ?? 4,
+    },
+    limits: {
+      bodyBytes: limits.bodyBytes ?? 64 * 1024,
+      sendWaitMs: limits.sendWaitMs ?? 15_000,
+      retentionDays: limits.retentionDays,
+      fetchPageSize: limits.fetchPageSize ?? 500,
+    },
+  };
+}

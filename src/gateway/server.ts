@@ -1,0 +1,171 @@
+/**
+ * The gateway server (`switchboard serve`): opens the store, settles what a stopped process left
+ * behind, makes every user's sender (so a bad account fails at start), and serves the app's
+ * endpoints with Fastify. `close` is graceful: no new requests, acknowledged sends finish and are
+ * recorded, then the store closes.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ConnectorOptions } from '../connector/options.js';
+import { createAuthenticator, type AuthOptions } from './app/auth.js';
+import { createInflight, type GatewayContext, type Log } from './app/context.js';
+import { registerAppRoutes } from './app/routes.js';
+import { deliver } from './app/send-message.js';
+import { createSenders } from './app/senders.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { createPusher, type PushOptions } from './push/pusher.js';
+import { openPostgresStore } from './store/postgres-store.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import { ingestEvents, type IngestSummary, type WebhookEvent } from './webhooks/ingest.js';
+import type { Store } from './store/store.js';
+
+/** Options of {@link startGateway}. */
+export interface GatewayOptions {
+  /** Fastify's logger option: false (default), true, or pino options. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Options for every provider connector (origin, dispatcher, timeouts, retry). */
+  readonly connector?: ConnectorOptions;
+  /** Options of the failed-login limiter. */
+  readonly auth?: AuthOptions;
+  /** Options of the push sender (dispatcher, backoff). */
+  readonly push?: PushOptions;
+  /** Trust X-Forwarded-For from a reverse proxy for the client address. Default false. */
+  readonly trustProxy?: boolean;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  /** Where it listens, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  /**
+   * Stores events that provider account `account` (its file as the config names it) sent, and
+   * pushes new inbound messages: the webhook endpoint calls this once the webhook library has
+   * verified and read a request, and answers the provider only after it resolves.
+   */
+  ingest(account: string, events: readonly WebhookEvent[]): Promise<IngestSummary>;
+  /** Stops gracefully. */
+  close(): Promise<void>;
+}
+
+async function openStore(config: GatewayConfig): Promise<Store> {
+  if (config.database.kind === 'sqlite') return openSqliteStore(config.database.file);
+  return openPostgresStore(config.database.url);
+}
+
+/**
+ * Starts a gateway on `port` and `host` (default 8080 on 127.0.0.1; put a TLS proxy in front).
+ * @example const gateway = await startGateway(await loadGateway('gateway.json'), { port: 8080 });
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  listen: { port?: number; host?: string } = {},
+  options: GatewayOptions = {},
+): Promise<Gateway> {
+  const store = await openStore(config);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.limits.bodyBytes,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+  });
+  const senders = createSenders(options.connector);
+  try {
+    for (const user of config.users) for (const number of user.numbers) senders.forUser(user, number);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const log: Log = app.log;
+  const pusher = createPusher(config.push, store, log, options.push);
+  const ctx: GatewayContext = {
+    config,
+    store,
+    auth: createAuthenticator(config.users, options.auth),
+    senders,
+    inflight: createInflight(),
+    log,
+    notify: (login, seq) => void ctx.inflight.track(pusher.notify(login, seq)),
+  };
+  let closing = false;
+  registerOperations(app, ctx, () => closing);
+  registerAppRoutes(app, ctx);
+  await resume(ctx);
+  const retention = scheduleRetention(ctx);
+  // With several processes on one database, survivors take over what a stopped one left.
+  const takeover = ctx.store.shared ? setInterval(() => void resume(ctx).catch(() => undefined), 15_000) : undefined;
+  takeover?.unref();
+  const address = await app.listen({ port: listen.port ?? 8080, host: listen.host ?? '127.0.0.1' });
+  return {
+    app,
+    store,
+    url: address,
+    ingest: (account, events) => ctx.inflight.track(ingestEvents(config, store, account, events, ctx.notify)),
+    async close() {
+      closing = true;
+      clearInterval(retention);
+      clearInterval(takeover);
+      await app.close(); // waits for requests in progress
+      await ctx.inflight.drained(); // sends that outlived their request, pushes
+      await senders.close();
+      await store.close();
+    },
+  };
+}
+
+/** Health, readiness, and errors as `{"message"}` (what the app shows). */
+function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: () => boolean): void {
+  // A response while stopping closes its connection, so a keep-alive client does not hold the stop up.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing()) void reply.header('connection', 'close');
+  });
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = !closing() && (await ctx.store.ping());
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) ctx.log.error({ route: request.url, err: error.message }, 'request failed');
+    void reply.code(status).send({ message: status >= 500 ? 'internal error; see the gateway log' : error.message });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ message: `no endpoint ${request.method} ${request.url}` });
+  });
+}
+
+/** Settles what a stopped process left: `intent` becomes ambiguous; `queued` (never sent) is sent now. */
+async function resume(ctx: GatewayContext): Promise<void> {
+  const { queued, ambiguous } = await ctx.store.recover();
+  if (ambiguous > 0) ctx.log.warn({ ambiguous }, 'messages left in flight by a stopped gateway are marked ambiguous');
+  const users = new Map(ctx.config.users.map((u) => [u.login, u]));
+  for (const message of queued) {
+    const user = users.get(message.login);
+    if (user === undefined || !user.numbers.includes(message.ownNumber)) {
+      await ctx.store.recordOutcome(message.login, message.seq, {
+        state: 'failed',
+        error: 'the user or number is no longer configured',
+      });
+      continue;
+    }
+    void ctx.inflight.track(deliver(ctx, user, message)).catch((error: unknown) => {
+      ctx.log.error({ login: message.login, sms_id: message.seq, err: String(error) }, 'resumed send failed');
+    });
+  }
+}
+
+/** Deletes old messages hourly when a retention is set. */
+function scheduleRetention(ctx: GatewayContext): NodeJS.Timeout | undefined {
+  const days = ctx.config.limits.retentionDays;
+  if (days === undefined) return undefined;
+  const purge = () => {
+    ctx.store.purge(Date.now() - days * 86_400_000).then(
+      (deleted) => deleted > 0 && ctx.log.info({ deleted }, 'old messages deleted'),
+      (error: unknown) => ctx.log.error({ err: String(error) }, 'deleting old messages failed'),
+    );
+  };
+  purge();
+  const timer = setInterval(purge, 3_600_000);
+  timer.unref();
+  return timer;
+}

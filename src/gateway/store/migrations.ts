@@ -1,0 +1,81 @@
+/**
+ * The store's schema as numbered steps, applied in order at start and recorded in `migrations`.
+ * The SQL is plain enough for SQLite and PostgreSQL alike (TEXT, BIGINT, INTEGER, UNIQUE, no
+ * AUTOINCREMENT), so both stores share one schema. Never edit a step that has shipped: add one.
+ */
+
+/** One step: its number and its statements. */
+export interface Migration {
+  readonly version: number;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    statements: [
+      // Per-user counter: sms_ids of one user are 1, 2, 3… in commit order (the counter row is
+      // locked until commit on PostgreSQL), so a Fetch cursor never skips a message committed late.
+      `CREATE TABLE user_counters (login TEXT PRIMARY KEY, last_seq BIGINT NOT NULL)`,
+      `CREATE TABLE messages (
+        login TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        uid TEXT NOT NULL UNIQUE,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        peer TEXT NOT NULL,
+        own_number TEXT NOT NULL,
+        body TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        disposition_notification TEXT NOT NULL,
+        sending_date TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        provider_account TEXT NOT NULL,
+        provider_message_id TEXT,
+        status TEXT NOT NULL,
+        status_rank INTEGER NOT NULL,
+        send_state TEXT CHECK (send_state IN ('queued', 'intent', 'sent', 'failed', 'ambiguous')),
+        error TEXT,
+        dedupe_key TEXT UNIQUE,
+        PRIMARY KEY (login, seq)
+      )`,
+      `CREATE INDEX messages_by_direction ON messages (login, direction, seq)`,
+      `CREATE INDEX messages_by_provider_id ON messages (provider_account, provider_message_id)`,
+      `CREATE INDEX messages_by_state ON messages (send_state)`,
+      `CREATE INDEX messages_by_age ON messages (created_ms)`,
+      `CREATE TABLE devices (
+        login TEXT NOT NULL,
+        device TEXT NOT NULL,
+        installid TEXT NOT NULL,
+        selector TEXT NOT NULL,
+        push_token TEXT NOT NULL,
+        push_appid TEXT NOT NULL,
+        token_call TEXT NOT NULL,
+        appid_call TEXT NOT NULL,
+        token_other TEXT NOT NULL,
+        appid_other TEXT NOT NULL,
+        updated_ms BIGINT NOT NULL,
+        PRIMARY KEY (login, device)
+      )`,
+      `CREATE TABLE unrouted (
+        id TEXT PRIMARY KEY,
+        provider_account TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        body TEXT NOT NULL,
+        provider_message_id TEXT,
+        received_at TEXT NOT NULL,
+        dedupe_key TEXT UNIQUE
+      )`,
+      `CREATE TABLE webhook_keys (dedupe_key TEXT PRIMARY KEY, seen_ms BIGINT NOT NULL)`,
+    ],
+  },
+  {
+    version: 2,
+    statements: [
+      // Which gateway process owns an outgoing message, so one process recovering after a crash
+      // never takes over (and sends again) what another live process is sending.
+      `ALTER TABLE messages ADD COLUMN owner TEXT`,
+      `CREATE TABLE gateway_instances (instance TEXT PRIMARY KEY, heartbeat_ms BIGINT NOT NULL)`,
+    ],
+  },
+];

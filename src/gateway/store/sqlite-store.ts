@@ -1,0 +1,199 @@
+/**
+ * The SQLite store (better-sqlite3): one file, WAL journal with `synchronous = FULL`, so a write
+ * the gateway acknowledged survives kill -9 and power loss. better-sqlite3 is synchronous; each
+ * method is one short transaction, wrapped in a promise to fit the shared {@link Store} interface.
+ */
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { SwitchboardError } from '../../errors.js';
+import { MIGRATIONS } from './migrations.js';
+import { SQL, toMessage, type MessageRow } from './statements.js';
+import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
+
+type Db = InstanceType<typeof Database>;
+
+/** Applies the migrations not yet recorded, each in its own transaction. */
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  for (const step of MIGRATIONS) {
+    if (applied.has(step.version)) continue;
+    db.transaction(() => {
+      for (const statement of step.statements) db.exec(statement);
+      db.prepare('INSERT INTO migrations (version, applied_ms) VALUES (?, ?)').run(step.version, Date.now());
+    })();
+  }
+}
+
+/**
+ * Opens (creating when missing) the SQLite store in `file` and applies the migrations.
+ * @example const store = openSqliteStore('gateway.db');
+ */
+export function openSqliteStore(file: string): Store {
+  const db = new Database(file, { timeout: 2000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // One gateway process per file, enforced: a second one fails here instead of sharing it.
+    db.pragma('locking_mode = EXCLUSIVE');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new SwitchboardError(
+      'USAGE',
+      `${file} is in use by another gateway process; an SQLite file serves one process (use PostgreSQL for several)`,
+    );
+  }
+  const instance = randomUUID();
+  const q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
+    keyof typeof SQL,
+    Database.Statement
+  >;
+  const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
+  const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
+  const now = () => new Date().toISOString();
+
+  const queue = db.transaction((r: Parameters<Store['queueOutgoing']>[0]): StoredMessage => {
+    const seq = nextSeq(r.login);
+    q.insertMessage.run(
+      r.login,
+      seq,
+      r.uid,
+      'out',
+      r.peer,
+      r.ownNumber,
+      r.text,
+      r.contentType,
+      r.dispositionNotification,
+      now(),
+      Date.now(),
+      r.providerAccount,
+      null,
+      'queued',
+      rankOf('queued'),
+      'queued',
+      null,
+      null,
+      instance,
+    );
+    return one(r.login, seq);
+  });
+  const inbound = db.transaction((r: Parameters<Store['insertInbound']>[0]) => {
+    const existing = q.byDedupeKey.get(r.dedupeKey) as MessageRow | undefined;
+    if (existing !== undefined) return { message: toMessage(existing), inserted: false };
+    const seq = nextSeq(r.login);
+    q.insertMessage.run(
+      r.login,
+      seq,
+      r.uid,
+      'in',
+      r.peer,
+      r.ownNumber,
+      r.text,
+      r.contentType,
+      '',
+      r.receivedAt ?? now(),
+      Date.now(),
+      r.providerAccount,
+      r.providerMessageId ?? null,
+      'delivered',
+      rankOf('delivered'),
+      null,
+      null,
+      r.dedupeKey,
+      null,
+    );
+    return { message: one(r.login, seq), inserted: true };
+  });
+  const saveDevice = db.transaction((login: string, r: DeviceReport) => {
+    const device = r.selector || r.installid;
+    const old = q.device.get(login, device) as Record<string, string> | undefined;
+    // An empty token never erases a stored one (apps sometimes report empty tokens).
+    const keep = (value: string, column: string) => (value !== '' ? value : (old?.[column] ?? ''));
+    q.upsertDevice.run(
+      login,
+      device,
+      r.installid,
+      r.selector,
+      keep(r.pushToken, 'push_token'),
+      keep(r.pushAppId, 'push_appid'),
+      keep(r.tokenCall, 'token_call'),
+      keep(r.appIdCall, 'appid_call'),
+      keep(r.tokenOther, 'token_other'),
+      keep(r.appIdOther, 'appid_other'),
+      Date.now(),
+    );
+  });
+  // One process holds the file (exclusive lock), so every other owner is a stopped process.
+  const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
+  const recover = db.transaction(() => {
+    const ambiguous = q.intentToAmbiguous.run(instance, everyOtherIsStopped).changes;
+    const claimed = q.claimQueued.all(instance, instance, everyOtherIsStopped) as MessageRow[];
+    const queued = claimed.map(toMessage).sort((a, b) => a.seq - b.seq);
+    return { queued, ambiguous };
+  });
+
+  return {
+    queueOutgoing: async (record) => queue(record),
+    markIntent: async (login, seq) => void q.markIntent.run(login, seq),
+    recordOutcome: async (login, seq, o) => {
+      const s = o.state;
+      q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, s, s, s, s, login, seq);
+    },
+    insertInbound: async (record) => inbound(record),
+    insertUnrouted: async (r) =>
+      q.insertUnrouted.run(
+        randomUUID(),
+        r.providerAccount,
+        r.peer,
+        r.ownNumber,
+        r.text,
+        r.providerMessageId ?? null,
+        r.receivedAt ?? now(),
+        r.dedupeKey,
+      ).changes > 0,
+    applyStatus: async (account, ids, status) => {
+      const rank = rankOf(status);
+      if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
+      if (ids.providerMessageId === undefined) return false;
+      return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
+    },
+    fetch: async (login, cursors, limit) => ({
+      received: (q.received.all(login, cursors.received ?? 0, limit) as MessageRow[]).map(toMessage),
+      sent: (q.sent.all(login, cursors.sent ?? 0, login, limit) as MessageRow[]).map(toMessage),
+    }),
+    message: async (login, seq) => {
+      const row = q.bySeq.get(login, seq) as MessageRow | undefined;
+      return row === undefined ? undefined : toMessage(row);
+    },
+    saveDevice: async (login, report) => saveDevice(login, report),
+    devices: async (login) => (q.devices.all(login) as Record<string, string>[]).map(toDevice),
+    dropToken: async (login, device, token) => void q.dropToken.run(token, token, login, device),
+    recover: async () => recover(),
+    purge: async (beforeMs) => q.purge.run(beforeMs).changes,
+    shared: false,
+    ping: async () => db.open,
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** Maps a devices row. */
+export function toDevice(row: Record<string, string>): Device {
+  return {
+    login: row.login ?? '',
+    device: row.device ?? '',
+    installid: row.installid ?? '',
+    selector: row.selector ?? '',
+    pushToken: row.push_token ?? '',
+    pushAppId: row.push_appid ?? '',
+    tokenCall: row.token_call ?? '',
+    appIdCall: row.appid_call ?? '',
+    tokenOther: row.token_other ?? '',
+    appIdOther: row.appid_other ?? '',
+  };
+}

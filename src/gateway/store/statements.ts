@@ -1,0 +1,91 @@
+/**
+ * The store's statements, written once with `?` placeholders for both databases (the PostgreSQL
+ * store numbers them), and the row mapping they share.
+ */
+import type { SendState, StoredMessage } from './store.js';
+
+const COLUMNS = `login, seq, uid, direction, peer, own_number, body, content_type, disposition_notification,
+  sending_date, provider_account, provider_message_id, status, send_state, error`;
+
+export const SQL = {
+  nextSeq: `INSERT INTO user_counters (login, last_seq) VALUES (?, 1)
+    ON CONFLICT (login) DO UPDATE SET last_seq = user_counters.last_seq + 1 RETURNING last_seq`,
+  insertMessage: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
+    disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
+    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  /** The same insert, doing nothing when the dedupe key is stored already (a provider's retry). */
+  insertMessageOnce: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
+    disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
+    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (dedupe_key) DO NOTHING`,
+  byDedupeKey: `SELECT ${COLUMNS} FROM messages WHERE dedupe_key = ?`,
+  bySeq: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND seq = ?`,
+  markIntent: `UPDATE messages SET send_state = 'intent' WHERE login = ? AND seq = ? AND send_state = 'queued'`,
+  recordOutcome: `UPDATE messages SET send_state = ?, provider_message_id = COALESCE(?, provider_message_id),
+    error = ?, status = CASE WHEN ? = 'sent' AND status_rank < 2 THEN 'sent' WHEN ? = 'failed' THEN 'failed' ELSE status END,
+    status_rank = CASE WHEN ? = 'sent' AND status_rank < 2 THEN 2 WHEN ? = 'failed' THEN 3 ELSE status_rank END
+    WHERE login = ? AND seq = ?`,
+  statusByUid: `UPDATE messages SET status = ?, status_rank = ? WHERE uid = ? AND provider_account = ? AND status_rank < ?`,
+  statusByProviderId: `UPDATE messages SET status = ?, status_rank = ?
+    WHERE provider_account = ? AND provider_message_id = ? AND direction = 'out' AND status_rank < ?`,
+  received: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'in' AND seq > ? ORDER BY seq LIMIT ?`,
+  // Sent messages up to the oldest one not yet settled, so a cursor never passes it.
+  sent: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'out' AND seq > ?
+    AND send_state IN ('sent', 'ambiguous')
+    AND seq < COALESCE((SELECT MIN(seq) FROM messages WHERE login = ? AND direction = 'out'
+      AND send_state IN ('queued', 'intent')), 9000000000000000000)
+    ORDER BY seq LIMIT ?`,
+  insertUnrouted: `INSERT INTO unrouted (id, provider_account, sender, recipient, body, provider_message_id, received_at,
+    dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+  device: `SELECT login, device, installid, selector, push_token, push_appid, token_call, appid_call, token_other,
+    appid_other FROM devices WHERE login = ? AND device = ?`,
+  devices: `SELECT login, device, installid, selector, push_token, push_appid, token_call, appid_call, token_other,
+    appid_other FROM devices WHERE login = ? ORDER BY device`,
+  upsertDevice: `INSERT INTO devices (login, device, installid, selector, push_token, push_appid, token_call, appid_call,
+    token_other, appid_other, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (login, device) DO UPDATE SET installid = excluded.installid, selector = excluded.selector,
+    push_token = excluded.push_token, push_appid = excluded.push_appid, token_call = excluded.token_call,
+    appid_call = excluded.appid_call, token_other = excluded.token_other, appid_other = excluded.appid_other,
+    updated_ms = excluded.updated_ms`,
+  dropToken: `UPDATE devices SET
+    push_token = CASE WHEN push_token = ? THEN '' ELSE push_token END,
+    token_other = CASE WHEN token_other = ? THEN '' ELSE token_other END
+    WHERE login = ? AND device = ?`,
+  heartbeat: `INSERT INTO gateway_instances (instance, heartbeat_ms) VALUES (?, ?)
+    ON CONFLICT (instance) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms`,
+  leave: `DELETE FROM gateway_instances WHERE instance = ?`,
+  // A message is orphaned when no live process owns it: not this one (?), and its owner's
+  // heartbeat is older than ?.
+  claimQueued: `UPDATE messages SET owner = ? WHERE send_state = 'queued' AND (owner IS NULL OR (owner <> ?
+    AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?))) RETURNING ${COLUMNS}`,
+  intentToAmbiguous: `UPDATE messages SET send_state = 'ambiguous',
+    error = 'the gateway stopped while this message was being sent; it may have been sent, so it is not sent again'
+    WHERE send_state = 'intent' AND (owner IS NULL OR (owner <> ?
+    AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?)))`,
+  purge: `DELETE FROM messages WHERE created_ms < ? AND (send_state IS NULL OR send_state NOT IN ('queued', 'intent'))`,
+} as const;
+
+/** A row as both drivers return it (PostgreSQL gives BIGINT as text). */
+export type MessageRow = Record<string, string | number | null>;
+
+/** Maps a row to a message. */
+export function toMessage(row: MessageRow): StoredMessage {
+  const text = (name: string) => (row[name] === null || row[name] === undefined ? undefined : String(row[name]));
+  return {
+    login: String(row.login),
+    seq: Number(row.seq),
+    uid: String(row.uid),
+    direction: row.direction === 'in' ? 'in' : 'out',
+    peer: String(row.peer),
+    ownNumber: String(row.own_number),
+    text: String(row.body),
+    contentType: String(row.content_type),
+    dispositionNotification: String(row.disposition_notification),
+    sendingDate: String(row.sending_date),
+    providerAccount: String(row.provider_account),
+    providerMessageId: text('provider_message_id'),
+    status: String(row.status),
+    sendState: text('send_state') as SendState | undefined,
+    error: text('error'),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * What the gateway keeps, behind one interface that an SQLite and a PostgreSQL implementation
+ * share (same schema, same statements). Every method that the gateway acknowledges to someone
+ * resolves only once the write is durable.
+ */
+
+/** Where an outgoing message is: `queued` (certainly not sent), `intent` (its request may be going out), then the outcome. */
+export type SendState = 'queued' | 'intent' | 'sent' | 'failed' | 'ambiguous';
+
+/** A stored message, either direction. */
+export interface StoredMessage {
+  readonly login: string;
+  /** The per-user sequence number; as text it is the `sms_id` the app sees. */
+  readonly seq: number;
+  /** Our own id of the message (`%message_id%`, DLR matching). */
+  readonly uid: string;
+  readonly direction: 'in' | 'out';
+  /** The other party, E.164 where it is a number: the app's `stream_id`. */
+  readonly peer: string;
+  /** The user's number it went from or came to. */
+  readonly ownNumber: string;
+  readonly text: string;
+  readonly contentType: string;
+  readonly dispositionNotification: string;
+  /** RFC 3339, UTC. */
+  readonly sendingDate: string;
+  readonly providerAccount: string;
+  readonly providerMessageId: string | undefined;
+  readonly status: string;
+  readonly sendState: SendState | undefined;
+  readonly error: string | undefined;
+}
+
+/** A message the app asked to send. */
+export interface OutgoingRecord {
+  readonly login: string;
+  readonly uid: string;
+  readonly ownNumber: string;
+  readonly peer: string;
+  readonly text: string;
+  readonly contentType: string;
+  readonly dispositionNotification: string;
+  readonly providerAccount: string;
+}
+
+/** A message a provider delivered; `dedupeKey` makes a provider's retry a no-op. */
+export interface InboundRecord {
+  readonly login: string;
+  readonly uid: string;
+  readonly ownNumber: string;
+  readonly peer: string;
+  readonly text: string;
+  readonly contentType: string;
+  readonly providerAccount: string;
+  readonly providerMessageId: string | undefined;
+  readonly receivedAt: string | undefined;
+  readonly dedupeKey: string;
+}
+
+/** What became of a send. */
+export interface SendOutcome {
+  readonly state: 'sent' | 'failed' | 'ambiguous';
+  readonly providerMessageId?: string | undefined;
+  readonly error?: string | undefined;
+}
+
+/** What a Push Token Reporter call reported; empty tokens leave the stored ones. */
+export interface DeviceReport {
+  readonly installid: string;
+  readonly selector: string;
+  readonly pushToken: string;
+  readonly pushAppId: string;
+  readonly tokenCall: string;
+  readonly appIdCall: string;
+  readonly tokenOther: string;
+  readonly appIdOther: string;
+}
+
+/** A device of a user, with its tokens. */
+export interface Device extends DeviceReport {
+  readonly login: string;
+  /** The key of the device: its selector, else its installid. */
+  readonly device: string;
+}
+
+/** The cursors a Fetch call gives: the newest ids the device has; undefined = none. */
+export interface FetchCursors {
+  readonly received: number | undefined;
+  readonly sent: number | undefined;
+}
+
+/** The store. */
+export interface Store {
+  /** Records a message to send, as `queued`; resolves with its sms_id once durable. */
+  queueOutgoing(record: OutgoingRecord): Promise<StoredMessage>;
+  /** Marks a queued message as `intent`: its request goes out once this resolves. */
+  markIntent(login: string, seq: number): Promise<void>;
+  recordOutcome(login: string, seq: number, outcome: SendOutcome): Promise<void>;
+  /** Stores an inbound message once; a repeat of its dedupe key returns the first copy, `inserted` false. */
+  insertInbound(record: InboundRecord): Promise<{ message: StoredMessage; inserted: boolean }>;
+  /** Keeps an inbound message for a number nobody owns; false when it was kept already. */
+  insertUnrouted(
+    record: Omit<InboundRecord, 'login' | 'uid' | 'ownNumber' | 'contentType'> & { ownNumber: string },
+  ): Promise<boolean>;
+  /** Applies a delivery status by our uid or the provider's id; a status never moves back in rank. */
+  applyStatus(
+    providerAccount: string,
+    ids: { uid?: string | undefined; providerMessageId?: string | undefined },
+    status: string,
+  ): Promise<boolean>;
+  /**
+   * Messages after the cursors, oldest first, at most `limit` each. Sent ones stop before the
+   * oldest still queued or in flight, so a cursor never passes a message that is not settled.
+   */
+  fetch(
+    login: string,
+    cursors: FetchCursors,
+    limit: number,
+  ): Promise<{ received: StoredMessage[]; sent: StoredMessage[] }>;
+  /** One message by its sms_id. */
+  message(login: string, seq: number): Promise<StoredMessage | undefined>;
+  saveDevice(login: string, report: DeviceReport): Promise<void>;
+  devices(login: string): Promise<Device[]>;
+  /** Forgets a token the push service no longer knows (it answered 404). */
+  dropToken(login: string, device: string, token: string): Promise<void>;
+  /**
+   * Takes over what stopped processes left: their `intent` messages become `ambiguous` (never
+   * re-sent); their `queued` ones (certainly not sent) become this process's, returned to be sent.
+   * A live process's messages are never touched. Called at start, and periodically where `shared`.
+   */
+  recover(): Promise<{ queued: StoredMessage[]; ambiguous: number }>;
+  /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
+  readonly shared: boolean;
+  /** Deletes messages created before `beforeMs`; returns how many. */
+  purge(beforeMs: number): Promise<number>;
+  /** Whether the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Delivery statuses (DESIGN §9) by rank; a stored status moves only up. */
+export const STATUS_RANK: Readonly<Record<string, number>> = {
+  unknown: 0,
+  queued: 1,
+  sent: 2,
+  delivered: 3,
+  undelivered: 3,
+  failed: 3,
+  expired: 3,
+  rejected: 3,
+  read: 4,
+};
+
+/** The rank of a status; unknown words rank lowest. */
+export function rankOf(status: string): number {
+  return STATUS_RANK[status] ?? 0;
+}

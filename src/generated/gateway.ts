@@ -1,0 +1,112 @@
+/* Generated from schemas/ by `npm run generate`. Do not edit by hand. */
+
+/**
+ * The configuration of `switchboard serve`: a softphone backend that Acrobits apps call to send and fetch messages, sending through the provider account of each user.
+ */
+export interface GatewayFile {
+  /**
+   * Path or URL of this schema, so editors can validate and autocomplete the file.
+   */
+  $schema?: string;
+  /**
+   * The base URL the apps (and providers' webhooks) reach the gateway at, as seen from outside, e.g. https://sms.example.com. Must be https:// (the apps send their passwords in each request) unless it is a loopback address.
+   */
+  publicUrl: string;
+  /**
+   * The people who log in from an Acrobits app; each login is unique and each number belongs to one user.
+   *
+   * @minItems 1
+   */
+  users: [GatewayUser, ...GatewayUser[]];
+  /**
+   * Where messages and devices are stored: an SQLite file (one gateway process) or a PostgreSQL URL.
+   */
+  database: SqliteDatabase | PostgresDatabase;
+  /**
+   * The push service that wakes the apps when a message arrives, described as a web service. Default: Acrobits' pnm2/send JSON API.
+   */
+  push?: {
+    /**
+     * Where pushes are POSTed. Default https://pnm.cloudsoftphone.com/pnm2/send.
+     */
+    url?: string;
+    /**
+     * The Content-Type of the push body. Default application/json.
+     */
+    contentType?: string;
+    /**
+     * The push body template; placeholders %verb%, %appId%, %deviceToken%, %selector%, %sms_id%, %sender%, %stream_id%, %sms_text%. Default: Acrobits' NotifyTextMessage JSON with the message's sms_id as Id.
+     */
+    postData?: string;
+    /**
+     * Tries per device for a push that fails for a transient reason (network, 5xx, 429), with doubling backoff. Default 4.
+     */
+    attempts?: number;
+    /**
+     * Send pushes at all. Default true.
+     */
+    enabled?: boolean;
+  };
+  /**
+   * Bounds on what one request may cost.
+   */
+  limits?: {
+    /**
+     * Largest request body accepted, in bytes; larger ones get 413. Default 65536.
+     */
+    bodyBytes?: number;
+    /**
+     * How long Send waits for the provider's answer before telling the app the message is pending (2xx). Keep it under the app's own timeout (about 30 s). Default 15000.
+     */
+    sendWaitMs?: number;
+    /**
+     * Messages older than this many days are deleted. Default: kept forever.
+     */
+    retentionDays?: number;
+    /**
+     * Most messages per direction in one Fetch answer, oldest first; the app's next fetch continues after them. Default 500.
+     */
+    fetchPageSize?: number;
+  };
+}
+export interface GatewayUser {
+  /**
+   * The user name the app sends as %account[username]%.
+   */
+  login: string;
+  /**
+   * The password as a salted scrypt hash, scrypt$N$r$p$salt$hash (salt and hash in base64); made by `switchboard gateway hash-password`. The password itself is never stored.
+   */
+  passwordHash: string;
+  /**
+   * The phone numbers the user owns, in E.164 (+ and digits); the first is the sender unless the app names another. Inbound messages to a number go to its owner.
+   *
+   * @minItems 1
+   *
+   * Items: A number in E.164, such as +15551230001.
+   */
+  numbers: [string, ...string[]];
+  /**
+   * The account file (JSON or Acrobits Account XML) or route file that sends for this user; a path relative to this file. Its `from` is replaced by the user's sending number.
+   */
+  account: string;
+}
+export interface SqliteDatabase {
+  /**
+   * Path of the SQLite file, relative to this file; created when missing.
+   */
+  sqlite: string;
+}
+export interface PostgresDatabase {
+  /**
+   * A PostgreSQL connection URL, postgres://user@host:5432/db; may be {"env": "NAME"} to read it from the environment.
+   */
+  postgres:
+    | string
+    | {
+        /**
+         * The environment variable that holds the URL.
+         */
+        env: string;
+      };
+}

@@ -1,0 +1,70 @@
+/** Credentials on every call: repeated failures are slowed down, and logged without the password. */
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
+import { createAuthenticator } from '../../src/gateway/app/auth.js';
+import { loadGateway } from '../../src/gateway/config/load-gateway.js';
+import { hashPassword } from '../../src/gateway/config/password.js';
+import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { writeGatewayFiles } from '../helpers/gateway.js';
+
+describe('the credential check', () => {
+  it('slows answers down for an address or a login after a few failures, and still accepts the right password', async () => {
+    const user = { login: 'alice', passwordHash: await hashPassword('right'), numbers: ['+15550100001'] };
+    const auth = createAuthenticator([{ ...user, sender: undefined as never }], {
+      freeFailures: 2,
+      baseDelayMs: 10,
+      maxDelayMs: 40,
+    });
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const outcome = await auth.check('alice', 'wrong', '10.0.0.1');
+      delays.push(outcome.ok ? -1 : outcome.delayedMs);
+    }
+    expect(delays).toEqual([0, 0, 10, 20]);
+    // Another address guessing the same login is slowed down too.
+    const other = await auth.check('alice', 'wrong', '10.0.0.2');
+    expect(other).toEqual({ ok: false, delayedMs: 40 });
+    expect((await auth.check('alice', 'right', '10.0.0.3')).ok).toBe(true);
+  }, 20_000);
+});
+
+describe('a failed login, in the gateway log', () => {
+  let provider: DemoServer;
+  let gateway: Gateway;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    provider = await startDemoServer();
+    const { file } = await writeGatewayFiles(provider.origin, [
+      { login: 'alice', password: 'the-real-one', numbers: ['+15550100001'] },
+    ]);
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    gateway = await startGateway(await loadGateway(file), { port: 0 }, { logger: { level: 'info', stream } });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await provider.close();
+  });
+
+  it('names the login and the address, never the password tried', async () => {
+    const response = await fetch(`${gateway.url}/acrobits/fetch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'guess-Zq81', last_known_sms_id: '' }),
+    });
+    expect(response.status).toBe(401);
+    const failure = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'wrong login or password');
+    expect(failure).toMatchObject({ login: 'alice', address: '127.0.0.1' });
+    expect(lines.join('')).not.toContain('guess-Zq81');
+    expect(lines.join('')).not.toContain('the-real-one');
+  });
+});

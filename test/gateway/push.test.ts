@@ -1,0 +1,75 @@
+/** Pushes through a loopback push service: retried on a transient failure, a 404 drops the token. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
+import { resolveDefaults } from '../../src/gateway/config/gateway-config.js';
+import { createPusher } from '../../src/gateway/push/pusher.js';
+import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
+import type { Store } from '../../src/gateway/store/store.js';
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+let servers: RecordingServer[] = [];
+let stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await Promise.all(stores.map((s) => s.close()));
+  servers = [];
+  stores = [];
+});
+
+async function setUp(answers: { status: number; body: string }[]) {
+  let i = 0;
+  const server = await startRecordingServer(() => {
+    const answer = answers[Math.min(i++, answers.length - 1)] ?? { status: 200, body: '' };
+    return { status: answer.status, headers: { 'content-type': 'application/json' }, body: answer.body };
+  });
+  servers.push(server);
+  const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'sb-push-')), 'gateway.db'));
+  stores.push(store);
+  const { message } = await store.insertInbound({
+    login: 'alice',
+    uid: 'u1',
+    ownNumber: '+15550100001',
+    peer: '+15551231234',
+    text: 'a "quoted" text',
+    contentType: 'text/plain',
+    providerAccount: 'acct',
+    providerMessageId: 'SM1',
+    receivedAt: undefined,
+    dedupeKey: 'k1',
+  });
+  const device = { installid: 'i', selector: 'SEL', pushAppId: 'app', tokenCall: '', appIdCall: '' };
+  await store.saveDevice('alice', { ...device, pushToken: 'tok', tokenOther: '', appIdOther: '' });
+  const { push } = resolveDefaults({ url: `${server.origin}/pnm2/send`, attempts: 3 });
+  const pusher = createPusher(push, store, quiet, { backoffMs: 10 });
+  return { server, store, pusher, seq: message.seq };
+}
+
+describe('pushing a new message', () => {
+  it('retries a 503 and then delivers the NotifyTextMessage with the sms_id as Id', async () => {
+    const { server, pusher, seq } = await setUp([
+      { status: 503, body: '' },
+      { status: 200, body: '{"status":200,"response":"OK"}' },
+    ]);
+    await pusher.notify('alice', seq);
+    expect(server.requests).toHaveLength(2);
+    expect(JSON.parse(server.requests[1]?.body ?? '')).toMatchObject({
+      verb: 'NotifyTextMessage',
+      AppId: 'app',
+      DeviceToken: 'tok',
+      Selector: 'SEL',
+      Id: String(seq),
+      Message: 'a "quoted" text',
+    });
+  });
+
+  it('drops a token the push service reports as no longer registered (status 404 inside a 200)', async () => {
+    const { server, store, pusher, seq } = await setUp([{ status: 200, body: '{"status":404,"response":"gone"}' }]);
+    await pusher.notify('alice', seq);
+    expect(server.requests).toHaveLength(1);
+    const [device] = await store.devices('alice');
+    expect(device?.pushToken).toBe('');
+  });
+});
