@@ -4,7 +4,7 @@ import { COMMANDS } from '../../src/cli/main.js';
 import { run } from '../helpers/cli.js';
 
 /** A help line is a flag, a positional (`import <file>`), or the continuation of the line before. */
-const OPTION_LINE = /^(-[a-z-]|[a-z]+( <[^>]+>)?\s{2,}| {10,}\S)/;
+const OPTION_LINE = /^(-[a-z-]|[a-z][a-z-]*( <[^>]+>)?\s{2,}| {10,}\S)/;
 
 describe.each(COMMANDS.map((c) => [c.name, c] as const))('switchboard %s --help', (_name, command) => {
   const flags = Object.keys(command.options).map((name) => `--${name}`);

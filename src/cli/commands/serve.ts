@@ -25,7 +25,7 @@ export const serve: Command = {
   name: 'serve',
   summary: 'Run the softphone backend (Acrobits Send, Fetch, Push Token Reporter) over any provider',
   usage:
-    'switchboard serve --config <gateway.json> [--port <n>] [--host <h>]\n       switchboard serve --demo [--dir <folder>] [--port <n>]',
+    'switchboard serve --config <gateway.json> [--port <n>] [--host <h>] [--trust-proxy]\n       switchboard serve --demo [--dir <folder>] [--port <n>]',
   help: [
     '--config <file>       the gateway file (schemas/gateway.schema.json)',
     '--demo                no configuration: the demo provider, one demo user, SQLite in --dir',
@@ -33,9 +33,8 @@ export const serve: Command = {
     '--port <n>            port to listen on (default 8080; 0 for any free one)',
     '--host <h>            address to listen on (default 127.0.0.1; put a TLS reverse proxy in front)',
     '--trust-proxy         read the client address from X-Forwarded-For (behind a reverse proxy)',
-    '',
-    'Logs are JSON lines on standard output, without secrets; messages for people go to standard error.',
   ],
+  notes: ['Logs are JSON lines on standard output, without secrets; messages for people go to standard error.'],
   options: {
     config: { type: 'string' },
     demo: { type: 'boolean' },
