@@ -26,9 +26,15 @@ export const ACCOUNT_OPTIONS = {
   ...CONNECTION_OPTIONS,
   to: { type: 'string', multiple: true },
   body: { type: 'string' },
+  'status-callback': { type: 'string' },
 } as const;
 
-export const ACCOUNT_HELP = [...CONNECTION_HELP, '--body <text>         message text'] as const;
+export const ACCOUNT_HELP = [
+  ...CONNECTION_HELP,
+  '--body <text>         message text',
+  '--status-callback <url>',
+  '                      per-message delivery report URL; ?sb=<message id> is appended',
+] as const;
 
 /** The route-file option of the commands that send, with its help line. */
 export const ROUTES_HELP =
@@ -43,12 +49,20 @@ export async function openConnector(args: Parsed, extra: { concurrency?: number 
     throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
   const { account, provider } = await loadAccountAndProvider(accountFile, str(args, 'provider'));
   const origin = str(args, 'origin');
-  return createConnector({
-    account,
-    ...(provider === undefined ? {} : { provider }),
-    ...(origin === undefined ? {} : { origin }),
-    ...extra,
-  });
+  const statusCallback = str(args, 'status-callback');
+  try {
+    return createConnector({
+      account,
+      ...(provider === undefined ? {} : { provider }),
+      ...(origin === undefined ? {} : { origin }),
+      ...(statusCallback === undefined ? {} : { statusCallback }),
+      ...extra,
+    });
+  } catch (error) {
+    // A malformed --origin or --status-callback is the command line's fault.
+    if (error instanceof TypeError) throw new SwitchboardError('USAGE', error.message);
+    throw error;
+  }
 }
 
 /** The message text from `--body`, required and not empty (an empty SMS is a mistake in the command line). */
@@ -73,6 +87,11 @@ export async function openSender(args: Parsed, extra: { concurrency?: number } =
       'give either --routes (the route file names the accounts) or --account, not both',
     );
   }
+  if (str(args, 'status-callback') !== undefined)
+    throw new SwitchboardError(
+      'USAGE',
+      "--status-callback names one account's webhook URL: use it with --account, not --routes",
+    );
   const origin = str(args, 'origin');
   return createRouter(await loadRoutes(routesFile), origin === undefined ? extra : { ...extra, origin });
 }

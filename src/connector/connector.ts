@@ -233,10 +233,12 @@ export function createConnector(init: ConnectorInit): Connector {
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
     // The message id is fixed before the first attempt, so every retry carries the same one.
     let stable = prepared.params;
-    if (service.params.has('message_id') && !stable.message_id) {
+    const callback = service.params.has('status_callback_url');
+    if ((callback || service.params.has('message_id')) && !stable.message_id) {
       if (owned) (stable as Record<string, string>).message_id = randomUUID();
       else stable = inherit(stable, 'message_id', randomUUID());
     }
+    if (callback && !stable.status_callback_url) stable = withStatusCallback(stable, owned);
     const first = attemptOnce(name, service, stable, recipient, gate);
     if (options.retry.attempts <= 1) return first;
     return first.then((result) =>
@@ -249,6 +251,15 @@ export function createConnector(init: ConnectorInit): Connector {
           )
         : result,
     );
+  };
+
+  /** `%status_callback_url%`: the connector's base URL carrying this message's id, or empty without one. */
+  const withStatusCallback = (params: ServiceParams, owned: boolean): ServiceParams => {
+    const prefix = options.statusCallbackPrefix;
+    const url = prefix === undefined ? '' : prefix + encodeURIComponent(params.message_id ?? '');
+    if (!owned) return inherit(params, 'status_callback_url', url);
+    (params as Record<string, string>).status_callback_url = url;
+    return params;
   };
 
   const call = (name: ServiceName, params: ServiceParams) =>
@@ -304,11 +315,11 @@ export function createConnector(init: ConnectorInit): Connector {
       if (!prepared.ok) throw new RenderFailedError('NUMBER_INVALID', prepared.message);
       try {
         const service = serviceOf(name);
-        const request = renderRequest(
-          service,
-          scopeFor(service, prepared.params),
-          settings(!renderOptions.showSecrets),
-        );
+        const params =
+          service.params.has('status_callback_url') && !prepared.params.status_callback_url
+            ? withStatusCallback(prepared.params, false)
+            : prepared.params;
+        const request = renderRequest(service, scopeFor(service, params), settings(!renderOptions.showSecrets));
         // Masked by position: the renderer wrote `****` where a secret stands, and nothing else changes.
         return request;
       } catch (error) {

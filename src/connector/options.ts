@@ -34,6 +34,13 @@ export interface ConnectorOptions {
    * shared through Redis by workers on several machines. Used only when the provider declares limits.
    */
   rateLimiter?: Limiter;
+  /**
+   * Base URL for per-message delivery reports, e.g. `https://gw.example.com/hooks/twilio-main/status`.
+   * Fills `%status_callback_url%` with this URL plus `sb=<message_id>` in its query, the key the
+   * catalogue's webhook endpoints read our message id from; without it the placeholder is empty and
+   * the field is left out (the provider then reports to the URL set in its console).
+   */
+  statusCallback?: string;
 }
 
 /** Options with every default filled in. */
@@ -47,6 +54,8 @@ export interface ResolvedOptions {
   readonly globals: { readonly installid: string; readonly appid: string };
   readonly includeResponse: boolean;
   readonly retry: RetryPolicy;
+  /** The status callback URL with `sb=` last in its query, ready for the message id; undefined without one. */
+  readonly statusCallbackPrefix: string | undefined;
 }
 
 /** Fills in defaults once; nothing downstream checks for undefined options again. */
@@ -65,7 +74,26 @@ export function resolveOptions(options: ConnectorOptions): ResolvedOptions {
     globals: { installid: options.globals?.installid ?? '', appid: options.globals?.appid ?? 'switchboard' },
     includeResponse: options.includeResponse ?? false,
     retry: options.retry === false ? { ...DEFAULT_RETRY, attempts: 1 } : { ...DEFAULT_RETRY, ...options.retry },
+    statusCallbackPrefix:
+      options.statusCallback === undefined ? undefined : statusCallbackPrefix(options.statusCallback),
   };
+}
+
+/** `url` checked (http or https, no fragment) and ended so that the encoded message id completes it. */
+function statusCallbackPrefix(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`statusCallback must be a URL such as https://gw.example.com/hooks/acme/status, not "${url}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TypeError(`statusCallback must use http or https, not ${parsed.protocol}`);
+  if (parsed.hash !== '' || url.includes('#')) throw new TypeError('statusCallback must not have a #fragment');
+  if (parsed.searchParams.has('sb'))
+    throw new TypeError('statusCallback must not carry sb= itself: the connector appends sb=<message id>');
+  const separator = parsed.search === '' ? '?' : url.endsWith('&') || url.endsWith('?') ? '' : '&';
+  return `${url}${separator}sb=`;
 }
 
 function normalizeOrigin(origin: string): string {

@@ -326,9 +326,9 @@ export interface ServiceSpec {
    */
   body?: {} | unknown[];
   /**
-   * Leave out fields of a structured body whose value renders empty (for optional values such as a sender the provider otherwise takes from the account's settings). Default false: every field is sent.
+   * Leave out fields of a structured body whose value renders empty (for optional values such as a sender the provider otherwise takes from the account's settings): true for every field, or a list of JSON Pointers to the fields that may be left out (e.g. ["/StatusCallback"], ["/messages/0/notifyUrl"]) while the others are always sent. Default false: every field is sent.
    */
-  omitEmpty?: boolean;
+  omitEmpty?: boolean | [string, ...string[]];
   /**
    * Extra request headers; values are templates. A value containing CR or LF is refused.
    */
@@ -756,6 +756,53 @@ export interface FieldSource {
    * Value when the field is absent.
    */
   default?: string;
+  else?: FieldSource1;
+}
+/**
+ * Where to read the value when this source is absent or empty (before default): e.g. our message id from the status callback URL's ?sb= query key, else from a client reference the provider echoes.
+ */
+export interface FieldSource1 {
+  /**
+   * Form key in the body.
+   */
+  form?: string;
+  /**
+   * Query key in the URL.
+   */
+  query?: string;
+  /**
+   * JSON Pointer into the event.
+   */
+  json?: string;
+  /**
+   * JSON Pointer into the element of the event's `each`.
+   */
+  item?: string;
+  /**
+   * Request header name.
+   */
+  header?: string;
+  /**
+   * A constant.
+   */
+  literal?: string;
+  /**
+   * A phone number: written in E.164 when it is one (with the account's default country), kept as sent otherwise (short codes, names).
+   */
+  number?: boolean;
+  /**
+   * With number: the provider writes international numbers without the leading + (447700900000); such digits are read as +447700900000 when that is a possible number.
+   */
+  noPlus?: boolean;
+  /**
+   * A time, output as ISO 8601 UTC: iso8601, unixSeconds, unixMillis, or utcDateTime (YYYY-MM-DD HH:MM:SS[.fff] in UTC).
+   */
+  time?: 'iso8601' | 'unixSeconds' | 'unixMillis' | 'utcDateTime';
+  /**
+   * Value when the field is absent.
+   */
+  default?: string;
+  else?: FieldSource1;
 }
 /**
  * An HMAC (or a plain hash with the key appended) over a template of request facts, compared in constant time.

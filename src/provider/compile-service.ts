@@ -99,7 +99,10 @@ function compileBody(
   }
   if (spec.body !== undefined) {
     const result = compileStructuredBody(spec.body, contentType, known, spec.omitEmpty ?? false);
-    for (const p of result.problems) problems.push({ pointer: `/body${p.pointer}`, message: p.message });
+    for (const p of result.problems) {
+      const pointer = p.pointer.startsWith('#omitEmpty') ? `/omitEmpty${p.pointer.slice(10)}` : `/body${p.pointer}`;
+      problems.push({ pointer, message: p.message });
+    }
     return result.body;
   }
   if (spec.postData === undefined || spec.postData === '') return undefined;

@@ -32,9 +32,10 @@ export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = 
 /**
  * Global parameters every template can use: Acrobits' `installid` and `appid`, a fresh id per
  * request, and a stable id per message and recipient (the same on every retry, so a provider can
- * recognise a message it already has).
+ * recognise a message it already has), and the per-message status callback URL: the connector's
+ * `statusCallback` with `sb=<message_id>` appended, empty without that option.
  */
-export const GLOBAL_PARAMS = ['installid', 'appid', 'request_id', 'message_id'] as const;
+export const GLOBAL_PARAMS = ['installid', 'appid', 'request_id', 'message_id', 'status_callback_url'] as const;
 
 /** The global parameters the Acrobits apps fill in. */
 export const ACROBITS_GLOBAL_PARAMS = ['installid', 'appid'] as const;

@@ -15,7 +15,8 @@ export type CompiledBody =
       readonly kind: 'structured';
       readonly shape: Shape;
       readonly format: 'json' | 'form';
-      readonly omitEmpty: boolean;
+      /** Which fields are left out when they render empty: all, none, or those at these JSON Pointers. */
+      readonly omitEmpty: boolean | ReadonlySet<string>;
     };
 
 type Shape = CompiledTemplate | number | boolean | null | readonly Shape[] | { readonly [key: string]: Shape };
@@ -27,8 +28,16 @@ export function compileTextBody(source: string, contentType: string, known: Know
   return { body: { kind: 'text', template, format } as CompiledBody, problems };
 }
 
-/** Compiles a structured body; only JSON and (flat) form bodies can be built from structure. */
-export function compileStructuredBody(value: unknown, contentType: string, known: KnownNames, omitEmpty = false) {
+/**
+ * Compiles a structured body; only JSON and (flat) form bodies can be built from structure.
+ * `omitEmpty` is the service's: true, false, or the JSON Pointers of the fields that may be left out.
+ */
+export function compileStructuredBody(
+  value: unknown,
+  contentType: string,
+  known: KnownNames,
+  omitEmpty: boolean | readonly string[] = false,
+) {
   const format = bodyKind(contentType);
   const problems: { pointer: string; message: string }[] = [];
   if (format !== 'json' && format !== 'form') {
@@ -37,8 +46,10 @@ export function compileStructuredBody(value: unknown, contentType: string, known
       message: `a structured body needs a JSON or form content type, not "${contentType}"; use postData for other types`,
     });
   }
+  const leaves = new Set<string>();
   const compileLeaf = (node: unknown, pointer: string, depth: number): Shape => {
     if (typeof node === 'string') {
+      leaves.add(pointer);
       const result = compileTemplate(node, 'raw', known);
       for (const message of result.problems) problems.push({ pointer, message });
       return result.template;
@@ -57,7 +68,18 @@ export function compileStructuredBody(value: unknown, contentType: string, known
   if (format === 'form' && (Array.isArray(value) || typeof value !== 'object')) {
     problems.push({ pointer: '', message: 'a form body must be an object' });
   }
-  const body: CompiledBody = { kind: 'structured', shape, format: format === 'form' ? 'form' : 'json', omitEmpty };
+  const listed: readonly string[] = typeof omitEmpty === 'boolean' ? [] : omitEmpty;
+  listed.forEach((pointer, i) => {
+    if (!leaves.has(pointer))
+      problems.push({ pointer: `#omitEmpty/${i}`, message: `${pointer} is not a text field of the body` });
+  });
+  const omit = typeof omitEmpty === 'boolean' ? omitEmpty : new Set(listed);
+  const body: CompiledBody = {
+    kind: 'structured',
+    shape,
+    format: format === 'form' ? 'form' : 'json',
+    omitEmpty: omit,
+  };
   return { body, problems };
 }
 
@@ -68,7 +90,7 @@ function escapePointer(key: string): string {
 /** Renders a body to the text sent on the wire. */
 export function renderBody(body: CompiledBody, scope: Scope, mask = false): string {
   if (body.kind === 'text') return renderTemplate(body.template, scope, mask);
-  const value = materialize(body.shape, scope, mask, body.omitEmpty);
+  const value = materialize(body.shape, scope, mask, body.omitEmpty, '');
   if (body.format === 'json') return JSON.stringify(value);
   return Object.entries(value as Record<string, unknown>)
     .map(([k, v]) => `${percentEncode(k)}=${encodeMasked(String(v), mask)}`)
@@ -80,14 +102,26 @@ function encodeMasked(value: string, mask: boolean): string {
   return mask ? value.split(MASK).map(percentEncode).join(MASK) : percentEncode(value);
 }
 
-function materialize(shape: Shape, scope: Scope, mask: boolean, omitEmpty: boolean): unknown {
+/** Renders a shape; `pointer` is where it sits, tracked only to find the fields an omitEmpty list names. */
+function materialize(
+  shape: Shape,
+  scope: Scope,
+  mask: boolean,
+  omitEmpty: boolean | ReadonlySet<string>,
+  pointer: string,
+): unknown {
   if (shape === null || typeof shape !== 'object') return shape;
-  if (Array.isArray(shape)) return (shape as readonly Shape[]).map((s) => materialize(s, scope, mask, omitEmpty));
+  const listed = typeof omitEmpty !== 'boolean';
+  const at = (key: string | number) => (listed ? `${pointer}/${escapePointer(String(key))}` : '');
+  if (Array.isArray(shape))
+    return (shape as readonly Shape[]).map((s, i) => materialize(s, scope, mask, omitEmpty, at(i)));
   if (isTemplate(shape)) return renderTemplate(shape, scope, mask);
   const entries = Object.entries(shape as Record<string, Shape>).map(
-    ([k, v]) => [k, materialize(v, scope, mask, omitEmpty)] as const,
+    ([k, v]) => [k, materialize(v, scope, mask, omitEmpty, at(k))] as const,
   );
-  return Object.fromEntries(omitEmpty ? entries.filter(([, v]) => v !== '') : entries);
+  if (omitEmpty === false) return Object.fromEntries(entries);
+  const drop = (k: string, v: unknown) => v === '' && (omitEmpty === true || omitEmpty.has(at(k)));
+  return Object.fromEntries(entries.filter(([k, v]) => !drop(k, v)));
 }
 
 /** Every template of a body (for secrets and used parameters). */

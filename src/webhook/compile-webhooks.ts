@@ -132,4 +132,5 @@ function checkSource(source: FieldSource, at: string, format: string, fanOut: bo
   if (source.form !== undefined && format === 'json') report(`${at}/form`, 'reads form pairs, but the format is json');
   if (source.item !== undefined && !fanOut)
     report(`${at}/item`, "reads an element of the event's each, but the event has none");
+  if (source.else !== undefined) checkSource(source.else, `${at}/else`, format, fanOut, report);
 }

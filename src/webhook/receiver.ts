@@ -162,10 +162,10 @@ function receiveAt(
       'WEBHOOK_METHOD',
       `${facts.method} is not a method of this endpoint (${methods.join(', ')})`,
     );
-  if (facts.rawBody.length > endpoint.maxBytes)
+  if (facts.bodyLength > endpoint.maxBytes)
     throw new WebhookFailure(
       'WEBHOOK_TOO_LARGE',
-      `the body has ${facts.rawBody.length} bytes, more than the ${endpoint.maxBytes} allowed`,
+      `the body has ${facts.bodyLength} bytes, more than the ${endpoint.maxBytes} allowed`,
     );
   endpoint.verifier.verify(facts, nowMs);
   const { events, ignored } = readEvents(endpoint.spec.read, facts, context);

@@ -3,8 +3,9 @@
  * bytes, the full URL, headers by name (a header sent twice is refused, never guessed between),
  * the URL's query and the form pairs, parsed strictly and only when asked.
  */
+import { loneSurrogateAt } from '../template/escape.js';
 import { WebhookFailure } from './failure.js';
-import { parseForm } from './read/parse-body.js';
+import { parseForm, parseFormText, parseJsonText, utf8 } from './read/parse-body.js';
 
 /** A request as a framework or a recording gives it. */
 export interface WebhookRequest {
@@ -21,19 +22,22 @@ export interface WebhookRequest {
 /** One name and value, in the order sent. */
 export type Pair = readonly [string, string];
 
-/** The facts of one request, computed once each. */
+/** The facts of one request, computed once each, and only when asked. */
 export class RequestFacts {
   readonly method: string;
   readonly url: string;
-  readonly rawBody: Buffer;
+  private readonly body: Uint8Array | string;
   private readonly headers = new Map<string, string[]>();
+  private bytes: Buffer | undefined;
+  private text: string | undefined;
+  private parsed: { readonly value: unknown } | undefined;
   private formPairs: Pair[] | undefined;
   private queryPairs: Pair[] | undefined;
 
   constructor(request: WebhookRequest) {
     this.method = request.method.toUpperCase();
     this.url = request.url;
-    this.rawBody = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : Buffer.from(request.body);
+    this.body = request.body;
     const entries = Array.isArray(request.headers)
       ? (request.headers as readonly (readonly [string, string])[])
       : Object.entries(request.headers as Record<string, string | readonly string[] | undefined>);
@@ -44,6 +48,33 @@ export class RequestFacts {
       list.push(...(typeof value === 'string' ? [value] : value));
       this.headers.set(key, list);
     }
+  }
+
+  /** The raw body bytes (text given as a string is taken as UTF-8). */
+  get rawBody(): Buffer {
+    this.bytes ??= typeof this.body === 'string' ? Buffer.from(this.body, 'utf8') : Buffer.from(this.body);
+    return this.bytes;
+  }
+
+  /** The body's size in bytes, without copying it. */
+  get bodyLength(): number {
+    return typeof this.body === 'string' ? Buffer.byteLength(this.body, 'utf8') : this.body.byteLength;
+  }
+
+  /**
+   * The body as text; invalid UTF-8 is malformed. A well-formed string body is used as it is: its
+   * UTF-8 bytes decode back to the same string, so nothing is encoded only to be decoded again.
+   */
+  bodyText(): string {
+    if (this.text === undefined)
+      this.text = typeof this.body === 'string' && wellFormed(this.body) ? this.body : utf8(this.rawBody, 'body');
+    return this.text;
+  }
+
+  /** The body parsed as JSON, once however many pieces and fields read it. */
+  json(): unknown {
+    this.parsed ??= { value: parseJsonText(this.bodyText()) };
+    return this.parsed.value;
   }
 
   /** The header's value, or undefined; a header present twice is a malformed request. */
@@ -57,7 +88,7 @@ export class RequestFacts {
 
   /** The body's form pairs in order (strictly decoded). */
   form(): readonly Pair[] {
-    this.formPairs ??= parseForm(this.rawBody, 'body');
+    this.formPairs ??= parseFormText(this.bodyText(), 'body');
     return this.formPairs;
   }
 
@@ -67,7 +98,9 @@ export class RequestFacts {
       const at = this.url.indexOf('?');
       const end = this.url.indexOf('#');
       const text = at === -1 ? '' : this.url.slice(at + 1, end === -1 ? undefined : end);
-      this.queryPairs = parseForm(Buffer.from(text, 'utf8'), 'URL query');
+      this.queryPairs = wellFormed(text)
+        ? parseFormText(text, 'URL query')
+        : parseForm(Buffer.from(text, 'utf8'), 'URL query');
     }
     return this.queryPairs;
   }
@@ -77,4 +110,11 @@ export class RequestFacts {
 export function firstValue(pairs: readonly Pair[], key: string): string | undefined {
   for (const [k, v] of pairs) if (k === key) return v;
   return undefined;
+}
+
+/** Whether `text` has no unpaired surrogate, so its UTF-8 bytes decode back to it exactly. */
+function wellFormed(text: string): boolean {
+  // String.prototype.isWellFormed (Node 20) scans natively; the lib we compile against predates it.
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  return native === undefined ? loneSurrogateAt(text) === -1 : native.call(text);
 }

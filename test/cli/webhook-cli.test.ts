@@ -110,3 +110,29 @@ describe('switchboard webhook', () => {
     expect(result.out).toContain('#/expect/ok: must be boolean');
   });
 });
+
+describe('switchboard send --status-callback', () => {
+  it('sends each message with the callback URL carrying its id, and refuses one that is not a URL', async () => {
+    const { startRecordingServer } = await import('../../src/fixtures/recording-server.js');
+    const s = await startRecordingServer(() => ({ status: 201, body: '{"sid":"SM1"}' }));
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'sb-callback-'));
+      const account = join(dir, 'account.json');
+      await writeFile(
+        account,
+        JSON.stringify({ provider: 'twilio', username: 'AC1', password: 'token', from: '+15557122661' }),
+      );
+      const base = ['send', '--account', account, '--to', '+13125550002', '--body', 'hi', '--origin', s.origin];
+      const sent = await run(...base, '--status-callback', 'https://gw.example.com/hooks/twilio-main/status');
+      expect(sent.code).toBe(0);
+      const callback = new URLSearchParams(s.requests[0]?.body).get('StatusCallback') ?? '';
+      expect(callback).toMatch(/^https:\/\/gw\.example\.com\/hooks\/twilio-main\/status\?sb=[0-9a-f-]{36}$/);
+      const bad = await run(...base, '--status-callback', 'gw.example.com/status');
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain('statusCallback must be a URL');
+      expect(s.requests).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -29,13 +29,15 @@ describe('help texts, pinned', () => {
     expect((await run('render', '--help')).out).toMatchInlineSnapshot(`
       "Show the exact HTTP request a send would make, without sending it
 
-      Usage: switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--origin <url>] [--json] [--show-secrets]
+      Usage: switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--origin <url>] [--status-callback <url>] [--json] [--show-secrets]
 
       Options:
         --account <file>      account file: JSON, or Acrobits Account XML
         --provider <id|file>  provider to use instead of the one the account names
         --origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)
         --body <text>         message text
+        --status-callback <url>
+                              per-message delivery report URL; ?sb=<message id> is appended
         --to <number>         recipient
         --json                print {"method","url","headers","body"} instead of a curl command
         --show-secrets        show passwords and tokens instead of ****
@@ -48,8 +50,8 @@ describe('help texts, pinned', () => {
     expect((await run('send', '--help')).out).toMatchInlineSnapshot(`
       "Send a message to one or more recipients
 
-      Usage: switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--concurrency <n>] [--json]
-             switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] --body <text> [--json]
+      Usage: switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--json]
+             switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] [--status-callback <url>] --body <text> [--json]
              switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]
 
       Options:
@@ -57,6 +59,8 @@ describe('help texts, pinned', () => {
         --provider <id|file>  provider to use instead of the one the account names
         --origin <url>        replace scheme, host and port of the URL (e.g. a sandbox)
         --body <text>         message text
+        --status-callback <url>
+                              per-message delivery report URL; ?sb=<message id> is appended
         --routes <file>       a route file instead of --account: accounts by destination prefix, with fallback
         --to <number>         recipient; repeat for several (one request each)
         --to-file <csv|->     send to every row of a CSV (- for stdin): a header, the number in column

@@ -11,7 +11,7 @@ export const render: Command = {
   name: 'render',
   summary: 'Show the exact HTTP request a send would make, without sending it',
   usage:
-    'switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--origin <url>] [--json] [--show-secrets]',
+    'switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--origin <url>] [--status-callback <url>] [--json] [--show-secrets]',
   help: [
     ...ACCOUNT_HELP,
     '--to <number>         recipient',

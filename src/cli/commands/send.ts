@@ -10,8 +10,8 @@ export const send: Command = {
   name: 'send',
   summary: 'Send a message to one or more recipients',
   usage:
-    'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--concurrency <n>] [--json]\n' +
-    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] --body <text> [--json]\n' +
+    'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--json]\n' +
+    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] [--status-callback <url>] --body <text> [--json]\n' +
     '       switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]',
   help: [
     ...ACCOUNT_HELP,

@@ -4,14 +4,13 @@
  * `&key=value` with any `&` or `=` inside a value replaced by `_`. A key sent twice counts once,
  * with its last value.
  */
-import { parseJsonBody } from '../read/parse-body.js';
 import type { Pair, RequestFacts } from '../request.js';
 
 function parameters(facts: RequestFacts): readonly Pair[] {
   if (facts.method === 'GET') return facts.query();
   const type = (facts.header('content-type') ?? '').toLowerCase();
   if (!type.includes('json')) return facts.form();
-  const body = parseJsonBody(facts.rawBody);
+  const body = facts.json();
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
   return Object.entries(body as Record<string, unknown>).flatMap(([k, v]): Pair[] =>
     typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [[k, String(v)]] : [],

@@ -55,9 +55,12 @@ function normalised(url: string): string | undefined {
 /** The candidate URLs, most likely first, without repeats; later ones are built only when asked for. */
 export function* urlPortVariants(facts: RequestFacts): Generator<string> {
   const url = facts.url;
-  const seen = new Set<string>();
+  // The first candidate is the one that matches almost always: nothing else is built before it is tried.
+  const first = withoutPort(url);
+  yield first;
+  const seen = new Set<string>([first]);
   const fresh = (candidate: string) => !seen.has(candidate) && seen.add(candidate) !== undefined;
-  for (const candidate of [withoutPort(url), withDefaultPort(url)]) if (fresh(candidate)) yield candidate;
+  if (fresh(withDefaultPort(url))) yield withDefaultPort(url);
   const normal = normalised(url);
   if (normal === undefined) return;
   const plain = withoutPort(normal);

@@ -14,7 +14,11 @@ export function utf8(bytes: Buffer, what: string): string {
 
 /** application/x-www-form-urlencoded pairs, in order: `+` is a space, `%XX` a byte of UTF-8. */
 export function parseForm(bytes: Buffer, what: string): Pair[] {
-  const text = utf8(bytes, what);
+  return parseFormText(utf8(bytes, what), what);
+}
+
+/** Form pairs of text already known to be well-formed (decoded from valid UTF-8, or a well-formed string). */
+export function parseFormText(text: string, what: string): Pair[] {
   if (text === '') return [];
   const pairs: Pair[] = [];
   for (const piece of text.split('&')) {
@@ -38,7 +42,11 @@ function decode(text: string, what: string): string {
 
 /** A JSON body; one that does not parse is malformed. */
 export function parseJsonBody(bytes: Buffer): unknown {
-  const text = utf8(bytes, 'body');
+  return parseJsonText(utf8(bytes, 'body'));
+}
+
+/** JSON body text; one that does not parse is malformed. */
+export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -10,7 +10,6 @@ import { WebhookFailure } from '../failure.js';
 import type { RequestFacts } from '../request.js';
 import { dedupeKey } from './dedupe.js';
 import { readMedia } from './media.js';
-import { parseJsonBody } from './parse-body.js';
 import { readSource, type ReadScope } from './source.js';
 
 /** What the events are read for: their provider, endpoint and the account's default country. */
@@ -27,7 +26,7 @@ export function readEvents(
   context: ReadContext,
 ): { events: WebhookEvent[]; ignored: IgnoredEvent[] } {
   const pairs = spec.format === 'form' ? facts.form() : spec.format === 'query' ? facts.query() : [];
-  const body = spec.format === 'json' ? parseJsonBody(facts.rawBody) : undefined;
+  const body = spec.format === 'json' ? facts.json() : undefined;
   const list = spec.each === undefined ? [body] : getPointer(body, spec.each);
   if (!Array.isArray(list))
     throw new WebhookFailure('WEBHOOK_MALFORMED', `the body has no array of events at "${spec.each}"`);
@@ -65,15 +64,19 @@ function readOne(
   const items: unknown = spec.each === undefined ? [undefined] : getPointer(scope.event, spec.each);
   if (!Array.isArray(items)) throw new WebhookFailure('WEBHOOK_MALFORMED', `${where} has no array at ${spec.each}`);
   for (const item of items as unknown[]) {
-    const itemScope = { ...scope, item };
+    const itemScope: ReadScope =
+      item === undefined
+        ? scope
+        : { facts: scope.facts, pairs: scope.pairs, event: scope.event, item, defaultCountry: scope.defaultCountry };
     const eventId = readSource(spec.eventId, itemScope);
     const read = spec.kind === 'inbound' ? readInbound(spec, itemScope, where) : readStatus(spec, itemScope, where);
     if ('ignored' in read) {
       ignored.push(read.ignored);
       continue;
     }
-    const event: WebhookEvent = { ...read, dedupeKey: dedupeKey(context.providerId, context.endpoint, eventId, read) };
-    events.push(event);
+    // `read` is this event's own fresh object: completed in place rather than copied.
+    (read as { dedupeKey?: string }).dedupeKey = dedupeKey(context.providerId, context.endpoint, eventId, read);
+    events.push(read as WebhookEvent);
   }
 }
 
@@ -99,16 +102,17 @@ function describe(source: unknown): string {
 type Read<T> = Omit<T, 'dedupeKey'> | { ignored: IgnoredEvent };
 
 function readInbound(spec: WebhookEventSpec, scope: ReadScope, where: string): Read<InboundEvent> {
-  const receivedAt = readSource(spec.receivedAt, scope);
-  return {
+  const event: { -readonly [K in keyof InboundEvent]?: InboundEvent[K] } = {
     type: 'inbound',
     from: required(spec, 'from', scope, where),
     to: required(spec, 'to', scope, where),
     text: readSource(spec.text, scope) ?? '',
     providerMessageId: required(spec, 'providerMessageId', scope, where),
-    ...(receivedAt === undefined ? {} : { receivedAt }),
-    media: readMedia(spec.media, scope),
   };
+  const receivedAt = readSource(spec.receivedAt, scope);
+  if (receivedAt !== undefined) event.receivedAt = receivedAt;
+  event.media = readMedia(spec.media, scope);
+  return event as Omit<InboundEvent, 'dedupeKey'>;
 }
 
 function readStatus(spec: WebhookEventSpec, scope: ReadScope, where: string): Read<StatusEvent> {
@@ -121,17 +125,19 @@ function readStatus(spec: WebhookEventSpec, scope: ReadScope, where: string): Re
         reason: `${where} has status "${providerStatus}", which the provider file ignores`,
       },
     };
-  const optional = (name: 'messageId' | 'errorCode' | 'error' | 'at') => {
-    const value = readSource(spec[name], scope);
-    return value === undefined ? {} : { [name]: value };
-  };
-  return {
+  // Built by assignment in the contract's field order (no spread per optional field): a callback may hold hundreds.
+  const event: { -readonly [K in keyof StatusEvent]?: StatusEvent[K] } = {
     type: 'status',
     providerMessageId: required(spec, 'providerMessageId', scope, where),
-    ...optional('messageId'),
-    status: mapped,
-    ...optional('errorCode'),
-    ...optional('error'),
-    ...optional('at'),
   };
+  const messageId = readSource(spec.messageId, scope);
+  if (messageId !== undefined) event.messageId = messageId;
+  event.status = mapped;
+  const errorCode = readSource(spec.errorCode, scope);
+  if (errorCode !== undefined) event.errorCode = errorCode;
+  const error = readSource(spec.error, scope);
+  if (error !== undefined) event.error = error;
+  const at = readSource(spec.at, scope);
+  if (at !== undefined) event.at = at;
+  return event as Omit<StatusEvent, 'dedupeKey'>;
 }

@@ -1,7 +1,7 @@
 /**
  * Reads one field of an event: a form or query key, a JSON Pointer into the event or into the
  * current element of its fan-out, a header, or a constant; then, as declared, a phone number in
- * E.164 and a time in ISO 8601.
+ * E.164 and a time in ISO 8601. A source may name another to read when it is absent (`else`).
  */
 import { pointerText as textAt } from './pointer.js';
 import type { FieldSource } from '../../generated/provider.js';
@@ -35,7 +35,9 @@ function rawValue(source: FieldSource, scope: ReadScope): string | undefined {
 /** The field's value, or undefined when absent (or empty) and without a default. */
 export function readSource(source: FieldSource | undefined, scope: ReadScope): string | undefined {
   if (source === undefined) return undefined;
-  const raw = rawValue(source, scope);
+  let raw = rawValue(source, scope);
+  for (let next = source.else; (raw === undefined || raw === '') && next !== undefined; next = next.else)
+    raw = rawValue(next, scope);
   const value = raw === undefined || raw === '' ? source.default : raw;
   if (value === undefined) return undefined;
   if (source.number) return readNumber(value.trim(), source.noPlus === true, scope.defaultCountry);

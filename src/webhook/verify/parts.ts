@@ -5,7 +5,6 @@
 import { pointerText as textAt } from '../read/pointer.js';
 import type { SignedPart } from '../../generated/provider.js';
 import { CANONICALISERS } from '../canonical/index.js';
-import { parseJsonBody } from '../read/parse-body.js';
 import { firstValue, type RequestFacts } from '../request.js';
 
 /** A compiled piece: the candidate byte strings it stands for in one request. */
@@ -32,7 +31,7 @@ export function compilePart(part: SignedPart): PieceReader {
     case 'query':
       return text((facts) => firstValue(facts.query(), name));
     case 'json':
-      return text((facts) => textAt(parseJsonBody(facts.rawBody), name));
+      return text((facts) => textAt(facts.json(), name));
     case 'canonical': {
       const canonical = CANONICALISERS[name];
       if (canonical === undefined) throw new Error(`unknown canonicaliser ${name}`);
