@@ -57,7 +57,8 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
     if (value !== undefined && value !== '') keys[canonicalKey(name, field)] = value;
   };
   set('Url', spec.url);
-  set('PostData', spec.postData ?? (spec.body === undefined ? undefined : bodyTemplate(spec.body, spec.contentType)));
+  const body = spec.body === undefined ? undefined : withoutOptionalCallbacks(spec.body);
+  set('PostData', spec.postData ?? (body === undefined ? undefined : bodyTemplate(body, spec.contentType)));
   set('ContentType', spec.contentType);
   set('Method', spec.method);
   const headers = { ...spec.headers };
@@ -96,7 +97,7 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
   for (const text of [
     spec.url,
     spec.postData ?? '',
-    JSON.stringify(spec.body ?? ''),
+    JSON.stringify(body ?? ''),
     JSON.stringify(spec.headers ?? {}),
     JSON.stringify(spec.auth ?? {}),
   ]) {
@@ -108,6 +109,20 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
     }
   }
   return keys;
+}
+
+/** The placeholder a connector option fills, empty (and its field left out) without it: the apps never have it. */
+const OPTIONAL_CALLBACK = '%status_callback_url%';
+
+/** The structured body without the fields that hold only the optional status callback, which the apps cannot send. */
+function withoutOptionalCallbacks(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(withoutOptionalCallbacks);
+  if (body === null || typeof body !== 'object') return body;
+  return Object.fromEntries(
+    Object.entries(body)
+      .filter(([, value]) => value !== OPTIONAL_CALLBACK)
+      .map(([key, value]) => [key, withoutOptionalCallbacks(value)]),
+  );
 }
 
 /** A structured body as Acrobits PostData text: JSON as is; a form as `key=%placeholder%&…` with literal text encoded. */
