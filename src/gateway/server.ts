@@ -16,6 +16,7 @@ import { createPusher, type PushOptions } from './push/pusher.js';
 import { openPostgresStore } from './store/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { WebhookEvent } from '../webhook/events.js';
+import { pathOf, safeLogger } from './ops/log-options.js';
 import { createMetrics } from './ops/metrics.js';
 import type { Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
@@ -68,7 +69,7 @@ export async function startGateway(
 ): Promise<Gateway> {
   const store = await openStore(config);
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: safeLogger(options.logger),
     bodyLimit: config.limits.bodyBytes,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
@@ -148,11 +149,11 @@ function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: 
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) ctx.log.error({ route: request.url, err: error.message }, 'request failed');
+    if (status >= 500) ctx.log.error({ route: pathOf(request.url), err: error.message }, 'request failed');
     void reply.code(status).send({ message: status >= 500 ? 'internal error; see the gateway log' : error.message });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ message: `no endpoint ${request.method} ${request.url}` });
+    void reply.code(404).send({ message: `no endpoint ${request.method} ${pathOf(request.url)}` });
   });
 }
 

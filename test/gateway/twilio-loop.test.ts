@@ -232,8 +232,12 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     expect(metrics).not.toContain(PEER);
   });
 
-  it('logs without the provider token, the app password, signatures or message texts', () => {
+  it('logs without the provider token, the app password, signatures, message texts or URL queries', async () => {
+    // Some providers authenticate with a secret in the webhook URL's query: it must not reach the log.
+    const answer = await deliver(`${hookUrl('inbound')}?key=SECRET-IN-URL`, inbound('SMquery', 'q'));
+    expect(answer.status).toBe(200);
     const all = logs.join('');
+    expect(all).not.toContain('SECRET-IN-URL');
     expect(all).toContain('webhook received');
     for (const secret of [TWILIO.token, ALICE.password, 'x-twilio-signature', 'later 1', 'ünïcødé'])
       expect(all).not.toContain(secret);
