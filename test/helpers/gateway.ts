@@ -89,8 +89,13 @@ export async function writeTwilioGateway(
   let provider = 'twilio';
   if (providerOrigin !== undefined) {
     const original = await readFile(new URL('../../providers/twilio.json', import.meta.url), 'utf8');
-    await writeFile(join(dir, 'twilio-provider.json'), original.replaceAll('https://api.twilio.com', providerOrigin));
-    provider = './twilio-provider.json';
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'providers'));
+    await writeFile(
+      join(dir, 'providers', 'twilio.json'),
+      original.replaceAll('https://api.twilio.com', providerOrigin),
+    );
+    provider = './providers/twilio.json';
   }
   const account = { provider, username: TWILIO.sid, password: TWILIO.token, from: '+15550100001' };
   await writeFile(join(dir, 'twilio.json'), JSON.stringify(account));
