@@ -52,6 +52,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
   let tablet: Connector;
   let hooks: { account: string; endpoint: string; url: string }[];
   const logs: string[] = [];
+  let listedText = '';
 
   beforeAll(async () => {
     twilio = await startRecordingServer(twilioAnswer());
@@ -78,6 +79,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     const listed = await run('gateway', 'webhooks', '--config', file, '--json');
     expect(listed.code).toBe(0);
     hooks = JSON.parse(listed.out) as typeof hooks;
+    listedText = (await run('gateway', 'webhooks', '--config', file)).out;
     // The app reaches the gateway directly; the provider signs the public URL.
     await setPublicUrl(file, gateway.url);
     const printed = await run('gateway', 'account-xml', '--config', file, '--user', 'alice');
@@ -130,6 +132,9 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
       ['twilio.json', 'status', `${PUBLIC}/hooks/twilio/status`],
       ['twilio.json', 'inbound', `${PUBLIC}/hooks/twilio/inbound`],
     ]);
+    expect(listedText).toContain(`twilio.json (twilio)\n  status     ${PUBLIC}/hooks/twilio/status\n`);
+    expect(listedText).toContain('A message comes in');
+    expect(Math.max(...listedText.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 
   it('sends, stores a signed inbound message once, pushes it once, and Fetch shows both byte for byte', async () => {

@@ -78,7 +78,7 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
     io.out(`${account.label} (${account.provider.id})`);
     for (const { endpoint, url } of webhookUrls(config, account)) io.out(`  ${endpoint.padEnd(10)} ${url}`);
     const where = account.provider.definition.webhooks?.description;
-    if (where !== undefined) io.out(`  ${where}`);
+    if (where !== undefined) for (const line of wrap(where, 76)) io.out(`  ${line}`);
   }
   const receiving = new Set(accounts.map((a) => a.label));
   const others = new Set(
@@ -89,4 +89,18 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
   for (const label of others)
     io.out(`${label}: its provider describes no webhooks; inbound messages cannot reach the gateway`);
   if (accounts.length === 0 && others.size === 0) io.out('no provider accounts');
+}
+
+/** `text` in lines of at most `width` characters, broken at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
