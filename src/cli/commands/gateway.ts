@@ -7,7 +7,7 @@ import { gatewayAccountXml } from '../../gateway/app/account-xml.js';
 import { hashPassword } from '../../gateway/config/password.js';
 import { loadGateway } from '../../gateway/config/load-gateway.js';
 import type { GatewayConfig } from '../../gateway/config/gateway-config.js';
-import { webhookAccounts, webhookUrls } from '../../gateway/webhooks/accounts.js';
+import { receiverOf, webhookAccounts, webhookUrls } from '../../gateway/webhooks/accounts.js';
 import { EXIT, str, type Command } from '../command.js';
 import type { Io } from '../io.js';
 import { readSecret } from '../read-secret.js';
@@ -24,7 +24,7 @@ export const gateway: Command = {
     "webhooks              print each provider account's webhook URLs, to paste into its console",
     '--config <file>       (account-xml, webhooks) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
-    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url}',
+    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, notServed?}',
   ],
   options: { config: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean' } },
   positionals: true,
@@ -68,15 +68,27 @@ async function hash(io: Io): Promise<number> {
 function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
   const accounts = webhookAccounts(config);
   if (json) {
-    const rows = accounts.flatMap((a) =>
-      webhookUrls(config, a).map((u) => ({ account: a.label, id: a.id, provider: a.provider.id, ...u })),
-    );
+    const rows = accounts.flatMap((a) => {
+      const compiled = receiverOf(a);
+      const problems = 'problems' in compiled ? { notServed: compiled.problems } : {};
+      return webhookUrls(config, a).map((u) => ({
+        account: a.label,
+        id: a.id,
+        provider: a.provider.id,
+        ...u,
+        ...problems,
+      }));
+    });
     io.out(JSON.stringify(rows, null, 2));
     return;
   }
   for (const account of accounts) {
     io.out(`${account.label} (${account.provider.id})`);
     for (const { endpoint, url } of webhookUrls(config, account)) io.out(`  ${endpoint.padEnd(10)} ${url}`);
+    const compiled = receiverOf(account);
+    if ('problems' in compiled)
+      for (const problem of compiled.problems)
+        for (const line of wrap(`NOT SERVED: the account ${problem}`, 76)) io.out(`  ${line}`);
     const where = account.provider.definition.webhooks?.description;
     if (where !== undefined) for (const line of wrap(where, 76)) io.out(`  ${line}`);
   }

@@ -7,7 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Account } from '../../config/account.js';
+import { ConfigError } from '../../errors.js';
 import type { Provider } from '../../provider/compile-provider.js';
+import { createWebhookReceiver, type WebhookReceiver } from '../../webhook/receiver.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 
 /** The path under which provider webhooks arrive. */
@@ -77,4 +79,17 @@ export function webhookUrls(config: GatewayConfig, account: WebhookAccount): { e
     endpoint,
     url: `${config.publicUrl}${HOOKS_PATH}/${account.id}/${encodeURIComponent(endpoint)}`,
   }));
+}
+
+/**
+ * Compiles the receiver of `account`, or says why its webhooks cannot be served (the account lacks
+ * a value that verifying needs: an endpoint is never accepted unauthenticated).
+ */
+export function receiverOf(account: WebhookAccount): { receiver: WebhookReceiver } | { problems: string[] } {
+  try {
+    return { receiver: createWebhookReceiver({ provider: account.provider, account: account.account }) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { problems: error.issues.map((i) => i.message) };
+  }
 }

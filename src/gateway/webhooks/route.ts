@@ -7,10 +7,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookResult } from '../../webhook/events.js';
-import { createWebhookReceiver, type WebhookReceiver } from '../../webhook/receiver.js';
-import { ConfigError } from '../../errors.js';
+import type { WebhookReceiver } from '../../webhook/receiver.js';
 import type { GatewayContext } from '../app/context.js';
-import { HOOKS_PATH, webhookAccounts, type WebhookAccount } from './accounts.js';
+import { HOOKS_PATH, receiverOf, webhookAccounts, type WebhookAccount } from './accounts.js';
 import { ingestEvents, type IngestSummary } from './ingest.js';
 
 interface Hook {
@@ -22,18 +21,13 @@ interface Hook {
 function compileHooks(ctx: GatewayContext): Map<string, Hook> {
   const hooks = new Map<string, Hook>();
   for (const account of webhookAccounts(ctx.config)) {
-    try {
-      hooks.set(account.id, {
-        account,
-        receiver: createWebhookReceiver({ provider: account.provider, account: account.account }),
-      });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
+    const compiled = receiverOf(account);
+    if ('receiver' in compiled) hooks.set(account.id, { account, receiver: compiled.receiver });
+    else
       ctx.log.warn(
-        { hook: account.id, account: account.label, issues: error.issues.map((i) => i.message) },
+        { hook: account.id, account: account.label, issues: compiled.problems },
         'webhooks of this account are not served',
       );
-    }
   }
   return hooks;
 }
