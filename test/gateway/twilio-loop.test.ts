@@ -225,6 +225,8 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
   });
 
   it('counts requests, sends, webhooks and pushes in /metrics with bounded labels', async () => {
+    expect((await fetch(`${gateway.url}/scan/wp-login.php?x=1`)).status).toBe(404);
+    expect((await fetch(`${gateway.url}/hooks/no-such-account/inbound`, { method: 'POST' })).status).toBe(404);
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/switchboard_gateway_sends_total\{code="OK"\} 2/);
     expect(metrics).toMatch(/switchboard_gateway_webhooks_total\{result="verified"\} \d+/);
@@ -233,6 +235,10 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     expect(metrics).toMatch(
       /switchboard_gateway_http_requests_total\{route="\/hooks\/:account\/:endpoint",method="POST",status="200"\}/,
     );
+    expect(metrics).toMatch(/route="unmatched",method="GET",status="404"/);
+    expect(metrics).toMatch(/webhooks_total\{result="WEBHOOK_UNKNOWN_ACCOUNT"\} 1/);
+    expect(metrics).not.toContain('wp-login');
+    expect(metrics).not.toContain('no-such-account');
     expect(metrics).not.toContain('SMin0001');
     expect(metrics).not.toContain(PEER);
   });

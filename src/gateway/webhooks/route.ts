@@ -80,7 +80,8 @@ async function receive(
   const source = { id: hook.account.id, label: hook.account.label, sendsFor: hook.account.sendsFor };
   const summary = await ctx.inflight.track(ingestEvents(ctx.config, ctx.store, source, result.events));
   report(ctx, fields, summary, result);
-  await answer(reply, result);
+  // Push once the answer is out; a client gone meanwhile does not cancel the pushes.
+  await Promise.resolve(answer(reply, result)).catch(() => undefined);
   for (const { login, seq } of summary.pushes) ctx.notify(login, seq);
   return reply;
 }
