@@ -83,4 +83,4 @@ export type { WebhookSpec, WebhookEndpoint, WebhookVerify } from './generated/pr
 export type { GatewayFile, GatewayUser } from './generated/gateway.js';
 export type { GatewayConfig, GatewayUserConfig } from './gateway/config/gateway-config.js';
 export type { Gateway, GatewayOptions } from './gateway/server.js';
-export type { RawWebhookRequest, WebhookReader, WebhookReading, IngestSummary } from './gateway/webhooks/ingest.js';
+export type { IngestSummary } from './gateway/webhooks/ingest.js';

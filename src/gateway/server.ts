@@ -15,8 +15,13 @@ import type { GatewayConfig } from './config/gateway-config.js';
 import { createPusher, type PushOptions } from './push/pusher.js';
 import { openPostgresStore } from './store/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
-import { ingestEvents, type IngestSummary, type WebhookEvent } from './webhooks/ingest.js';
+import type { WebhookEvent } from '../webhook/events.js';
+import { pathOf, safeLogger } from './ops/log-options.js';
+import { createMetrics } from './ops/metrics.js';
 import type { Store } from './store/store.js';
+import { slugOf, webhookAccounts } from './webhooks/accounts.js';
+import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
+import { registerWebhookRoutes } from './webhooks/route.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -39,9 +44,9 @@ export interface Gateway {
   /** Where it listens, e.g. http://127.0.0.1:8080. */
   readonly url: string;
   /**
-   * Stores events that provider account `account` (its file as the config names it) sent, and
-   * pushes new inbound messages: the webhook endpoint calls this once the webhook library has
-   * verified and read a request, and answers the provider only after it resolves.
+   * Stores events that provider account `account` (its file as the gateway file names it) sent,
+   * as if they had arrived at its webhook URL verified, and pushes new inbound messages. For
+   * events received some other way; the gateway's own `/hooks/` routes verify and then do this.
    */
   ingest(account: string, events: readonly WebhookEvent[]): Promise<IngestSummary>;
   /** Stops gracefully. */
@@ -64,7 +69,7 @@ export async function startGateway(
 ): Promise<Gateway> {
   const store = await openStore(config);
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: safeLogger(options.logger),
     bodyLimit: config.limits.bodyBytes,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
@@ -77,19 +82,23 @@ export async function startGateway(
     throw error;
   }
   const log: Log = app.log;
-  const pusher = createPusher(config.push, store, log, options.push);
+  const inflight = createInflight();
+  const metrics = createMetrics(() => inflight.size);
+  const pusher = createPusher(config.push, store, log, options.push, (result) => metrics.pushes.inc({ result }));
   const ctx: GatewayContext = {
     config,
     store,
     auth: createAuthenticator(config.users, options.auth),
     senders,
-    inflight: createInflight(),
+    inflight,
     log,
+    metrics,
     notify: (login, seq) => void ctx.inflight.track(pusher.notify(login, seq)),
   };
   let closing = false;
   registerOperations(app, ctx, () => closing);
   registerAppRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   await resume(ctx);
   const retention = scheduleRetention(ctx);
   // With several processes on one database, survivors take over what a stopped one left.
@@ -100,7 +109,13 @@ export async function startGateway(
     app,
     store,
     url: address,
-    ingest: (account, events) => ctx.inflight.track(ingestEvents(config, store, account, events, ctx.notify)),
+    ingest: async (account, events) => {
+      const known = webhookAccounts(config).find((a) => a.label === account);
+      const source = known ?? { id: slugOf(account), label: account, sendsFor: [account] };
+      const summary = await ctx.inflight.track(ingestEvents(config, store, source, events));
+      for (const { login, seq } of summary.pushes) ctx.notify(login, seq);
+      return summary;
+    },
     async close() {
       closing = true;
       clearInterval(retention);
@@ -113,8 +128,16 @@ export async function startGateway(
   };
 }
 
-/** Health, readiness, and errors as `{"message"}` (what the app shows). */
+/** Health, readiness, metrics, and errors as `{"message"}` (what the app shows). */
 function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: () => boolean): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await ctx.metrics.registry.metrics();
+    return reply.header('content-type', ctx.metrics.registry.contentType).send(text);
+  });
   // A response while stopping closes its connection, so a keep-alive client does not hold the stop up.
   app.addHook('onSend', async (_request, reply) => {
     if (closing()) void reply.header('connection', 'close');
@@ -126,11 +149,11 @@ function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: 
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) ctx.log.error({ route: request.url, err: error.message }, 'request failed');
+    if (status >= 500) ctx.log.error({ route: pathOf(request.url), err: error.message }, 'request failed');
     void reply.code(status).send({ message: status >= 500 ? 'internal error; see the gateway log' : error.message });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ message: `no endpoint ${request.method} ${request.url}` });
+    void reply.code(404).send({ message: `no endpoint ${request.method} ${pathOf(request.url)}` });
   });
 }
 

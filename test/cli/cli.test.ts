@@ -48,7 +48,7 @@ describe('switchboard CLI', () => {
         worker      Send the messages of a Redis queue (run any number, on any machines)
         status      What a Redis queue holds: waiting, active, sent, failed, ambiguous
         serve       Run the softphone backend (Acrobits Send, Fetch, Push Token Reporter) over any provider
-        gateway     Configure the softphone backend: hash a user password, print the Account XML for the app
+        gateway     Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs
 
       Every command takes --help and --debug. Exit codes: 0 all sent (or done), 1 some send or call failed, 2 usage or configuration error.
       Start with: switchboard demo"

@@ -120,6 +120,8 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
         to: '+15550100002',
         text: TEXT,
         providerMessageId: 'SM-1',
+        media: [],
+        dedupeKey: 'SM-1',
       };
       const first = await gateway.ingest('provider-account.json', [event]);
       const again = await gateway.ingest('provider-account.json', [event]);
@@ -144,7 +146,15 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
 
     it('keeps an inbound message for a number nobody owns as unrouted', async () => {
       const summary = await gateway.ingest('provider-account.json', [
-        { type: 'inbound', from: '+15551231234', to: '+15559999999', text: 'lost?', providerMessageId: 'SM-2' },
+        {
+          type: 'inbound',
+          from: '+15551231234',
+          to: '+15559999999',
+          text: 'lost?',
+          providerMessageId: 'SM-2',
+          media: [],
+          dedupeKey: 'SM-2',
+        },
       ]);
       expect(summary).toMatchObject({ stored: 0, unrouted: 1 });
     });

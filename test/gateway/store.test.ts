@@ -161,3 +161,18 @@ describe('several processes on one database', () => {
     await again.close();
   }, 20_000);
 });
+
+describe('the statements Fetch runs', () => {
+  it('find the oldest unsettled send through the partial index, not by reading every sent message', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'sb-store-')), 'gateway.db');
+    await openSqliteStore(file).close();
+    const { default: Database } = await import('better-sqlite3');
+    const { SQL } = await import('../../src/gateway/store/statements.js');
+    const db = new Database(file, { readonly: true });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQL.sent}`).all('u', 0, 'u', 10) as { detail: string }[])
+      .map((row) => row.detail)
+      .join('\n');
+    db.close();
+    expect(plan).toContain('USING INDEX messages_unsettled');
+  });
+});

@@ -69,3 +69,79 @@ export function appFromXml(xml: string, password: string, installid: string): Co
     retry: false,
   });
 }
+
+/** The Twilio account every Twilio test gateway sends through; the token signs its webhooks. */
+export const TWILIO = { sid: 'AC0123456789abcdef0123456789abcdef', token: 'twilio-auth-token-0123456789abcdef' };
+
+/**
+ * Writes a gateway file whose users send through Twilio (`twilio.json`, the catalogue's provider,
+ * or with `providerOrigin` a copy of it whose API is at that origin, for gateways in other
+ * processes), publicUrl `publicUrl`.
+ */
+export async function writeTwilioGateway(
+  users: TestUser[],
+  publicUrl: string,
+  extra: Record<string, unknown> = {},
+  providerOrigin?: string,
+): Promise<{ dir: string; file: string }> {
+  const { readFile } = await import('node:fs/promises');
+  const dir = await mkdtemp(join(tmpdir(), 'sb-gateway-twilio-'));
+  let provider = 'twilio';
+  if (providerOrigin !== undefined) {
+    const original = await readFile(new URL('../../providers/twilio.json', import.meta.url), 'utf8');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'providers'));
+    await writeFile(
+      join(dir, 'providers', 'twilio.json'),
+      original.replaceAll('https://api.twilio.com', providerOrigin),
+    );
+    provider = './providers/twilio.json';
+  }
+  const account = { provider, username: TWILIO.sid, password: TWILIO.token, from: '+15550100001' };
+  await writeFile(join(dir, 'twilio.json'), JSON.stringify(account));
+  const gateway = {
+    publicUrl,
+    users: await Promise.all(
+      users.map(async (u) => ({
+        login: u.login,
+        passwordHash: await hashPassword(u.password),
+        numbers: u.numbers,
+        account: 'twilio.json',
+      })),
+    ),
+    database: { sqlite: 'gateway.db' },
+    ...extra,
+  };
+  const file = join(dir, 'gateway.json');
+  await writeFile(file, JSON.stringify(gateway, null, 2));
+  return { dir, file };
+}
+
+/** A form POST signed as Twilio signs it: X-Twilio-Signature by the twilio SDK over `publicUrl` and the pairs. */
+export async function twilioWebhook(
+  publicUrl: string,
+  params: Record<string, string>,
+  token = TWILIO.token,
+): Promise<{ headers: Record<string, string>; body: string }> {
+  const { default: twilio } = await import('twilio');
+  return {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(token, publicUrl, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  };
+}
+
+/** A loopback Twilio: answers each message 201 with a fresh sid, as the Messages API does. */
+export function twilioAnswer() {
+  let sent = 0;
+  return () => {
+    const sid = `SM${String(++sent).padStart(32, '0')}`;
+    return {
+      status: 201,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sid, status: 'queued', account_sid: TWILIO.sid }),
+    };
+  };
+}

@@ -1,25 +1,32 @@
-/** `switchboard gateway hash-password | account-xml`: what an admin needs to configure the gateway and the apps. */
+/**
+ * `switchboard gateway hash-password | account-xml | webhooks`: what an admin needs to configure
+ * the gateway, the apps, and the providers' consoles.
+ */
 import { SwitchboardError } from '../../errors.js';
 import { gatewayAccountXml } from '../../gateway/app/account-xml.js';
 import { hashPassword } from '../../gateway/config/password.js';
 import { loadGateway } from '../../gateway/config/load-gateway.js';
+import type { GatewayConfig } from '../../gateway/config/gateway-config.js';
+import { receiverOf, webhookAccounts, webhookUrls } from '../../gateway/webhooks/accounts.js';
 import { EXIT, str, type Command } from '../command.js';
 import type { Io } from '../io.js';
 import { readSecret } from '../read-secret.js';
 
 export const gateway: Command = {
   name: 'gateway',
-  summary: 'Configure the softphone backend: hash a user password, print the Account XML for the app',
+  summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
     'account-xml           print the Acrobits Account XML that points the app at the gateway',
-    '--config <file>       (account-xml) the gateway file',
+    "webhooks              print each provider account's webhook URLs, to paste into its console",
+    '--config <file>       (account-xml, webhooks) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
+    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, notServed?}',
   ],
-  options: { config: { type: 'string' }, user: { type: 'string' } },
+  options: { config: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean' } },
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
@@ -40,7 +47,13 @@ export const gateway: Command = {
       io.out(gatewayAccountXml(await loadGateway(config, io.env), user));
       return EXIT.ok;
     }
-    throw new SwitchboardError('USAGE', 'say what to do: hash-password or account-xml');
+    if (action === 'webhooks') {
+      const config = str(args, 'config');
+      if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
+      printWebhooks(io, await loadGateway(config, io.env), args.values.json === true);
+      return EXIT.ok;
+    }
+    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml or webhooks');
   },
 };
 
@@ -49,4 +62,57 @@ async function hash(io: Io): Promise<number> {
   if (password === '') throw new SwitchboardError('USAGE', 'the password is empty');
   io.out(await hashPassword(password));
   return EXIT.ok;
+}
+
+/** Each provider account's endpoints and URLs; accounts whose provider has no webhooks are named, with why. */
+function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
+  const accounts = webhookAccounts(config);
+  if (json) {
+    const rows = accounts.flatMap((a) => {
+      const compiled = receiverOf(a);
+      const problems = 'problems' in compiled ? { notServed: compiled.problems } : {};
+      return webhookUrls(config, a).map((u) => ({
+        account: a.label,
+        id: a.id,
+        provider: a.provider.id,
+        ...u,
+        ...problems,
+      }));
+    });
+    io.out(JSON.stringify(rows, null, 2));
+    return;
+  }
+  for (const account of accounts) {
+    io.out(`${account.label} (${account.provider.id})`);
+    for (const { endpoint, url } of webhookUrls(config, account)) io.out(`  ${endpoint.padEnd(10)} ${url}`);
+    const compiled = receiverOf(account);
+    if ('problems' in compiled)
+      for (const problem of compiled.problems)
+        for (const line of wrap(`NOT SERVED: the account ${problem}`, 76)) io.out(`  ${line}`);
+    const where = account.provider.definition.webhooks?.description;
+    if (where !== undefined) for (const line of wrap(where, 76)) io.out(`  ${line}`);
+  }
+  const receiving = new Set(accounts.map((a) => a.label));
+  const others = new Set(
+    config.users
+      .map((u) => u.sender.label)
+      .filter((label) => !receiving.has(label) && !accounts.some((a) => a.sendsFor.includes(label))),
+  );
+  for (const label of others)
+    io.out(`${label}: its provider describes no webhooks; inbound messages cannot reach the gateway`);
+  if (accounts.length === 0 && others.size === 0) io.out('no provider accounts');
+}
+
+/** `text` in lines of at most `width` characters, broken at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }

@@ -1,5 +1,6 @@
 /** What every endpoint handler works with. */
 import type { GatewayConfig } from '../config/gateway-config.js';
+import type { GatewayMetrics } from '../ops/metrics.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import type { Senders } from './senders.js';
@@ -27,6 +28,7 @@ export interface GatewayContext {
   readonly senders: Senders;
   readonly inflight: Inflight;
   readonly log: Log;
+  readonly metrics: GatewayMetrics;
   /** Called with each stored inbound message, to push it to the user's devices. */
   readonly notify: (login: string, seq: number) => void;
 }

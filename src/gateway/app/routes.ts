@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
+import { pathOf } from '../ops/log-options.js';
 import type { GatewayContext } from './context.js';
 import { fetchMessages, type FetchInput } from './fetch-messages.js';
 import { reportPushToken, type PushTokenInput } from './push-token.js';
@@ -39,7 +40,7 @@ function authenticated<T>(ctx: GatewayContext, handler: Handler<T>) {
     const outcome = await ctx.auth.check(body.username, body.password, request.ip);
     if (!outcome.ok) {
       ctx.log.warn(
-        { login: body.username, address: request.ip, route: request.url, delayedMs: outcome.delayedMs },
+        { login: body.username, address: request.ip, route: pathOf(request.url), delayedMs: outcome.delayedMs },
         'wrong login or password',
       );
       return reply.code(401).send({ message: 'Wrong user name or password' });

@@ -74,6 +74,7 @@ export async function deliver(
     beforeSend: () => ctx.store.markIntent(user.login, stored.seq).then(() => true),
   });
   if (result.code === 'NOT_SENT') return result;
+  ctx.metrics.sends.inc({ code: result.ok ? 'OK' : (result.code ?? 'UNKNOWN') });
   const state = result.ok ? 'sent' : result.ambiguous ? 'ambiguous' : 'failed';
   await ctx.store.recordOutcome(user.login, stored.seq, {
     state,

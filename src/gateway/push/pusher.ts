@@ -28,10 +28,17 @@ export interface Pusher {
   notify(login: string, seq: number): Promise<void>;
 }
 
-type Attempt = 'ok' | 'gone' | 'retry' | 'final';
+/** How one push attempt ended. */
+export type Attempt = 'ok' | 'gone' | 'retry' | 'final';
 
 /** Creates the pusher; throws ConfigError when the body template is wrong. */
-export function createPusher(config: PushConfig, store: Store, log: Log, options: PushOptions = {}): Pusher {
+export function createPusher(
+  config: PushConfig,
+  store: Store,
+  log: Log,
+  options: PushOptions = {},
+  count: (result: Attempt | 'error') => void = () => undefined,
+): Pusher {
   const { body, issues } = compilePushBody(config.postData, config.contentType, 'gateway');
   if (issues.length > 0) throw new ConfigError(issues);
   const backoff = options.backoffMs ?? 1000;
@@ -70,6 +77,7 @@ export function createPusher(config: PushConfig, store: Store, log: Log, options
     });
     for (let attempt = 1; ; attempt++) {
       const result = await once(payload);
+      if (result === 'gone' || result === 'ok' || result === 'final' || attempt >= config.attempts) count(result);
       if (result === 'gone') {
         await store.dropToken(device.login, device.device, token);
         log.info({ login: device.login, device: device.device }, 'push token no longer registered; dropped');
@@ -92,6 +100,7 @@ export function createPusher(config: PushConfig, store: Store, log: Log, options
         const devices = await store.devices(login);
         await Promise.all(devices.map((d) => pushTo(d, message)));
       } catch (error) {
+        count('error');
         log.error({ login, sms_id: seq, err: String(error) }, 'push failed');
       }
     },

@@ -61,6 +61,9 @@ async function migrate(client: Client): Promise<void> {
  * Connects to PostgreSQL at `url` and applies the migrations.
  * @example const store = await openPostgresStore('postgres://gateway@db:5432/gateway');
  */
+/** Thrown inside a transaction to roll it back when a message was stored already. */
+const REPEATED = new Error('stored already');
+
 export async function openPostgresStore(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client whose connection drops (a database restart) must not crash the gateway; the
@@ -134,35 +137,46 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const s = o.state;
       await changes(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, s, s, s, s, login, seq]);
     },
-    insertInbound: (r) =>
-      transaction(async (client) => {
-        // The counter row is locked first, so two processes storing one message take turns.
-        const seq = await nextSeq(client, r.login);
-        const inserted = await client.query(Q.insertMessageOnce, [
-          r.login,
-          seq,
-          r.uid,
-          'in',
-          r.peer,
-          r.ownNumber,
-          r.text,
-          r.contentType,
-          '',
-          r.receivedAt ?? now(),
-          Date.now(),
-          r.providerAccount,
-          r.providerMessageId ?? null,
-          'delivered',
-          rankOf('delivered'),
-          null,
-          null,
-          r.dedupeKey,
-          null,
-        ]);
-        if ((inserted.rowCount ?? 0) > 0) return { message: await one(client, r.login, seq), inserted: true };
-        const existing = (await client.query(Q.byDedupeKey, [r.dedupeKey])).rows[0] as MessageRow;
-        return { message: toMessage(existing), inserted: false };
-      }),
+    insertInbound: async (r) => {
+      const repeat = async () => ({
+        message: toMessage((await rows(Q.byDedupeKey, [r.dedupeKey]))[0] as MessageRow),
+        inserted: false,
+      });
+      if ((await rows(Q.byDedupeKey, [r.dedupeKey])).length > 0) return repeat();
+      try {
+        return await transaction(async (client) => {
+          // The counter row is locked first, so two processes storing one message take turns.
+          const seq = await nextSeq(client, r.login);
+          const inserted = await client.query(Q.insertMessageOnce, [
+            r.login,
+            seq,
+            r.uid,
+            'in',
+            r.peer,
+            r.ownNumber,
+            r.text,
+            r.contentType,
+            '',
+            r.receivedAt ?? now(),
+            Date.now(),
+            r.providerAccount,
+            r.providerMessageId ?? null,
+            'delivered',
+            rankOf('delivered'),
+            null,
+            null,
+            r.dedupeKey,
+            null,
+          ]);
+          // Another process stored it meanwhile: roll back, so the repeat does not use up an sms_id.
+          if ((inserted.rowCount ?? 0) === 0) throw REPEATED;
+          return { message: await one(client, r.login, seq), inserted: true };
+        });
+      } catch (error) {
+        if (error === REPEATED) return repeat();
+        throw error;
+      }
+    },
     insertUnrouted: async (r) =>
       (await changes(Q.insertUnrouted, [
         randomUUID(),

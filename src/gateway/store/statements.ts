@@ -29,10 +29,11 @@ export const SQL = {
   statusByProviderId: `UPDATE messages SET status = ?, status_rank = ?
     WHERE provider_account = ? AND provider_message_id = ? AND direction = 'out' AND status_rank < ?`,
   received: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'in' AND seq > ? ORDER BY seq LIMIT ?`,
-  // Sent messages up to the oldest one not yet settled, so a cursor never passes it.
+  // Sent messages up to the oldest one not yet settled, so a cursor never passes it. Only outgoing
+  // messages have a send_state, so the subquery needs no direction and uses messages_unsettled.
   sent: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'out' AND seq > ?
     AND send_state IN ('sent', 'ambiguous')
-    AND seq < COALESCE((SELECT MIN(seq) FROM messages WHERE login = ? AND direction = 'out'
+    AND seq < COALESCE((SELECT MIN(seq) FROM messages WHERE login = ?
       AND send_state IN ('queued', 'intent')), 9000000000000000000)
     ORDER BY seq LIMIT ?`,
   insertUnrouted: `INSERT INTO unrouted (id, provider_account, sender, recipient, body, provider_message_id, received_at,

@@ -1,0 +1,438 @@
+#!/usr/bin/env node
+/**
+ * Gateway bench (`npm run bench:gateway`), two figures:
+ *
+ * 1. Inbound webhook ingest in requests/s: Twilio-signed inbound messages (form bodies, each a new
+ *    MessageSid) POSTed to the gateway's /hooks/twilio/inbound (Fastify, signature check by the
+ *    webhook library, reading, idempotent store, TwiML answer), as a ratio to a bare node:http
+ *    server in the same run that parses the form, checks the same HMAC-SHA1 by hand, does the same
+ *    insert through the same store and driver (insertInbound), and answers the same TwiML. Each
+ *    server runs in a child process with a fresh database; rounds alternate bare, gateway, bare,
+ *    gateway…, and each gateway round is divided by the mean of the bare rounds around it. On
+ *    SQLite (WAL, synchronous=FULL, as the gateway runs) and on PostgreSQL when one is available
+ *    (--postgres <url>, or initdb found under /usr/lib/postgresql/<v>/bin: started in a temp folder).
+ *    Target: ratio >= 0.5.
+ * 2. Fetch latency p50/p99 on SQLite with 100,000 stored messages (10 users, 10,000 each, half
+ *    received, half sent) and 50 devices (5 per user) polling at once: each device polls with its
+ *    cursors at the newest message (the steady state: nothing new) for a few seconds; and each
+ *    device's fetch from no cursor (a full page of received and sent) all at once, after a first
+ *    call that logged each user in (scrypt, timed on its own).
+ *
+ * Only loopback traffic. Default run well under 60 s on 2 cores; --requests N per round (default
+ * 1000), --rounds N per kind (default 2), --poll-seconds N (default 5), --no-postgres.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { once } from 'node:events';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { URLSearchParams, fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+const SELF = fileURLToPath(import.meta.url);
+const TOKEN = 'bench-twilio-auth-token-0123456789';
+const SID = 'AC0123456789abcdef0123456789abcdef';
+const PUBLIC = 'http://127.0.0.1:1';
+const HOOK = '/hooks/twilio/inbound';
+const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const OWN = '+15550100001';
+const CONCURRENCY = 16;
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : argv[at + 1];
+};
+
+/** Twilio's signature: HMAC-SHA1 over the URL and the sorted pairs, base64. */
+function twilioSignature(url, pairs) {
+  const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHmac('sha1', TOKEN)
+    .update(url + sorted.map(([k, v]) => k + v).join(''), 'utf8')
+    .digest('base64');
+}
+
+// ---------------------------------------------------------------- child processes (servers)
+
+async function openStore(database) {
+  if (database.startsWith('postgres')) {
+    const { openPostgresStore } = await import('../dist/gateway/store/postgres-store.js');
+    return openPostgresStore(database);
+  }
+  const { openSqliteStore } = await import('../dist/gateway/store/sqlite-store.js');
+  return openSqliteStore(database);
+}
+
+/** The baseline: node:http, the same check by hand, the same insert, the same answer. */
+async function serveBare(database) {
+  const store = await openStore(database);
+  const server = createHttpServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const pairs = [...new URLSearchParams(Buffer.concat(chunks).toString('utf8'))];
+      const expected = Buffer.from(twilioSignature(PUBLIC + req.url, pairs));
+      const given = Buffer.from(String(req.headers['x-twilio-signature'] ?? ''));
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+        res.writeHead(403).end();
+        return;
+      }
+      const field = (k) => pairs.find(([key]) => key === k)?.[1] ?? '';
+      store
+        .insertInbound({
+          login: 'alice',
+          uid: randomUUID(),
+          ownNumber: field('To'),
+          peer: field('From'),
+          text: field('Body'),
+          contentType: 'text/plain',
+          providerAccount: 'twilio.json',
+          providerMessageId: field('MessageSid'),
+          receivedAt: undefined,
+          dedupeKey: `twilio\u001f${field('MessageSid')}`,
+        })
+        .then(
+          () => res.writeHead(200, { 'content-type': 'text/xml' }).end(TWIML),
+          () => res.writeHead(500).end(),
+        );
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+/** The gateway from dist/, with one Twilio account and a user owning OWN (and users u0..u9 for Fetch). */
+async function serveGateway(database) {
+  const { hashPassword } = await import('../dist/gateway/config/password.js');
+  const { loadGateway } = await import('../dist/gateway/config/load-gateway.js');
+  const { startGateway } = await import('../dist/gateway/server.js');
+  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-gateway-'));
+  await writeFile(
+    join(dir, 'twilio.json'),
+    JSON.stringify({ provider: 'twilio', username: SID, password: TOKEN, from: OWN }),
+  );
+  const hash = await hashPassword('bench-password');
+  const users = [{ login: 'alice', passwordHash: hash, numbers: [OWN], account: 'twilio.json' }];
+  for (let u = 0; u < 10; u++)
+    users.push({ login: `u${u}`, passwordHash: hash, numbers: [`+1555020000${u}`], account: 'twilio.json' });
+  const db = database.startsWith('postgres') ? { postgres: database } : { sqlite: database };
+  const file = join(dir, 'gateway.json');
+  await writeFile(file, JSON.stringify({ publicUrl: PUBLIC, users, database: db, push: { enabled: false } }));
+  const gateway = await startGateway(await loadGateway(file), { port: 0 });
+  return gateway.url;
+}
+
+async function child(kind, database) {
+  const url = kind === 'bare' ? await serveBare(database) : await serveGateway(database);
+  process.stdout.write(`${JSON.stringify({ url })}\n`);
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+/** Starts a server child; resolves with its URL and a stop function. */
+function startChild(kind, database) {
+  const proc = spawn(process.execPath, [SELF, '--child', kind, '--db', database], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (c) => {
+      out += c;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ url: JSON.parse(line).url, stop: () => (proc.kill('SIGTERM'), once(proc, 'exit')) });
+    });
+    proc.once('exit', (code) => reject(new Error(`${kind} server exited ${code}`)));
+  });
+}
+
+// ---------------------------------------------------------------- load
+
+/** Runs `jobs` (functions returning promises) at `concurrency`; returns per-job ms. */
+async function drive(jobs, concurrency) {
+  const times = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      const start = performance.now();
+      await job();
+      times.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return times;
+}
+
+function inboundRequests(tag, n) {
+  return Array.from({ length: n }, (_, i) => {
+    const pairs = [
+      ['AccountSid', SID],
+      ['MessageSid', `SM${tag}${String(i).padStart(8, '0')}`],
+      ['From', '+15551231234'],
+      ['To', OWN],
+      ['Body', `bench message ${i} 🎉 & more`],
+      ['NumMedia', '0'],
+    ];
+    return {
+      body: new URLSearchParams(pairs).toString(),
+      signature: twilioSignature(PUBLIC + HOOK, pairs),
+    };
+  });
+}
+
+async function ingestRound(url, tag, n, agent) {
+  const requests = inboundRequests(tag, n);
+  const start = performance.now();
+  let bad = 0;
+  await drive(
+    requests.map((r) => async () => {
+      const res = await request(`${url}${HOOK}`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': r.signature },
+        body: r.body,
+      });
+      if ((await res.body.text()) !== TWIML || res.statusCode !== 200) bad++;
+    }),
+    CONCURRENCY,
+  );
+  if (bad > 0) throw new Error(`${bad} of ${n} webhooks were not answered 200 with TwiML`);
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function ingestBench(label, databaseOf) {
+  const n = Number(option('requests', '1000'));
+  const rounds = Number(option('rounds', '2'));
+  const bare = await startChild('bare', await databaseOf('bare'));
+  const gateway = await startChild('gateway', await databaseOf('gateway'));
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 10_000 });
+  try {
+    await ingestRound(bare.url, 'wb', 200, agent);
+    await ingestRound(gateway.url, 'wg', 200, agent);
+    const bareRates = [await ingestRound(bare.url, 'b0', n, agent)];
+    const ratios = [];
+    const gatewayRates = [];
+    for (let r = 0; r < rounds; r++) {
+      gatewayRates.push(await ingestRound(gateway.url, `g${r}`, n, agent));
+      bareRates.push(await ingestRound(bare.url, `b${r + 1}`, n, agent));
+      ratios.push(gatewayRates[r] / ((bareRates[r] + bareRates[r + 1]) / 2));
+    }
+    const median = ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    console.log(
+      `ingest ${label}: gateway ${mean(gatewayRates).toFixed(0)} req/s, bare node:http ${mean(bareRates).toFixed(0)} req/s, ` +
+        `ratio ${median.toFixed(2)} (target >= 0.5) ${median >= 0.5 ? 'ok' : 'MISSED'}`,
+    );
+  } finally {
+    await agent.close();
+    await bare.stop();
+    await gateway.stop();
+  }
+}
+
+// ---------------------------------------------------------------- fetch latency
+
+/** Writes 100,000 messages for u0..u9 straight into a migrated SQLite file. */
+async function seed(file) {
+  const { openSqliteStore } = await import('../dist/gateway/store/sqlite-store.js');
+  await (await openSqliteStore(file)).close(); // applies the migrations
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(file);
+  const insert = db.prepare(`INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
+    disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
+    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, 'text/plain', '', ?, ?, 'twilio.json', ?,
+    'delivered', 3, ?, NULL, ?, NULL)`);
+  const counter = db.prepare('INSERT INTO user_counters (login, last_seq) VALUES (?, ?)');
+  const now = Date.now();
+  db.transaction(() => {
+    for (let u = 0; u < 10; u++) {
+      for (let seq = 1; seq <= 10_000; seq++) {
+        const out = seq % 2 === 0;
+        const at = new Date(now - (10_000 - seq) * 1000).toISOString();
+        insert.run(
+          `u${u}`,
+          seq,
+          randomUUID(),
+          out ? 'out' : 'in',
+          `+1555123${String(seq % 100).padStart(4, '0')}`,
+          `+1555020000${u}`,
+          `message ${seq} of u${u}`,
+          at,
+          now,
+          `SM${u}-${seq}`,
+          out ? 'sent' : null,
+          out ? null : `k${u}-${seq}`,
+        );
+      }
+      counter.run(`u${u}`, 10_000);
+    }
+  })();
+  db.close();
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function fetchBench() {
+  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-fetch-'));
+  const file = join(dir, 'gateway.db');
+  const seeding = performance.now();
+  await seed(file);
+  console.log(`fetch: seeded 100,000 messages in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  const gateway = await startChild('gateway', file);
+  const agent = new Agent({ connections: 50, keepAliveTimeout: 10_000 });
+  const fetchOnce = async (device, cursors) => {
+    const res = await request(`${gateway.url}/acrobits/fetch`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: `u${device % 10}`,
+        password: 'bench-password',
+        device: `d${device}`,
+        ...cursors,
+      }),
+    });
+    const body = await res.body.json();
+    if (res.statusCode !== 200) throw new Error(`fetch answered ${res.statusCode}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  try {
+    // Logins first: scrypt runs once per user, then the verified login is remembered.
+    const logins = await drive(
+      Array.from(
+        { length: 50 },
+        (_, d) => () => fetchOnce(d, { last_known_sms_id: '9999', last_known_sent_sms_id: '10000' }),
+      ),
+      50,
+    );
+    logins.sort((a, b) => a - b);
+    console.log(
+      `fetch, first call of 50 devices at once (10 users' scrypt password checks): p50 ${pct(logins, 50).toFixed(0)} ms, p99 ${pct(logins, 99).toFixed(0)} ms`,
+    );
+    // First pages: each of the 50 devices from no cursor, all at once.
+    const first = await drive(
+      Array.from({ length: 50 }, (_, d) => () => fetchOnce(d, { last_known_sms_id: '', last_known_sent_sms_id: '' })),
+      50,
+    );
+    first.sort((a, b) => a - b);
+    const page = await fetchOnce(0, { last_known_sms_id: '', last_known_sent_sms_id: '' });
+    console.log(
+      `fetch, first page from no cursor (${page.received_smss.length} received + ${page.sent_smss.length} sent), 50 devices at once: ` +
+        `p50 ${pct(first, 50).toFixed(1)} ms, p99 ${pct(first, 99).toFixed(1)} ms`,
+    );
+    const seconds = Number(option('poll-seconds', '5'));
+    const until = performance.now() + seconds * 1000;
+    const times = [];
+    const poller = async (device) => {
+      while (performance.now() < until) {
+        const start = performance.now();
+        const body = await fetchOnce(device, { last_known_sms_id: '9999', last_known_sent_sms_id: '10000' });
+        times.push(performance.now() - start);
+        if (body.received_smss.length + body.sent_smss.length !== 0) throw new Error('a caught-up poll got messages');
+      }
+    };
+    await Promise.all(Array.from({ length: 50 }, (_, d) => poller(d)));
+    times.sort((a, b) => a - b);
+    console.log(
+      `fetch, caught-up polls, 50 devices polling at once for ${seconds} s: ${times.length} polls ` +
+        `(${(times.length / seconds).toFixed(0)}/s), p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`,
+    );
+  } finally {
+    await agent.close();
+    await gateway.stop();
+  }
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+async function freePort() {
+  const server = createNetServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** A PostgreSQL for the run: --postgres <url>, else initdb into a temp folder when installed, else undefined. */
+async function postgresForRun() {
+  if (argv.includes('--no-postgres')) return undefined;
+  const given = option('postgres', undefined);
+  if (given) return { url: given, stop: async () => undefined };
+  const bin = ['17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(join(d, 'initdb')));
+  if (bin === undefined) return undefined;
+  const root = userInfo().uid === 0;
+  const run = (tool, args) => {
+    const command = join(bin, tool);
+    const r = root ? spawnSync('runuser', ['-u', 'postgres', '--', command, ...args]) : spawnSync(command, args);
+    if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr}`);
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-pg-'));
+  if (root) {
+    const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+    await chown(dir, id('-u'), id('-g'));
+  }
+  await chmod(dir, 0o700);
+  const data = join(dir, 'data');
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'switchboard', '--no-sync']);
+  const port = await freePort();
+  run('pg_ctl', [
+    '-D',
+    data,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    'start',
+  ]);
+  return {
+    url: `postgres://switchboard@127.0.0.1:${port}/postgres`,
+    stop: async () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+  };
+}
+
+async function createDatabase(server, name) {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return server.url.replace(/\/postgres$/, `/${name}`);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (argv.includes('--help')) {
+    console.log(
+      'node bench/gateway.mjs [--requests N] [--rounds N] [--poll-seconds N] [--postgres <url> | --no-postgres]',
+    );
+    return;
+  }
+  const started = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-ingest-'));
+  await ingestBench('SQLite', async (kind) => join(dir, `${kind}.db`));
+  const postgres = await postgresForRun().catch((error) => {
+    console.log(`PostgreSQL not started (${error.message}); its ingest figure is skipped`);
+    return undefined;
+  });
+  if (postgres === undefined) console.log('ingest PostgreSQL: skipped (no PostgreSQL; give --postgres <url>)');
+  else
+    try {
+      const suffix = `${process.pid}_${Date.now()}`;
+      await ingestBench('PostgreSQL', (kind) => createDatabase(postgres, `bench_${kind}_${suffix}`));
+    } finally {
+      await postgres.stop();
+    }
+  await fetchBench();
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (argv[0] === '--child') await child(argv[1], option('db', ''));
+else await main();
