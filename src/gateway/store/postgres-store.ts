@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, toMessage, type MessageRow } from './statements.js';
+import { SQL, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
 import { toDevice } from './sqlite-store.js';
 import { rankOf, type DeviceReport, type Store, type StoredMessage } from './store.js';
 
@@ -109,27 +109,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     queueOutgoing: (r) =>
       transaction(async (client): Promise<StoredMessage> => {
         const seq = await nextSeq(client, r.login);
-        await client.query(Q.insertMessage, [
-          r.login,
-          seq,
-          r.uid,
-          'out',
-          r.peer,
-          r.ownNumber,
-          r.text,
-          r.contentType,
-          r.dispositionNotification,
-          now(),
-          Date.now(),
-          r.providerAccount,
-          null,
-          'queued',
-          rankOf('queued'),
-          'queued',
-          null,
-          null,
-          instance,
-        ]);
+        await client.query(Q.insertMessage, outgoingRow(r, seq, instance, now()));
         return one(client, r.login, seq);
       }),
     markIntent: async (login, seq) => void (await changes(Q.markIntent, [login, seq])),
@@ -147,27 +127,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return await transaction(async (client) => {
           // The counter row is locked first, so two processes storing one message take turns.
           const seq = await nextSeq(client, r.login);
-          const inserted = await client.query(Q.insertMessageOnce, [
-            r.login,
-            seq,
-            r.uid,
-            'in',
-            r.peer,
-            r.ownNumber,
-            r.text,
-            r.contentType,
-            '',
-            r.receivedAt ?? now(),
-            Date.now(),
-            r.providerAccount,
-            r.providerMessageId ?? null,
-            'delivered',
-            rankOf('delivered'),
-            null,
-            null,
-            r.dedupeKey,
-            null,
-          ]);
+          const inserted = await client.query(Q.insertMessageOnce, inboundRow(r, seq, now()));
           // Another process stored it meanwhile: roll back, so the repeat does not use up an sms_id.
           if ((inserted.rowCount ?? 0) === 0) throw REPEATED;
           return { message: await one(client, r.login, seq), inserted: true };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, toMessage, type MessageRow } from './statements.js';
+import { SQL, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
 import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
 
 type Db = InstanceType<typeof Database>;
@@ -58,54 +58,14 @@ export function openSqliteStore(file: string): Store {
 
   const queue = db.transaction((r: Parameters<Store['queueOutgoing']>[0]): StoredMessage => {
     const seq = nextSeq(r.login);
-    q.insertMessage.run(
-      r.login,
-      seq,
-      r.uid,
-      'out',
-      r.peer,
-      r.ownNumber,
-      r.text,
-      r.contentType,
-      r.dispositionNotification,
-      now(),
-      Date.now(),
-      r.providerAccount,
-      null,
-      'queued',
-      rankOf('queued'),
-      'queued',
-      null,
-      null,
-      instance,
-    );
+    q.insertMessage.run(...outgoingRow(r, seq, instance, now()));
     return one(r.login, seq);
   });
   const inbound = db.transaction((r: Parameters<Store['insertInbound']>[0]) => {
     const existing = q.byDedupeKey.get(r.dedupeKey) as MessageRow | undefined;
     if (existing !== undefined) return { message: toMessage(existing), inserted: false };
     const seq = nextSeq(r.login);
-    q.insertMessage.run(
-      r.login,
-      seq,
-      r.uid,
-      'in',
-      r.peer,
-      r.ownNumber,
-      r.text,
-      r.contentType,
-      '',
-      r.receivedAt ?? now(),
-      Date.now(),
-      r.providerAccount,
-      r.providerMessageId ?? null,
-      'delivered',
-      rankOf('delivered'),
-      null,
-      null,
-      r.dedupeKey,
-      null,
-    );
+    q.insertMessage.run(...inboundRow(r, seq, now()));
     return { message: one(r.login, seq), inserted: true };
   });
   const saveDevice = db.transaction((login: string, r: DeviceReport) => {

@@ -2,7 +2,7 @@
  * The store's statements, written once with `?` placeholders for both databases (the PostgreSQL
  * store numbers them), and the row mapping they share.
  */
-import type { SendState, StoredMessage } from './store.js';
+import { rankOf, type SendState, type Store, type StoredMessage } from './store.js';
 
 const COLUMNS = `login, seq, uid, direction, peer, own_number, body, content_type, disposition_notification,
   sending_date, provider_account, provider_message_id, status, send_state, error`;
@@ -89,4 +89,54 @@ export function toMessage(row: MessageRow): StoredMessage {
     sendState: text('send_state') as SendState | undefined,
     error: text('error'),
   };
+}
+
+/** The values of `insertMessage` for an outgoing message, queued and owned by `instance`, in column order. */
+export function outgoingRow(r: Parameters<Store['queueOutgoing']>[0], seq: number, instance: string, at: string) {
+  return [
+    r.login,
+    seq,
+    r.uid,
+    'out',
+    r.peer,
+    r.ownNumber,
+    r.text,
+    r.contentType,
+    r.dispositionNotification,
+    at,
+    Date.now(),
+    r.providerAccount,
+    null,
+    'queued',
+    rankOf('queued'),
+    'queued',
+    null,
+    null,
+    instance,
+  ];
+}
+
+/** The values of `insertMessage` for an inbound message, delivered, keyed by its dedupe key, in column order. */
+export function inboundRow(r: Parameters<Store['insertInbound']>[0], seq: number, at: string) {
+  return [
+    r.login,
+    seq,
+    r.uid,
+    'in',
+    r.peer,
+    r.ownNumber,
+    r.text,
+    r.contentType,
+    '',
+    r.receivedAt ?? at,
+    Date.now(),
+    r.providerAccount,
+    r.providerMessageId ?? null,
+    'delivered',
+    rankOf('delivered'),
+    null,
+    null,
+    r.dedupeKey,
+    null,
+  ];
 }
