@@ -22,6 +22,7 @@ import type { Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
 import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
 import { registerWebhookRoutes } from './webhooks/route.js';
+import { statusCallbacks } from './webhooks/status-callback.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -74,7 +75,9 @@ export async function startGateway(
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
   });
-  const senders = createSenders(options.connector);
+  // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
+  const callbacks = options.connector?.statusCallback === undefined ? statusCallbacks(config) : () => undefined;
+  const senders = createSenders(options.connector, callbacks);
   try {
     for (const user of config.users) for (const number of user.numbers) senders.forUser(user, number);
   } catch (error) {

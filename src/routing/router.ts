@@ -36,15 +36,25 @@ export function shouldFallBack(result: SendResult): boolean {
 }
 
 /**
- * Creates a router over loaded routes; connector options (origin, dispatcher, retry, ...) apply to every account.
+ * Creates a router over loaded routes; connector options (origin, dispatcher, retry, ...) apply to every account,
+ * and `optionsFor` adds options of one target's own (the gateway's status callback URL for that account).
  * @example const router = createRouter(await loadRoutes('routes.json')); await router.sendMessage({ to: '+447700900123', body: 'Hi' });
  */
-export function createRouter(routes: LoadedRoutes, options: ConnectorOptions = {}): Router {
+export function createRouter(
+  routes: LoadedRoutes,
+  options: ConnectorOptions = {},
+  optionsFor: (target: RouteTarget) => ConnectorOptions = () => ({}),
+): Router {
   const connectors = new Map<string, Connector>();
   const connectorFor = (target: RouteTarget) => {
     let connector = connectors.get(target.label);
     if (connector === undefined) {
-      connector = createConnector({ ...options, account: target.account, provider: target.provider });
+      connector = createConnector({
+        ...options,
+        ...optionsFor(target),
+        account: target.account,
+        provider: target.provider,
+      });
       connectors.set(target.label, connector);
     }
     return connector;

@@ -60,7 +60,7 @@ describe('switchboard CLI', () => {
     expect(code).toBe(0);
     expect(out).toContain('✓ +1 (555) 123-1234: sent (HTTP 200');
     expect(out).toContain('✗ +1 555 000 0000: Invalid recipient (HTTP 406, PROVIDER_ERROR, not retryable)');
-    expect(out).toContain('"password" : "****"');
+    expect(out).toContain('"password":"****"');
     expect(out).not.toContain('12345678');
   });
 
@@ -68,7 +68,9 @@ describe('switchboard CLI', () => {
     const table = await run('providers');
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES/);
-    expect(table.out).toMatch(/demo\s+Switchboard demo .*\n\s+key in request · username, password\* · sendMessage\n/);
+    expect(table.out).toMatch(
+      /demo\s+Switchboard demo .*\n\s+key in request · username, password\*, webhookToken\*\? ·\n\s+sendMessage · receives inbound, status\n/,
+    );
     expect(table.out).toMatch(
       /twilio\s+Twilio .*\n\s+basic · [^·]+· sendMessage, fetchMessages\s+· receives status, inbound/,
     );
@@ -95,7 +97,7 @@ describe('switchboard CLI', () => {
       [
         'curl -X POST http://127.0.0.1:8080/send_message/ \\',
         "  -H 'content-type: application/json' \\",
-        `  --data-raw '{ "from" : "johndow", "password" : "****", "sms_to" : "+15551231234", "sms_body" : "it'\\''s 50% & more" }'`,
+        `  --data-raw '{"from":"johndow","password":"****","sms_to":"+15551231234","sms_body":"it'\\''s 50% & more"}'`,
       ].join('\n'),
     );
     const json = JSON.parse(
@@ -106,7 +108,7 @@ describe('switchboard CLI', () => {
       method: 'POST',
       url: 'http://127.0.0.1:8080/send_message/',
       headers: { 'content-type': 'application/json' },
-      body: '{ "from" : "johndow", "password" : "12345678", "sms_to" : "+15551231234", "sms_body" : "Hi" }',
+      body: '{"from":"johndow","password":"12345678","sms_to":"+15551231234","sms_body":"Hi"}',
     });
   });
 

@@ -8,6 +8,7 @@ import type { ConnectorOptions } from '../../connector/options.js';
 import type { SendResult } from '../../result.js';
 import { createRouter } from '../../routing/router.js';
 import type { GatewayUserConfig, SenderSpec } from '../config/gateway-config.js';
+import type { StatusCallbackOf } from '../webhooks/status-callback.js';
 
 /** Sends one message to one recipient. */
 export type SendOne = (message: OutgoingMessage) => Promise<SendResult>;
@@ -23,9 +24,24 @@ function withFrom(account: Account, from: string): Account {
   return { ...account, values: { ...account.values, from } };
 }
 
-function create(spec: SenderSpec, from: string, options: ConnectorOptions): { send: SendOne; close(): Promise<void> } {
+/** `options` with the account's status callback URL, when it has one. */
+function withCallback(options: ConnectorOptions, callbackOf: StatusCallbackOf, account: Account): ConnectorOptions {
+  const statusCallback = callbackOf(account);
+  return statusCallback === undefined ? options : { ...options, statusCallback };
+}
+
+function create(
+  spec: SenderSpec,
+  from: string,
+  options: ConnectorOptions,
+  callbackOf: StatusCallbackOf,
+): { send: SendOne; close(): Promise<void> } {
   if (spec.kind === 'account') {
-    const connector = createConnector({ ...options, account: withFrom(spec.account, from), provider: spec.provider });
+    const connector = createConnector({
+      ...withCallback(options, callbackOf, spec.account),
+      account: withFrom(spec.account, from),
+      provider: spec.provider,
+    });
     return { send: (m) => connector.sendMessage(m).then(([r]) => r as SendResult), close: () => connector.close() };
   }
   const routes = {
@@ -35,23 +51,24 @@ function create(spec: SenderSpec, from: string, options: ConnectorOptions): { se
       targets: route.targets.map((t) => ({ ...t, account: withFrom(t.account, from) })),
     })),
   };
-  const router = createRouter(routes, options);
+  const router = createRouter(routes, options, (target) => withCallback({}, callbackOf, target.account));
   return { send: (m) => router.sendMessage(m).then(([r]) => r as SendResult), close: () => router.close() };
 }
 
 /**
- * Creates the senders; `options` (origin, dispatcher, timeouts, retry) apply to every connector.
+ * Creates the senders; `options` (origin, dispatcher, timeouts, retry) apply to every connector, and
+ * `callbackOf` gives each account's status callback URL (the gateway's own webhook URL for it).
  * Each is created on first use and checked then; the gateway creates them all at start, so a
  * missing value fails before the first request.
  */
-export function createSenders(options: ConnectorOptions = {}): Senders {
+export function createSenders(options: ConnectorOptions = {}, callbackOf: StatusCallbackOf = () => undefined): Senders {
   const made = new Map<string, { send: SendOne; close(): Promise<void> }>();
   return {
     forUser(user, number) {
       const key = `${user.sender.label}\0${number}`;
       let sender = made.get(key);
       if (sender === undefined) {
-        sender = create(user.sender, number, options);
+        sender = create(user.sender, number, options, callbackOf);
         made.set(key, sender);
       }
       return sender.send;
