@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Gateway bench (`npm run bench:gateway`), two figures:
+ * Gateway bench (`npm run bench:gateway`), three figures, each with the RSS of the process that
+ * serves it before and after its phase (read from /proc on Linux):
  *
  * 1. Inbound webhook ingest in requests/s: Twilio-signed inbound messages (form bodies, each a new
  *    MessageSid) POSTed to the gateway's /hooks/twilio/inbound (Fastify, signature check by the
@@ -17,13 +18,21 @@
  *    cursors at the newest message (the steady state: nothing new) for a few seconds; and each
  *    device's fetch from no cursor (a full page of received and sent) all at once, after a first
  *    call that logged each user in (scrypt, timed on its own).
+ * 3. Send throughput in messages/s through the gateway (the app's /acrobits/send: credentials,
+ *    the durable record before the provider is called, the provider call, the result stored,
+ *    `{"sms_id"}` answered) against the library alone (createConnector + sendMessage in this
+ *    process) to the same loopback provider (a child process answering 200) in the same run,
+ *    same concurrency; rounds alternate library, gateway, library…, and the ratio is each gateway
+ *    round over the mean of the library rounds around it (median printed). SQLite.
  *
  * Only loopback traffic. Default run well under 60 s on 2 cores; --requests N per round (default
- * 1000), --rounds N per kind (default 2), --poll-seconds N (default 5), --no-postgres.
+ * 1000), --rounds N per kind (default 2), --poll-seconds N (default 5), --sends N per send round
+ * (default 1000), --no-postgres.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -128,15 +137,72 @@ async function serveGateway(database) {
   return gateway.url;
 }
 
+/** The loopback provider of the send phase: reads each request and answers 200, as the demo provider's send does. */
+async function serveProvider() {
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+/** An Acrobits-style account sending to `providerOrigin`, the same file for the gateway and the library. */
+async function writeSendAccount(dir, providerOrigin) {
+  const file = join(dir, 'provider-account.json');
+  const account = {
+    username: 'bench',
+    password: 'bench-provider-password',
+    genericSmsSendUrl: `${providerOrigin}/send_message/`,
+    genericSmsPostData:
+      '{"from":"%account[from]%","password":"%account[password]%","sms_to":"%sms_to%","sms_body":"%sms_body%"}',
+    genericSmsContentType: 'application/json',
+    from: OWN,
+  };
+  await writeFile(file, JSON.stringify(account));
+  return file;
+}
+
+/** The gateway from dist/ with user alice sending through the loopback provider at `providerOrigin`. */
+async function serveSendGateway(database, providerOrigin) {
+  const { hashPassword } = await import('../dist/gateway/config/password.js');
+  const { loadGateway } = await import('../dist/gateway/config/load-gateway.js');
+  const { startGateway } = await import('../dist/gateway/server.js');
+  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-send-'));
+  await writeSendAccount(dir, providerOrigin);
+  const users = [
+    {
+      login: 'alice',
+      passwordHash: await hashPassword('bench-password'),
+      numbers: [OWN],
+      account: 'provider-account.json',
+    },
+  ];
+  const file = join(dir, 'gateway.json');
+  await writeFile(
+    file,
+    JSON.stringify({ publicUrl: PUBLIC, users, database: { sqlite: database }, push: { enabled: false } }),
+  );
+  const gateway = await startGateway(await loadGateway(file), { port: 0 });
+  return gateway.url;
+}
+
 async function child(kind, database) {
-  const url = kind === 'bare' ? await serveBare(database) : await serveGateway(database);
+  const servers = {
+    bare: () => serveBare(database),
+    gateway: () => serveGateway(database),
+    provider: () => serveProvider(),
+    'send-gateway': () => serveSendGateway(database, option('provider', '')),
+  };
+  const url = await servers[kind]();
   process.stdout.write(`${JSON.stringify({ url })}\n`);
   process.on('SIGTERM', () => process.exit(0));
 }
 
 /** Starts a server child; resolves with its URL and a stop function. */
-function startChild(kind, database) {
-  const proc = spawn(process.execPath, [SELF, '--child', kind, '--db', database], {
+function startChild(kind, database, extra = []) {
+  const proc = spawn(process.execPath, [SELF, '--child', kind, '--db', database, ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -144,11 +210,32 @@ function startChild(kind, database) {
     proc.stdout.on('data', (c) => {
       out += c;
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ url: JSON.parse(line).url, stop: () => (proc.kill('SIGTERM'), once(proc, 'exit')) });
+      if (line)
+        resolve({
+          url: JSON.parse(line).url,
+          pid: proc.pid,
+          stop: () => (proc.kill('SIGTERM'), once(proc, 'exit')),
+        });
     });
     proc.once('exit', (code) => reject(new Error(`${kind} server exited ${code}`)));
   });
 }
+
+// ---------------------------------------------------------------- memory
+
+/** Resident set size of process `pid` in MB (from /proc; Linux), or of this process when `pid` is undefined. */
+function rssMb(pid) {
+  if (pid === undefined) return process.memoryUsage().rss / 2 ** 20;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? NaN : Number(kb) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** `name before → after MB` for the RSS line of a phase. */
+const rssChange = (name, before, after) => `${name} ${before.toFixed(0)} → ${after.toFixed(0)} MB`;
 
 // ---------------------------------------------------------------- load
 
@@ -211,6 +298,7 @@ async function ingestBench(label, databaseOf) {
   const bare = await startChild('bare', await databaseOf('bare'));
   const gateway = await startChild('gateway', await databaseOf('gateway'));
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 10_000 });
+  const rssBefore = [rssMb(gateway.pid), rssMb(bare.pid)];
   try {
     await ingestRound(bare.url, 'wb', 200, agent);
     await ingestRound(gateway.url, 'wg', 200, agent);
@@ -227,6 +315,10 @@ async function ingestBench(label, databaseOf) {
     console.log(
       `ingest ${label}: gateway ${mean(gatewayRates).toFixed(0)} req/s, bare node:http ${mean(bareRates).toFixed(0)} req/s, ` +
         `ratio ${median.toFixed(2)} (target >= 0.5) ${median >= 0.5 ? 'ok' : 'MISSED'}`,
+    );
+    console.log(
+      `ingest ${label} RSS: ${rssChange('gateway', rssBefore[0], rssMb(gateway.pid))}, ` +
+        rssChange('bare', rssBefore[1], rssMb(bare.pid)),
     );
   } finally {
     await agent.close();
@@ -285,6 +377,7 @@ async function fetchBench() {
   console.log(`fetch: seeded 100,000 messages in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
   const gateway = await startChild('gateway', file);
   const agent = new Agent({ connections: 50, keepAliveTimeout: 10_000 });
+  const rssBefore = rssMb(gateway.pid);
   const fetchOnce = async (device, cursors) => {
     const res = await request(`${gateway.url}/acrobits/fetch`, {
       method: 'POST',
@@ -342,9 +435,76 @@ async function fetchBench() {
       `fetch, caught-up polls, 50 devices polling at once for ${seconds} s: ${times.length} polls ` +
         `(${(times.length / seconds).toFixed(0)}/s), p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`,
     );
+    console.log(`fetch RSS: ${rssChange('gateway', rssBefore, rssMb(gateway.pid))}`);
   } finally {
     await agent.close();
     await gateway.stop();
+  }
+}
+
+// ---------------------------------------------------------------- send throughput
+
+/** One round of `n` sends at CONCURRENCY through `sendOne(i)` (true when accepted); messages/s. */
+async function sendRound(n, sendOne) {
+  const start = performance.now();
+  let bad = 0;
+  await drive(
+    Array.from({ length: n }, (_, i) => async () => {
+      if (!(await sendOne(i))) bad++;
+    }),
+    CONCURRENCY,
+  );
+  if (bad > 0) throw new Error(`${bad} of ${n} sends were not accepted`);
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function sendBench() {
+  const { createConnector, loadAccount } = await import('../dist/index.js');
+  const n = Number(option('sends', '1000'));
+  const rounds = Number(option('rounds', '2'));
+  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-send-'));
+  const provider = await startChild('provider', '');
+  const gateway = await startChild('send-gateway', join(dir, 'gateway.db'), ['--provider', provider.url]);
+  const connector = createConnector({ account: await loadAccount(await writeSendAccount(dir, provider.url)) });
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 10_000 });
+  const viaLibrary = async (i) => (await connector.sendMessage({ to: '+15551231234', body: `library ${i}` }))[0]?.ok;
+  const viaGateway = async (i) => {
+    const res = await request(`${gateway.url}/acrobits/send`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'bench-password', to: '+15551231234', body: `gateway ${i}` }),
+    });
+    const body = await res.body.json();
+    return res.statusCode === 200 && typeof body.sms_id === 'string';
+  };
+  const rssBefore = [rssMb(gateway.pid), rssMb(undefined)];
+  try {
+    await sendRound(200, viaLibrary);
+    await sendRound(200, viaGateway); // includes the one scrypt of the login
+    const libraryRates = [await sendRound(n, viaLibrary)];
+    const gatewayRates = [];
+    const ratios = [];
+    for (let r = 0; r < rounds; r++) {
+      gatewayRates.push(await sendRound(n, viaGateway));
+      libraryRates.push(await sendRound(n, viaLibrary));
+      ratios.push(gatewayRates[r] / ((libraryRates[r] + libraryRates[r + 1]) / 2));
+    }
+    const median = ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    console.log(
+      `send SQLite, concurrency ${CONCURRENCY}: gateway ${mean(gatewayRates).toFixed(0)} msg/s, ` +
+        `library alone ${mean(libraryRates).toFixed(0)} msg/s, ratio ${median.toFixed(2)}`,
+    );
+    console.log(
+      `send RSS: ${rssChange('gateway', rssBefore[0], rssMb(gateway.pid))}, ` +
+        rssChange('library (this process, with the load driver)', rssBefore[1], rssMb(undefined)),
+    );
+  } finally {
+    await agent.close();
+    await connector.close();
+    await gateway.stop();
+    await provider.stop();
   }
 }
 
@@ -411,7 +571,7 @@ async function createDatabase(server, name) {
 async function main() {
   if (argv.includes('--help')) {
     console.log(
-      'node bench/gateway.mjs [--requests N] [--rounds N] [--poll-seconds N] [--postgres <url> | --no-postgres]',
+      'node bench/gateway.mjs [--requests N] [--rounds N] [--poll-seconds N] [--sends N] [--postgres <url> | --no-postgres]',
     );
     return;
   }
@@ -431,6 +591,7 @@ async function main() {
       await postgres.stop();
     }
   await fetchBench();
+  await sendBench();
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
 import { createAuthenticator } from '../../src/gateway/app/auth.js';
 import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { hashPassword } from '../../src/gateway/config/password.js';
+import { hashPassword, scryptRuns } from '../../src/gateway/config/password.js';
 import { startGateway, type Gateway } from '../../src/gateway/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
@@ -27,6 +27,52 @@ describe('the credential check', () => {
     expect(other).toEqual({ ok: false, delayedMs: 40 });
     expect((await auth.check('alice', 'right', '10.0.0.3')).ok).toBe(true);
   }, 20_000);
+
+  it('runs one scrypt for concurrent checks of the same login and password, and one per distinct password', async () => {
+    const user = { login: 'alice', passwordHash: await hashPassword('right'), numbers: ['+15550100001'] };
+    const auth = createAuthenticator([{ ...user, sender: undefined as never }], { freeFailures: 100 });
+    const before = scryptRuns();
+    const rights = Array.from({ length: 20 }, (_, i) => auth.check('alice', 'right', `10.0.1.${i}`));
+    const wrongs = Array.from({ length: 5 }, () => auth.check('alice', 'wrong', '10.0.2.1'));
+    const other = auth.check('bob', 'right', '10.0.2.2');
+    const outcomes = await Promise.all([...rights, ...wrongs, other]);
+    expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(20).fill(true), ...Array<boolean>(6).fill(false)]);
+    // alice+right, alice+wrong and bob+right (an unknown login, checked against a dummy hash).
+    expect(scryptRuns() - before).toBe(3);
+    // A wrong guess that shared a verification still counts as a failure each time.
+    const slowed = createAuthenticator([{ ...user, sender: undefined as never }], { freeFailures: 3, baseDelayMs: 10 });
+    await Promise.all(Array.from({ length: 3 }, () => slowed.check('alice', 'wrong', '10.0.3.1')));
+    expect(await slowed.check('alice', 'wrong', '10.0.3.1')).toEqual({ ok: false, delayedMs: 10 });
+  }, 20_000);
+});
+
+describe('fifty devices of one user logging in to the gateway at once', () => {
+  it('are all let in after one scrypt', async () => {
+    const provider = await startDemoServer();
+    const { file } = await writeGatewayFiles(provider.origin, [
+      { login: 'alice', password: 'fifty-devices', numbers: ['+15550100001'] },
+    ]);
+    const gateway = await startGateway(await loadGateway(file), { port: 0 }, { logger: { level: 'silent' } });
+    try {
+      const before = scryptRuns();
+      const statuses = await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const response = await fetch(`${gateway.url}/acrobits/fetch`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'alice', password: 'fifty-devices', last_known_sms_id: '' }),
+          });
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      );
+      expect(statuses).toEqual(Array<number>(50).fill(200));
+      expect(scryptRuns() - before).toBe(1);
+    } finally {
+      await gateway.close();
+      await provider.close();
+    }
+  }, 30_000);
 });
 
 describe('a failed login, in the gateway log', () => {

@@ -1,4 +1,5 @@
 /** Builds gateway files for tests and plays the Acrobits app against a running gateway. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,4 +145,29 @@ export function twilioAnswer() {
       body: JSON.stringify({ sid, status: 'queued', account_sid: TWILIO.sid }),
     };
   };
+}
+
+/** A `switchboard serve --config` process (from dist/) and the URL it listens on. */
+export interface ServedGateway {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+/**
+ * Starts `switchboard serve --config <file>` from dist/ on a free port; resolves once it listens.
+ * The caller kills it (`child.kill('SIGKILL')` for a crash).
+ */
+export async function serveProcess(file: string): Promise<ServedGateway> {
+  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config', file, '--port', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(err)?.[1];
+      if (url !== undefined) resolve({ child, url });
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited ${String(code)}: ${err}`)));
+  });
 }

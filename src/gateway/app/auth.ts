@@ -3,7 +3,9 @@
  * login that verified is remembered for a while as a keyed digest (never the password) in
  * memory. Failures are counted per address and per login; past a few, answers to that address or
  * login are slowed down, doubling up to a bound, so guessing is slow and one attacker cannot lock
- * a user out (a right password is still accepted, only later).
+ * a user out (a right password is still accepted, only later). Concurrent checks of the same login
+ * and password (many devices of one user logging in at once) share one in-flight verification,
+ * so a burst of first logins costs one scrypt instead of one each.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,6 +46,16 @@ export function createAuthenticator(users: readonly GatewayUserConfig[], options
   const key = randomBytes(32);
   const remembered = new Map<string, { digest: string; until: number }>();
   const failures = new Map<string, { count: number; since: number }>();
+  /** Verifications under way, by digest of login and password, so concurrent checks share one. */
+  const inFlight = new Map<string, Promise<boolean>>();
+  const verifyOnce = (digest: string, password: string, hash: string) => {
+    let pending = inFlight.get(digest);
+    if (pending === undefined) {
+      pending = verifyPassword(password, hash).finally(() => inFlight.delete(digest));
+      inFlight.set(digest, pending);
+    }
+    return pending;
+  };
   const digestOf = (login: string, password: string) =>
     createHmac('sha256', key).update(login).update('\0').update(password).digest('base64');
 
@@ -72,7 +84,7 @@ export function createAuthenticator(users: readonly GatewayUserConfig[], options
         return { ok: true, user };
       // An unknown login costs a verification too, so timing does not tell which logins exist.
       const hash = user?.passwordHash ?? DUMMY_HASH;
-      const ok = (await verifyPassword(password, hash)) && user !== undefined;
+      const ok = (await verifyOnce(digest, password, hash)) && user !== undefined;
       if (ok) {
         remembered.set(login, { digest, until: now + rememberMs });
         return { ok: true, user };

@@ -10,7 +10,15 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 const DEFAULT = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
 
+let derivations = 0;
+
+/** How many scrypt derivations this process has started (hashes and verifications); tests count them. */
+export function scryptRuns(): number {
+  return derivations;
+}
+
 function derive(password: string, salt: Buffer, options: ScryptOptions, bytes: number): Promise<Buffer> {
+  derivations++;
   return new Promise((resolve, reject) => {
     // maxmem: scrypt needs 128·N·r bytes; allow twice that.
     const maxmem = 256 * (options.N ?? DEFAULT.N) * (options.r ?? DEFAULT.r);
