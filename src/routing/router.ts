@@ -5,6 +5,7 @@
  */
 import { createConnector, type Connector, type OutgoingMessage } from '../connector/connector.js';
 import type { ConnectorOptions } from '../connector/options.js';
+import type { Limiter } from '../delivery/rate-limiter.js';
 import { mapConcurrent } from '../connector/concurrency.js';
 import { gateOf } from '../connector/gate.js';
 import { localFailure } from '../connector/outcomes.js';
@@ -35,16 +36,29 @@ export function shouldFallBack(result: SendResult): boolean {
   return !result.ok && result.retryable && !result.ambiguous;
 }
 
+/** Options of {@link createRouter}: the connectors' options, and where each account's rate limits are held. */
+export type RouterOptions = ConnectorOptions & {
+  /** The limiter of one account (shared across processes, say); default the provider's limits in this process. */
+  readonly limiterFor?: (target: RouteTarget) => Limiter | undefined;
+};
+
 /**
  * Creates a router over loaded routes; connector options (origin, dispatcher, retry, ...) apply to every account.
  * @example const router = createRouter(await loadRoutes('routes.json')); await router.sendMessage({ to: '+447700900123', body: 'Hi' });
  */
-export function createRouter(routes: LoadedRoutes, options: ConnectorOptions = {}): Router {
+export function createRouter(routes: LoadedRoutes, options: RouterOptions = {}): Router {
   const connectors = new Map<string, Connector>();
+  const { limiterFor, ...shared } = options;
   const connectorFor = (target: RouteTarget) => {
     let connector = connectors.get(target.label);
     if (connector === undefined) {
-      connector = createConnector({ ...options, account: target.account, provider: target.provider });
+      const limiter = limiterFor?.(target);
+      connector = createConnector({
+        ...shared,
+        ...(limiter === undefined ? {} : { rateLimiter: limiter }),
+        account: target.account,
+        provider: target.provider,
+      });
       connectors.set(target.label, connector);
     }
     return connector;

@@ -5,6 +5,8 @@
 import type { Account } from '../../config/account.js';
 import { createConnector, type OutgoingMessage } from '../../connector/connector.js';
 import type { ConnectorOptions } from '../../connector/options.js';
+import type { Limiter } from '../../delivery/rate-limiter.js';
+import type { Provider } from '../../provider/compile-provider.js';
 import type { SendResult } from '../../result.js';
 import { createRouter } from '../../routing/router.js';
 import type { GatewayUserConfig, SenderSpec } from '../config/gateway-config.js';
@@ -23,9 +25,23 @@ function withFrom(account: Account, from: string): Account {
   return { ...account, values: { ...account.values, from } };
 }
 
-function create(spec: SenderSpec, from: string, options: ConnectorOptions): { send: SendOne; close(): Promise<void> } {
+/** Where the rate limits of an account (its file as the gateway file names it) are held. */
+export type LimiterFor = (provider: Provider, account: string) => Limiter | undefined;
+
+function create(
+  spec: SenderSpec,
+  from: string,
+  options: ConnectorOptions,
+  limiterFor: LimiterFor | undefined,
+): { send: SendOne; close(): Promise<void> } {
   if (spec.kind === 'account') {
-    const connector = createConnector({ ...options, account: withFrom(spec.account, from), provider: spec.provider });
+    const limiter = limiterFor?.(spec.provider, spec.label);
+    const connector = createConnector({
+      ...options,
+      ...(limiter === undefined ? {} : { rateLimiter: limiter }),
+      account: withFrom(spec.account, from),
+      provider: spec.provider,
+    });
     return { send: (m) => connector.sendMessage(m).then(([r]) => r as SendResult), close: () => connector.close() };
   }
   const routes = {
@@ -35,23 +51,27 @@ function create(spec: SenderSpec, from: string, options: ConnectorOptions): { se
       targets: route.targets.map((t) => ({ ...t, account: withFrom(t.account, from) })),
     })),
   };
-  const router = createRouter(routes, options);
+  const router = createRouter(routes, {
+    ...options,
+    ...(limiterFor === undefined ? {} : { limiterFor: (t) => limiterFor(t.provider, t.label) }),
+  });
   return { send: (m) => router.sendMessage(m).then(([r]) => r as SendResult), close: () => router.close() };
 }
 
 /**
- * Creates the senders; `options` (origin, dispatcher, timeouts, retry) apply to every connector.
+ * Creates the senders; `options` (origin, dispatcher, timeouts, retry) apply to every connector,
+ * and `limiterFor` (when given) holds each account's rate limits, e.g. in Redis for every process.
  * Each is created on first use and checked then; the gateway creates them all at start, so a
  * missing value fails before the first request.
  */
-export function createSenders(options: ConnectorOptions = {}): Senders {
+export function createSenders(options: ConnectorOptions = {}, limiterFor?: LimiterFor): Senders {
   const made = new Map<string, { send: SendOne; close(): Promise<void> }>();
   return {
     forUser(user, number) {
       const key = `${user.sender.label}\0${number}`;
       let sender = made.get(key);
       if (sender === undefined) {
-        sender = create(user.sender, number, options);
+        sender = create(user.sender, number, options, limiterFor);
         made.set(key, sender);
       }
       return sender.send;
