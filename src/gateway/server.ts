@@ -9,10 +9,12 @@ import type { ConnectorOptions } from '../connector/options.js';
 import { createAuthenticator, type AuthOptions } from './app/auth.js';
 import { createInflight, type GatewayContext, type Log } from './app/context.js';
 import { registerAppRoutes } from './app/routes.js';
-import { deliver } from './app/send-message.js';
+import { deliver, userOf } from './app/send-message.js';
 import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { createPusher, type PushOptions } from './push/pusher.js';
+import { takeJob } from './queue/queued-send.js';
+import { openSendQueue } from './queue/send-queue.js';
 import { openPostgresStore } from './store/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { WebhookEvent } from '../webhook/events.js';
@@ -77,10 +79,12 @@ export async function startGateway(
   });
   // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
   const callbacks = options.connector?.statusCallback === undefined ? statusCallbacks(config) : () => undefined;
-  const senders = createSenders(options.connector, callbacks);
+  const queue = config.queue === undefined ? undefined : openSendQueue(config.queue);
+  const senders = createSenders(options.connector, callbacks, queue?.limiterFor);
   try {
     for (const user of config.users) for (const number of user.numbers) senders.forUser(user, number);
   } catch (error) {
+    await queue?.close();
     await store.close();
     throw error;
   }
@@ -93,6 +97,7 @@ export async function startGateway(
     store,
     auth: createAuthenticator(config.users, options.auth),
     senders,
+    queue,
     inflight,
     log,
     metrics,
@@ -103,6 +108,10 @@ export async function startGateway(
   registerAppRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   await resume(ctx);
+  await queue?.start(
+    (job) => takeJob(ctx, job),
+    (error) => ctx.log.error({ err: error.message }, 'send queue error'),
+  );
   const retention = scheduleRetention(ctx);
   // With several processes on one database, survivors take over what a stopped one left.
   const takeover = ctx.store.shared ? setInterval(() => void resume(ctx).catch(() => undefined), 15_000) : undefined;
@@ -124,7 +133,8 @@ export async function startGateway(
       clearInterval(retention);
       clearInterval(takeover);
       await app.close(); // waits for requests in progress
-      await ctx.inflight.drained(); // sends that outlived their request, pushes
+      await ctx.inflight.drained(); // sends that outlived their request, enqueues, pushes
+      await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
       await store.close();
     },
@@ -160,21 +170,18 @@ function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: 
   });
 }
 
-/** Settles what a stopped process left: `intent` becomes ambiguous; `queued` (never sent) is sent now. */
+/**
+ * Settles what a stopped process left: `intent` becomes ambiguous; `queued` (never sent) is sent
+ * now, or put on the queue (again: a job still there is not added twice).
+ */
 async function resume(ctx: GatewayContext): Promise<void> {
   const { queued, ambiguous } = await ctx.store.recover();
   if (ambiguous > 0) ctx.log.warn({ ambiguous }, 'messages left in flight by a stopped gateway are marked ambiguous');
-  const users = new Map(ctx.config.users.map((u) => [u.login, u]));
   for (const message of queued) {
-    const user = users.get(message.login);
-    if (user === undefined || !user.numbers.includes(message.ownNumber)) {
-      await ctx.store.recordOutcome(message.login, message.seq, {
-        state: 'failed',
-        error: 'the user or number is no longer configured',
-      });
-      continue;
-    }
-    void ctx.inflight.track(deliver(ctx, user, message)).catch((error: unknown) => {
+    const user = await userOf(ctx, message);
+    if (user === undefined) continue;
+    const work: Promise<unknown> = ctx.queue === undefined ? deliver(ctx, user, message) : ctx.queue.enqueue(message);
+    void ctx.inflight.track(work).catch((error: unknown) => {
       ctx.log.error({ login: message.login, sms_id: message.seq, err: String(error) }, 'resumed send failed');
     });
   }

@@ -23,6 +23,30 @@ export interface GatewayFile {
    */
   database: SqliteDatabase | PostgresDatabase;
   /**
+   * Send through a BullMQ queue in Redis instead of in each process, so several gateway processes on several machines (on one PostgreSQL database) share the sending and the providers' rate limits. Each process puts the messages its app users send on the queue and runs a worker that takes messages from it. Requires a PostgreSQL database.
+   */
+  queue?: {
+    /**
+     * The Redis URL, redis://host:6379 or rediss:// (one Redis server, not a cluster); may be {"env": "NAME"} to read it from the environment. Run Redis with appendonly yes.
+     */
+    redis:
+      | string
+      | {
+          /**
+           * The environment variable that holds the URL.
+           */
+          env: string;
+        };
+    /**
+     * The queue's name; every gateway process sharing one database uses the same. Default switchboard-gateway (kept apart from the `switchboard worker` queue, whose jobs differ).
+     */
+    name?: string;
+    /**
+     * Messages each gateway process sends at once from the queue. Default 8.
+     */
+    concurrency?: number;
+  };
+  /**
    * The push service that wakes the apps when a message arrives, described as a web service. Default: Acrobits' pnm2/send JSON API.
    */
   push?: {

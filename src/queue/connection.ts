@@ -2,6 +2,7 @@
  * Redis connections of the queue. One Redis (not a cluster) holds the BullMQ queue, the ledger of
  * what each message became, and the shared rate limits; their key names are in `location.ts`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { SwitchboardError } from '../errors.js';
 import { redactUrl, type QueueLocation } from './location.js';
@@ -29,4 +30,10 @@ export async function ready(redis: Redis, location: QueueLocation): Promise<void
       `cannot reach Redis at ${redactUrl(location.redis)} (${(error as Error).message}); start it, or give --redis <url>`,
     );
   }
+}
+
+/** Closes a connection: a polite QUIT, but no waiting on a Redis that is gone. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  await Promise.race([redis.quit().catch(() => undefined), sleep(1000, undefined, { ref: false })]);
+  redis.disconnect();
 }

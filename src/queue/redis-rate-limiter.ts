@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Limiter, WindowLimit } from '../delivery/rate-limiter.js';
+import type { Provider } from '../provider/compile-provider.js';
 import { RATE_LIMIT_PREFIX } from './location.js';
 
 /**
@@ -160,4 +161,14 @@ export class RedisRateLimiter implements Limiter {
     const hashed = createHash('sha256').update(key).digest('base64url').slice(0, 22);
     return `${RATE_LIMIT_PREFIX}:${this.scope}:${limit.amount}/${limit.windowMs}ms:${hashed}`;
   }
+}
+
+/**
+ * The limiter of one account, as queue workers and gateway processes use it: the provider's limits
+ * counted per provider, and a Retry-After held for everyone sending through the same account
+ * (`account`: its file as every process names it, hashed).
+ */
+export function accountLimiter(redis: Redis, provider: Provider, account: string): RedisRateLimiter {
+  const holdScope = `${provider.id}:${createHash('sha256').update(account).digest('base64url').slice(0, 16)}`;
+  return new RedisRateLimiter(redis, provider.id, provider.rateLimits, holdScope);
 }

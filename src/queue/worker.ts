@@ -3,19 +3,19 @@
  * with the journal's promise kept in Redis (see `ledger.ts`): claim, send, record. Any number of
  * workers, on any number of machines, share the queue, the ledger and the provider's rate limits.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type WorkerOptions as BullWorkerOptions } from 'bullmq';
 import { outcomeOf } from '../bulk/send-many.js';
 import { loadAccountAndProvider } from '../config/load-account.js';
 import { createConnector, type Connector } from '../connector/connector.js';
 import { SwitchboardError } from '../errors.js';
-import { connectRedis } from './connection.js';
+import { closeRedis, connectRedis } from './connection.js';
 import { queueLocation, type QueueLocation } from './location.js';
 import type { QueueJob } from './enqueue.js';
 import { createLedger, type Claimed, type Outcome } from './ledger.js';
-import { RedisRateLimiter } from './redis-rate-limiter.js';
+import { accountLimiter } from './redis-rate-limiter.js';
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -150,11 +150,7 @@ export function startWorker(
 
   const worker = new Worker<QueueJob, string>(location.queue, processJob, {
     connection: redis,
-    concurrency,
-    lockDuration: options.lockDuration ?? 30_000,
-    stalledInterval: options.stalledInterval ?? 30_000,
-    // A job moved back after a lapsed lock is safe to hand out again (the ledger holds it ambiguous), so do not fail it.
-    maxStalledCount: 100,
+    ...stallSafe(concurrency, options),
   });
   worker.on('error', (error) => options.onError?.(error));
 
@@ -180,10 +176,25 @@ export function startWorker(
           ),
         ),
       );
-      // A polite QUIT, but no waiting on a Redis that is gone.
-      await Promise.race([redis.quit().catch(() => undefined), sleep(1000, undefined, { ref: false })]);
-      redis.disconnect();
+      await closeRedis(redis);
     },
+  };
+}
+
+/**
+ * BullMQ settings for workers whose jobs are claimed before sending (in the Redis ledger, or the
+ * gateway's database): a job moved back after its worker's lock lapsed is safe to hand out again,
+ * since the claim holds it ambiguous, so it is never failed for stalling.
+ */
+export function stallSafe(
+  concurrency: number,
+  options: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'> = {},
+): Omit<BullWorkerOptions, 'connection'> {
+  return {
+    concurrency,
+    lockDuration: options.lockDuration ?? 30_000,
+    stalledInterval: options.stalledInterval ?? 30_000,
+    maxStalledCount: 100,
   };
 }
 
@@ -201,12 +212,11 @@ async function openAccount(
   const { account, provider } = await loadAccountAndProvider(path);
   if (provider === undefined)
     throw new SwitchboardError('USAGE', `the account ${path} names no provider and defines no web service`);
-  const holdScope = `${provider.id}:${createHash('sha256').update(path).digest('base64url').slice(0, 16)}`;
   return createConnector({
     account,
     provider,
     ...(origin === undefined ? {} : { origin }),
-    rateLimiter: new RedisRateLimiter(redis, provider.id, provider.rateLimits, holdScope),
+    rateLimiter: accountLimiter(redis, provider, path),
     concurrency,
   });
 }

@@ -5,6 +5,7 @@
  */
 import { createConnector, type Connector, type OutgoingMessage } from '../connector/connector.js';
 import type { ConnectorOptions } from '../connector/options.js';
+import type { Limiter } from '../delivery/rate-limiter.js';
 import { mapConcurrent } from '../connector/concurrency.js';
 import { gateOf } from '../connector/gate.js';
 import { localFailure } from '../connector/outcomes.js';
@@ -35,6 +36,12 @@ export function shouldFallBack(result: SendResult): boolean {
   return !result.ok && result.retryable && !result.ambiguous;
 }
 
+/** Options of {@link createRouter}: the connectors' options, and where each account's rate limits are held. */
+export type RouterOptions = ConnectorOptions & {
+  /** The limiter of one account (shared across processes, say); default the provider's limits in this process. */
+  readonly limiterFor?: (target: RouteTarget) => Limiter | undefined;
+};
+
 /**
  * Creates a router over loaded routes; connector options (origin, dispatcher, retry, ...) apply to every account,
  * and `optionsFor` adds options of one target's own (the gateway's status callback URL for that account).
@@ -42,16 +49,19 @@ export function shouldFallBack(result: SendResult): boolean {
  */
 export function createRouter(
   routes: LoadedRoutes,
-  options: ConnectorOptions = {},
+  options: RouterOptions = {},
   optionsFor: (target: RouteTarget) => ConnectorOptions = () => ({}),
 ): Router {
   const connectors = new Map<string, Connector>();
+  const { limiterFor, ...shared } = options;
   const connectorFor = (target: RouteTarget) => {
     let connector = connectors.get(target.label);
     if (connector === undefined) {
+      const limiter = limiterFor?.(target);
       connector = createConnector({
-        ...options,
+        ...shared,
         ...optionsFor(target),
+        ...(limiter === undefined ? {} : { rateLimiter: limiter }),
         account: target.account,
         provider: target.provider,
       });

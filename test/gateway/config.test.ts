@@ -66,6 +66,17 @@ describe('loading a gateway file', () => {
     ]);
   });
 
+  it('refuses a send queue on an SQLite file, and a queue whose Redis variable is not set', async () => {
+    const alice = { login: 'alice', password: 'pw', numbers: ['+15550100001'] };
+    const { file } = await writeGatewayFiles('http://127.0.0.1:1', [alice], {
+      queue: { redis: { env: 'SB_TEST_UNSET_REDIS_URL' } },
+    });
+    expect(await issuesOf(file)).toEqual([
+      expect.stringMatching(/^\/queue: needs a PostgreSQL database/),
+      expect.stringMatching(/^\/queue\/redis: reads environment variable SB_TEST_UNSET_REDIS_URL, which is not set/),
+    ]);
+  });
+
   it('is checked by switchboard validate like every other file, with every problem listed', async () => {
     const { dir, file } = await writeGatewayFiles('http://127.0.0.1:1', [
       { login: 'alice', password: 'pw', numbers: ['+15550100001'] },

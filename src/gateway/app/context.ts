@@ -1,6 +1,7 @@
 /** What every endpoint handler works with. */
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
+import type { SendQueue } from '../queue/send-queue.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import type { Senders } from './senders.js';
@@ -26,6 +27,8 @@ export interface GatewayContext {
   readonly store: Store;
   readonly auth: Authenticator;
   readonly senders: Senders;
+  /** The send queue shared by every gateway process (config `queue`); undefined: this process sends. */
+  readonly queue: SendQueue | undefined;
   readonly inflight: Inflight;
   readonly log: Log;
   readonly metrics: GatewayMetrics;

@@ -5,11 +5,14 @@
  * after. The app waits up to `sendWaitMs` for the provider: a final error is answered non-2xx with
  * `{"message"}`, which the app shows; sent, ambiguous (maybe sent: never re-sent) or still
  * pending is answered 2xx `{"sms_id"}`. A send that outlives the wait still finishes and is recorded.
+ * With a queue (config `queue`) the message is put on it instead, any gateway process sends it,
+ * and the wait reads the outcome from the database.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultCode, SendResult } from '../../result.js';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
+import { sendThroughQueue } from '../queue/queued-send.js';
 import type { StoredMessage } from '../store/store.js';
 import type { GatewayContext } from './context.js';
 import { peerOf } from './peer.js';
@@ -49,9 +52,34 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
     dispositionNotification: input.disposition_notification ?? '',
     providerAccount: user.sender.label,
   });
+  const waitMs = ctx.config.limits.sendWaitMs;
+  if (ctx.queue !== undefined)
+    return answerFor(String(stored.seq), await sendThroughQueue(ctx, ctx.queue, stored, waitMs));
   const outcome = ctx.inflight.track(deliver(ctx, user, stored));
-  const result = await Promise.race([outcome, sleep(ctx.config.limits.sendWaitMs, undefined, { ref: false })]);
+  const result = await Promise.race([outcome, sleep(waitMs, undefined, { ref: false })]);
   return answerFor(String(stored.seq), result);
+}
+
+/** What the answer needs of a send's outcome: a result, or the message's recorded row. */
+export interface Settled {
+  readonly ok: boolean;
+  readonly ambiguous?: boolean | undefined;
+  readonly code?: string | undefined;
+  readonly error?: string | undefined;
+}
+
+/**
+ * The configured user a stored message sends for; a message whose user or number is no longer
+ * configured is recorded failed (it was certainly not sent) and gives undefined.
+ */
+export async function userOf(ctx: GatewayContext, message: StoredMessage): Promise<GatewayUserConfig | undefined> {
+  const user = ctx.config.users.find((u) => u.login === message.login);
+  if (user !== undefined && user.numbers.includes(message.ownNumber)) return user;
+  await ctx.store.recordOutcome(message.login, message.seq, {
+    state: 'failed',
+    error: 'the user or number is no longer configured',
+  });
+  return undefined;
 }
 
 /**
@@ -71,7 +99,8 @@ export async function deliver(
     contentType: stored.contentType,
     dispositionNotification: stored.dispositionNotification,
     messageId: stored.uid,
-    beforeSend: () => ctx.store.markIntent(user.login, stored.seq).then(() => true),
+    // The claim: false when another process took the message (the connector then sends nothing).
+    beforeSend: () => ctx.store.markIntent(user.login, stored.seq),
   });
   if (result.code === 'NOT_SENT') return result;
   ctx.metrics.sends.inc({ code: result.ok ? 'OK' : (result.code ?? 'UNKNOWN') });
@@ -80,6 +109,7 @@ export async function deliver(
     state,
     providerMessageId: result.messageId,
     error: result.error,
+    code: result.code,
   });
   ctx.log.info(
     { login: user.login, sms_id: stored.seq, state, code: result.code, status: result.status },
@@ -88,8 +118,8 @@ export async function deliver(
   return result;
 }
 
-function answerFor(smsId: string, result: SendResult | undefined): Answer {
-  if (result === undefined || result.ok || result.ambiguous) return { status: 200, body: { sms_id: smsId } };
-  const local = result.code !== undefined && LOCAL.has(result.code);
+function answerFor(smsId: string, result: Settled | undefined): Answer {
+  if (result === undefined || result.ok || result.ambiguous === true) return { status: 200, body: { sms_id: smsId } };
+  const local = result.code !== undefined && LOCAL.has(result.code as ResultCode);
   return { status: local ? 422 : 502, body: { message: result.error ?? 'the provider refused the message' } };
 }

@@ -5,6 +5,8 @@
 import type { Account } from '../../config/account.js';
 import { createConnector, type OutgoingMessage } from '../../connector/connector.js';
 import type { ConnectorOptions } from '../../connector/options.js';
+import type { Limiter } from '../../delivery/rate-limiter.js';
+import type { Provider } from '../../provider/compile-provider.js';
 import type { SendResult } from '../../result.js';
 import { createRouter } from '../../routing/router.js';
 import type { GatewayUserConfig, SenderSpec } from '../config/gateway-config.js';
@@ -29,16 +31,21 @@ function withCallback(options: ConnectorOptions, callbackOf: StatusCallbackOf, a
   const statusCallback = callbackOf(account);
   return statusCallback === undefined ? options : { ...options, statusCallback };
 }
+/** Where the rate limits of an account (its file as the gateway file names it) are held. */
+export type LimiterFor = (provider: Provider, account: string) => Limiter | undefined;
 
 function create(
   spec: SenderSpec,
   from: string,
   options: ConnectorOptions,
   callbackOf: StatusCallbackOf,
+  limiterFor: LimiterFor | undefined,
 ): { send: SendOne; close(): Promise<void> } {
   if (spec.kind === 'account') {
+    const limiter = limiterFor?.(spec.provider, spec.label);
     const connector = createConnector({
       ...withCallback(options, callbackOf, spec.account),
+      ...(limiter === undefined ? {} : { rateLimiter: limiter }),
       account: withFrom(spec.account, from),
       provider: spec.provider,
     });
@@ -51,24 +58,36 @@ function create(
       targets: route.targets.map((t) => ({ ...t, account: withFrom(t.account, from) })),
     })),
   };
-  const router = createRouter(routes, options, (target) => withCallback({}, callbackOf, target.account));
+  const router = createRouter(
+    routes,
+    {
+      ...options,
+      ...(limiterFor === undefined ? {} : { limiterFor: (t) => limiterFor(t.provider, t.label) }),
+    },
+    (target) => withCallback({}, callbackOf, target.account),
+  );
   return { send: (m) => router.sendMessage(m).then(([r]) => r as SendResult), close: () => router.close() };
 }
 
 /**
- * Creates the senders; `options` (origin, dispatcher, timeouts, retry) apply to every connector, and
- * `callbackOf` gives each account's status callback URL (the gateway's own webhook URL for it).
+ * Creates the senders; `options` (origin, dispatcher, timeouts, retry) apply to every connector,
+ * `callbackOf` gives each account's status callback URL (the gateway's own webhook URL for it), and
+ * `limiterFor` (when given) holds each account's rate limits, e.g. in Redis for every process.
  * Each is created on first use and checked then; the gateway creates them all at start, so a
  * missing value fails before the first request.
  */
-export function createSenders(options: ConnectorOptions = {}, callbackOf: StatusCallbackOf = () => undefined): Senders {
+export function createSenders(
+  options: ConnectorOptions = {},
+  callbackOf: StatusCallbackOf = () => undefined,
+  limiterFor?: LimiterFor,
+): Senders {
   const made = new Map<string, { send: SendOne; close(): Promise<void> }>();
   return {
     forUser(user, number) {
       const key = `${user.sender.label}\0${number}`;
       let sender = made.get(key);
       if (sender === undefined) {
-        sender = create(user.sender, number, options, callbackOf);
+        sender = create(user.sender, number, options, callbackOf, limiterFor);
         made.set(key, sender);
       }
       return sender.send;

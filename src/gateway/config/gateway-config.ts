@@ -21,6 +21,16 @@ export interface GatewayUserConfig {
 export type DatabaseConfig =
   { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
 
+/** The send queue (BullMQ on Redis) of gateways sharing one PostgreSQL, with defaults. */
+export interface GatewayQueueConfig {
+  readonly redis: string;
+  readonly name: string;
+  readonly concurrency: number;
+}
+
+/** The queue name of gateway sends, apart from `switchboard worker`'s (its jobs are account files and texts). */
+export const DEFAULT_GATEWAY_QUEUE = 'switchboard-gateway';
+
 /** The push service, with defaults. */
 export interface PushConfig {
   readonly enabled: boolean;
@@ -46,6 +56,8 @@ export interface GatewayConfig {
   readonly publicUrl: string;
   readonly users: readonly GatewayUserConfig[];
   readonly database: DatabaseConfig;
+  /** Sends go through this queue; undefined: each process sends what it receives. */
+  readonly queue: GatewayQueueConfig | undefined;
   readonly push: PushConfig;
   readonly limits: LimitsConfig;
 }

@@ -11,7 +11,14 @@ import { ConfigError, SwitchboardError, type ConfigIssue } from '../../errors.js
 import type { GatewayFile } from '../../generated/gateway.js';
 import { loadRoutes } from '../../routing/load-routes.js';
 import { isPasswordNoise, plainPasswords, semanticIssues } from './check-gateway.js';
-import { resolveDefaults, type DatabaseConfig, type GatewayConfig, type SenderSpec } from './gateway-config.js';
+import {
+  DEFAULT_GATEWAY_QUEUE,
+  resolveDefaults,
+  type DatabaseConfig,
+  type GatewayConfig,
+  type GatewayQueueConfig,
+  type SenderSpec,
+} from './gateway-config.js';
 
 /**
  * Loads and checks the gateway file `file` and every account it names.
@@ -39,6 +46,7 @@ export async function gatewayFromValue(
   const gateway = value as GatewayFile;
   const semantic = semanticIssues(gateway, label);
   const database = databaseOf(gateway.database, baseDir, env, label, semantic);
+  const queue = queueOf(gateway, env, label, semantic);
   const senders = await loadSenders(gateway, baseDir, label, semantic);
   if (semantic.length > 0) throw new ConfigError(semantic);
   return {
@@ -51,7 +59,52 @@ export async function gatewayFromValue(
       sender: senders[i] as SenderSpec,
     })),
     database,
+    queue,
     ...resolveDefaults(gateway.push, gateway.limits),
+  };
+}
+
+/** An `{"env": NAME}` value read from `env`; a missing variable is an issue at `pointer`. */
+function fromEnv(
+  value: string | { env: string },
+  env: NodeJS.ProcessEnv,
+  label: string,
+  pointer: string,
+  issues: ConfigIssue[],
+): string {
+  if (typeof value === 'string') return value;
+  const read = env[value.env];
+  if (read === undefined || read === '')
+    issues.push({
+      file: label,
+      pointer,
+      message: `reads environment variable ${value.env}, which is not set`,
+      code: 'ACCOUNT_ENV_MISSING',
+    });
+  return read ?? '';
+}
+
+/** The send queue, which only gateways sharing a PostgreSQL database use. */
+function queueOf(
+  gateway: GatewayFile,
+  env: NodeJS.ProcessEnv,
+  label: string,
+  issues: ConfigIssue[],
+): GatewayQueueConfig | undefined {
+  const queue = gateway.queue;
+  if (queue === undefined) return undefined;
+  if ('sqlite' in gateway.database)
+    issues.push({
+      file: label,
+      pointer: '/queue',
+      message:
+        'needs a PostgreSQL database: an SQLite file serves one gateway process, which sends without a queue; use {"postgres": …} or remove "queue"',
+      code: 'GATEWAY_INVALID',
+    });
+  return {
+    redis: fromEnv(queue.redis, env, label, '/queue/redis', issues),
+    name: queue.name ?? DEFAULT_GATEWAY_QUEUE,
+    concurrency: queue.concurrency ?? 8,
   };
 }
 
@@ -63,17 +116,7 @@ function databaseOf(
   issues: ConfigIssue[],
 ): DatabaseConfig {
   if ('sqlite' in database) return { kind: 'sqlite', file: resolve(baseDir, database.sqlite) };
-  const url = database.postgres;
-  if (typeof url === 'string') return { kind: 'postgres', url };
-  const read = env[url.env];
-  if (read === undefined || read === '')
-    issues.push({
-      file: label,
-      pointer: '/database/postgres',
-      message: `reads environment variable ${url.env}, which is not set`,
-      code: 'ACCOUNT_ENV_MISSING',
-    });
-  return { kind: 'postgres', url: read ?? '' };
+  return { kind: 'postgres', url: fromEnv(database.postgres, env, label, '/database/postgres', issues) };
 }
 
 /** Loads every user's account or route file (each once), adding every problem to `issues`. */

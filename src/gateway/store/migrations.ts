@@ -86,4 +86,12 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX messages_unsettled ON messages (login, seq) WHERE send_state IN ('queued', 'intent')`,
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // The result code of a failed send, so a Send answered by another process (through the queue)
+      // tells an input error (422) from a provider's refusal (502) as the sending process would.
+      `ALTER TABLE messages ADD COLUMN error_code TEXT`,
+    ],
+  },
 ];

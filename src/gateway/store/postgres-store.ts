@@ -112,10 +112,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
         await client.query(Q.insertMessage, outgoingRow(r, seq, instance, now()));
         return one(client, r.login, seq);
       }),
-    markIntent: async (login, seq) => void (await changes(Q.markIntent, [login, seq])),
+    markIntent: async (login, seq) => (await changes(Q.markIntent, [instance, login, seq])) > 0,
+    markAmbiguous: async (login, seq) => (await changes(Q.intentToAmbiguousOne, [login, seq])) > 0,
     recordOutcome: async (login, seq, o) => {
       const s = o.state;
-      await changes(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, s, s, s, s, login, seq]);
+      const code = s === 'failed' ? (o.code ?? null) : null;
+      await changes(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq]);
     },
     insertInbound: async (r) => {
       const repeat = async () => ({

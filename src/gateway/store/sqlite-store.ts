@@ -98,10 +98,12 @@ export function openSqliteStore(file: string): Store {
 
   return {
     queueOutgoing: async (record) => queue(record),
-    markIntent: async (login, seq) => void q.markIntent.run(login, seq),
+    markIntent: async (login, seq) => q.markIntent.run(instance, login, seq).changes > 0,
+    markAmbiguous: async (login, seq) => q.intentToAmbiguousOne.run(login, seq).changes > 0,
     recordOutcome: async (login, seq, o) => {
       const s = o.state;
-      q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, s, s, s, s, login, seq);
+      const code = s === 'failed' ? (o.code ?? null) : null;
+      q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
     },
     insertInbound: async (record) => inbound(record),
     insertUnrouted: async (r) =>

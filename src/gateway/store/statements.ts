@@ -5,7 +5,7 @@
 import { rankOf, type SendState, type Store, type StoredMessage } from './store.js';
 
 const COLUMNS = `login, seq, uid, direction, peer, own_number, body, content_type, disposition_notification,
-  sending_date, provider_account, provider_message_id, status, send_state, error`;
+  sending_date, provider_account, provider_message_id, status, send_state, error, error_code`;
 
 export const SQL = {
   nextSeq: `INSERT INTO user_counters (login, last_seq) VALUES (?, 1)
@@ -20,9 +20,14 @@ export const SQL = {
     ON CONFLICT (dedupe_key) DO NOTHING`,
   byDedupeKey: `SELECT ${COLUMNS} FROM messages WHERE dedupe_key = ?`,
   bySeq: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND seq = ?`,
-  markIntent: `UPDATE messages SET send_state = 'intent' WHERE login = ? AND seq = ? AND send_state = 'queued'`,
+  /** The claim before a request goes out: only a queued message becomes `intent`, owned by the process sending it. */
+  markIntent: `UPDATE messages SET send_state = 'intent', owner = ? WHERE login = ? AND seq = ? AND send_state = 'queued'`,
+  /** A message whose intent exists without an outcome, found by a queue worker: it may have been sent. */
+  intentToAmbiguousOne: `UPDATE messages SET send_state = 'ambiguous',
+    error = 'the gateway process sending this message stopped; it may have been sent, so it is not sent again'
+    WHERE login = ? AND seq = ? AND send_state = 'intent'`,
   recordOutcome: `UPDATE messages SET send_state = ?, provider_message_id = COALESCE(?, provider_message_id),
-    error = ?, status = CASE WHEN ? = 'sent' AND status_rank < 2 THEN 'sent' WHEN ? = 'failed' THEN 'failed' ELSE status END,
+    error = ?, error_code = ?, status = CASE WHEN ? = 'sent' AND status_rank < 2 THEN 'sent' WHEN ? = 'failed' THEN 'failed' ELSE status END,
     status_rank = CASE WHEN ? = 'sent' AND status_rank < 2 THEN 2 WHEN ? = 'failed' THEN 3 ELSE status_rank END
     WHERE login = ? AND seq = ?`,
   statusByUid: `UPDATE messages SET status = ?, status_rank = ? WHERE uid = ? AND provider_account = ? AND status_rank < ?`,
@@ -88,6 +93,7 @@ export function toMessage(row: MessageRow): StoredMessage {
     status: String(row.status),
     sendState: text('send_state') as SendState | undefined,
     error: text('error'),
+    errorCode: text('error_code'),
   };
 }
 

@@ -29,6 +29,8 @@ export interface StoredMessage {
   readonly status: string;
   readonly sendState: SendState | undefined;
   readonly error: string | undefined;
+  /** The result code of a failed send (`NUMBER_INVALID`, `HTTP_ERROR`, …). */
+  readonly errorCode: string | undefined;
 }
 
 /** A message the app asked to send. */
@@ -62,6 +64,8 @@ export interface SendOutcome {
   readonly state: 'sent' | 'failed' | 'ambiguous';
   readonly providerMessageId?: string | undefined;
   readonly error?: string | undefined;
+  /** The send result's code, kept with a failure. */
+  readonly code?: string | undefined;
 }
 
 /** What a Push Token Reporter call reported; empty tokens leave the stored ones. */
@@ -93,8 +97,13 @@ export interface FetchCursors {
 export interface Store {
   /** Records a message to send, as `queued`; resolves with its sms_id once durable. */
   queueOutgoing(record: OutgoingRecord): Promise<StoredMessage>;
-  /** Marks a queued message as `intent`: its request goes out once this resolves. */
-  markIntent(login: string, seq: number): Promise<void>;
+  /**
+   * Marks a queued message as `intent`, owned by this process: its request goes out once this
+   * resolves true. False when it was not queued (another process took it): send nothing.
+   */
+  markIntent(login: string, seq: number): Promise<boolean>;
+  /** Marks a message found in `intent` as ambiguous (its sender stopped); false when it was not in `intent`. */
+  markAmbiguous(login: string, seq: number): Promise<boolean>;
   recordOutcome(login: string, seq: number, outcome: SendOutcome): Promise<void>;
   /** Stores an inbound message once; a repeat of its dedupe key returns the first copy, `inserted` false. */
   insertInbound(record: InboundRecord): Promise<{ message: StoredMessage; inserted: boolean }>;
