@@ -84,8 +84,9 @@ describe('taking over the lock of a run that died', () => {
   }, 20_000);
 
   it('two --resume runs started together after a crash: one sends the rest once, the other is refused', async () => {
-    // Slow answers, so the winner still holds the lock when the loser looks.
-    const s = await server(() => (_request, res) => setTimeout(() => res.writeHead(200).end('{}'), 100));
+    // Slow answers, so the winner still holds the lock when the loser looks, even when a loaded
+    // machine starts the second process seconds after the first (18 rows × 300 ms).
+    const s = await server(() => (_request, res) => setTimeout(() => res.writeHead(200).end('{}'), 300));
     for (let round = 0; round < 2; round++) {
       const { account, file } = await bulkDir();
       const csv = await file('r.csv', recipientsCsv(20));
@@ -118,5 +119,5 @@ describe('taking over the lock of a run that died', () => {
       expect(counts.size).toBe(18); // rows 2..19; row 0 was sent, row 1 is ambiguous
       expect(Math.max(...counts.values())).toBe(1);
     }
-  }, 20_000);
+  }, 45_000);
 });
