@@ -38,7 +38,7 @@ export function lockJournal(journal: string): () => void {
     throw locked(
       journal,
       path,
-      now === undefined || isDead(now) ? 'another run, taking over the lock of a run that died,' : holder(now),
+      now === undefined || isDead(now) ? 'another run (taking over the lock of a run that died)' : holder(now),
     );
   }
   throw locked(journal, path, seen?.owner === undefined ? 'another run' : holder(seen.owner));
