@@ -90,7 +90,7 @@ export async function startGateway(
   }
   const log: Log = app.log;
   const inflight = createInflight();
-  const metrics = createMetrics(() => inflight.size);
+  const metrics = createMetrics(() => inflight.size, queue === undefined ? undefined : () => queue.waiting());
   const pusher = createPusher(config.push, store, log, options.push, (result) => metrics.pushes.inc({ result }));
   const ctx: GatewayContext = {
     config,

@@ -137,5 +137,8 @@ describe.skipIf(!hasPostgres || !hasRedis)('two gateway processes sending throug
       })
     ).json()) as { sent_smss: { sms_id: string }[] };
     expect(fetched.sent_smss.map((m) => m.sms_id).toSorted()).toEqual(ids.toSorted());
+    // Every send is done, so the shared queue's depth, as each process reports it, is zero.
+    for (const url of both)
+      expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^switchboard_gateway_queue_waiting 0$/m);
   }, 60_000);
 });

@@ -21,8 +21,11 @@ export interface GatewayMetrics {
   readonly pushes: Counter<'result'>;
 }
 
-/** Creates the metrics; `depth` reads the work in flight (sends and pushes the gateway still owes). */
-export function createMetrics(depth: () => number): GatewayMetrics {
+/**
+ * Creates the metrics; `depth` reads the work in flight (sends and pushes the gateway still owes),
+ * and `queued`, with a send queue, the jobs waiting on it.
+ */
+export function createMetrics(depth: () => number, queued?: () => Promise<number>): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_gateway_process_' });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
@@ -35,6 +38,15 @@ export function createMetrics(depth: () => number): GatewayMetrics {
       this.set(depth());
     },
   });
+  if (queued !== undefined)
+    new Gauge({
+      name: 'switchboard_gateway_queue_waiting',
+      help: 'Sends waiting on the shared BullMQ queue, across every gateway process.',
+      registers: [registry],
+      async collect() {
+        this.set(await queued());
+      },
+    });
   return {
     registry,
     requests: counter('http_requests_total', 'HTTP requests answered, by route template and status.', [

@@ -38,6 +38,8 @@ export interface SendQueue {
   enqueue(message: StoredMessage): Promise<void>;
   /** Rate limits (and Retry-After holds) of each account, held in Redis for every process. */
   readonly limiterFor: LimiterFor;
+  /** Jobs waiting to be sent (waiting, delayed or being retried), across every process. */
+  waiting(): Promise<number>;
   /** Starts this process's worker; `take` sends one message. */
   start(take: (job: SendJob) => Promise<void>, onError: (error: Error) => void): Promise<void>;
   /** Stops taking jobs, lets those in progress finish, then closes the connection. */
@@ -55,6 +57,10 @@ export function openSendQueue(config: GatewayQueueConfig): SendQueue {
       await queue.add('send', { login: message.login, seq: message.seq }, { ...JOB_OPTIONS, jobId: message.uid });
     },
     limiterFor: (provider, account) => accountLimiter(redis, provider, account),
+    async waiting() {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    },
     async start(take, onError) {
       redis.on('error', onError);
       worker = new Worker<SendJob>(location.queue, (job: Job<SendJob>) => take(job.data), {
