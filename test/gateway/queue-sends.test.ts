@@ -119,12 +119,14 @@ describe.skipIf(!hasPostgres || !hasRedis)('two gateway processes sending throug
     // Each arrived once: the Send answers came after their outcomes were recorded.
     const texts = arrivals.map((a) => (JSON.parse(a.body) as { sms_body: string }).sms_body);
     expect(texts.toSorted()).toEqual(Array.from({ length: SENDS }, (_, i) => `queued ${i}`).toSorted());
-    // Never more than the limit in a second, across both processes (50 ms of slack for a request
-    // that left a process, or was read here, late).
+    // Never more than the limit in a second, across both processes. The limiter counts the moments
+    // requests leave; arrivals here can bunch when a loaded machine delays one, so the window has
+    // 250 ms of slack. Limits held per process instead (twice the rate) would still put about 15
+    // in such a window.
     expect(
       busiest(
         arrivals.map((a) => a.at),
-        1000 - 50,
+        1000 - 250,
       ),
     ).toBeLessThanOrEqual(PER_SECOND);
     expect(arrivals.at(-1)!.at - arrivals[0]!.at).toBeGreaterThan(((SENDS - PER_SECOND) / PER_SECOND) * 1000 - 100);
