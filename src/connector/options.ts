@@ -35,7 +35,7 @@ export interface ConnectorOptions {
    */
   rateLimiter?: Limiter;
   /**
-   * Base URL for per-message delivery reports, e.g. `https://gw.example.com/hooks/twilio-main/status`.
+   * Base URL for per-message delivery reports, e.g. `https://gw.example.com/hooks/acme-main/status`.
    * Fills `%status_callback_url%` with this URL plus `sb=<message_id>` in its query, the key the
    * catalogue's webhook endpoints read our message id from; without it the placeholder is empty and
    * the field is left out (the provider then reports to the URL set in its console).

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
+import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
 import { toDevice } from './sqlite-store.js';
 import { rankOf, type DeviceReport, type Store, type StoredMessage } from './store.js';
 
@@ -170,20 +170,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         const device = r.selector || r.installid;
         const old = (await client.query(`${Q.device} FOR UPDATE`, [login, device])).rows[0] as
           Record<string, string> | undefined;
-        const keep = (value: string, column: string) => (value !== '' ? value : (old?.[column] ?? ''));
-        await client.query(Q.upsertDevice, [
-          login,
-          device,
-          r.installid,
-          r.selector,
-          keep(r.pushToken, 'push_token'),
-          keep(r.pushAppId, 'push_appid'),
-          keep(r.tokenCall, 'token_call'),
-          keep(r.appIdCall, 'appid_call'),
-          keep(r.tokenOther, 'token_other'),
-          keep(r.appIdOther, 'appid_other'),
-          Date.now(),
-        ]);
+        await client.query(Q.upsertDevice, deviceRow(login, device, r, old));
       }),
     devices: async (login) => ((await pool.query(Q.devices, [login])).rows as Record<string, string>[]).map(toDevice),
     dropToken: async (login, device, token) => void (await changes(Q.dropToken, [token, token, login, device])),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
+import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
 import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
 
 type Db = InstanceType<typeof Database>;
@@ -71,21 +71,7 @@ export function openSqliteStore(file: string): Store {
   const saveDevice = db.transaction((login: string, r: DeviceReport) => {
     const device = r.selector || r.installid;
     const old = q.device.get(login, device) as Record<string, string> | undefined;
-    // An empty token never erases a stored one (apps sometimes report empty tokens).
-    const keep = (value: string, column: string) => (value !== '' ? value : (old?.[column] ?? ''));
-    q.upsertDevice.run(
-      login,
-      device,
-      r.installid,
-      r.selector,
-      keep(r.pushToken, 'push_token'),
-      keep(r.pushAppId, 'push_appid'),
-      keep(r.tokenCall, 'token_call'),
-      keep(r.appIdCall, 'appid_call'),
-      keep(r.tokenOther, 'token_other'),
-      keep(r.appIdOther, 'appid_other'),
-      Date.now(),
-    );
+    q.upsertDevice.run(...deviceRow(login, device, r, old));
   });
   // One process holds the file (exclusive lock), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;

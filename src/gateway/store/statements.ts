@@ -2,7 +2,7 @@
  * The store's statements, written once with `?` placeholders for both databases (the PostgreSQL
  * store numbers them), and the row mapping they share.
  */
-import { rankOf, type SendState, type Store, type StoredMessage } from './store.js';
+import { rankOf, type DeviceReport, type SendState, type Store, type StoredMessage } from './store.js';
 
 const COLUMNS = `login, seq, uid, direction, peer, own_number, body, content_type, disposition_notification,
   sending_date, provider_account, provider_message_id, status, send_state, error, error_code`;
@@ -144,5 +144,26 @@ export function inboundRow(r: Parameters<Store['insertInbound']>[0], seq: number
     null,
     r.dedupeKey,
     null,
+  ];
+}
+
+/**
+ * The values of `upsertDevice` for a device's report, in column order. An empty token never erases
+ * a stored one (`old` is the stored row; apps sometimes report empty tokens).
+ */
+export function deviceRow(login: string, device: string, r: DeviceReport, old: Record<string, string> | undefined) {
+  const keep = (value: string, column: string) => (value !== '' ? value : (old?.[column] ?? ''));
+  return [
+    login,
+    device,
+    r.installid,
+    r.selector,
+    keep(r.pushToken, 'push_token'),
+    keep(r.pushAppId, 'push_appid'),
+    keep(r.tokenCall, 'token_call'),
+    keep(r.appIdCall, 'appid_call'),
+    keep(r.tokenOther, 'token_other'),
+    keep(r.appIdOther, 'appid_other'),
+    Date.now(),
   ];
 }

@@ -1,7 +1,7 @@
 /**
  * The provider accounts that receive webhooks, and the URL of each endpoint. An account is named
  * in the URL by a slug of its file name as the gateway file (or route file) names it, e.g.
- * `accounts/twilio.json` → `/hooks/accounts-twilio/inbound`: stable across restarts and across
+ * `accounts/acme.json` → `/hooks/accounts-acme/inbound`: stable across restarts and across
  * machines that share one gateway file, readable in a provider's console. It need not be secret:
  * every request is verified by the provider's recipe before anything is stored.
  */
@@ -63,7 +63,7 @@ export function webhookAccounts(config: GatewayConfig): WebhookAccount[] {
   return accounts;
 }
 
-/** `accounts/Twilio EU.json` → `accounts-twilio-eu`. */
+/** `accounts/Acme EU.json` → `accounts-acme-eu`. */
 export function slugOf(label: string): string {
   const slug = label
     .replace(/\.(json|xml)$/i, '')

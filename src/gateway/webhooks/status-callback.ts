@@ -52,8 +52,8 @@ function readsStatus(endpoint: WebhookEndpoint | undefined): boolean {
 
 /**
  * `base` made to pass `verify` for this account: with the first URL secret the account has a value
- * for (alone or among `anyOf`), else with Basic credentials in the URL (what ClickSend and
- * Flowroute ask for), else as it is (a signed provider). Only `%account[KEY]%` templates are read:
+ * for (alone or among `anyOf`), else with Basic credentials in the URL (what providers without
+ * signatures may ask for), else as it is (a signed provider). Only `%account[KEY]%` templates are read:
  * the catalogue's recipes are written so.
  */
 function securedUrl(base: string, verify: WebhookVerify, account: Account): string {

@@ -9,8 +9,8 @@
  * callback of hundreds of events. The text and media are not part of it: they belong to the
  * message the provider id names. Keys hold ids, never a secret or a text.
  *
- * @example dedupeKey('twilio', 'status', undefined, { type: 'status', providerMessageId: 'SM1', status: 'sent' })
- *   // 'twilio/6:status/-/status/3:SM1/-/sent/-/-'
+ * @example dedupeKey('acme', 'status', undefined, { type: 'status', providerMessageId: 'SM1', status: 'sent' })
+ *   // 'acme/6:status/-/status/3:SM1/-/sent/-/-'
  */
 import type { InboundEvent, StatusEvent } from '../events.js';
 
