@@ -88,6 +88,7 @@ function nextSteps(io: Io): string {
   return [
     paint(io, 'bold', 'Next:'),
     '  npx switchboard demo --serve  keep this provider running, to try send and a bulk --to-file against it',
+    '  npx switchboard serve --demo  the softphone backend: send, receive and fetch, no account needed',
     '  npx switchboard providers     the built-in providers and what an account for each needs',
     '  npx switchboard render --account my-account.json --to "+1 555 867 5310" --body "Hi"',
     '                                the exact request a send would make, without sending it',
