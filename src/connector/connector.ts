@@ -281,12 +281,12 @@ export function createConnector(init: ConnectorInit): Connector {
         const base = recipients.length === 1 ? message.messageId : `${message.messageId}:${index}`;
         return texts.texts.length === 1 ? base : `${base}:part${part + 1}`;
       };
-      // Each request gets a flat copy of its own: layered on `params` through the prototype, every
-      // request's object would become a prototype in turn (message id, status callback), which costs
-      // V8 more than copying ten keys, and makes every placeholder look-up walk the chain.
+      // Each request gets a flat copy of its own (a spread: the quickest copy V8 makes). Layered on
+      // `params` through the prototype, every request's object would become a prototype in turn
+      // (message id, status callback), which costs V8 far more than the copy, and every placeholder
+      // look-up would walk the chain.
       const forRecipient = (params: ServiceParams, to: string, id: string | undefined) => {
-        const own = Object.assign(Object.create(null) as Record<string, string>, params);
-        own.sms_to = to;
+        const own: Record<string, string> = { ...params, sms_to: to };
         if (id !== undefined) own.message_id = id;
         return own;
       };
