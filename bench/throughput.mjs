@@ -7,7 +7,9 @@
  *      requests, in alternating rounds; target: median ratio lib/raw >= 0.9;
  *   2. the cost of rendering one request vs one sequential loopback round trip; target < 5%;
  *   3. memory over 100,000 library sends: RSS and heapUsed before/after (after GC); target: heap
- *      growth < 20 MB.
+ *      growth < 20 MB;
+ *   4. send throughput through a catalogue provider (Twilio: form body, Basic auth, JSON answer) vs
+ *      raw undici dispatch() sending the same bytes, alternating rounds; target: median ratio >= 0.7.
  *
  * Only 127.0.0.1 traffic. Exit code 0 even when a check fails (it is a measurement) unless --strict.
  * GC: the memory check needs --expose-gc; without it the script re-runs itself with the flag.
@@ -15,9 +17,10 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
-import { accountFromValue, createConnector, loadProvider } from '../dist/index.js';
+import { twilioAnswer, twilioSection } from './twilio.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -32,6 +35,8 @@ const HELP = `usage: node bench/throughput.mjs [options]      (npm run bench -- 
   --rtt N          sequential round trips timed             (default 2000)
   --memory N       library sends for the memory check      (default 100000)
   --numbers KIND   recipients: test (+1 555 2xx xxxx, default) or real (+1 650 2xx xxxx)
+  --only twilio    run section 4 (Twilio vs raw dispatch()) alone
+  --lib DIR        the Switchboard checkout whose dist/ is measured (default: this one), to compare builds
   --in-process     run the HTTP server in this process instead of a child process
   --strict         exit 1 when a check fails or a send fails`;
 
@@ -47,6 +52,7 @@ function parseOptions(argv) {
     else values.set(name, eq < 0 ? argv[++i] : arg.slice(eq + 1));
   }
   const known = ['requests', 'rounds', 'concurrency', 'batch', 'warmup', 'renders', 'rtt', 'memory', 'numbers'];
+  known.push('only', 'lib');
   for (const name of values.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name}\n${HELP}`);
   const int = (name, fallback) => {
     const raw = values.get(name) ?? process.env[`BENCH_${name.toUpperCase()}`];
@@ -57,6 +63,8 @@ function parseOptions(argv) {
   };
   const numbers = values.get('numbers') ?? process.env.BENCH_NUMBERS ?? 'test';
   if (numbers !== 'test' && numbers !== 'real') throw new Error(`--numbers must be test or real, not ${numbers}`);
+  const only = values.get('only');
+  if (only !== undefined && only !== 'twilio') throw new Error(`--only takes twilio, not ${only}`);
   return {
     help: flags.has('help'),
     strict: flags.has('strict') || process.env.BENCH_STRICT === '1',
@@ -70,18 +78,30 @@ function parseOptions(argv) {
     rtt: int('rtt', 2_000),
     memory: int('memory', 100_000),
     numbers,
+    only,
+    lib: resolve(values.get('lib') ?? fileURLToPath(new URL('..', import.meta.url))),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The loopback server: reads the whole body, answers 200 with an empty body (as the demo provider
-// does for a sent message). Counts requests and reports its CPU time so each round can be checked.
+// does for a sent message), or as Twilio does for a path ending in /Messages.json. Counts requests
+// and reports its CPU time so each round can be checked.
 // ---------------------------------------------------------------------------------------------
-function serverHandler(stats) {
+function serverHandler(stats, answerTwilio) {
   return (req, res) => {
-    req.on('data', () => {});
+    const twilio = req.url.endsWith('/Messages.json');
+    const chunks = [];
+    req.on('data', (chunk) => twilio && chunks.push(chunk));
     req.on('end', () => {
       stats.count++;
+      if (twilio) {
+        const answer = answerTwilio(req, Buffer.concat(chunks).toString(), stats.count);
+        const length = Buffer.byteLength(answer.body);
+        res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': length });
+        res.end(answer.body);
+        return;
+      }
       res.writeHead(200, { 'content-length': '0' });
       res.end();
     });
@@ -92,7 +112,7 @@ function serverHandler(stats) {
 const SERVER_SOURCE = `
 const { createServer } = require('node:http');
 const stats = { count: 0 };
-const server = createServer((${serverHandler.toString()})(stats));
+const server = createServer((${serverHandler.toString()})(stats, ${twilioAnswer.toString()}));
 server.keepAliveTimeout = 15000;
 server.maxRequestsPerSocket = 0;
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
@@ -107,7 +127,7 @@ process.on('disconnect', () => process.exit(0));
 async function startServer(inProcess) {
   if (inProcess) {
     const stats = { count: 0 };
-    const server = createServer(serverHandler(stats));
+    const server = createServer(serverHandler(stats, twilioAnswer));
     server.keepAliveTimeout = 15_000;
     server.maxRequestsPerSocket = 0;
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -230,6 +250,21 @@ async function main() {
   const server = await startServer(opts.inProcess);
   const origin = `http://127.0.0.1:${server.port}`;
   const recipientsFor = numbers(opts.numbers);
+  const lib = await import(pathToFileURL(resolve(opts.lib, 'dist/index.js')).href);
+  const { accountFromValue, createConnector, loadProvider } = lib;
+  const twilio = () => twilioSection({ lib, origin, server, opts, recipientsFor, pool, fmt, median });
+  if (opts.only === 'twilio') {
+    console.log(`Switchboard throughput bench, section 4 only; library: ${opts.lib}; node ${process.version}`);
+    console.log(`  server: node:http on ${origin}, in ${server.where}`);
+    console.log('');
+    const result = await twilio();
+    await server.stop();
+    console.log(
+      `Summary\n   Twilio lib/dispatch @${opts.concurrency}: ${result.ratio.toFixed(3)}  (>= 0.70)  ${verdict(result.ratio >= 0.7)}   CPU ratio ${result.cpuRatio.toFixed(3)} (lib ${result.libCpu.toFixed(1)}, dispatch ${result.rawCpu.toFixed(1)} µs/req); library ${opts.lib}`,
+    );
+    if (opts.strict && (result.ratio < 0.7 || result.failures > 0)) process.exitCode = 1;
+    return;
+  }
 
   const provider = await loadProvider('demo');
   const account = accountFromValue({ provider: 'demo', username: 'johndow', password: '12345678' }, 'bench', undefined);
@@ -445,12 +480,17 @@ async function main() {
   );
   console.log('');
 
+  // --- 4. A catalogue provider with a structured body, Basic auth and a JSON answer ----------------
+  const tw = await twilio();
+  failures += tw.failures;
+  firstFailure ??= tw.first;
+
   // --- Clean up and summary --------------------------------------------------------------------
   await sb.close();
   await rawAgent.close();
   await server.stop();
 
-  const checks = [throughputRatio >= 0.9, renderRatio < 0.05, heapGrowth < 20 * MB];
+  const checks = [throughputRatio >= 0.9, renderRatio < 0.05, heapGrowth < 20 * MB, tw.ratio >= 0.7];
   console.log('Summary');
   console.log(
     `   throughput lib/raw @${opts.concurrency}:   ${throughputRatio.toFixed(3)}     (>= 0.90)   ${verdict(checks[0])}   raw ${fmt(median(raws.map((r) => r.rate)))} req/s, lib ${fmt(median(libs.map((r) => r.rate)))} req/s (medians)`,
@@ -460,6 +500,9 @@ async function main() {
   );
   console.log(
     `   heap growth, ${fmt(opts.memory)} sends: ${signed(heapGrowth / MB, 2)} MB  (< 20 MB)   ${verdict(checks[2])}   rss ${(before.rss / MB).toFixed(1)} -> ${(after.rss / MB).toFixed(1)} MB, heapUsed ${(before.heapUsed / MB).toFixed(1)} -> ${(after.heapUsed / MB).toFixed(1)} MB`,
+  );
+  console.log(
+    `   Twilio lib/dispatch @${opts.concurrency}: ${tw.ratio.toFixed(3)}     (>= 0.70)   ${verdict(checks[3])}   CPU ratio ${tw.cpuRatio.toFixed(3)} (lib ${tw.libCpu.toFixed(1)}, dispatch ${tw.rawCpu.toFixed(1)} µs/req, medians)`,
   );
   console.log(
     `   failed sends: ${failures}${firstFailure ? ` (first: ${firstFailure})` : ''}; server: ${opts.inProcess ? 'in-process' : 'child process'}; total ${((performance.now() - startedAll) / 1000).toFixed(1)} s`,

@@ -11,6 +11,7 @@ import { templatesHost, type CompiledTemplate } from '../template/compile.js';
 import { hmacHeaders } from '../auth/hmac.js';
 import { sigV4Headers } from '../auth/sigv4.js';
 import type { TokenRequest } from '../auth/oauth2.js';
+import { fixedParts, type FixedParts } from './fixed-parts.js';
 
 /** The request as it goes on the wire (or, masked, as shown to a person). */
 export interface RenderedRequest {
@@ -33,7 +34,11 @@ export interface RenderSettings {
 
 /** Renders `service` with `scope`; throws RenderError when a value cannot be placed. */
 export function renderRequest(service: CompiledService, scope: Scope, settings: RenderSettings): RenderedRequest {
-  const url = withOrigin(renderTemplate(service.url, scope, settings.mask), settings.origin);
+  // What reads only account values was rendered once for this account; masked output is for people, rendered in full.
+  const fixed = settings.mask
+    ? undefined
+    : fixedParts(service, scope.account, settings.origin, withOrigin, basicAuthorization);
+  const url = fixed?.url ?? withOrigin(renderTemplate(service.url, scope, settings.mask), settings.origin);
   // A literal host was checked when the connector was created; a templated one is checked here.
   if (service.usesSecret && service.hostTemplated && !settings.allowInsecureSecrets) checkTransport(url);
   const headers: Record<string, string> = {};
@@ -45,11 +50,12 @@ export function renderRequest(service: CompiledService, scope: Scope, settings: 
     if (problem) throw new RenderError(problem);
     headers['content-type'] = service.contentType;
   }
-  for (const { name, value } of service.headers)
-    headers[name.toLowerCase()] = renderTemplate(value, scope, settings.mask);
+  service.headers.forEach(({ name, value }, i) => {
+    headers[name.toLowerCase()] = fixed?.headers[i] ?? renderTemplate(value, scope, settings.mask);
+  });
   const request: RenderedRequest =
     body === undefined ? { method: service.method, url, headers } : { method: service.method, url, headers, body };
-  return service.auth === undefined ? request : authorize(service.auth, request, headers, scope, settings);
+  return service.auth === undefined ? request : authorize(service.auth, request, headers, scope, settings, fixed);
 }
 
 /** Adds what `auth` needs to `request`: a header, signature headers, or what to do when sending. */
@@ -59,6 +65,7 @@ function authorize(
   headers: Record<string, string>,
   scope: Scope,
   settings: RenderSettings,
+  fixed: FixedParts | undefined,
 ): RenderedRequest {
   const mask = settings.mask;
   const masked = (template: CompiledTemplate) => (mask && template.usesSecret ? MASK : renderTemplate(template, scope));
@@ -67,11 +74,13 @@ function authorize(
       headers.authorization = `Bearer ${masked(auth.token)}`;
       return request;
     case 'basic':
-      headers.authorization = basicAuthorization(
-        renderTemplate(auth.username, scope, mask),
-        renderTemplate(auth.password, scope, mask),
-        mask && (auth.username.usesSecret || auth.password.usesSecret),
-      );
+      headers.authorization =
+        fixed?.basic ??
+        basicAuthorization(
+          renderTemplate(auth.username, scope, mask),
+          renderTemplate(auth.password, scope, mask),
+          mask && (auth.username.usesSecret || auth.password.usesSecret),
+        );
       return request;
     case 'digest':
       return {

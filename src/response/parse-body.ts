@@ -24,6 +24,9 @@ export function parseBody(text: string, contentType: string, format: ResponseRul
 }
 
 function sniff(text: string, contentType: string): 'json' | 'xml' | 'text' {
+  // The usual answer, told apart without splitting and lower-casing the header.
+  if (contentType.startsWith('application/json') && (contentType.length === 16 || contentType[16] === ';'))
+    return 'json';
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'application/json' || type.endsWith('+json')) return 'json';
   if (type === 'text/html') return 'text';

@@ -8,14 +8,39 @@
 export function getPointer(document: unknown, pointer: string): unknown {
   if (pointer === '') return document;
   let node = document;
-  for (const raw of pointer.slice(1).split('/')) {
-    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (Array.isArray(node)) node = /^(0|[1-9][0-9]*)$/.test(token) ? node[Number(token)] : undefined;
+  for (const { key, index } of tokensOf(pointer)) {
+    if (Array.isArray(node)) node = index === undefined ? undefined : node[index];
     else if (node !== null && typeof node === 'object')
-      node = Object.hasOwn(node, token) ? (node as Record<string, unknown>)[token] : undefined;
+      node = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
     else return undefined;
   }
   return node;
+}
+
+/** One reference token: the key it names, and the array index it names when it is one. */
+interface Token {
+  readonly key: string;
+  readonly index: number | undefined;
+}
+
+// Pointers come from provider files, a few per service, and are read for every response: each is
+// split once. Bounded all the same, for callers that build pointers.
+const TOKENS = new Map<string, readonly Token[]>();
+const TOKENS_LIMIT = 1024;
+
+function tokensOf(pointer: string): readonly Token[] {
+  let tokens = TOKENS.get(pointer);
+  if (tokens !== undefined) return tokens;
+  tokens = pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => {
+      const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+      return { key, index: /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : undefined };
+    });
+  if (TOKENS.size >= TOKENS_LIMIT) TOKENS.clear();
+  TOKENS.set(pointer, tokens);
+  return tokens;
 }
 
 /** The text of a found value: strings and numbers as text, an XML element by its text, else undefined. */

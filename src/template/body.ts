@@ -13,13 +13,31 @@ export type CompiledBody =
   | { readonly kind: 'text'; readonly template: CompiledTemplate; readonly format: TemplateKind }
   | {
       readonly kind: 'structured';
+      /** The structure, with each field's key already written for the wire and omitEmpty resolved. */
       readonly shape: Shape;
       readonly format: 'json' | 'form';
-      /** Which fields are left out when they render empty: all, none, or those at these JSON Pointers. */
-      readonly omitEmpty: boolean | ReadonlySet<string>;
     };
 
-type Shape = CompiledTemplate | number | boolean | null | readonly Shape[] | { readonly [key: string]: Shape };
+/**
+ * A compiled structure. Everything that does not depend on the values is worked out at load: the
+ * JSON text of constants and keys, the form-encoded keys, and which fields an omitEmpty rule drops
+ * when they render empty. A render then only fills in templates.
+ */
+type Shape =
+  | { readonly kind: 'template'; readonly template: CompiledTemplate }
+  | { readonly kind: 'constant'; readonly value: number | boolean | null; readonly json: string }
+  | { readonly kind: 'array'; readonly items: readonly Shape[] }
+  | { readonly kind: 'object'; readonly fields: readonly Field[] };
+
+/** One member of an object: its key, written once for JSON (`"key":`) and for a form (`key=`). */
+interface Field {
+  readonly key: string;
+  readonly jsonKey: string;
+  readonly formKey: string;
+  readonly shape: Shape;
+  /** Left out when it renders to the empty string (omitEmpty true, or its pointer listed). */
+  readonly omitIfEmpty: boolean;
+}
 
 /** Compiles a text body template for `contentType`. */
 export function compileTextBody(source: string, contentType: string, known: KnownNames) {
@@ -46,40 +64,47 @@ export function compileStructuredBody(
       message: `a structured body needs a JSON or form content type, not "${contentType}"; use postData for other types`,
     });
   }
+  const listed: readonly string[] = typeof omitEmpty === 'boolean' ? [] : omitEmpty;
+  const omitted = new Set(listed);
   const leaves = new Set<string>();
-  const compileLeaf = (node: unknown, pointer: string, depth: number): Shape => {
+  // Pointers are built here, once, to find the fields the omitEmpty list names; renders never see them.
+  const compileNode = (node: unknown, pointer: string, depth: number): Shape => {
     if (typeof node === 'string') {
       leaves.add(pointer);
       const result = compileTemplate(node, 'raw', known);
       for (const message of result.problems) problems.push({ pointer, message });
-      return result.template;
+      return { kind: 'template', template: result.template };
     }
     if (format === 'form' && depth > 0)
       problems.push({ pointer, message: 'a form body must be a flat object of text values' });
-    if (Array.isArray(node)) return node.map((item, i) => compileLeaf(item, `${pointer}/${i}`, depth + 1));
+    if (Array.isArray(node))
+      return { kind: 'array', items: node.map((item, i) => compileNode(item, `${pointer}/${i}`, depth + 1)) };
     if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(
-        Object.entries(node).map(([k, v]) => [k, compileLeaf(v, `${pointer}/${escapePointer(k)}`, depth + 1)]),
-      );
+      // Object.entries gives the order JSON.stringify would write (integer-like keys first).
+      const fields = Object.entries(node).map(([key, v]): Field => {
+        const at = `${pointer}/${escapePointer(key)}`;
+        return {
+          key,
+          jsonKey: `${JSON.stringify(key)}:`,
+          formKey: `${percentEncode(key)}=`,
+          shape: compileNode(v, at, depth + 1),
+          omitIfEmpty: omitEmpty === true || omitted.has(at),
+        };
+      });
+      return { kind: 'object', fields };
     }
-    return node as number | boolean | null;
+    const constant = node as number | boolean | null;
+    return { kind: 'constant', value: constant, json: JSON.stringify(constant) };
   };
-  const shape = compileLeaf(value, '', 0);
+  const shape = compileNode(value, '', 0);
   if (format === 'form' && (Array.isArray(value) || typeof value !== 'object')) {
     problems.push({ pointer: '', message: 'a form body must be an object' });
   }
-  const listed: readonly string[] = typeof omitEmpty === 'boolean' ? [] : omitEmpty;
   listed.forEach((pointer, i) => {
     if (!leaves.has(pointer))
       problems.push({ pointer: `#omitEmpty/${i}`, message: `${pointer} is not a text field of the body` });
   });
-  const omit = typeof omitEmpty === 'boolean' ? omitEmpty : new Set(listed);
-  const body: CompiledBody = {
-    kind: 'structured',
-    shape,
-    format: format === 'form' ? 'form' : 'json',
-    omitEmpty: omit,
-  };
+  const body: CompiledBody = { kind: 'structured', shape, format: format === 'form' ? 'form' : 'json' };
   return { body, problems };
 }
 
@@ -90,11 +115,70 @@ function escapePointer(key: string): string {
 /** Renders a body to the text sent on the wire. */
 export function renderBody(body: CompiledBody, scope: Scope, mask = false): string {
   if (body.kind === 'text') return renderTemplate(body.template, scope, mask);
-  const value = materialize(body.shape, scope, mask, body.omitEmpty, '');
-  if (body.format === 'json') return JSON.stringify(value);
-  return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => `${percentEncode(k)}=${encodeMasked(String(v), mask)}`)
-    .join('&');
+  if (body.format === 'json') return renderJson(body.shape, scope, mask);
+  return renderForm(body.shape, scope, mask);
+}
+
+/** The JSON text of a shape, as JSON.stringify would write the value it stands for. */
+function renderJson(shape: Shape, scope: Scope, mask: boolean): string {
+  switch (shape.kind) {
+    case 'template':
+      return JSON.stringify(renderTemplate(shape.template, scope, mask));
+    case 'constant':
+      return shape.json;
+    case 'array': {
+      let out = '[';
+      for (let i = 0; i < shape.items.length; i++)
+        out += (i === 0 ? '' : ',') + renderJson(shape.items[i] as Shape, scope, mask);
+      return `${out}]`;
+    }
+    case 'object': {
+      let out = '';
+      for (const field of shape.fields) {
+        let text: string;
+        if (field.shape.kind === 'template') {
+          const value = renderTemplate(field.shape.template, scope, mask);
+          if (value === '' && field.omitIfEmpty) continue;
+          text = JSON.stringify(value);
+        } else text = renderJson(field.shape, scope, mask);
+        out += (out === '' ? '{' : ',') + field.jsonKey + text;
+      }
+      return out === '' ? '{}' : `${out}}`;
+    }
+  }
+}
+
+/** A flat form body: `key=value` pairs joined with `&`, values percent-encoded. */
+function renderForm(shape: Shape, scope: Scope, mask: boolean): string {
+  if (shape.kind !== 'object') return '';
+  let out = '';
+  for (const field of shape.fields) {
+    let value: string;
+    if (field.shape.kind === 'template') {
+      value = renderTemplate(field.shape.template, scope, mask);
+      if (value === '' && field.omitIfEmpty) continue;
+    } else value = String(valueOf(field.shape, scope, mask)); // refused at load; kept total
+    out += (out === '' ? '' : '&') + field.formKey + encodeMasked(value, mask);
+  }
+  return out;
+}
+
+/** The plain value a shape stands for (only for a form field that is not text, which load refuses). */
+function valueOf(shape: Shape, scope: Scope, mask: boolean): unknown {
+  switch (shape.kind) {
+    case 'template':
+      return renderTemplate(shape.template, scope, mask);
+    case 'constant':
+      return shape.value;
+    case 'array':
+      return shape.items.map((item) => valueOf(item, scope, mask));
+    case 'object':
+      return Object.fromEntries(
+        shape.fields
+          .map((field) => [field.key, valueOf(field.shape, scope, mask)] as const)
+          .filter(([, value], i) => !(value === '' && shape.fields[i]?.omitIfEmpty)),
+      );
+  }
 }
 
 /** Percent-encodes a form value; in masked output the `****` standing for a secret stays readable. */
@@ -102,44 +186,18 @@ function encodeMasked(value: string, mask: boolean): string {
   return mask ? value.split(MASK).map(percentEncode).join(MASK) : percentEncode(value);
 }
 
-/** Renders a shape; `pointer` is where it sits, tracked only to find the fields an omitEmpty list names. */
-function materialize(
-  shape: Shape,
-  scope: Scope,
-  mask: boolean,
-  omitEmpty: boolean | ReadonlySet<string>,
-  pointer: string,
-): unknown {
-  if (shape === null || typeof shape !== 'object') return shape;
-  const listed = typeof omitEmpty !== 'boolean';
-  const at = (key: string | number) => (listed ? `${pointer}/${escapePointer(String(key))}` : '');
-  if (Array.isArray(shape))
-    return (shape as readonly Shape[]).map((s, i) => materialize(s, scope, mask, omitEmpty, at(i)));
-  if (isTemplate(shape)) return renderTemplate(shape, scope, mask);
-  const entries = Object.entries(shape as Record<string, Shape>).map(
-    ([k, v]) => [k, materialize(v, scope, mask, omitEmpty, at(k))] as const,
-  );
-  if (omitEmpty === false) return Object.fromEntries(entries);
-  const drop = (k: string, v: unknown) => v === '' && (omitEmpty === true || omitEmpty.has(at(k)));
-  return Object.fromEntries(entries.filter(([k, v]) => !drop(k, v)));
-}
-
 /** Every template of a body (for secrets and used parameters). */
 export function bodyTemplates(body: CompiledBody | undefined): CompiledTemplate[] {
   if (body === undefined) return [];
   if (body.kind === 'text') return [body.template];
   const found: CompiledTemplate[] = [];
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    if (isTemplate(node)) found.push(node);
-    else Object.values(node).forEach(visit);
+  const visit = (shape: Shape): void => {
+    if (shape.kind === 'template') found.push(shape.template);
+    else if (shape.kind === 'array') shape.items.forEach(visit);
+    else if (shape.kind === 'object') for (const field of shape.fields) visit(field.shape);
   };
   visit(body.shape);
   return found;
-}
-
-function isTemplate(shape: object): shape is CompiledTemplate {
-  return 'parts' in shape && 'source' in shape && Array.isArray((shape as CompiledTemplate).parts);
 }
 
 /**

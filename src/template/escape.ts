@@ -107,8 +107,13 @@ export function loneSurrogateAt(value: string): number {
   return LONE_SURROGATE.exec(value)?.index ?? -1;
 }
 
+// String.prototype.isWellFormed (Node 20; ES2024, so not in this project's lib types) answers
+// without a regular expression's scan per value; the index is looked for only to say where.
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 /** Throws {@link RenderError} when `value` holds an unpaired UTF-16 surrogate. */
 export function assertWellFormed(value: string): void {
+  if (isWellFormed !== undefined && isWellFormed.call(value)) return;
   const at = loneSurrogateAt(value);
   if (at !== -1)
     throw new RenderError(
