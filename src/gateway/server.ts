@@ -12,6 +12,7 @@ import { registerAppRoutes } from './app/routes.js';
 import { deliver, userOf } from './app/send-message.js';
 import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
+import { fastifyTrustProxy, type TrustProxy } from './config/trust-proxy.js';
 import { createPusher, type PushOptions } from './push/pusher.js';
 import { takeJob } from './queue/queued-send.js';
 import { openSendQueue } from './queue/send-queue.js';
@@ -36,8 +37,11 @@ export interface GatewayOptions {
   readonly auth?: AuthOptions;
   /** Options of the push sender (dispatcher, backoff). */
   readonly push?: PushOptions;
-  /** Trust X-Forwarded-For from a reverse proxy for the client address. Default false. */
-  readonly trustProxy?: boolean;
+  /**
+   * The reverse proxies whose `X-Forwarded-For` entries are believed for the client address (a
+   * hop count, or their addresses); by default none, and the address is the connection's peer.
+   */
+  readonly trustProxy?: TrustProxy | undefined;
 }
 
 /** A running gateway. */
@@ -74,7 +78,7 @@ export async function startGateway(
   const app = Fastify({
     logger: safeLogger(options.logger),
     bodyLimit: config.limits.bodyBytes,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     return503OnClosing: true,
   });
   // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
