@@ -21,7 +21,7 @@ import { openSqliteStore } from './store/sqlite-store.js';
 import type { WebhookEvent } from '../webhook/events.js';
 import { pathOf, safeLogger } from './ops/log-options.js';
 import { createMetrics } from './ops/metrics.js';
-import type { Store } from './store/store.js';
+import { WEBHOOK_KEY_EXTRA_DAYS, type Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
 import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
 import { registerWebhookRoutes } from './webhooks/route.js';
@@ -191,7 +191,10 @@ async function resume(ctx: GatewayContext): Promise<void> {
   }
 }
 
-/** Deletes old messages hourly when a retention is set. */
+/**
+ * Deletes old messages hourly when a retention is set, and webhook dedupe keys a year after that
+ * (so a webhook replayed once its message is gone is still known as a repeat).
+ */
 function scheduleRetention(ctx: GatewayContext): NodeJS.Timeout | undefined {
   const days = ctx.config.limits.retentionDays;
   if (days === undefined) return undefined;
@@ -199,6 +202,10 @@ function scheduleRetention(ctx: GatewayContext): NodeJS.Timeout | undefined {
     ctx.store.purge(Date.now() - days * 86_400_000).then(
       (deleted) => deleted > 0 && ctx.log.info({ deleted }, 'old messages deleted'),
       (error: unknown) => ctx.log.error({ err: String(error) }, 'deleting old messages failed'),
+    );
+    ctx.store.forgetWebhookKeys(Date.now() - (days + WEBHOOK_KEY_EXTRA_DAYS) * 86_400_000).then(
+      (forgotten) => forgotten > 0 && ctx.log.info({ forgotten }, 'old webhook dedupe keys forgotten'),
+      (error: unknown) => ctx.log.error({ err: String(error) }, 'forgetting old webhook dedupe keys failed'),
     );
   };
   purge();
