@@ -83,4 +83,6 @@ export type { WebhookSpec, WebhookEndpoint, WebhookVerify } from './generated/pr
 export type { GatewayFile, GatewayUser } from './generated/gateway.js';
 export type { GatewayConfig, GatewayUserConfig } from './gateway/config/gateway-config.js';
 export type { Gateway, GatewayOptions } from './gateway/server.js';
+export type { AuthOptions } from './gateway/app/auth.js';
+export type { TrustProxy } from './gateway/config/trust-proxy.js';
 export type { IngestSummary } from './gateway/webhooks/ingest.js';

@@ -12,6 +12,7 @@ import { registerAppRoutes } from './app/routes.js';
 import { deliver, userOf } from './app/send-message.js';
 import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
+import { fastifyTrustProxy, type TrustProxy } from './config/trust-proxy.js';
 import { createPusher, type PushOptions } from './push/pusher.js';
 import { takeJob } from './queue/queued-send.js';
 import { openSendQueue } from './queue/send-queue.js';
@@ -20,7 +21,7 @@ import { openSqliteStore } from './store/sqlite-store.js';
 import type { WebhookEvent } from '../webhook/events.js';
 import { pathOf, safeLogger } from './ops/log-options.js';
 import { createMetrics } from './ops/metrics.js';
-import type { Store } from './store/store.js';
+import { WEBHOOK_KEY_EXTRA_DAYS, type Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
 import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
 import { registerWebhookRoutes } from './webhooks/route.js';
@@ -36,8 +37,11 @@ export interface GatewayOptions {
   readonly auth?: AuthOptions;
   /** Options of the push sender (dispatcher, backoff). */
   readonly push?: PushOptions;
-  /** Trust X-Forwarded-For from a reverse proxy for the client address. Default false. */
-  readonly trustProxy?: boolean;
+  /**
+   * The reverse proxies whose `X-Forwarded-For` entries are believed for the client address (a
+   * hop count, or their addresses); by default none, and the address is the connection's peer.
+   */
+  readonly trustProxy?: TrustProxy | undefined;
 }
 
 /** A running gateway. */
@@ -74,7 +78,7 @@ export async function startGateway(
   const app = Fastify({
     logger: safeLogger(options.logger),
     bodyLimit: config.limits.bodyBytes,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     return503OnClosing: true,
   });
   // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
@@ -187,7 +191,10 @@ async function resume(ctx: GatewayContext): Promise<void> {
   }
 }
 
-/** Deletes old messages hourly when a retention is set. */
+/**
+ * Deletes old messages hourly when a retention is set, and webhook dedupe keys a year after that
+ * (so a webhook replayed once its message is gone is still known as a repeat).
+ */
 function scheduleRetention(ctx: GatewayContext): NodeJS.Timeout | undefined {
   const days = ctx.config.limits.retentionDays;
   if (days === undefined) return undefined;
@@ -195,6 +202,10 @@ function scheduleRetention(ctx: GatewayContext): NodeJS.Timeout | undefined {
     ctx.store.purge(Date.now() - days * 86_400_000).then(
       (deleted) => deleted > 0 && ctx.log.info({ deleted }, 'old messages deleted'),
       (error: unknown) => ctx.log.error({ err: String(error) }, 'deleting old messages failed'),
+    );
+    ctx.store.forgetWebhookKeys(Date.now() - (days + WEBHOOK_KEY_EXTRA_DAYS) * 86_400_000).then(
+      (forgotten) => forgotten > 0 && ctx.log.info({ forgotten }, 'old webhook dedupe keys forgotten'),
+      (error: unknown) => ctx.log.error({ err: String(error) }, 'forgetting old webhook dedupe keys failed'),
     );
   };
   purge();

@@ -95,7 +95,7 @@ export interface GatewayFile {
 }
 export interface GatewayUser {
   /**
-   * The user name the app sends as %account[username]%.
+   * The user name the app sends as %account[username]%; at most 64 characters (the gateway refuses longer ones in requests unchecked).
    */
   login: string;
   /**

@@ -1,4 +1,4 @@
-/** Credentials on every call: repeated failures are slowed down, and logged without the password. */
+/** Credentials on every call: repeated failures are limited, and logged without the password. */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
@@ -9,28 +9,28 @@ import { startGateway, type Gateway } from '../../src/gateway/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
 describe('the credential check', () => {
-  it('slows answers down for an address or a login after a few failures, and still accepts the right password', async () => {
+  it('refuses an address or a login unchecked once it failed too often, with the time to wait', async () => {
     const user = { login: 'alice', passwordHash: await hashPassword('right'), numbers: ['+15550100001'] };
-    const auth = createAuthenticator([{ ...user, sender: undefined as never }], {
-      freeFailures: 2,
-      baseDelayMs: 10,
-      maxDelayMs: 40,
-    });
-    const delays: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const outcome = await auth.check('alice', 'wrong', '10.0.0.1');
-      delays.push(outcome.ok ? -1 : outcome.delayedMs);
-    }
-    expect(delays).toEqual([0, 0, 10, 20]);
-    // Another address guessing the same login is slowed down too.
-    const other = await auth.check('alice', 'wrong', '10.0.0.2');
-    expect(other).toEqual({ ok: false, delayedMs: 40 });
-    expect((await auth.check('alice', 'right', '10.0.0.3')).ok).toBe(true);
+    const auth = createAuthenticator([{ ...user, sender: undefined as never }], { maxFailures: 2, windowMs: 60_000 });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await auth.check('alice', 'wrong', '10.0.0.1'));
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.limited))).toEqual([false, false, true]);
+    const refused = outcomes[2];
+    // The window runs from the first failure: what is left of it, in whole seconds.
+    const wait = refused?.ok === false && refused.limited ? refused.retryAfterSeconds : 0;
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
+    // Another address guessing the same login is refused too, and so is the right password:
+    // it was never verified here, so it is not remembered.
+    expect(await auth.check('alice', 'wrong', '10.0.0.2')).toMatchObject({ ok: false, limited: true });
+    expect(await auth.check('alice', 'right', '10.0.0.3')).toMatchObject({ ok: false, limited: true });
+    // The limited address cannot guess another login either.
+    expect(await auth.check('bob', 'x', '10.0.0.1')).toMatchObject({ ok: false, limited: true });
   }, 20_000);
 
   it('runs one scrypt for concurrent checks of the same login and password, and one per distinct password', async () => {
     const user = { login: 'alice', passwordHash: await hashPassword('right'), numbers: ['+15550100001'] };
-    const auth = createAuthenticator([{ ...user, sender: undefined as never }], { freeFailures: 100 });
+    const auth = createAuthenticator([{ ...user, sender: undefined as never }], { maxFailures: 100 });
     const before = scryptRuns();
     const rights = Array.from({ length: 20 }, (_, i) => auth.check('alice', 'right', `10.0.1.${i}`));
     const wrongs = Array.from({ length: 5 }, () => auth.check('alice', 'wrong', '10.0.2.1'));
@@ -39,10 +39,11 @@ describe('the credential check', () => {
     expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(20).fill(true), ...Array<boolean>(6).fill(false)]);
     // alice+right, alice+wrong and bob+right (an unknown login, checked against a dummy hash).
     expect(scryptRuns() - before).toBe(3);
-    // A wrong guess that shared a verification still counts as a failure each time.
-    const slowed = createAuthenticator([{ ...user, sender: undefined as never }], { freeFailures: 3, baseDelayMs: 10 });
-    await Promise.all(Array.from({ length: 3 }, () => slowed.check('alice', 'wrong', '10.0.3.1')));
-    expect(await slowed.check('alice', 'wrong', '10.0.3.1')).toEqual({ ok: false, delayedMs: 10 });
+    // One guess sent many times at once is one guess: it counts once against the limit.
+    const limited = createAuthenticator([{ ...user, sender: undefined as never }], { maxFailures: 2 });
+    await Promise.all(Array.from({ length: 3 }, () => limited.check('alice', 'wrong', '10.0.3.1')));
+    expect(await limited.check('alice', 'wrong-2', '10.0.3.1')).toEqual({ ok: false, limited: false });
+    expect(await limited.check('alice', 'wrong-3', '10.0.3.1')).toMatchObject({ ok: false, limited: true });
   }, 20_000);
 });
 

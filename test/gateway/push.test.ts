@@ -44,7 +44,7 @@ async function setUp(answers: { status: number; body: string }[]) {
   await store.saveDevice('alice', { ...device, pushToken: 'tok', tokenOther: '', appIdOther: '' });
   const { push } = resolveDefaults({ url: `${server.origin}/pnm2/send`, attempts: 3 });
   const pusher = createPusher(push, store, quiet, { backoffMs: 10 });
-  return { server, store, pusher, seq: message.seq };
+  return { server, store, pusher, seq: message?.seq ?? 0 };
 }
 
 describe('pushing a new message', () => {

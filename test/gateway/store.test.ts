@@ -77,7 +77,7 @@ describe.each([
     };
     const first = await store.insertInbound({ ...record, uid: 'x1' });
     const again = await store.insertInbound({ ...record, uid: 'x2' });
-    expect([first.inserted, again.inserted, again.message.seq]).toEqual([true, false, first.message.seq]);
+    expect([first.inserted, again.inserted, again.message?.seq]).toEqual([true, false, first.message?.seq]);
     await store.close();
   });
 

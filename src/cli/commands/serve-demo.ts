@@ -15,6 +15,7 @@ import { gatewayAccountXml } from '../../gateway/app/account-xml.js';
 import { APP_PATHS } from '../../gateway/app/routes.js';
 import { hashPassword } from '../../gateway/config/password.js';
 import { loadGateway } from '../../gateway/config/load-gateway.js';
+import type { TrustProxy } from '../../gateway/config/trust-proxy.js';
 import { startGateway, type Gateway } from '../../gateway/server.js';
 import { slugOf } from '../../gateway/webhooks/accounts.js';
 import type { Io } from '../io.js';
@@ -38,7 +39,7 @@ export async function runDemo(
   dir: string | undefined,
   io: Io,
   listen: { port: number; host: string },
-  trustProxy: boolean,
+  trustProxy: TrustProxy | undefined,
   untilSignal: (gateway: Gateway) => Promise<number>,
 ): Promise<number> {
   const folder = dir === undefined ? await mkdtemp(join(tmpdir(), 'switchboard-gateway-')) : resolve(dir);

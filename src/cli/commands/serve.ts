@@ -5,6 +5,7 @@
  */
 import { SwitchboardError } from '../../errors.js';
 import { loadGateway } from '../../gateway/config/load-gateway.js';
+import { parseTrustProxy } from '../../gateway/config/trust-proxy.js';
 import { startGateway, type Gateway } from '../../gateway/server.js';
 import { EXIT, str, type Command, type Parsed } from '../command.js';
 import { runDemo } from './serve-demo.js';
@@ -14,14 +15,15 @@ export const serve: Command = {
   name: 'serve',
   summary: 'Run the softphone backend (Acrobits Send, Fetch, Push Token Reporter) over any provider',
   usage:
-    'switchboard serve --config <gateway.json> [--port <n>] [--host <h>] [--trust-proxy]\n       switchboard serve --demo [--dir <folder>] [--port <n>]',
+    'switchboard serve --config <gateway.json> [--port <n>] [--host <h>] [--trust-proxy <n|addresses>]\n       switchboard serve --demo [--dir <folder>] [--port <n>]',
   help: [
     '--config <file>       the gateway file (schemas/gateway.schema.json)',
     '--demo                no configuration: the demo provider, one demo user, SQLite in --dir',
     '--dir <folder>        (demo) where the SQLite file and the generated files go (default: a new temp folder)',
     '--port <n>            port to listen on (default 8080; 0 for any free one)',
     '--host <h>            address to listen on (default 127.0.0.1; put a TLS reverse proxy in front)',
-    '--trust-proxy         read the client address from X-Forwarded-For (behind a reverse proxy)',
+    '--trust-proxy <n|a,b> behind reverse proxies: believe X-Forwarded-For from the last n of them, or from',
+    '                      these proxy addresses (IPs or CIDR ranges); the client address is what they vouch for',
   ],
   notes: ['Logs are JSON lines on standard output, without secrets; messages for people go to standard error.'],
   options: {
@@ -30,12 +32,13 @@ export const serve: Command = {
     dir: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
-    'trust-proxy': { type: 'boolean' },
+    'trust-proxy': { type: 'string' },
   },
   positionals: false,
   async run(args, io) {
     const listen = { port: portOf(args), host: str(args, 'host') ?? '127.0.0.1' };
-    const trustProxy = args.values['trust-proxy'] === true;
+    const trusted = str(args, 'trust-proxy');
+    const trustProxy = trusted === undefined ? undefined : parseTrustProxy(trusted);
     if (args.values.demo === true)
       return runDemo(str(args, 'dir'), io, listen, trustProxy, (gateway) => untilSignal(io, gateway));
     const file = str(args, 'config');

@@ -1,11 +1,13 @@
 /**
  * The endpoints the Acrobits app calls, all POST with a JSON body carrying the app's own
  * credentials (`gateway account-xml` prints the templates that make them). Credentials are checked
- * on every call; a failure is logged with the login and address, never the password.
+ * on every call; a failure is logged with the login (cut short) and address, never the password,
+ * and answered 401, or 429 with Retry-After once that login or address has failed too often.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
 import { pathOf } from '../ops/log-options.js';
+import { loginForLog, MAX_LOGIN_LENGTH } from './auth.js';
 import type { GatewayContext } from './context.js';
 import { fetchMessages, type FetchInput } from './fetch-messages.js';
 import { reportPushToken, type PushTokenInput } from './push-token.js';
@@ -19,7 +21,8 @@ export const APP_PATHS = {
 } as const;
 
 const text = { type: 'string', maxLength: 65536 } as const;
-const credentials = { username: text, password: text } as const;
+// A login longer than any user's can only be a guess; refusing it here keeps it out of memory and logs.
+const credentials = { username: { type: 'string', maxLength: MAX_LOGIN_LENGTH }, password: text } as const;
 
 function bodySchema(required: readonly string[], properties: Record<string, unknown>) {
   return {
@@ -39,11 +42,17 @@ function authenticated<T>(ctx: GatewayContext, handler: Handler<T>) {
     const body = request.body as T & { username: string; password: string };
     const outcome = await ctx.auth.check(body.username, body.password, request.ip);
     if (!outcome.ok) {
-      ctx.log.warn(
-        { login: body.username, address: request.ip, route: pathOf(request.url), delayedMs: outcome.delayedMs },
-        'wrong login or password',
-      );
-      return reply.code(401).send({ message: 'Wrong user name or password' });
+      const fields = { login: loginForLog(body.username), address: request.ip, route: pathOf(request.url) };
+      if (!outcome.limited) {
+        ctx.log.warn(fields, 'wrong login or password');
+        return reply.code(401).send({ message: 'Wrong user name or password' });
+      }
+      const wait = outcome.retryAfterSeconds;
+      ctx.log.warn({ ...fields, retryAfterSeconds: wait }, 'login refused: too many failed logins');
+      return reply
+        .code(429)
+        .header('retry-after', String(wait))
+        .send({ message: `Too many failed logins; try again in ${String(wait)} s` });
     }
     const answer = await handler(ctx, outcome.user, body);
     return reply.code(answer.status).send(answer.body);

@@ -94,4 +94,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE messages ADD COLUMN error_code TEXT`,
     ],
   },
+  {
+    version: 7,
+    statements: [
+      // Webhook dedupe keys outlive the messages they stored (a retention purge deleted the key with
+      // its row, and a signed webhook replayed after that was stored as new): every key is claimed
+      // here before storing, and forgotten only long after the retention (store.ts). The keys
+      // already stored are copied in; an unrouted row has no creation time, so its key counts as
+      // new as the newest message.
+      `CREATE INDEX webhook_keys_by_age ON webhook_keys (seen_ms)`,
+      `INSERT INTO webhook_keys (dedupe_key, seen_ms) SELECT dedupe_key, created_ms FROM messages
+        WHERE dedupe_key IS NOT NULL ON CONFLICT (dedupe_key) DO NOTHING`,
+      `INSERT INTO webhook_keys (dedupe_key, seen_ms)
+        SELECT dedupe_key, COALESCE((SELECT MAX(created_ms) FROM messages), 0) FROM unrouted
+        WHERE dedupe_key IS NOT NULL ON CONFLICT (dedupe_key) DO NOTHING`,
+    ],
+  },
 ];

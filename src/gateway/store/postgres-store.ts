@@ -9,7 +9,7 @@ import pg from 'pg';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
 import { toDevice } from './sqlite-store.js';
-import { rankOf, type DeviceReport, type Store, type StoredMessage } from './store.js';
+import { rankOf, type DeviceReport, type InboundStored, type Store, type StoredMessage } from './store.js';
 
 type Client = pg.PoolClient;
 
@@ -119,16 +119,18 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const code = s === 'failed' ? (o.code ?? null) : null;
       await changes(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq]);
     },
-    insertInbound: async (r) => {
-      const repeat = async () => ({
-        message: toMessage((await rows(Q.byDedupeKey, [r.dedupeKey]))[0] as MessageRow),
-        inserted: false,
-      });
-      if ((await rows(Q.byDedupeKey, [r.dedupeKey])).length > 0) return repeat();
+    insertInbound: async (r): Promise<InboundStored> => {
+      const repeat = async (): Promise<InboundStored> => {
+        const [row] = await rows(Q.byDedupeKey, [r.dedupeKey]);
+        return { message: row === undefined ? undefined : toMessage(row), inserted: false };
+      };
+      if ((await rows(Q.webhookKeySeen, [r.dedupeKey])).length > 0) return repeat();
       try {
         return await transaction(async (client) => {
           // The counter row is locked first, so two processes storing one message take turns.
           const seq = await nextSeq(client, r.login);
+          const claimed = await client.query(Q.claimWebhookKey, [r.dedupeKey, Date.now()]);
+          if ((claimed.rowCount ?? 0) === 0) throw REPEATED;
           const inserted = await client.query(Q.insertMessageOnce, inboundRow(r, seq, now()));
           // Another process stored it meanwhile: roll back, so the repeat does not use up an sms_id.
           if ((inserted.rowCount ?? 0) === 0) throw REPEATED;
@@ -139,17 +141,14 @@ export async function openPostgresStore(url: string): Promise<Store> {
         throw error;
       }
     },
-    insertUnrouted: async (r) =>
-      (await changes(Q.insertUnrouted, [
-        randomUUID(),
-        r.providerAccount,
-        r.peer,
-        r.ownNumber,
-        r.text,
-        r.providerMessageId ?? null,
-        r.receivedAt ?? now(),
-        r.dedupeKey,
-      ])) > 0,
+    insertUnrouted: (r) =>
+      transaction(async (client) => {
+        const claimed = await client.query(Q.claimWebhookKey, [r.dedupeKey, Date.now()]);
+        if ((claimed.rowCount ?? 0) === 0) return false;
+        const row = [randomUUID(), r.providerAccount, r.peer, r.ownNumber, r.text, r.providerMessageId ?? null];
+        const inserted = await client.query(Q.insertUnrouted, [...row, r.receivedAt ?? now(), r.dedupeKey]);
+        return (inserted.rowCount ?? 0) > 0;
+      }),
     applyStatus: async (account, ids, status) => {
       const rank = rankOf(status);
       if (ids.uid !== undefined && (await changes(Q.statusByUid, [status, rank, ids.uid, account, rank])) > 0)
@@ -184,6 +183,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       }),
     shared: true,
     purge: async (beforeMs) => changes(Q.purge, [beforeMs]),
+    forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs]),
     ping: async () => {
       try {
         await pool.query('SELECT 1');

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
-import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
+import { rankOf, type Device, type DeviceReport, type InboundStored, type Store, type StoredMessage } from './store.js';
 
 type Db = InstanceType<typeof Database>;
 
@@ -61,12 +61,19 @@ export function openSqliteStore(file: string): Store {
     q.insertMessage.run(...outgoingRow(r, seq, instance, now()));
     return one(r.login, seq);
   });
-  const inbound = db.transaction((r: Parameters<Store['insertInbound']>[0]) => {
+  const inbound = db.transaction((r: Parameters<Store['insertInbound']>[0]): InboundStored => {
+    const claimed = q.claimWebhookKey.run(r.dedupeKey, Date.now()).changes > 0;
     const existing = q.byDedupeKey.get(r.dedupeKey) as MessageRow | undefined;
-    if (existing !== undefined) return { message: toMessage(existing), inserted: false };
+    if (!claimed || existing !== undefined)
+      return { message: existing === undefined ? undefined : toMessage(existing), inserted: false };
     const seq = nextSeq(r.login);
     q.insertMessage.run(...inboundRow(r, seq, now()));
     return { message: one(r.login, seq), inserted: true };
+  });
+  const unrouted = db.transaction((r: Parameters<Store['insertUnrouted']>[0]): boolean => {
+    if (q.claimWebhookKey.run(r.dedupeKey, Date.now()).changes === 0) return false;
+    const row = [randomUUID(), r.providerAccount, r.peer, r.ownNumber, r.text, r.providerMessageId ?? null];
+    return q.insertUnrouted.run(...row, r.receivedAt ?? now(), r.dedupeKey).changes > 0;
   });
   const saveDevice = db.transaction((login: string, r: DeviceReport) => {
     const device = r.selector || r.installid;
@@ -92,17 +99,7 @@ export function openSqliteStore(file: string): Store {
       q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
     },
     insertInbound: async (record) => inbound(record),
-    insertUnrouted: async (r) =>
-      q.insertUnrouted.run(
-        randomUUID(),
-        r.providerAccount,
-        r.peer,
-        r.ownNumber,
-        r.text,
-        r.providerMessageId ?? null,
-        r.receivedAt ?? now(),
-        r.dedupeKey,
-      ).changes > 0,
+    insertUnrouted: async (r) => unrouted(r),
     applyStatus: async (account, ids, status) => {
       const rank = rankOf(status);
       if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
@@ -122,6 +119,7 @@ export function openSqliteStore(file: string): Store {
     dropToken: async (login, device, token) => void q.dropToken.run(token, token, login, device),
     recover: async () => recover(),
     purge: async (beforeMs) => q.purge.run(beforeMs).changes,
+    forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,
     shared: false,
     ping: async () => db.open,
     close: async () => {

@@ -41,6 +41,10 @@ export const SQL = {
     AND seq < COALESCE((SELECT MIN(seq) FROM messages WHERE login = ?
       AND send_state IN ('queued', 'intent')), 9000000000000000000)
     ORDER BY seq LIMIT ?`,
+  /** Claims a webhook's dedupe key: no row changed means it was seen before (maybe long ago). */
+  claimWebhookKey: `INSERT INTO webhook_keys (dedupe_key, seen_ms) VALUES (?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+  webhookKeySeen: `SELECT seen_ms FROM webhook_keys WHERE dedupe_key = ?`,
+  forgetWebhookKeys: `DELETE FROM webhook_keys WHERE seen_ms < ?`,
   insertUnrouted: `INSERT INTO unrouted (id, provider_account, sender, recipient, body, provider_message_id, received_at,
     dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
   device: `SELECT login, device, installid, selector, push_token, push_appid, token_call, appid_call, token_other,

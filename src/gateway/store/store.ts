@@ -59,6 +59,18 @@ export interface InboundRecord {
   readonly dedupeKey: string;
 }
 
+/** What storing an inbound message did: stored now, or a repeat (whose first copy may be deleted). */
+export type InboundStored =
+  | { readonly inserted: true; readonly message: StoredMessage }
+  | { readonly inserted: false; readonly message: StoredMessage | undefined };
+
+/**
+ * How much longer than the messages a webhook's dedupe key is kept, in days. Providers that sign
+ * a timestamp refuse a replay after minutes or a day; the others (Twilio signs only the URL and
+ * body) can be replayed whenever, so their keys are kept long: a key is a short row.
+ */
+export const WEBHOOK_KEY_EXTRA_DAYS = 365;
+
 /** What became of a send. */
 export interface SendOutcome {
   readonly state: 'sent' | 'failed' | 'ambiguous';
@@ -105,9 +117,13 @@ export interface Store {
   /** Marks a message found in `intent` as ambiguous (its sender stopped); false when it was not in `intent`. */
   markAmbiguous(login: string, seq: number): Promise<boolean>;
   recordOutcome(login: string, seq: number, outcome: SendOutcome): Promise<void>;
-  /** Stores an inbound message once; a repeat of its dedupe key returns the first copy, `inserted` false. */
-  insertInbound(record: InboundRecord): Promise<{ message: StoredMessage; inserted: boolean }>;
-  /** Keeps an inbound message for a number nobody owns; false when it was kept already. */
+  /**
+   * Stores an inbound message once: its dedupe key is claimed first (webhook_keys, kept longer than
+   * the messages), so a repeat, even one replayed after the first copy was deleted, stores
+   * nothing; it returns the first copy if still kept, `inserted` false.
+   */
+  insertInbound(record: InboundRecord): Promise<InboundStored>;
+  /** Keeps an inbound message for a number nobody owns; false when its dedupe key was seen already. */
   insertUnrouted(
     record: Omit<InboundRecord, 'login' | 'uid' | 'ownNumber' | 'contentType'> & { ownNumber: string },
   ): Promise<boolean>;
@@ -142,6 +158,8 @@ export interface Store {
   readonly shared: boolean;
   /** Deletes messages created before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
+  /** Forgets webhook dedupe keys first seen before `beforeMs`; returns how many. */
+  forgetWebhookKeys(beforeMs: number): Promise<number>;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -2,7 +2,10 @@
  * Where verified webhook events meet the store. Verifying and reading a provider's request is the
  * webhook library's job (DESIGN §9, src/webhook/); here its events are stored idempotently (its
  * `dedupeKey`, scoped to the account, makes a provider's retry a no-op) and routed to the user
- * who owns the `to` number. The caller answers the provider once this resolves, then pushes.
+ * who owns the `to` number, but only when that user sends through the receiving account (or a route
+ * file that includes it): a provider account's webhook secret vouches for that account's numbers
+ * and no others, so an event for anyone else's number is kept as unrouted. The caller answers the
+ * provider once this resolves, then pushes.
  */
 import { randomUUID } from 'node:crypto';
 import type { WebhookEvent } from '../../webhook/events.js';
@@ -29,7 +32,11 @@ export interface IngestSource {
   readonly id: string;
   /** The label messages are stored under (`providerAccount`) for new inbound messages. */
   readonly label: string;
-  /** The labels of the messages its status events may update. */
+  /**
+   * The senders it serves (the account file's own label, or the route files that include it): its
+   * status events update only messages stored under these, and its inbound messages reach only
+   * users whose sender is one of these.
+   */
   readonly sendsFor: readonly string[];
 }
 
@@ -40,7 +47,7 @@ export async function ingestEvents(
   source: IngestSource,
   events: readonly WebhookEvent[],
 ): Promise<IngestSummary> {
-  const owners = new Map(config.users.flatMap((u) => u.numbers.map((n) => [n, u.login] as const)));
+  const owners = ownersFor(config, source);
   const pushes: { login: string; seq: number }[] = [];
   let repeated = 0;
   let unrouted = 0;
@@ -78,4 +85,11 @@ export async function ingestEvents(
     else repeated++;
   }
   return { stored: pushes.length, repeated, unrouted, statuses, pushes };
+}
+
+/** The numbers of the users that `source` serves, and their logins; nobody else's number is in it. */
+function ownersFor(config: GatewayConfig, source: IngestSource): Map<string, string> {
+  const serves = new Set(source.sendsFor);
+  const users = config.users.filter((u) => serves.has(u.sender.label));
+  return new Map(users.flatMap((u) => u.numbers.map((n) => [n, u.login] as const)));
 }
