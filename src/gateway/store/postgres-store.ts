@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
 import { toDevice } from './sqlite-store.js';
@@ -23,6 +24,11 @@ const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, num
   keyof typeof SQL,
   string
 >;
+
+const PAGE = {
+  received: numbered(withoutIndexHints(FETCH_SQL.received)),
+  sent: numbered(withoutIndexHints(FETCH_SQL.sent)),
+};
 
 /** How often a process says it is alive, and after how long without that it counts as stopped. */
 const HEARTBEAT_MS = 5_000;
@@ -157,10 +163,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
       if (ids.providerMessageId === undefined) return false;
       return (await changes(Q.statusByProviderId, [status, rank, account, ids.providerMessageId, rank])) > 0;
     },
-    fetch: async (login, cursors, limit) => ({
-      received: (await rows(Q.received, [login, cursors.received ?? 0, limit])).map(toMessage),
-      sent: (await rows(Q.sent, [login, cursors.sent ?? 0, login, limit])).map(toMessage),
-    }),
+    fetch: async (login, cursors, bounds) => {
+      const [received, sent] = await Promise.all([
+        pool.query<FetchedMessage>(PAGE.received, pageParams(login, cursors.received, bounds)),
+        pool.query<FetchedMessage>(PAGE.sent, pageParams(login, cursors.sent, bounds)),
+      ]);
+      return { received: received.rows, sent: sent.rows };
+    },
     message: async (login, seq) => {
       const [row] = await rows(Q.bySeq, [login, seq]);
       return row === undefined ? undefined : toMessage(row);

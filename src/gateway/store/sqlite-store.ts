@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
+import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
 import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
@@ -52,6 +53,7 @@ export function openSqliteStore(file: string): Store {
     keyof typeof SQL,
     Database.Statement
   >;
+  const page = { received: db.prepare(FETCH_SQL.received), sent: db.prepare(FETCH_SQL.sent) };
   const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
   const now = () => new Date().toISOString();
@@ -109,9 +111,9 @@ export function openSqliteStore(file: string): Store {
       if (ids.providerMessageId === undefined) return false;
       return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
     },
-    fetch: async (login, cursors, limit) => ({
-      received: (q.received.all(login, cursors.received ?? 0, limit) as MessageRow[]).map(toMessage),
-      sent: (q.sent.all(login, cursors.sent ?? 0, login, limit) as MessageRow[]).map(toMessage),
+    fetch: async (login, cursors, bounds) => ({
+      received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
+      sent: page.sent.all(...pageParams(login, cursors.sent, bounds)) as FetchedMessage[],
     }),
     message: async (login, seq) => {
       const row = q.bySeq.get(login, seq) as MessageRow | undefined;

@@ -33,14 +33,6 @@ export const SQL = {
   statusByUid: `UPDATE messages SET status = ?, status_rank = ? WHERE uid = ? AND provider_account = ? AND status_rank < ?`,
   statusByProviderId: `UPDATE messages SET status = ?, status_rank = ?
     WHERE provider_account = ? AND provider_message_id = ? AND direction = 'out' AND status_rank < ?`,
-  received: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'in' AND seq > ? ORDER BY seq LIMIT ?`,
-  // Sent messages up to the oldest one not yet settled, so a cursor never passes it. Only outgoing
-  // messages have a send_state, so the subquery needs no direction and uses messages_unsettled.
-  sent: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'out' AND seq > ?
-    AND send_state IN ('sent', 'ambiguous')
-    AND seq < COALESCE((SELECT MIN(seq) FROM messages WHERE login = ?
-      AND send_state IN ('queued', 'intent')), 9000000000000000000)
-    ORDER BY seq LIMIT ?`,
   insertUnrouted: `INSERT INTO unrouted (id, provider_account, sender, recipient, body, provider_message_id, received_at,
     dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
   device: `SELECT login, device, installid, selector, push_token, push_appid, token_call, appid_call, token_other,
@@ -61,12 +53,14 @@ export const SQL = {
     ON CONFLICT (instance) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms`,
   leave: `DELETE FROM gateway_instances WHERE instance = ?`,
   // A message is orphaned when no live process owns it: not this one (?), and its owner's
-  // heartbeat is older than ?.
-  claimQueued: `UPDATE messages SET owner = ? WHERE send_state = 'queued' AND (owner IS NULL OR (owner <> ?
+  // heartbeat is older than ?. Both statements repeat the WHERE of messages_unsettled word for
+  // word, so that SQLite reads that small index rather than every message.
+  claimQueued: `UPDATE messages SET owner = ? WHERE send_state IN ('queued', 'intent') AND send_state = 'queued'
+    AND (owner IS NULL OR (owner <> ?
     AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?))) RETURNING ${COLUMNS}`,
   intentToAmbiguous: `UPDATE messages SET send_state = 'ambiguous',
     error = 'the gateway stopped while this message was being sent; it may have been sent, so it is not sent again'
-    WHERE send_state = 'intent' AND (owner IS NULL OR (owner <> ?
+    WHERE send_state IN ('queued', 'intent') AND send_state = 'intent' AND (owner IS NULL OR (owner <> ?
     AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?)))`,
   purge: `DELETE FROM messages WHERE created_ms < ? AND (send_state IS NULL OR send_state NOT IN ('queued', 'intent'))`,
 } as const;
