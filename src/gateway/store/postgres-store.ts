@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
+import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
 import { toDevice } from './sqlite-store.js';
 import { rankOf, type DeviceReport, type Store, type StoredMessage } from './store.js';
 
@@ -151,7 +151,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         r.providerAccount,
         r.peer,
         r.ownNumber,
-        r.text,
+        wellFormed(r.text),
         r.providerMessageId ?? null,
         r.receivedAt ?? now(),
         r.dedupeKey,

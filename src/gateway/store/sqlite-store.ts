@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
 import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
+import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
 import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
 
 type Db = InstanceType<typeof Database>;
@@ -100,7 +100,7 @@ export function openSqliteStore(file: string): Store {
         r.providerAccount,
         r.peer,
         r.ownNumber,
-        r.text,
+        wellFormed(r.text),
         r.providerMessageId ?? null,
         r.receivedAt ?? now(),
         r.dedupeKey,

@@ -91,6 +91,15 @@ export function toMessage(row: MessageRow): StoredMessage {
   };
 }
 
+/**
+ * `text` with each lone surrogate (JSON accepts them, UTF-8 cannot hold them) as one U+FFFD. Both
+ * databases store UTF-8: PostgreSQL's driver made one U+FFFD of each, better-sqlite3 wrote its
+ * three invalid bytes, read back as three U+FFFD; now both keep what this returns.
+ */
+export function wellFormed(text: string): string {
+  return /\p{Surrogate}/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\uFFFD') : text;
+}
+
 /** The values of `insertMessage` for an outgoing message, queued and owned by `instance`, in column order. */
 export function outgoingRow(r: Parameters<Store['queueOutgoing']>[0], seq: number, instance: string, at: string) {
   return [
@@ -100,7 +109,7 @@ export function outgoingRow(r: Parameters<Store['queueOutgoing']>[0], seq: numbe
     'out',
     r.peer,
     r.ownNumber,
-    r.text,
+    wellFormed(r.text),
     r.contentType,
     r.dispositionNotification,
     at,
@@ -125,7 +134,7 @@ export function inboundRow(r: Parameters<Store['insertInbound']>[0], seq: number
     'in',
     r.peer,
     r.ownNumber,
-    r.text,
+    wellFormed(r.text),
     r.contentType,
     '',
     r.receivedAt ?? at,
