@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FETCH_SQL, pageParams, withoutIndexHints, type PageBounds } from '../../src/gateway/store/fetch-statements.js';
 import { openPostgresStore } from '../../src/gateway/store/postgres-store.js';
 import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
+import { SQL } from '../../src/gateway/store/statements.js';
 import type { Store } from '../../src/gateway/store/store.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
@@ -192,6 +193,37 @@ describe('the plans of Fetch’s statements', () => {
       expect(sent.match(/SEARCH messages USING INDEX messages_sent \(login=\? AND seq>\?/g)).toHaveLength(2);
       expect(`${received}\n${sent}`).not.toMatch(/SCAN messages|primary|autoindex/);
     }
+    db.close();
+  });
+
+  it('leave on SQLite only indexes that a statement seeks on, and recovery and delivery reports use them', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'sb-fetch-')), 'gateway.db');
+    await openSqliteStore(file).close();
+    const db = new Database(file);
+    db.exec(SEED);
+    const named = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL`)
+      .pluck()
+      .all();
+    expect(named.toSorted()).toEqual([
+      'messages_by_age',
+      'messages_out_by_provider_id',
+      'messages_received',
+      'messages_sent',
+      'messages_unsettled',
+    ]);
+    const plan = (sql: string) =>
+      (
+        db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array<number>(sql.split('?').length - 1).fill(1)) as {
+          detail: string;
+        }[]
+      )
+        .map((row) => row.detail)
+        .join('\n');
+    expect(plan(SQL.claimQueued)).toContain('USING INDEX messages_unsettled');
+    expect(plan(SQL.intentToAmbiguous)).toContain('USING INDEX messages_unsettled');
+    expect(plan(SQL.statusByProviderId)).toContain('USING INDEX messages_out_by_provider_id');
+    expect(plan(SQL.purge)).toContain('USING INDEX messages_by_age');
     db.close();
   });
 
