@@ -13,11 +13,9 @@
  *    SQLite (WAL, synchronous=FULL, as the gateway runs) and on PostgreSQL when one is available
  *    (--postgres <url>, or initdb found under /usr/lib/postgresql/<v>/bin: started in a temp folder).
  *    Target: ratio >= 0.5.
- * 2. Fetch latency p50/p99 on SQLite with 100,000 stored messages (10 users, 10,000 each, half
- *    received, half sent) and 50 devices (5 per user) polling at once: each device polls with its
- *    cursors at the newest message (the steady state: nothing new) for a few seconds; and each
- *    device's fetch from no cursor (a full page of received and sent) all at once, after a first
- *    call that logged each user in (scrypt, timed on its own).
+ * 2. Fetch latency p50/p99 on SQLite with 100,000 stored messages and 50 devices: bench/gateway-fetch.mjs
+ *    (steady 100 polls/s with inbound arrivals, saturation, first page, RSS), without its
+ *    comparison to the branch point (run `npm run bench:fetch` for that).
  * 3. Send throughput in messages/s through the gateway (the app's /acrobits/send: credentials,
  *    the durable record before the provider is called, the provider call, the result stored,
  *    `{"sms_id"}` answered) against the library alone (createConnector + sendMessage in this
@@ -42,6 +40,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams, fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { fetchBench } from './gateway-fetch.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const TOKEN = 'bench-twilio-auth-token-0123456789';
@@ -327,121 +326,6 @@ async function ingestBench(label, databaseOf) {
   }
 }
 
-// ---------------------------------------------------------------- fetch latency
-
-/** Writes 100,000 messages for u0..u9 straight into a migrated SQLite file. */
-async function seed(file) {
-  const { openSqliteStore } = await import('../dist/gateway/store/sqlite-store.js');
-  await (await openSqliteStore(file)).close(); // applies the migrations
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(file);
-  const insert = db.prepare(`INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
-    disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
-    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, 'text/plain', '', ?, ?, 'twilio.json', ?,
-    'delivered', 3, ?, NULL, ?, NULL)`);
-  const counter = db.prepare('INSERT INTO user_counters (login, last_seq) VALUES (?, ?)');
-  const now = Date.now();
-  db.transaction(() => {
-    for (let u = 0; u < 10; u++) {
-      for (let seq = 1; seq <= 10_000; seq++) {
-        const out = seq % 2 === 0;
-        const at = new Date(now - (10_000 - seq) * 1000).toISOString();
-        insert.run(
-          `u${u}`,
-          seq,
-          randomUUID(),
-          out ? 'out' : 'in',
-          `+1555123${String(seq % 100).padStart(4, '0')}`,
-          `+1555020000${u}`,
-          `message ${seq} of u${u}`,
-          at,
-          now,
-          `SM${u}-${seq}`,
-          out ? 'sent' : null,
-          out ? null : `k${u}-${seq}`,
-        );
-      }
-      counter.run(`u${u}`, 10_000);
-    }
-  })();
-  db.close();
-}
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-async function fetchBench() {
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-fetch-'));
-  const file = join(dir, 'gateway.db');
-  const seeding = performance.now();
-  await seed(file);
-  console.log(`fetch: seeded 100,000 messages in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
-  const gateway = await startChild('gateway', file);
-  const agent = new Agent({ connections: 50, keepAliveTimeout: 10_000 });
-  const rssBefore = rssMb(gateway.pid);
-  const fetchOnce = async (device, cursors) => {
-    const res = await request(`${gateway.url}/acrobits/fetch`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: `u${device % 10}`,
-        password: 'bench-password',
-        device: `d${device}`,
-        ...cursors,
-      }),
-    });
-    const body = await res.body.json();
-    if (res.statusCode !== 200) throw new Error(`fetch answered ${res.statusCode}: ${JSON.stringify(body)}`);
-    return body;
-  };
-  try {
-    // Logins first: scrypt runs once per user, then the verified login is remembered.
-    const logins = await drive(
-      Array.from(
-        { length: 50 },
-        (_, d) => () => fetchOnce(d, { last_known_sms_id: '9999', last_known_sent_sms_id: '10000' }),
-      ),
-      50,
-    );
-    logins.sort((a, b) => a - b);
-    console.log(
-      `fetch, first call of 50 devices at once (10 users' scrypt password checks): p50 ${pct(logins, 50).toFixed(0)} ms, p99 ${pct(logins, 99).toFixed(0)} ms`,
-    );
-    // First pages: each of the 50 devices from no cursor, all at once.
-    const first = await drive(
-      Array.from({ length: 50 }, (_, d) => () => fetchOnce(d, { last_known_sms_id: '', last_known_sent_sms_id: '' })),
-      50,
-    );
-    first.sort((a, b) => a - b);
-    const page = await fetchOnce(0, { last_known_sms_id: '', last_known_sent_sms_id: '' });
-    console.log(
-      `fetch, first page from no cursor (${page.received_smss.length} received + ${page.sent_smss.length} sent), 50 devices at once: ` +
-        `p50 ${pct(first, 50).toFixed(1)} ms, p99 ${pct(first, 99).toFixed(1)} ms`,
-    );
-    const seconds = Number(option('poll-seconds', '5'));
-    const until = performance.now() + seconds * 1000;
-    const times = [];
-    const poller = async (device) => {
-      while (performance.now() < until) {
-        const start = performance.now();
-        const body = await fetchOnce(device, { last_known_sms_id: '9999', last_known_sent_sms_id: '10000' });
-        times.push(performance.now() - start);
-        if (body.received_smss.length + body.sent_smss.length !== 0) throw new Error('a caught-up poll got messages');
-      }
-    };
-    await Promise.all(Array.from({ length: 50 }, (_, d) => poller(d)));
-    times.sort((a, b) => a - b);
-    console.log(
-      `fetch, caught-up polls, 50 devices polling at once for ${seconds} s: ${times.length} polls ` +
-        `(${(times.length / seconds).toFixed(0)}/s), p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`,
-    );
-    console.log(`fetch RSS: ${rssChange('gateway', rssBefore, rssMb(gateway.pid))}`);
-  } finally {
-    await agent.close();
-    await gateway.stop();
-  }
-}
-
 // ---------------------------------------------------------------- send throughput
 
 /** One round of `n` sends at CONCURRENCY through `sendOne(i)` (true when accepted); messages/s. */
@@ -590,7 +474,7 @@ async function main() {
     } finally {
       await postgres.stop();
     }
-  await fetchBench();
+  await fetchBench({ seconds: Number(option('poll-seconds', '5')), baseline: false });
   await sendBench();
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

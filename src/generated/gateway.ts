@@ -91,6 +91,10 @@ export interface GatewayFile {
      * Most messages per direction in one Fetch answer, oldest first; the app's next fetch continues after them. Default 500.
      */
     fetchPageSize?: number;
+    /**
+     * Most bytes of message text (UTF-8) per direction in one Fetch answer; the app's next fetch continues after the last message sent. A single longer message still comes, alone. Default 262144 (256 KiB).
+     */
+    fetchPageBytes?: number;
   };
 }
 export interface GatewayUser {

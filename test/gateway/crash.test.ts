@@ -89,12 +89,17 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))(
       expect(acknowledged.size).toBeLessThan(BURST);
 
       const second = await serve(file);
-      // Messages queued but never sent are sent on restart; wait until nothing is left unsettled.
+      // Messages queued but never sent are sent on restart. Fetch shows a send while it is still
+      // pending, so wait until the provider has each acknowledged text too.
+      const reached = (text: string) =>
+        provider.requests
+          .slice(requestsBefore)
+          .some((r) => (JSON.parse(r.body) as { sms_body: string }).sms_body === text);
       let sent: { sms_id: string; sms_text: string }[] = [];
       for (let i = 0; i < 100; i++) {
         const answer = await post(second.url, '/acrobits/fetch', { last_known_sms_id: '', last_known_sent_sms_id: '' });
         sent = ((await answer.json()) as { sent_smss: typeof sent }).sent_smss;
-        if ([...acknowledged.keys()].every((text) => sent.some((m) => m.sms_text === text))) break;
+        if ([...acknowledged.keys()].every((text) => reached(text) && sent.some((m) => m.sms_text === text))) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       for (const [text, smsId] of acknowledged)

@@ -45,11 +45,16 @@ const sentTexts = async () => {
 };
 
 describe('Send with a slow or silent provider', () => {
-  it('answers a message the provider has not answered yet as pending, and shows it once it is sent', async () => {
+  it('answers a message the provider has not answered yet as pending, shows it at once, and records it once sent', async () => {
     const answer = await call('/acrobits/send', { to: '+15551231234', body: 'slow' });
     expect(answer).toEqual({ status: 200, body: { sms_id: '1' } });
-    expect(await sentTexts()).toEqual([]); // not settled yet: no cursor may pass it
-    await vi.waitFor(async () => expect(await sentTexts()).toEqual([['1', 'slow']]), { timeout: 5000 });
+    // Pending, and already in sent_smss: the user's other devices show what was sent at once.
+    expect((await gateway.store.message('alice', 1))?.sendState).toMatch(/^(queued|intent)$/);
+    expect(await sentTexts()).toEqual([['1', 'slow']]);
+    await vi.waitFor(async () => expect((await gateway.store.message('alice', 1))?.sendState).toBe('sent'), {
+      timeout: 5000,
+    });
+    expect(await sentTexts()).toEqual([['1', 'slow']]);
   });
 
   it('answers a message whose outcome is unknown 2xx, keeps it, and never sends it again', async () => {

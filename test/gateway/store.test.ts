@@ -122,19 +122,6 @@ describe.each([
     expect((await store.message('alice', waiting.seq))?.sendState).toBe('queued');
     await store.close();
   });
-
-  it('holds Fetch’s sent list before a message still in flight, so no cursor passes it', async () => {
-    if (skip) return;
-    const store = await freshStore();
-    const one = await store.queueOutgoing(outgoing('alice', 'u1'));
-    await store.recordOutcome('alice', one.seq, { state: 'sent' });
-    await store.queueOutgoing(outgoing('alice', 'u2')); // still queued
-    const three = await store.queueOutgoing(outgoing('alice', 'u3'));
-    await store.recordOutcome('alice', three.seq, { state: 'sent' });
-    const page = await store.fetch('alice', { received: undefined, sent: undefined }, 100);
-    expect(page.sent.map((m) => m.seq)).toEqual([one.seq]);
-    await store.close();
-  });
 });
 
 describe('several processes on one database', () => {
@@ -160,19 +147,4 @@ describe('several processes on one database', () => {
     const again = openSqliteStore(file);
     await again.close();
   }, 20_000);
-});
-
-describe('the statements Fetch runs', () => {
-  it('find the oldest unsettled send through the partial index, not by reading every sent message', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'sb-store-')), 'gateway.db');
-    await openSqliteStore(file).close();
-    const { default: Database } = await import('better-sqlite3');
-    const { SQL } = await import('../../src/gateway/store/statements.js');
-    const db = new Database(file, { readonly: true });
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQL.sent}`).all('u', 0, 'u', 10) as { detail: string }[])
-      .map((row) => row.detail)
-      .join('\n');
-    db.close();
-    expect(plan).toContain('USING INDEX messages_unsettled');
-  });
 });

@@ -82,19 +82,27 @@ const inbound = (account: string, sid: string, to: string) => ({
   NumMedia: '0',
 });
 
+const PAGE = { count: 10, bytes: 1 << 20 };
+
+/** The number and provider account each fetched message was stored with. */
+async function stored(login: string, fetched: readonly { sms_id: string }[]) {
+  const rows = await Promise.all(fetched.map((m) => gateway.store.message(login, Number(m.sms_id))));
+  return rows.map((m) => [m?.ownNumber, m?.providerAccount]);
+}
+
 describe('an inbound webhook of one provider account', () => {
   it("is kept as unrouted when it names another account's user, and stored for its own user", async () => {
     expect(await deliver('/hooks/b/inbound', inbound(B.sid, 'SMforged01', ALICE), B.token)).toBe(200);
-    const alice = await gateway.store.fetch('alice', { received: undefined, sent: undefined }, 10);
+    const alice = await gateway.store.fetch('alice', { received: undefined, sent: undefined }, PAGE);
     expect(alice.received).toEqual([]);
 
     expect(await deliver('/hooks/b/inbound', inbound(B.sid, 'SMbobs0001', BOB), B.token)).toBe(200);
-    const bob = await gateway.store.fetch('bob', { received: undefined, sent: undefined }, 10);
-    expect(bob.received.map((m) => [m.ownNumber, m.providerAccount])).toEqual([[BOB, 'b.json']]);
+    const bob = await gateway.store.fetch('bob', { received: undefined, sent: undefined }, PAGE);
+    expect(await stored('bob', bob.received)).toEqual([[BOB, 'b.json']]);
 
     expect(await deliver('/hooks/a/inbound', inbound(A.sid, 'SMalice001', ALICE), A.token)).toBe(200);
-    const mine = await gateway.store.fetch('alice', { received: undefined, sent: undefined }, 10);
-    expect(mine.received.map((m) => [m.ownNumber, m.providerAccount])).toEqual([[ALICE, 'a.json']]);
+    const mine = await gateway.store.fetch('alice', { received: undefined, sent: undefined }, PAGE);
+    expect(await stored('alice', mine.received)).toEqual([[ALICE, 'a.json']]);
   });
 
   it("does not move a message another account sent, even by that message's own provider id", async () => {

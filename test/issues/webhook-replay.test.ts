@@ -55,7 +55,11 @@ describe.each([
       expect((await store.insertInbound(record('k1'))).inserted).toBe(true);
       expect(await store.purge(later())).toBe(1);
       expect(await store.insertInbound(record('k1'))).toEqual({ inserted: false, message: undefined });
-      const fetched = await store.fetch('alice', { received: undefined, sent: undefined }, 10);
+      const fetched = await store.fetch(
+        'alice',
+        { received: undefined, sent: undefined },
+        { count: 10, bytes: 1 << 20 },
+      );
       expect(fetched.received).toEqual([]);
       // Unrouted messages claim their keys the same way.
       const { login: _l, uid: _u, contentType: _c, ...unrouted } = record('k2');
@@ -151,7 +155,11 @@ describe('a signed Twilio webhook replayed after retention', () => {
     await vi.waitFor(() => expect(push.requests).toHaveLength(1), { timeout: 10_000 });
     expect(await gateway.store.purge(later())).toBe(1);
     expect(await post()).toBe(200);
-    const fetched = await gateway.store.fetch('alice', { received: undefined, sent: undefined }, 10);
+    const fetched = await gateway.store.fetch(
+      'alice',
+      { received: undefined, sent: undefined },
+      { count: 10, bytes: 1 << 20 },
+    );
     expect(fetched.received).toEqual([]);
     expect(push.requests).toHaveLength(1);
   });

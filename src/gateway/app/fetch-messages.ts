@@ -7,9 +7,12 @@
  * A cursor that is not one of our ids (garbage, or an id from a backend used before) is read as
  * "none": the app updates its cursor only from a successful answer, so refusing it would make
  * every later fetch fail too, forever. The app drops what it already has by sms_id.
+ *
+ * A page is bounded by count and by the bytes of its texts (`limits`); the app's next fetch, from
+ * the newest ids it got, continues where it ended.
  */
 import type { GatewayUserConfig } from '../config/gateway-config.js';
-import type { StoredMessage } from '../store/store.js';
+import type { FetchedMessage } from '../store/fetch-statements.js';
 import type { GatewayContext } from './context.js';
 import type { Answer } from './send-message.js';
 
@@ -39,7 +42,7 @@ export async function fetchMessages(ctx: GatewayContext, user: GatewayUserConfig
   const page = await ctx.store.fetch(
     user.login,
     { received: received.cursor, sent: sent.cursor },
-    ctx.config.limits.fetchPageSize,
+    { count: ctx.config.limits.fetchPageSize, bytes: ctx.config.limits.fetchPageBytes },
   );
   return {
     status: 200,
@@ -51,21 +54,40 @@ export async function fetchMessages(ctx: GatewayContext, user: GatewayUserConfig
   };
 }
 
-function common(m: StoredMessage) {
+// Built field by field (no spread), so that each item is one small object for JSON.stringify.
+function receivedItem(m: FetchedMessage) {
+  return m.disposition_notification === ''
+    ? {
+        sms_id: m.sms_id,
+        sending_date: m.sending_date,
+        sms_text: m.sms_text,
+        content_type: m.content_type,
+        stream_id: m.stream_id,
+        sender: m.stream_id,
+      }
+    : { ...withNotification(m), sender: m.stream_id };
+}
+
+function sentItem(m: FetchedMessage) {
+  return m.disposition_notification === ''
+    ? {
+        sms_id: m.sms_id,
+        sending_date: m.sending_date,
+        sms_text: m.sms_text,
+        content_type: m.content_type,
+        stream_id: m.stream_id,
+        recipient: m.stream_id,
+      }
+    : { ...withNotification(m), recipient: m.stream_id };
+}
+
+function withNotification(m: FetchedMessage) {
   return {
-    sms_id: String(m.seq),
-    sending_date: m.sendingDate,
-    sms_text: m.text,
-    content_type: m.contentType,
-    ...(m.dispositionNotification === '' ? {} : { disposition_notification: m.dispositionNotification }),
-    stream_id: m.peer,
+    sms_id: m.sms_id,
+    sending_date: m.sending_date,
+    sms_text: m.sms_text,
+    content_type: m.content_type,
+    disposition_notification: m.disposition_notification,
+    stream_id: m.stream_id,
   };
-}
-
-function receivedItem(m: StoredMessage) {
-  return { ...common(m), sender: m.peer };
-}
-
-function sentItem(m: StoredMessage) {
-  return { ...common(m), recipient: m.peer };
 }

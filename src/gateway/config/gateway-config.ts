@@ -40,12 +40,20 @@ export interface PushConfig {
   readonly attempts: number;
 }
 
+/**
+ * The default bounds of a Fetch page per direction, chosen from `npm run bench:fetch` (docs/gateway.md,
+ * "Fetch pages"): a first page of short texts answers well within 50 ms, and one of long texts
+ * stays a few hundred kilobytes however many come.
+ */
+export const DEFAULT_FETCH_PAGE = { count: 500, bytes: 256 * 1024 } as const;
+
 /** Request bounds, with defaults. */
 export interface LimitsConfig {
   readonly bodyBytes: number;
   readonly sendWaitMs: number;
   readonly retentionDays: number | undefined;
   readonly fetchPageSize: number;
+  readonly fetchPageBytes: number;
 }
 
 /** A gateway, configured. */
@@ -72,7 +80,13 @@ export const DEFAULT_PUSH_BODY =
 /** Fills in the defaults of `push` and `limits`. */
 export function resolveDefaults(
   push: { url?: string; contentType?: string; postData?: string; attempts?: number; enabled?: boolean } = {},
-  limits: { bodyBytes?: number; sendWaitMs?: number; retentionDays?: number; fetchPageSize?: number } = {},
+  limits: {
+    bodyBytes?: number;
+    sendWaitMs?: number;
+    retentionDays?: number;
+    fetchPageSize?: number;
+    fetchPageBytes?: number;
+  } = {},
 ): { push: PushConfig; limits: LimitsConfig } {
   return {
     push: {
@@ -86,7 +100,8 @@ export function resolveDefaults(
       bodyBytes: limits.bodyBytes ?? 64 * 1024,
       sendWaitMs: limits.sendWaitMs ?? 15_000,
       retentionDays: limits.retentionDays,
-      fetchPageSize: limits.fetchPageSize ?? 500,
+      fetchPageSize: limits.fetchPageSize ?? DEFAULT_FETCH_PAGE.count,
+      fetchPageBytes: limits.fetchPageBytes ?? DEFAULT_FETCH_PAGE.bytes,
     },
   };
 }

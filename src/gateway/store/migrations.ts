@@ -95,6 +95,25 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 6,
+    statements: [
+      // Each Fetch direction gets an index of its own rows only, so a poll seeks to the cursor and
+      // reads just what it returns, however long the user's history (on (login, direction, seq)
+      // the planners took the primary key and read every message of the user after the cursor).
+      // Sent lists leave out refused sends, so that index leaves them out too.
+      `DROP INDEX IF EXISTS messages_by_direction`,
+      `CREATE INDEX messages_received ON messages (login, seq) WHERE direction = 'in'`,
+      `CREATE INDEX messages_sent ON messages (login, seq) WHERE direction = 'out' AND send_state <> 'failed'`,
+      // Delivery reports by the provider's id concern sent messages that have one; inbound ones
+      // need no entry (IF EXISTS: another step may have narrowed it first).
+      `DROP INDEX IF EXISTS messages_by_provider_id`,
+      `CREATE INDEX messages_out_by_provider_id ON messages (provider_account, provider_message_id)
+        WHERE direction = 'out' AND provider_message_id IS NOT NULL`,
+      // Recovery looks only for queued and in-flight sends: messages_unsettled holds exactly those.
+      `DROP INDEX IF EXISTS messages_by_state`,
+    ],
+  },
+  {
     version: 7,
     statements: [
       // Webhook dedupe keys outlive the messages they stored (a retention purge deleted the key with

@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
+import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
 import { toDevice } from './sqlite-store.js';
 import { rankOf, type DeviceReport, type InboundStored, type Store, type StoredMessage } from './store.js';
 
@@ -23,6 +24,11 @@ const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, num
   keyof typeof SQL,
   string
 >;
+
+const PAGE = {
+  received: numbered(withoutIndexHints(FETCH_SQL.received)),
+  sent: numbered(withoutIndexHints(FETCH_SQL.sent)),
+};
 
 /** How often a process says it is alive, and after how long without that it counts as stopped. */
 const HEARTBEAT_MS = 5_000;
@@ -145,7 +151,14 @@ export async function openPostgresStore(url: string): Promise<Store> {
       transaction(async (client) => {
         const claimed = await client.query(Q.claimWebhookKey, [r.dedupeKey, Date.now()]);
         if ((claimed.rowCount ?? 0) === 0) return false;
-        const row = [randomUUID(), r.providerAccount, r.peer, r.ownNumber, r.text, r.providerMessageId ?? null];
+        const row = [
+          randomUUID(),
+          r.providerAccount,
+          r.peer,
+          r.ownNumber,
+          wellFormed(r.text),
+          r.providerMessageId ?? null,
+        ];
         const inserted = await client.query(Q.insertUnrouted, [...row, r.receivedAt ?? now(), r.dedupeKey]);
         return (inserted.rowCount ?? 0) > 0;
       }),
@@ -156,10 +169,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
       if (ids.providerMessageId === undefined) return false;
       return (await changes(Q.statusByProviderId, [status, rank, account, ids.providerMessageId, rank])) > 0;
     },
-    fetch: async (login, cursors, limit) => ({
-      received: (await rows(Q.received, [login, cursors.received ?? 0, limit])).map(toMessage),
-      sent: (await rows(Q.sent, [login, cursors.sent ?? 0, login, limit])).map(toMessage),
-    }),
+    fetch: async (login, cursors, bounds) => {
+      const [received, sent] = await Promise.all([
+        pool.query<FetchedMessage>(PAGE.received, pageParams(login, cursors.received, bounds)),
+        pool.query<FetchedMessage>(PAGE.sent, pageParams(login, cursors.sent, bounds)),
+      ]);
+      return { received: received.rows, sent: sent.rows };
+    },
     message: async (login, seq) => {
       const [row] = await rows(Q.bySeq, [login, seq]);
       return row === undefined ? undefined : toMessage(row);

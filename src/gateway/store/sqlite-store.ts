@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
+import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
+import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
 import { rankOf, type Device, type DeviceReport, type InboundStored, type Store, type StoredMessage } from './store.js';
 
 type Db = InstanceType<typeof Database>;
@@ -52,6 +53,7 @@ export function openSqliteStore(file: string): Store {
     keyof typeof SQL,
     Database.Statement
   >;
+  const page = { received: db.prepare(FETCH_SQL.received), sent: db.prepare(FETCH_SQL.sent) };
   const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
   const now = () => new Date().toISOString();
@@ -72,7 +74,7 @@ export function openSqliteStore(file: string): Store {
   });
   const unrouted = db.transaction((r: Parameters<Store['insertUnrouted']>[0]): boolean => {
     if (q.claimWebhookKey.run(r.dedupeKey, Date.now()).changes === 0) return false;
-    const row = [randomUUID(), r.providerAccount, r.peer, r.ownNumber, r.text, r.providerMessageId ?? null];
+    const row = [randomUUID(), r.providerAccount, r.peer, r.ownNumber, wellFormed(r.text), r.providerMessageId ?? null];
     return q.insertUnrouted.run(...row, r.receivedAt ?? now(), r.dedupeKey).changes > 0;
   });
   const saveDevice = db.transaction((login: string, r: DeviceReport) => {
@@ -106,9 +108,9 @@ export function openSqliteStore(file: string): Store {
       if (ids.providerMessageId === undefined) return false;
       return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
     },
-    fetch: async (login, cursors, limit) => ({
-      received: (q.received.all(login, cursors.received ?? 0, limit) as MessageRow[]).map(toMessage),
-      sent: (q.sent.all(login, cursors.sent ?? 0, login, limit) as MessageRow[]).map(toMessage),
+    fetch: async (login, cursors, bounds) => ({
+      received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
+      sent: page.sent.all(...pageParams(login, cursors.sent, bounds)) as FetchedMessage[],
     }),
     message: async (login, seq) => {
       const row = q.bySeq.get(login, seq) as MessageRow | undefined;

@@ -33,14 +33,6 @@ export const SQL = {
   statusByUid: `UPDATE messages SET status = ?, status_rank = ? WHERE uid = ? AND provider_account = ? AND status_rank < ?`,
   statusByProviderId: `UPDATE messages SET status = ?, status_rank = ?
     WHERE provider_account = ? AND provider_message_id = ? AND direction = 'out' AND status_rank < ?`,
-  received: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'in' AND seq > ? ORDER BY seq LIMIT ?`,
-  // Sent messages up to the oldest one not yet settled, so a cursor never passes it. Only outgoing
-  // messages have a send_state, so the subquery needs no direction and uses messages_unsettled.
-  sent: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND direction = 'out' AND seq > ?
-    AND send_state IN ('sent', 'ambiguous')
-    AND seq < COALESCE((SELECT MIN(seq) FROM messages WHERE login = ?
-      AND send_state IN ('queued', 'intent')), 9000000000000000000)
-    ORDER BY seq LIMIT ?`,
   /** Claims a webhook's dedupe key: no row changed means it was seen before (maybe long ago). */
   claimWebhookKey: `INSERT INTO webhook_keys (dedupe_key, seen_ms) VALUES (?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
   webhookKeySeen: `SELECT seen_ms FROM webhook_keys WHERE dedupe_key = ?`,
@@ -65,12 +57,14 @@ export const SQL = {
     ON CONFLICT (instance) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms`,
   leave: `DELETE FROM gateway_instances WHERE instance = ?`,
   // A message is orphaned when no live process owns it: not this one (?), and its owner's
-  // heartbeat is older than ?.
-  claimQueued: `UPDATE messages SET owner = ? WHERE send_state = 'queued' AND (owner IS NULL OR (owner <> ?
+  // heartbeat is older than ?. Both statements repeat the WHERE of messages_unsettled word for
+  // word, so that SQLite reads that small index rather than every message.
+  claimQueued: `UPDATE messages SET owner = ? WHERE send_state IN ('queued', 'intent') AND send_state = 'queued'
+    AND (owner IS NULL OR (owner <> ?
     AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?))) RETURNING ${COLUMNS}`,
   intentToAmbiguous: `UPDATE messages SET send_state = 'ambiguous',
     error = 'the gateway stopped while this message was being sent; it may have been sent, so it is not sent again'
-    WHERE send_state = 'intent' AND (owner IS NULL OR (owner <> ?
+    WHERE send_state IN ('queued', 'intent') AND send_state = 'intent' AND (owner IS NULL OR (owner <> ?
     AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?)))`,
   purge: `DELETE FROM messages WHERE created_ms < ? AND (send_state IS NULL OR send_state NOT IN ('queued', 'intent'))`,
 } as const;
@@ -101,6 +95,15 @@ export function toMessage(row: MessageRow): StoredMessage {
   };
 }
 
+/**
+ * `text` with each lone surrogate (JSON accepts them, UTF-8 cannot hold them) as one U+FFFD. Both
+ * databases store UTF-8: PostgreSQL's driver made one U+FFFD of each, better-sqlite3 wrote its
+ * three invalid bytes, read back as three U+FFFD; now both keep what this returns.
+ */
+export function wellFormed(text: string): string {
+  return /\p{Surrogate}/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\uFFFD') : text;
+}
+
 /** The values of `insertMessage` for an outgoing message, queued and owned by `instance`, in column order. */
 export function outgoingRow(r: Parameters<Store['queueOutgoing']>[0], seq: number, instance: string, at: string) {
   return [
@@ -110,7 +113,7 @@ export function outgoingRow(r: Parameters<Store['queueOutgoing']>[0], seq: numbe
     'out',
     r.peer,
     r.ownNumber,
-    r.text,
+    wellFormed(r.text),
     r.contentType,
     r.dispositionNotification,
     at,
@@ -135,7 +138,7 @@ export function inboundRow(r: Parameters<Store['insertInbound']>[0], seq: number
     'in',
     r.peer,
     r.ownNumber,
-    r.text,
+    wellFormed(r.text),
     r.contentType,
     '',
     r.receivedAt ?? at,

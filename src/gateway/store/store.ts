@@ -3,6 +3,7 @@
  * share (same schema, same statements). Every method that the gateway acknowledges to someone
  * resolves only once the write is durable.
  */
+import type { FetchedMessage, PageBounds } from './fetch-statements.js';
 
 /** Where an outgoing message is: `queued` (certainly not sent), `intent` (its request may be going out), then the outcome. */
 export type SendState = 'queued' | 'intent' | 'sent' | 'failed' | 'ambiguous';
@@ -134,14 +135,14 @@ export interface Store {
     status: string,
   ): Promise<boolean>;
   /**
-   * Messages after the cursors, oldest first, at most `limit` each. Sent ones stop before the
-   * oldest still queued or in flight, so a cursor never passes a message that is not settled.
+   * Messages after the cursors, oldest first, each direction within `bounds`. Sent ones are every
+   * send not refused, whatever its state, so none waits behind a slower one (docs/gateway.md).
    */
   fetch(
     login: string,
     cursors: FetchCursors,
-    limit: number,
-  ): Promise<{ received: StoredMessage[]; sent: StoredMessage[] }>;
+    bounds: PageBounds,
+  ): Promise<{ received: FetchedMessage[]; sent: FetchedMessage[] }>;
   /** One message by its sms_id. */
   message(login: string, seq: number): Promise<StoredMessage | undefined>;
   saveDevice(login: string, report: DeviceReport): Promise<void>;
