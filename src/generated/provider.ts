@@ -713,7 +713,7 @@ export interface WebhookCondition {
   equals?: string;
 }
 /**
- * Where one value is read: exactly one of form, query, json, item, header, literal. json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
+ * Where one value is read: exactly one of form, query, param, json, item, header, literal. param is a parameter wherever the request puts it (format params); json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
  */
 export interface FieldSource {
   /**
@@ -724,6 +724,10 @@ export interface FieldSource {
    * Query key in the URL.
    */
   query?: string;
+  /**
+   * With format params: the parameter's name, read from the query of a GET, a top-level value of a JSON object body, or the form pairs.
+   */
+  param?: string;
   /**
    * JSON Pointer into the event.
    */
@@ -770,6 +774,10 @@ export interface FieldSource1 {
    * Query key in the URL.
    */
   query?: string;
+  /**
+   * With format params: the parameter's name, read from the query of a GET, a top-level value of a JSON object body, or the form pairs.
+   */
+  param?: string;
   /**
    * JSON Pointer into the event.
    */
@@ -864,9 +872,9 @@ export interface SignedPart {
  */
 export interface SignatureLocation {
   /**
-   * header, form key or query key.
+   * header, form key, query key, or param: a parameter of the request wherever the method and content type put it (the query of a GET, a top-level value of a JSON object body, else a form key).
    */
-  from: 'header' | 'form' | 'query';
+  from: 'header' | 'form' | 'query' | 'param';
   /**
    * Its name, e.g. X-Twilio-Signature.
    */
@@ -889,9 +897,9 @@ export interface SignatureLocation {
  */
 export interface SignedTimestamp {
   /**
-   * header, form key or query key.
+   * header, form key, query key, or param: a parameter of the request wherever the method and content type put it (the query of a GET, a top-level value of a JSON object body, else a form key).
    */
-  from: 'header' | 'form' | 'query';
+  from: 'header' | 'form' | 'query' | 'param';
   /**
    * Its name, e.g. telnyx-timestamp.
    */
@@ -1098,9 +1106,9 @@ export interface AnyOfRecipe {
  */
 export interface WebhookRead {
   /**
-   * form: an application/x-www-form-urlencoded body; json: a JSON body; query: the URL query (GET callbacks).
+   * form: an application/x-www-form-urlencoded body; json: a JSON body; query: the URL query (GET callbacks); params: one flat set of parameters, sent as the query of a GET, a form body or a JSON object body (for providers whose console offers all three for the same callback).
    */
-  format: 'form' | 'json' | 'query';
+  format: 'form' | 'json' | 'query' | 'params';
   /**
    * JSON Pointer to an array of events ("" for a body that is an array); without it, the body is one event.
    */

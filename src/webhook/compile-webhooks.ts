@@ -17,7 +17,7 @@ import { CANONICALISERS } from './canonical/index.js';
 
 type Report = (pointer: string, message: string) => void;
 
-const LOCATORS = ['form', 'query', 'json', 'item', 'header', 'literal'] as const;
+const LOCATORS = ['form', 'query', 'param', 'json', 'item', 'header', 'literal'] as const;
 const NEEDS: Record<WebhookEventSpec['kind'], readonly (keyof WebhookEventSpec)[]> = {
   inbound: ['from', 'to', 'providerMessageId'],
   status: ['providerMessageId', 'status'],
@@ -129,7 +129,13 @@ function checkSource(source: FieldSource, at: string, format: string, fanOut: bo
   if (given.length !== 1) report(at, `must have exactly one of ${LOCATORS.join(', ')}`);
   if (source.json !== undefined && format !== 'json')
     report(`${at}/json`, `reads a JSON body, but the format is ${format}`);
-  if (source.form !== undefined && format === 'json') report(`${at}/form`, 'reads form pairs, but the format is json');
+  if (source.form !== undefined && (format === 'json' || format === 'params'))
+    report(`${at}/form`, `reads form pairs, but the format is ${format}${format === 'params' ? ': use param' : ''}`);
+  if (source.param !== undefined && format !== 'params')
+    report(
+      `${at}/param`,
+      `reads a parameter wherever the request carries it, which needs format params, not ${format}`,
+    );
   if (source.item !== undefined && !fanOut)
     report(`${at}/item`, "reads an element of the event's each, but the event has none");
   if (source.else !== undefined) checkSource(source.else, `${at}/else`, format, fanOut, report);

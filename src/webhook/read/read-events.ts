@@ -7,10 +7,18 @@ import { pointerValue as getPointer } from './pointer.js';
 import type { WebhookEventSpec, WebhookRead } from '../../generated/provider.js';
 import type { IgnoredEvent, InboundEvent, StatusEvent, WebhookEvent } from '../events.js';
 import { WebhookFailure } from '../failure.js';
-import type { RequestFacts } from '../request.js';
+import type { Pair, RequestFacts } from '../request.js';
 import { dedupeKey } from './dedupe.js';
 import { readMedia } from './media.js';
 import { readSource, type ReadScope } from './source.js';
+
+/** The pairs form keys, query keys and params are read from, by the read's format. */
+const PAIRS: Record<WebhookRead['format'], (facts: RequestFacts) => readonly Pair[]> = {
+  form: (facts) => facts.form(),
+  query: (facts) => facts.query(),
+  params: (facts) => facts.params(),
+  json: () => [],
+};
 
 /** What the events are read for: their provider, endpoint and the account's default country. */
 export interface ReadContext {
@@ -25,7 +33,7 @@ export function readEvents(
   facts: RequestFacts,
   context: ReadContext,
 ): { events: WebhookEvent[]; ignored: IgnoredEvent[] } {
-  const pairs = spec.format === 'form' ? facts.form() : spec.format === 'query' ? facts.query() : [];
+  const pairs = PAIRS[spec.format](facts);
   const body = spec.format === 'json' ? facts.json() : undefined;
   const list = spec.each === undefined ? [body] : getPointer(body, spec.each);
   if (!Array.isArray(list))
@@ -94,7 +102,7 @@ function required(
 
 function describe(source: unknown): string {
   return Object.entries(source as Record<string, unknown>)
-    .filter(([k]) => ['form', 'query', 'json', 'item', 'header'].includes(k))
+    .filter(([k]) => ['form', 'query', 'param', 'json', 'item', 'header'].includes(k))
     .map(([k, v]) => `${k} ${String(v)}`)
     .join('');
 }

@@ -12,7 +12,7 @@ import { toIsoTime } from './time.js';
 /** Where the fields of one event are read from. */
 export interface ReadScope {
   readonly facts: RequestFacts;
-  /** The body's pairs (form) or the URL's (query format); empty for JSON. */
+  /** The body's pairs (form), the URL's (query format), the request's parameters (params); empty for JSON. */
   readonly pairs: readonly Pair[];
   /** The event: the JSON body or one element of the read's `each`. */
   readonly event: unknown;
@@ -26,6 +26,7 @@ function rawValue(source: FieldSource, scope: ReadScope): string | undefined {
   if (source.literal !== undefined) return source.literal;
   if (source.form !== undefined) return firstValue(scope.pairs, source.form);
   if (source.query !== undefined) return firstValue(scope.facts.query(), source.query);
+  if (source.param !== undefined) return firstValue(scope.pairs, source.param);
   if (source.json !== undefined) return textAt(scope.event, source.json);
   if (source.item !== undefined) return textAt(scope.item, source.item);
   if (source.header !== undefined) return scope.facts.header(source.header);
