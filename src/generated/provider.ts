@@ -713,7 +713,7 @@ export interface WebhookCondition {
   equals?: string;
 }
 /**
- * Where one value is read: exactly one of form, query, param, json, item, header, literal. param is a parameter wherever the request puts it (format params); json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
+ * Where one value is read: exactly one of form, query, param, json, item, within, header, literal. param is a parameter wherever the request puts it (format params); json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
  */
 export interface FieldSource {
   /**
@@ -736,6 +736,10 @@ export interface FieldSource {
    * JSON Pointer into the element of the event's `each`.
    */
   item?: string;
+  /**
+   * JSON Pointer into the element of the event's `eachWithin` ("" for the element itself, e.g. a recipient's number).
+   */
+  within?: string;
   /**
    * Request header name.
    */
@@ -786,6 +790,10 @@ export interface FieldSource1 {
    * JSON Pointer into the element of the event's `each`.
    */
   item?: string;
+  /**
+   * JSON Pointer into the element of the event's `eachWithin` ("" for the element itself, e.g. a recipient's number).
+   */
+  within?: string;
   /**
    * Request header name.
    */
@@ -1134,6 +1142,10 @@ export interface WebhookEventSpec {
    * JSON Pointer to an array inside the event; one normalised event per element (e.g. one status per recipient). Read elements with `item`.
    */
   each?: string;
+  /**
+   * With each: a JSON Pointer into each element of `each` to a nested array; one normalised event per element of it (e.g. per status, then per recipient listed under it). Read its elements with `within` ("" for the element itself), the outer element with `item`. An element without that array (null or absent) gives one event of its own, read without `within`.
+   */
+  eachWithin?: string;
   eventId?: FieldSource;
   from?: FieldSource;
   to?: FieldSource;

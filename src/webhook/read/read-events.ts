@@ -71,11 +71,7 @@ function readOne(
 ): void {
   const items: unknown = spec.each === undefined ? [undefined] : getPointer(scope.event, spec.each);
   if (!Array.isArray(items)) throw new WebhookFailure('WEBHOOK_MALFORMED', `${where} has no array at ${spec.each}`);
-  for (const item of items as unknown[]) {
-    const itemScope: ReadScope =
-      item === undefined
-        ? scope
-        : { facts: scope.facts, pairs: scope.pairs, event: scope.event, item, defaultCountry: scope.defaultCountry };
+  for (const itemScope of scopes(spec, scope, items as unknown[], where)) {
     const eventId = readSource(spec.eventId, itemScope);
     const read = spec.kind === 'inbound' ? readInbound(spec, itemScope, where) : readStatus(spec, itemScope, where);
     if ('ignored' in read) {
@@ -85,6 +81,28 @@ function readOne(
     // `read` is this event's own fresh object: completed in place rather than copied.
     (read as { dedupeKey?: string }).dedupeKey = dedupeKey(context.providerId, context.endpoint, eventId, read);
     events.push(read as WebhookEvent);
+  }
+}
+
+/**
+ * One scope per event of the fan-out: per element of `each`, and with `eachWithin` per element of
+ * the array inside it (an element without that array is one event of its own).
+ */
+function* scopes(spec: WebhookEventSpec, scope: ReadScope, items: unknown[], where: string): Generator<ReadScope> {
+  const { facts, pairs, event, defaultCountry } = scope;
+  for (const item of items) {
+    if (item === undefined) {
+      yield scope;
+      continue;
+    }
+    const nested = spec.eachWithin === undefined ? undefined : getPointer(item, spec.eachWithin);
+    if (nested === undefined || nested === null) {
+      yield { facts, pairs, event, item, defaultCountry };
+      continue;
+    }
+    if (!Array.isArray(nested))
+      throw new WebhookFailure('WEBHOOK_MALFORMED', `${where} has no array at ${spec.each}/*${spec.eachWithin}`);
+    for (const within of nested as unknown[]) yield { facts, pairs, event, item, within, defaultCountry };
   }
 }
 
@@ -102,7 +120,7 @@ function required(
 
 function describe(source: unknown): string {
   return Object.entries(source as Record<string, unknown>)
-    .filter(([k]) => ['form', 'query', 'param', 'json', 'item', 'header'].includes(k))
+    .filter(([k]) => ['form', 'query', 'param', 'json', 'item', 'within', 'header'].includes(k))
     .map(([k, v]) => `${k} ${String(v)}`)
     .join('');
 }

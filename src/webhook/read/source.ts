@@ -1,6 +1,6 @@
 /**
  * Reads one field of an event: a form or query key, a JSON Pointer into the event or into the
- * current element of its fan-out, a header, or a constant; then, as declared, a phone number in
+ * current element of its fan-out (or of a nested one), a header, or a constant; then, as declared, a phone number in
  * E.164 and a time in ISO 8601. A source may name another to read when it is absent (`else`).
  */
 import { pointerText as textAt } from './pointer.js';
@@ -18,6 +18,8 @@ export interface ReadScope {
   readonly event: unknown;
   /** The current element of the event's own `each`. */
   readonly item: unknown;
+  /** The current element of the event's `eachWithin` (an array inside `item`). */
+  readonly within?: unknown;
   readonly defaultCountry: string | undefined;
 }
 
@@ -29,6 +31,7 @@ function rawValue(source: FieldSource, scope: ReadScope): string | undefined {
   if (source.param !== undefined) return firstValue(scope.pairs, source.param);
   if (source.json !== undefined) return textAt(scope.event, source.json);
   if (source.item !== undefined) return textAt(scope.item, source.item);
+  if (source.within !== undefined) return textAt(scope.within, source.within);
   if (source.header !== undefined) return scope.facts.header(source.header);
   return undefined;
 }
