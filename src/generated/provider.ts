@@ -926,9 +926,13 @@ export interface SignedTimestamp {
  */
 export interface BodyHashCheck {
   /**
-   * The query key holding the hash, e.g. bodySHA256. The check applies only when the URL has it.
+   * The query key holding the hash, e.g. bodySHA256. The check applies only when the URL has it, unless required.
    */
   query: string;
+  /**
+   * The URL must carry the hash: for an endpoint whose bodies are always JSON, a request without it would have an unsigned body, so it is refused.
+   */
+  required?: boolean;
   /**
    * Hash function.
    */
