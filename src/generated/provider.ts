@@ -713,7 +713,7 @@ export interface WebhookCondition {
   equals?: string;
 }
 /**
- * Where one value is read: exactly one of form, query, json, item, header, literal. json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
+ * Where one value is read: exactly one of form, query, param, json, item, within, header, literal. param is a parameter wherever the request puts it (format params); json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
  */
 export interface FieldSource {
   /**
@@ -725,6 +725,10 @@ export interface FieldSource {
    */
   query?: string;
   /**
+   * With format params: the parameter's name, read from the query of a GET, a top-level value of a JSON object body, or the form pairs.
+   */
+  param?: string;
+  /**
    * JSON Pointer into the event.
    */
   json?: string;
@@ -732,6 +736,10 @@ export interface FieldSource {
    * JSON Pointer into the element of the event's `each`.
    */
   item?: string;
+  /**
+   * JSON Pointer into the element of the event's `eachWithin` ("" for the element itself, e.g. a recipient's number).
+   */
+  within?: string;
   /**
    * Request header name.
    */
@@ -771,6 +779,10 @@ export interface FieldSource1 {
    */
   query?: string;
   /**
+   * With format params: the parameter's name, read from the query of a GET, a top-level value of a JSON object body, or the form pairs.
+   */
+  param?: string;
+  /**
    * JSON Pointer into the event.
    */
   json?: string;
@@ -778,6 +790,10 @@ export interface FieldSource1 {
    * JSON Pointer into the element of the event's `each`.
    */
   item?: string;
+  /**
+   * JSON Pointer into the element of the event's `eachWithin` ("" for the element itself, e.g. a recipient's number).
+   */
+  within?: string;
   /**
    * Request header name.
    */
@@ -864,9 +880,9 @@ export interface SignedPart {
  */
 export interface SignatureLocation {
   /**
-   * header, form key or query key.
+   * header, form key, query key, or param: a parameter of the request wherever the method and content type put it (the query of a GET, a top-level value of a JSON object body, else a form key).
    */
-  from: 'header' | 'form' | 'query';
+  from: 'header' | 'form' | 'query' | 'param';
   /**
    * Its name, e.g. X-Twilio-Signature.
    */
@@ -889,9 +905,9 @@ export interface SignatureLocation {
  */
 export interface SignedTimestamp {
   /**
-   * header, form key or query key.
+   * header, form key, query key, or param: a parameter of the request wherever the method and content type put it (the query of a GET, a top-level value of a JSON object body, else a form key).
    */
-  from: 'header' | 'form' | 'query';
+  from: 'header' | 'form' | 'query' | 'param';
   /**
    * Its name, e.g. telnyx-timestamp.
    */
@@ -910,9 +926,13 @@ export interface SignedTimestamp {
  */
 export interface BodyHashCheck {
   /**
-   * The query key holding the hash, e.g. bodySHA256. The check applies only when the URL has it.
+   * The query key holding the hash, e.g. bodySHA256. The check applies only when the URL has it, unless required.
    */
   query: string;
+  /**
+   * The URL must carry the hash: for an endpoint whose bodies are always JSON, a request without it would have an unsigned body, so it is refused.
+   */
+  required?: boolean;
   /**
    * Hash function.
    */
@@ -1098,9 +1118,9 @@ export interface AnyOfRecipe {
  */
 export interface WebhookRead {
   /**
-   * form: an application/x-www-form-urlencoded body; json: a JSON body; query: the URL query (GET callbacks).
+   * form: an application/x-www-form-urlencoded body; json: a JSON body; query: the URL query (GET callbacks); params: one flat set of parameters, sent as the query of a GET, a form body or a JSON object body (for providers whose console offers all three for the same callback).
    */
-  format: 'form' | 'json' | 'query';
+  format: 'form' | 'json' | 'query' | 'params';
   /**
    * JSON Pointer to an array of events ("" for a body that is an array); without it, the body is one event.
    */
@@ -1126,6 +1146,10 @@ export interface WebhookEventSpec {
    * JSON Pointer to an array inside the event; one normalised event per element (e.g. one status per recipient). Read elements with `item`.
    */
   each?: string;
+  /**
+   * With each: a JSON Pointer into each element of `each` to a nested array; one normalised event per element of it (e.g. per status, then per recipient listed under it). Read its elements with `within` ("" for the element itself), the outer element with `item`. An element without that array (null or absent) gives one event of its own, read without `within`.
+   */
+  eachWithin?: string;
   eventId?: FieldSource;
   from?: FieldSource;
   to?: FieldSource;

@@ -17,7 +17,7 @@ import { CANONICALISERS } from './canonical/index.js';
 
 type Report = (pointer: string, message: string) => void;
 
-const LOCATORS = ['form', 'query', 'json', 'item', 'header', 'literal'] as const;
+const LOCATORS = ['form', 'query', 'param', 'json', 'item', 'within', 'header', 'literal'] as const;
 const NEEDS: Record<WebhookEventSpec['kind'], readonly (keyof WebhookEventSpec)[]> = {
   inbound: ['from', 'to', 'providerMessageId'],
   status: ['providerMessageId', 'status'],
@@ -106,7 +106,7 @@ function checkRead(endpoint: WebhookEndpoint, at: string, report: Report): void 
     report(`${at}/read`, 'has type, so needs events (by type value)');
   if (read.type === undefined && read.event === undefined) report(`${at}/read`, 'needs event (or type and events)');
   if (read.each !== undefined && read.format !== 'json') report(`${at}/read/each`, 'applies to JSON bodies only');
-  if (read.type !== undefined) checkSource(read.type, `${at}/read/type`, read.format, false, report);
+  if (read.type !== undefined) checkSource(read.type, `${at}/read/type`, read.format, NO_FAN_OUT, report);
   const events = read.events ?? {};
   for (const [type, spec] of Object.entries(events)) checkEvent(spec, `${at}/read/events/${type}`, read.format, report);
   if (read.event !== undefined) checkEvent(read.event, `${at}/read/event`, read.format, report);
@@ -116,21 +116,40 @@ function checkEvent(spec: WebhookEventSpec, at: string, format: string, report: 
   for (const field of NEEDS[spec.kind])
     if (spec[field] === undefined) report(`${at}/${field}`, `is required for a ${spec.kind} event`);
   if (spec.kind === 'status' && spec.statuses === undefined) report(`${at}/statuses`, 'is required for a status event');
+  if (spec.eachWithin !== undefined && spec.each === undefined)
+    report(`${at}/eachWithin`, 'fans out inside the elements of each, so needs each');
+  const fanOut = { item: spec.each !== undefined, within: spec.eachWithin !== undefined };
   for (const [field, value] of Object.entries(spec))
     if (value !== null && typeof value === 'object' && field !== 'statuses' && field !== 'media')
-      checkSource(value as FieldSource, `${at}/${field}`, format, spec.each !== undefined, report);
-  if (spec.media?.count !== undefined) checkSource(spec.media.count, `${at}/media/count`, format, false, report);
+      checkSource(value as FieldSource, `${at}/${field}`, format, fanOut, report);
+  if (spec.media?.count !== undefined) checkSource(spec.media.count, `${at}/media/count`, format, NO_FAN_OUT, report);
   if (spec.media !== undefined && spec.media.each === undefined && spec.media.count === undefined)
     report(`${at}/media`, 'needs each (a JSON array) or count (indexed form keys)');
 }
 
-function checkSource(source: FieldSource, at: string, format: string, fanOut: boolean, report: Report): void {
+/** Which fan-out elements a field may read: `item` needs the event's each, `within` its eachWithin. */
+interface FanOut {
+  readonly item: boolean;
+  readonly within: boolean;
+}
+
+const NO_FAN_OUT: FanOut = { item: false, within: false };
+
+function checkSource(source: FieldSource, at: string, format: string, fanOut: FanOut, report: Report): void {
   const given = LOCATORS.filter((k) => source[k] !== undefined);
   if (given.length !== 1) report(at, `must have exactly one of ${LOCATORS.join(', ')}`);
   if (source.json !== undefined && format !== 'json')
     report(`${at}/json`, `reads a JSON body, but the format is ${format}`);
-  if (source.form !== undefined && format === 'json') report(`${at}/form`, 'reads form pairs, but the format is json');
-  if (source.item !== undefined && !fanOut)
+  if (source.form !== undefined && (format === 'json' || format === 'params'))
+    report(`${at}/form`, `reads form pairs, but the format is ${format}${format === 'params' ? ': use param' : ''}`);
+  if (source.param !== undefined && format !== 'params')
+    report(
+      `${at}/param`,
+      `reads a parameter wherever the request carries it, which needs format params, not ${format}`,
+    );
+  if (source.item !== undefined && !fanOut.item)
     report(`${at}/item`, "reads an element of the event's each, but the event has none");
+  if (source.within !== undefined && !fanOut.within)
+    report(`${at}/within`, "reads an element of the event's eachWithin, but the event has none");
   if (source.else !== undefined) checkSource(source.else, `${at}/else`, format, fanOut, report);
 }

@@ -33,6 +33,7 @@ export class RequestFacts {
   private parsed: { readonly value: unknown } | undefined;
   private formPairs: Pair[] | undefined;
   private queryPairs: Pair[] | undefined;
+  private paramPairs: readonly Pair[] | undefined;
 
   constructor(request: WebhookRequest) {
     this.method = request.method.toUpperCase();
@@ -90,6 +91,25 @@ export class RequestFacts {
   form(): readonly Pair[] {
     this.formPairs ??= parseFormText(this.bodyText(), 'body');
     return this.formPairs;
+  }
+
+  /**
+   * The parameters, wherever this request carries them: the query of a GET, the top-level scalar
+   * values of a JSON object body (numbers and booleans written out), else the body's form pairs.
+   */
+  params(): readonly Pair[] {
+    this.paramPairs ??= this.readParams();
+    return this.paramPairs;
+  }
+
+  private readParams(): readonly Pair[] {
+    if (this.method === 'GET') return this.query();
+    if (!(this.header('content-type') ?? '').toLowerCase().includes('json')) return this.form();
+    const body = this.json();
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
+    return Object.entries(body as Record<string, unknown>).flatMap(([k, v]): Pair[] =>
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [[k, String(v)]] : [],
+    );
   }
 
   /** The URL's query pairs in order. */

@@ -131,6 +131,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     expect(hooks.map((h) => [h.account, h.endpoint, h.url])).toEqual([
       ['twilio.json', 'status', `${PUBLIC}/hooks/twilio/status`],
       ['twilio.json', 'inbound', `${PUBLIC}/hooks/twilio/inbound`],
+      ['twilio.json', 'events', `${PUBLIC}/hooks/twilio/events`],
     ]);
     expect(listedText).toContain(`twilio.json (twilio)\n  status     ${PUBLIC}/hooks/twilio/status\n`);
     expect(listedText).toContain('A message comes in');

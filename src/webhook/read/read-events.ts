@@ -7,10 +7,18 @@ import { pointerValue as getPointer } from './pointer.js';
 import type { WebhookEventSpec, WebhookRead } from '../../generated/provider.js';
 import type { IgnoredEvent, InboundEvent, StatusEvent, WebhookEvent } from '../events.js';
 import { WebhookFailure } from '../failure.js';
-import type { RequestFacts } from '../request.js';
+import type { Pair, RequestFacts } from '../request.js';
 import { dedupeKey } from './dedupe.js';
 import { readMedia } from './media.js';
 import { readSource, type ReadScope } from './source.js';
+
+/** The pairs form keys, query keys and params are read from, by the read's format. */
+const PAIRS: Record<WebhookRead['format'], (facts: RequestFacts) => readonly Pair[]> = {
+  form: (facts) => facts.form(),
+  query: (facts) => facts.query(),
+  params: (facts) => facts.params(),
+  json: () => [],
+};
 
 /** What the events are read for: their provider, endpoint and the account's default country. */
 export interface ReadContext {
@@ -25,7 +33,7 @@ export function readEvents(
   facts: RequestFacts,
   context: ReadContext,
 ): { events: WebhookEvent[]; ignored: IgnoredEvent[] } {
-  const pairs = spec.format === 'form' ? facts.form() : spec.format === 'query' ? facts.query() : [];
+  const pairs = PAIRS[spec.format](facts);
   const body = spec.format === 'json' ? facts.json() : undefined;
   const list = spec.each === undefined ? [body] : getPointer(body, spec.each);
   if (!Array.isArray(list))
@@ -63,11 +71,7 @@ function readOne(
 ): void {
   const items: unknown = spec.each === undefined ? [undefined] : getPointer(scope.event, spec.each);
   if (!Array.isArray(items)) throw new WebhookFailure('WEBHOOK_MALFORMED', `${where} has no array at ${spec.each}`);
-  for (const item of items as unknown[]) {
-    const itemScope: ReadScope =
-      item === undefined
-        ? scope
-        : { facts: scope.facts, pairs: scope.pairs, event: scope.event, item, defaultCountry: scope.defaultCountry };
+  for (const itemScope of scopes(spec, scope, items as unknown[], where)) {
     const eventId = readSource(spec.eventId, itemScope);
     const read = spec.kind === 'inbound' ? readInbound(spec, itemScope, where) : readStatus(spec, itemScope, where);
     if ('ignored' in read) {
@@ -77,6 +81,28 @@ function readOne(
     // `read` is this event's own fresh object: completed in place rather than copied.
     (read as { dedupeKey?: string }).dedupeKey = dedupeKey(context.providerId, context.endpoint, eventId, read);
     events.push(read as WebhookEvent);
+  }
+}
+
+/**
+ * One scope per event of the fan-out: per element of `each`, and with `eachWithin` per element of
+ * the array inside it (an element without that array is one event of its own).
+ */
+function* scopes(spec: WebhookEventSpec, scope: ReadScope, items: unknown[], where: string): Generator<ReadScope> {
+  const { facts, pairs, event, defaultCountry } = scope;
+  for (const item of items) {
+    if (item === undefined) {
+      yield scope;
+      continue;
+    }
+    const nested = spec.eachWithin === undefined ? undefined : getPointer(item, spec.eachWithin);
+    if (nested === undefined || nested === null) {
+      yield { facts, pairs, event, item, defaultCountry };
+      continue;
+    }
+    if (!Array.isArray(nested))
+      throw new WebhookFailure('WEBHOOK_MALFORMED', `${where} has no array at ${spec.each}/*${spec.eachWithin}`);
+    for (const within of nested as unknown[]) yield { facts, pairs, event, item, within, defaultCountry };
   }
 }
 
@@ -94,7 +120,7 @@ function required(
 
 function describe(source: unknown): string {
   return Object.entries(source as Record<string, unknown>)
-    .filter(([k]) => ['form', 'query', 'json', 'item', 'header'].includes(k))
+    .filter(([k]) => ['form', 'query', 'param', 'json', 'item', 'within', 'header'].includes(k))
     .map(([k, v]) => `${k} ${String(v)}`)
     .join('');
 }

@@ -1,6 +1,6 @@
 /**
  * Reads one field of an event: a form or query key, a JSON Pointer into the event or into the
- * current element of its fan-out, a header, or a constant; then, as declared, a phone number in
+ * current element of its fan-out (or of a nested one), a header, or a constant; then, as declared, a phone number in
  * E.164 and a time in ISO 8601. A source may name another to read when it is absent (`else`).
  */
 import { pointerText as textAt } from './pointer.js';
@@ -12,12 +12,14 @@ import { toIsoTime } from './time.js';
 /** Where the fields of one event are read from. */
 export interface ReadScope {
   readonly facts: RequestFacts;
-  /** The body's pairs (form) or the URL's (query format); empty for JSON. */
+  /** The body's pairs (form), the URL's (query format), the request's parameters (params); empty for JSON. */
   readonly pairs: readonly Pair[];
   /** The event: the JSON body or one element of the read's `each`. */
   readonly event: unknown;
   /** The current element of the event's own `each`. */
   readonly item: unknown;
+  /** The current element of the event's `eachWithin` (an array inside `item`). */
+  readonly within?: unknown;
   readonly defaultCountry: string | undefined;
 }
 
@@ -26,8 +28,10 @@ function rawValue(source: FieldSource, scope: ReadScope): string | undefined {
   if (source.literal !== undefined) return source.literal;
   if (source.form !== undefined) return firstValue(scope.pairs, source.form);
   if (source.query !== undefined) return firstValue(scope.facts.query(), source.query);
+  if (source.param !== undefined) return firstValue(scope.pairs, source.param);
   if (source.json !== undefined) return textAt(scope.event, source.json);
   if (source.item !== undefined) return textAt(scope.item, source.item);
+  if (source.within !== undefined) return textAt(scope.within, source.within);
   if (source.header !== undefined) return scope.facts.header(source.header);
   return undefined;
 }

@@ -49,7 +49,11 @@ export function compileHmac(spec: HmacRecipe, render: RenderValue): CompiledReci
 /** When the URL carries the body's hash (and so signs it), the body must hash to it. */
 function checkBodyHash(spec: BodyHashCheck, facts: RequestFacts): void {
   const stated = firstValue(facts.query(), spec.query);
-  if (stated === undefined) return;
+  if (stated === undefined) {
+    if (spec.required === true)
+      throw new WebhookFailure('WEBHOOK_UNVERIFIED', `the URL has no ${spec.query}, so the body is not signed`);
+    return;
+  }
   const actual = createHash(spec.algorithm).update(facts.rawBody).digest();
   const claimed = decodeBytes(stated, spec.encoding);
   if (claimed === undefined || !bytesEqual(actual, claimed))

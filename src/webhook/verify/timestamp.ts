@@ -3,10 +3,14 @@ import type { SignedTimestamp } from '../../generated/provider.js';
 import { WebhookFailure } from '../failure.js';
 import { firstValue, type RequestFacts } from '../request.js';
 
-/** Reads a header, form key or query key. */
-export function readField(facts: RequestFacts, from: 'header' | 'form' | 'query', name: string): string | undefined {
+/** Reads a header, form key, query key, or a parameter wherever the request carries it. */
+export function readField(
+  facts: RequestFacts,
+  from: 'header' | 'form' | 'query' | 'param',
+  name: string,
+): string | undefined {
   if (from === 'header') return facts.header(name);
-  return firstValue(from === 'form' ? facts.form() : facts.query(), name);
+  return firstValue(from === 'form' ? facts.form() : from === 'query' ? facts.query() : facts.params(), name);
 }
 
 /** Throws WEBHOOK_UNVERIFIED for a missing or unreadable timestamp, WEBHOOK_STALE outside the skew. */
