@@ -242,7 +242,8 @@ export function createConnector(init: ConnectorInit): Connector {
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
     // The message id is fixed before the first attempt, so every retry carries the same one.
     let stable = prepared.params;
-    const callback = service.params.has('status_callback_url');
+    // Without a status callback base the URL is empty, as a missing value is: no id to make for it.
+    const callback = options.statusCallbackPrefix !== undefined && service.params.has('status_callback_url');
     if ((callback || service.params.has('message_id')) && !stable.message_id) {
       if (owned) (stable as Record<string, string>).message_id = randomUUID();
       else stable = inherit(stable, 'message_id', randomUUID());
@@ -281,8 +282,9 @@ export function createConnector(init: ConnectorInit): Connector {
       if (!texts.ok)
         return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
       const gate = gateOf(message);
-      const paramsOf = (text: string): ServiceParams =>
-        messageParams(Object.assign(Object.create(null) as Record<string, string>, options.globals), message, text);
+      // A plain object (not a null-prototype one, which V8 keeps as a hash table): each recipient's
+      // copy of it is then a fast clone. Placeholder names are checked at load, so none is inherited.
+      const paramsOf = (text: string): ServiceParams => messageParams({ ...options.globals }, message, text);
       const idOf = (index: number, part: number): string | undefined => {
         if (message.messageId === undefined) return undefined;
         const base = recipients.length === 1 ? message.messageId : `${message.messageId}:${index}`;
