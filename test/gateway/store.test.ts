@@ -32,6 +32,9 @@ const postgres: Place = async () => {
   return { open: () => openPostgresStore(url) };
 };
 
+/** Where a message waits for the wire. */
+const QUEUED = { state: 'queued' } as const;
+
 const outgoing = (login: string, uid: string) => ({
   login,
   uid,
@@ -52,11 +55,11 @@ describe.each([
     if (skip) return;
     const { open } = await place();
     const store = await open();
-    const a1 = await store.queueOutgoing(outgoing('alice', 'u1'));
-    const b1 = await store.queueOutgoing(outgoing('bob', 'u2'));
+    const a1 = await store.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
+    const b1 = await store.insertOutgoing(outgoing('bob', 'u2'), QUEUED);
     await store.close();
     const reopened = await open();
-    const a2 = await reopened.queueOutgoing(outgoing('alice', 'u3'));
+    const a2 = await reopened.insertOutgoing(outgoing('alice', 'u3'), QUEUED);
     expect([a1.seq, b1.seq, a2.seq]).toEqual([1, 1, 2]);
     await reopened.close();
   });
@@ -84,7 +87,7 @@ describe.each([
   it('moves a delivery status only up: a late "sent" does not undo "delivered"', async () => {
     if (skip) return;
     const store = await freshStore();
-    const m = await store.queueOutgoing(outgoing('alice', 'u1'));
+    const m = await store.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await store.markIntent('alice', m.seq);
     await store.recordOutcome('alice', m.seq, { state: 'sent', providerMessageId: 'P1' });
     expect(await store.applyStatus('acct', { providerMessageId: 'P1' }, 'delivered')).toBe(true);
@@ -98,9 +101,9 @@ describe.each([
     if (skip) return;
     const { open } = await place();
     const stopped = await open();
-    const inFlight = await stopped.queueOutgoing(outgoing('alice', 'u1'));
+    const inFlight = await stopped.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await stopped.markIntent('alice', inFlight.seq);
-    const waiting = await stopped.queueOutgoing(outgoing('alice', 'u2'));
+    const waiting = await stopped.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
     await stopped.close();
     const next = await open();
     const { queued, ambiguous } = await next.recover();
@@ -114,9 +117,9 @@ describe.each([
   it('deletes settled messages older than the retention, never one still to be sent', async () => {
     if (skip) return;
     const store = await freshStore();
-    const settled = await store.queueOutgoing(outgoing('alice', 'u1'));
+    const settled = await store.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await store.recordOutcome('alice', settled.seq, { state: 'sent' });
-    const waiting = await store.queueOutgoing(outgoing('alice', 'u2'));
+    const waiting = await store.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
     expect(await store.purge(Date.now() + 1000)).toBe(1);
     expect(await store.message('alice', settled.seq)).toBeUndefined();
     expect((await store.message('alice', waiting.seq))?.sendState).toBe('queued');
@@ -126,10 +129,10 @@ describe.each([
   it('holds Fetch’s sent list before a message still in flight, so no cursor passes it', async () => {
     if (skip) return;
     const store = await freshStore();
-    const one = await store.queueOutgoing(outgoing('alice', 'u1'));
+    const one = await store.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await store.recordOutcome('alice', one.seq, { state: 'sent' });
-    await store.queueOutgoing(outgoing('alice', 'u2')); // still queued
-    const three = await store.queueOutgoing(outgoing('alice', 'u3'));
+    await store.insertOutgoing(outgoing('alice', 'u2'), QUEUED); // still queued
+    const three = await store.insertOutgoing(outgoing('alice', 'u3'), QUEUED);
     await store.recordOutcome('alice', three.seq, { state: 'sent' });
     const page = await store.fetch('alice', { received: undefined, sent: undefined }, 100);
     expect(page.sent.map((m) => m.seq)).toEqual([one.seq]);
@@ -143,9 +146,9 @@ describe('several processes on one database', () => {
     const { open } = await postgres();
     const first = await open();
     const second = await open();
-    const inFlight = await first.queueOutgoing(outgoing('alice', 'u1'));
+    const inFlight = await first.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await first.markIntent('alice', inFlight.seq);
-    await first.queueOutgoing(outgoing('alice', 'u2'));
+    await first.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
     expect(await second.recover()).toEqual({ queued: [], ambiguous: 0 });
     expect((await second.message('alice', inFlight.seq))?.sendState).toBe('intent');
     await first.close();

@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
+import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, type MessageRow } from './statements.js';
-import { rankOf, type Device, type DeviceReport, type Store, type StoredMessage } from './store.js';
+import { rankOf, type Device, type DeviceReport, type Store } from './store.js';
 
 type Db = InstanceType<typeof Database>;
 
@@ -56,23 +57,23 @@ export function openSqliteStore(file: string): Store {
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
   const now = () => new Date().toISOString();
 
-  const queue = db.transaction((r: Parameters<Store['queueOutgoing']>[0]): StoredMessage => {
-    const seq = nextSeq(r.login);
-    q.insertMessage.run(...outgoingRow(r, seq, instance, now()));
-    return one(r.login, seq);
-  });
-  const inbound = db.transaction((r: Parameters<Store['insertInbound']>[0]) => {
+  const inbound = (r: Parameters<Store['insertInbound']>[0]) => {
     const existing = q.byDedupeKey.get(r.dedupeKey) as MessageRow | undefined;
     if (existing !== undefined) return { message: toMessage(existing), inserted: false };
     const seq = nextSeq(r.login);
     q.insertMessage.run(...inboundRow(r, seq, now()));
     return { message: one(r.login, seq), inserted: true };
-  });
-  const saveDevice = db.transaction((login: string, r: DeviceReport) => {
+  };
+  const saveDevice = (login: string, r: DeviceReport) => {
     const device = r.selector || r.installid;
     const old = q.device.get(login, device) as Record<string, string> | undefined;
     q.upsertDevice.run(...deviceRow(login, device, r, old));
-  });
+  };
+  // Every write goes through here; a batch is one transaction (a failing write rolls all back, and
+  // the group commit then runs each alone).
+  const batch = db.transaction((works: readonly (() => unknown)[]) => works.map((work) => work()));
+  const group = createGroupCommit<() => unknown>((works) => batch(works));
+  const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
   // One process holds the file (exclusive lock), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
   const recover = db.transaction(() => {
@@ -83,31 +84,45 @@ export function openSqliteStore(file: string): Store {
   });
 
   return {
-    queueOutgoing: async (record) => queue(record),
-    markIntent: async (login, seq) => q.markIntent.run(instance, login, seq).changes > 0,
-    markAmbiguous: async (login, seq) => q.intentToAmbiguousOne.run(login, seq).changes > 0,
-    recordOutcome: async (login, seq, o) => {
+    insertOutgoing: (record, start) =>
+      write(() => {
+        const row = outgoingRow(record, start, nextSeq(record.login), instance, now());
+        q.insertMessage.run(...row.values);
+        return row.message;
+      }),
+    markIntent: (login, seq) => write(() => q.markIntent.run(instance, login, seq).changes > 0),
+    withdrawIntent: (login, seq) => write(() => q.withdrawIntent.run(instance, login, seq).changes > 0),
+    failQueued: (login, seq, error, code) => write(() => q.failQueued.run(error, code ?? null, login, seq).changes > 0),
+    markAmbiguous: (login, seq) => write(() => q.intentToAmbiguousOne.run(login, seq).changes > 0),
+    recordOutcome: (login, seq, o) => {
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
-      q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
+      return write(() => {
+        q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
+      });
     },
-    insertInbound: async (record) => inbound(record),
-    insertUnrouted: async (r) =>
-      q.insertUnrouted.run(
-        randomUUID(),
-        r.providerAccount,
-        r.peer,
-        r.ownNumber,
-        r.text,
-        r.providerMessageId ?? null,
-        r.receivedAt ?? now(),
-        r.dedupeKey,
-      ).changes > 0,
-    applyStatus: async (account, ids, status) => {
+    insertInbound: (record) => write(() => inbound(record)),
+    insertUnrouted: (r) =>
+      write(
+        () =>
+          q.insertUnrouted.run(
+            randomUUID(),
+            r.providerAccount,
+            r.peer,
+            r.ownNumber,
+            r.text,
+            r.providerMessageId ?? null,
+            r.receivedAt ?? now(),
+            r.dedupeKey,
+          ).changes > 0,
+      ),
+    applyStatus: (account, ids, status) => {
       const rank = rankOf(status);
-      if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
-      if (ids.providerMessageId === undefined) return false;
-      return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
+      return write(() => {
+        if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
+        if (ids.providerMessageId === undefined) return false;
+        return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
+      });
     },
     fetch: async (login, cursors, limit) => ({
       received: (q.received.all(login, cursors.received ?? 0, limit) as MessageRow[]).map(toMessage),
@@ -117,9 +132,9 @@ export function openSqliteStore(file: string): Store {
       const row = q.bySeq.get(login, seq) as MessageRow | undefined;
       return row === undefined ? undefined : toMessage(row);
     },
-    saveDevice: async (login, report) => saveDevice(login, report),
+    saveDevice: (login, report) => write(() => saveDevice(login, report)),
     devices: async (login) => (q.devices.all(login) as Record<string, string>[]).map(toDevice),
-    dropToken: async (login, device, token) => void q.dropToken.run(token, token, login, device),
+    dropToken: (login, device, token) => write(() => void q.dropToken.run(token, token, login, device)),
     recover: async () => recover(),
     purge: async (beforeMs) => q.purge.run(beforeMs).changes,
     shared: false,
