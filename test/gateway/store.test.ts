@@ -126,6 +126,43 @@ describe.each([
     await store.close();
   });
 
+  it('commits the writes of one turn together, failing only the write that is wrong, with no sms_id lost to it', async () => {
+    if (skip) return;
+    const store = await freshStore();
+    // Twenty sends at once, one of them repeating a uid (UNIQUE): it alone fails, and the others'
+    // sms_ids stay 1…19 with no gap where its rolled-back insert had counted.
+    const uids = Array.from({ length: 20 }, (_, i) => (i === 7 ? 'u3' : `u${i}`));
+    const settled = await Promise.allSettled(uids.map((uid) => store.insertOutgoing(outgoing('alice', uid), QUEUED)));
+    const failed = settled.filter((s) => s.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    const seqs = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.seq] : []));
+    expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    for (const seq of seqs) expect((await store.message('alice', seq))?.sendState).toBe('queued');
+    await store.close();
+  });
+
+  it('records a message at the wire in one write, takes an intent back, and fails only a message still queued', async () => {
+    if (skip) return;
+    const store = await freshStore();
+    const atWire = await store.insertOutgoing(outgoing('alice', 'u1'), { state: 'intent' });
+    expect(await store.message('alice', atWire.seq)).toEqual(atWire); // what the insert gave is what is stored
+    expect(await store.withdrawIntent('alice', atWire.seq)).toBe(true);
+    expect((await store.message('alice', atWire.seq))?.sendState).toBe('queued');
+    expect(await store.markIntent('alice', atWire.seq)).toBe(true);
+    expect(await store.failQueued('alice', atWire.seq, 'no')).toBe(false); // claimed: it may be going out
+    const waiting = await store.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
+    expect(await store.failQueued('alice', waiting.seq, 'the database failed', 'X')).toBe(true);
+    expect(await store.markIntent('alice', waiting.seq)).toBe(false); // never sent now
+    const refused = await store.insertOutgoing(outgoing('alice', 'u3'), {
+      state: 'failed',
+      error: 'bad number',
+      code: 'NUMBER_INVALID',
+    });
+    expect(await store.message('alice', refused.seq)).toEqual(refused);
+    expect(refused).toMatchObject({ sendState: 'failed', status: 'failed', errorCode: 'NUMBER_INVALID' });
+    await store.close();
+  });
+
   it('holds Fetch’s sent list before a message still in flight, so no cursor passes it', async () => {
     if (skip) return;
     const store = await freshStore();

@@ -51,7 +51,7 @@ function messageRow(store: Store, record: OutgoingRecord, existing: StoredMessag
   let row = existing;
   let state: 'none' | 'queued' | 'intent' | 'settled' = existing === undefined ? 'none' : 'queued';
   /** Set when the app was (or is about to be) answered an error: the message must never go. */
-  let refused: unknown;
+  let refused: Error | undefined;
   let chain: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
     const next = chain.then(step);
@@ -68,7 +68,7 @@ function messageRow(store: Store, record: OutgoingRecord, existing: StoredMessag
           try {
             row = await store.insertOutgoing(record, { state: 'intent' });
           } catch (error) {
-            refused = error;
+            refused = asError(error);
             throw error;
           }
           state = 'intent';
@@ -92,7 +92,7 @@ function messageRow(store: Store, record: OutgoingRecord, existing: StoredMessag
         try {
           row = await store.insertOutgoing(record, { state: 'queued' });
         } catch (error) {
-          refused = error;
+          refused = asError(error);
           throw error;
         }
         state = 'queued';
@@ -100,7 +100,7 @@ function messageRow(store: Store, record: OutgoingRecord, existing: StoredMessag
       }),
     refuse: (error) =>
       inTurn(async () => {
-        if (row === undefined) refused ??= error;
+        if (row === undefined) refused ??= asError(error);
         return row;
       }),
     settle: (outcome) =>
@@ -110,4 +110,8 @@ function messageRow(store: Store, record: OutgoingRecord, existing: StoredMessag
         state = 'settled';
       }),
   };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error('the message could not be recorded', { cause: error });
 }

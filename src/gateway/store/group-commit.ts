@@ -39,7 +39,7 @@ export function createGroupCommit<W>(commit: CommitBatch<W>): GroupCommit<W> {
     if (scheduled || committing || pending.length === 0) return;
     scheduled = true;
     // setImmediate runs after the I/O callbacks of this turn: every write they asked for joins.
-    setImmediate(flush);
+    setImmediate(() => void flush());
   };
 
   const settleAlone = async (entry: Pending<W>) => {
@@ -73,7 +73,7 @@ export function createGroupCommit<W>(commit: CommitBatch<W>): GroupCommit<W> {
   return {
     write<T>(work: W): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        pending.push({ work, resolve: resolve as (value: never) => void, reject });
+        pending.push({ work, resolve: resolve, reject });
         schedule();
       });
     },
