@@ -8,8 +8,11 @@ import { SwitchboardError } from '../errors.js';
 import type { ResultCode } from '../result.js';
 import type { BulkSummary } from './items.js';
 
-/** The events of one message: `intent` before the request, one of the others after. */
-export type JournalEvent = 'intent' | 'sent' | 'failed' | 'ambiguous';
+/**
+ * The events of one message: `intent` before the request, one of the outcomes after, and
+ * `withdrawn` when a request certainly did not arrive and the message waits to be tried again.
+ */
+export type JournalEvent = 'intent' | 'withdrawn' | 'sent' | 'failed' | 'ambiguous';
 
 /** What became of a message, as the journal keeps it: the send result without the response. */
 export interface JournalOutcome {
@@ -69,6 +72,14 @@ export interface Journal {
    * when that fails); `sendMany` then saves a turn of the event loop per message.
    */
   record(id: string, outcome: JournalOutcome): Promise<void> | void;
+  /**
+   * Takes back the intent of a message whose request certainly did not arrive, before the
+   * connector's retry pause: a run that dies meanwhile then sends it again on resume. Optional: a
+   * journal without it keeps the intent, and such a message resumes as ambiguous. It need not wait
+   * for the disk (a lost withdrawal only keeps the message held), but must stay before any later
+   * intent of the same message.
+   */
+  withdraw?(message: { readonly id: string; readonly to: string }): Promise<void> | void;
   close(): Promise<void>;
 }
 
@@ -76,6 +87,7 @@ export interface Journal {
  * What a resumed run does with a message the journal knows:
  * - `sent`: skip it.
  * - `failed` and retryable (408, 429, 503, a refused connection: nothing arrived): send it again.
+ * - `withdrawn` (its request certainly did not arrive, and it was waiting for a retry): send it again.
  * - `failed` and not retryable (the provider refused it, an invalid number): do not send it again; report it.
  * - an intent without an outcome, an `ambiguous` result, or an unreadable record: it may have reached
  *   the provider, so never send it again automatically; list it for the user to decide.
@@ -83,6 +95,7 @@ export interface Journal {
 export function resumeAction(entry: JournalEntry | undefined): 'send' | 'skip' | 'failed' | 'ambiguous' {
   if (entry === undefined) return 'send';
   if (entry.event === 'sent') return 'skip';
+  if (entry.event === 'withdrawn') return 'send';
   if (entry.event === 'failed') return entry.retryable === true ? 'send' : 'failed';
   return 'ambiguous';
 }

@@ -11,6 +11,8 @@
  * `intent` record, written before its request goes out, then `sent`, `failed` or `ambiguous` with
  * the result's fields (`status`, `code`, `error`, `providerCode`, `retryable`, `messageId`,
  * `partMessageIds`, `attempts`, `durationMs`); errors are already masked and no response body is kept.
+ * A `withdrawn` record between an intent and a retry's next intent says the first request
+ * certainly did not arrive.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fdatasyncSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
@@ -92,6 +94,22 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       waiting.reject(error);
     }
   };
+  /** Adds `line` to the next group commit; resolves once it is written. */
+  const commitLine = (line: string): Promise<void> => {
+    if (failure !== undefined) return Promise.reject(failure);
+    pending += line;
+    if (batch === undefined) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((yes, no) => {
+        resolve = yes;
+        reject = no;
+      });
+      batch = { promise, resolve, reject };
+      setImmediate(commit);
+    }
+    return batch.promise;
+  };
   const append = (line: string): void => {
     if (failure !== undefined) throw failure;
     try {
@@ -132,19 +150,12 @@ export function createJsonlJournal(file: string, options: JsonlJournalOptions = 
       // Group commit: intents made in the same turn of the event loop go out in one write (and one
       // flush with fsync). The promise resolves only once the line is written, and a message is
       // sent only after that, so an intent is still on record before its request goes out.
-      if (failure !== undefined) return Promise.reject(failure);
-      pending += `${recordStart(id)}"intent","to":${JSON.stringify(to)}}\n`;
-      if (batch === undefined) {
-        let resolve!: () => void;
-        let reject!: (error: unknown) => void;
-        const promise = new Promise<void>((yes, no) => {
-          resolve = yes;
-          reject = no;
-        });
-        batch = { promise, resolve, reject };
-        setImmediate(commit);
-      }
-      return batch.promise;
+      return commitLine(`${recordStart(id)}"intent","to":${JSON.stringify(to)}}\n`);
+    },
+    withdraw({ id, to }) {
+      // Committed like an intent, before the retry's wait begins: a run that dies during the wait
+      // then finds the message certainly unsent. (Dying before this write leaves it held as ambiguous.)
+      return commitLine(`${recordStart(id)}"withdrawn","to":${JSON.stringify(to)}}\n`);
     },
     record(id, outcome: JournalOutcome): void {
       // The outcome's fields follow `event` (outcomes made by `outcomeOf` begin with it).

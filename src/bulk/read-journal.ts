@@ -25,7 +25,7 @@ export interface ReadJournal extends JournalState {
   readonly needsNewline: boolean;
 }
 
-const EVENTS: ReadonlySet<string> = new Set<JournalEvent>(['intent', 'sent', 'failed', 'ambiguous']);
+const EVENTS: ReadonlySet<string> = new Set<JournalEvent>(['intent', 'withdrawn', 'sent', 'failed', 'ambiguous']);
 
 type ParsedLine =
   { kind: 'start'; campaign: string } | { kind: 'message'; id: string; entry: JournalEntry } | undefined;

@@ -183,6 +183,18 @@ function intend(r: Run, journal: Journal, message: BulkMessage): Promise<boolean
   );
 }
 
+/**
+ * The message's `afterNotSent`: its request certainly did not arrive and the connector waits to
+ * try again, so the intent is taken back; a run that dies during the wait sends it on resume.
+ */
+async function withdraw(r: Run, journal: Journal, message: BulkMessage): Promise<void> {
+  try {
+    await journal.withdraw?.({ id: message.id, to: message.to });
+  } catch (error) {
+    r.stop ??= journalFailure(error);
+  }
+}
+
 type Slots = ReturnType<typeof createSlots>;
 
 /**
@@ -252,7 +264,10 @@ async function sendOne(r: Run, message: BulkMessage): Promise<void> {
   const messageId = r.state.campaign === undefined ? message.id : `${r.state.campaign}-${message.id}`;
   const { journal } = r;
   const outgoing: OutgoingMessage = { to: message.to, body: message.body, messageId };
-  if (journal !== undefined) outgoing.beforeSend = () => intend(r, journal, message);
+  if (journal !== undefined) {
+    outgoing.beforeSend = () => intend(r, journal, message);
+    if (journal.withdraw !== undefined) outgoing.afterNotSent = () => withdraw(r, journal, message);
+  }
   let result: SendResult;
   try {
     [result] = (await r.connector.sendMessage(outgoing)) as [SendResult];

@@ -28,6 +28,7 @@ import { applyLengthRule } from '../message/length-policy.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
 import { dataReader } from './service-data.js';
 import { gateOf, type Gate } from './gate.js';
+import { createWireSlots } from './wire-slots.js';
 import { createPause } from '../delivery/pause.js';
 
 /** One message for one or more recipients. */
@@ -48,12 +49,22 @@ export interface OutgoingMessage {
    */
   messageId?: string;
   /**
-   * Called once per message, when its first request may go out (the rate limits allow it) and
-   * before it does; the request waits for it. A journal records its intent here, so a message
-   * still held by the rate limits when a run stops was not recorded as possibly sent. Resolving
-   * `false` sends nothing: every result is then `NOT_SENT`. A rejection rejects `sendMessage`.
+   * Called when a request of the message is about to be written to a connection (DESIGN §4.1):
+   * after the rate limits, a free place among the connector's `concurrency` requests in flight
+   * and any retry pause; the request waits for it. A journal records its intent here, so a message
+   * still waiting when the process dies was certainly not sent. It runs once however many requests
+   * the message makes (recipients, parts, retries), unless `afterNotSent` ran in between: then the
+   * next request calls it again. Resolving `false` sends nothing: every result not yet sent is
+   * then `NOT_SENT`. A rejection rejects `sendMessage`.
    */
   beforeSend?: () => Promise<boolean | void> | boolean | void;
+  /**
+   * Called when every request of the message so far certainly did not reach the provider (a
+   * definite, retryable failure) and the connector is about to wait before trying again. A journal
+   * withdraws its intent here, so a process that dies during the pause leaves the message certainly
+   * unsent, to be sent once on restart. The retry waits for it; a rejection rejects `sendMessage`.
+   */
+  afterNotSent?: () => Promise<void> | void;
 }
 
 export type { ServiceParams } from './params.js';
@@ -158,29 +169,18 @@ export function createConnector(init: ConnectorInit): Connector {
     init.rateLimiter ?? (provider.rateLimits.length === 0 ? undefined : new RateLimiter(provider.rateLimits));
 
   const pause = createPause(options.retry.maxTotalMs, limiter);
-  const heed = (result: SendResult & { data?: unknown }) => {
+  const slots = createWireSlots(options.concurrency);
+  /** A request ended: its place on the wire is free, and a Retry-After pauses the connector. */
+  const settle = (result: SendResult & { data?: unknown }) => {
+    slots.release();
     pause.heed(result.retryAfterMs);
     return result;
   };
 
-  /** Sends a rendered request once the message's gate (if any) lets it. */
-  const dispatch = (
-    recipient: string,
-    request: RenderedRequest,
-    service: CompiledService,
-    context: SendContext,
-    gate: Gate | undefined,
-    dispatched?: () => void,
-  ): Promise<SendResult & { data?: unknown }> => {
-    if (gate === undefined) return sendRendered(recipient, request, service, context, dispatched).then(heed);
-    return gate().then((go) =>
-      go
-        ? sendRendered(recipient, request, service, context, dispatched).then(heed)
-        : localFailure(recipient, 'NOT_SENT', 'not sent: the caller withdrew the message before it went out'),
-    );
-  };
-
-  /** Renders the request (so dates, nonces and signatures are fresh when it goes) and sends it once the gate lets it. */
+  /**
+   * Renders the request (so dates, nonces and signatures are fresh when it goes) and sends it once
+   * it has a place on the wire; the gate records the intent just before the request is written.
+   */
   const renderAndDispatch = (
     recipient: string,
     service: CompiledService,
@@ -188,18 +188,27 @@ export function createConnector(init: ConnectorInit): Connector {
     gate: Gate | undefined,
     dispatched?: () => void,
   ): Promise<SendResult & { data?: unknown }> => {
-    let request: RenderedRequest;
-    try {
-      request = renderRequest(service, scope, sendSettings);
-    } catch (error) {
-      if (error instanceof RenderError)
-        return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
-      throw error;
-    }
-    return dispatch(recipient, request, service, contexts.get(service) as SendContext, gate, dispatched);
+    const send = (): Promise<SendResult & { data?: unknown }> => {
+      let request: RenderedRequest;
+      try {
+        request = renderRequest(service, scope, sendSettings);
+      } catch (error) {
+        slots.release();
+        if (error instanceof RenderError)
+          return Promise.resolve(localFailure(recipient, 'RENDER_FAILED', binding.redact(error.message)));
+        throw error;
+      }
+      const context = contexts.get(service) as SendContext;
+      return sendRendered(recipient, request, service, context, dispatched, gate).then(settle, (error: unknown) => {
+        slots.release();
+        throw error;
+      });
+    };
+    const waiting = slots.take();
+    return waiting === undefined ? send() : waiting.then(send);
   };
 
-  /** One attempt: wait out a pause and the rate limits, then render (fresh request id, date and nonce), pass the gate, send. */
+  /** One attempt: wait out a pause and the rate limits, then a place on the wire, render, pass the gate, send. */
   const attemptOnce = (
     name: ServiceName,
     service: CompiledService,
@@ -243,12 +252,10 @@ export function createConnector(init: ConnectorInit): Connector {
     if (options.retry.attempts <= 1) return first;
     return first.then((result) =>
       mayRetry(result, service.idempotent)
-        ? withRetries(
-            () => attemptOnce(name, service, stable, recipient, gate),
-            result,
-            options.retry,
-            service.idempotent,
-          )
+        ? withRetries(() => attemptOnce(name, service, stable, recipient, gate), result, options.retry, {
+            idempotent: service.idempotent,
+            beforeWait: gate === undefined ? undefined : () => gate.beforePause(),
+          })
         : result,
     );
   };
@@ -273,7 +280,7 @@ export function createConnector(init: ConnectorInit): Connector {
       const texts = applyLengthRule(message.body, provider.definition.messageLength);
       if (!texts.ok)
         return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
-      const gate = message.beforeSend === undefined ? undefined : gateOf(message.beforeSend);
+      const gate = gateOf(message);
       const paramsOf = (text: string): ServiceParams =>
         messageParams(Object.assign(Object.create(null) as Record<string, string>, options.globals), message, text);
       const idOf = (index: number, part: number): string | undefined => {

@@ -9,7 +9,10 @@ export interface ConnectorOptions {
   dispatcher?: Dispatcher;
   /** Replace scheme, host and port of every URL, e.g. `http://127.0.0.1:8080` for a sandbox or a test server. */
   origin?: string;
-  /** Requests in flight at once for a multi-recipient send. Default 8. */
+  /**
+   * Requests in flight at once through this connector, across all its calls, and the connections of
+   * the pool it makes; more wait their turn, before their message's `beforeSend`. Default 8.
+   */
   concurrency?: number;
   /**
    * Milliseconds for each whole exchange (waiting for a connection, sending, headers and the whole

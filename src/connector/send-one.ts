@@ -15,6 +15,8 @@ import type { DataReader } from './service-data.js';
 import type { TokenSource } from '../auth/oauth2.js';
 import { parseRetryAfter } from '../delivery/retry.js';
 import { basicAuthorization, type RenderedRequest } from './render-request.js';
+import type { Gate } from './gate.js';
+import { localFailure } from './outcomes.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -28,13 +30,17 @@ export interface SendContext {
   readonly tokens: TokenSource;
 }
 
-/** Sends `request` for `recipient` and returns its result. */
+/**
+ * Sends `request` for `recipient` and returns its result. The message's `gate` (its intent) is
+ * passed last, after any token request, just before the request is handed to a connection.
+ */
 export async function sendRendered(
   recipient: string,
   rendered: RenderedRequest,
   service: CompiledService,
   context: SendContext,
   onDispatched?: () => void,
+  gate?: Gate,
 ): Promise<SendResult & { data?: unknown }> {
   const started = performance.now();
   let request = rendered;
@@ -55,6 +61,30 @@ export async function sendRendered(
     }
     request = { ...request, headers: { ...request.headers, authorization: `Bearer ${token.token}` } };
   }
+  if (gate === undefined) return onWire(recipient, request, service, context, started, onDispatched);
+  if (!(await gate.enter())) {
+    const withdrawn = localFailure(
+      recipient,
+      'NOT_SENT',
+      'not sent: the caller withdrew the message before it went out',
+    );
+    gate.leave(withdrawn);
+    return withdrawn;
+  }
+  const result = await onWire(recipient, request, service, context, started, onDispatched);
+  gate.leave(result);
+  return result;
+}
+
+/** The exchange itself (with an answered auth challenge) and its result. */
+async function onWire(
+  recipient: string,
+  request: RenderedRequest,
+  service: CompiledService,
+  context: SendContext,
+  started: number,
+  onDispatched: (() => void) | undefined,
+): Promise<SendResult & { data?: unknown }> {
   const exchangeOptions = context.exchange;
   const redact = context.redact;
   let outcome = await exchange(request, exchangeOptions, onDispatched);

@@ -25,6 +25,16 @@ export function mayRetry(result: SendResult, idempotent: boolean): boolean {
   return !result.ambiguous || idempotent;
 }
 
+/** How {@link withRetries} treats one message. */
+export interface RetryContext {
+  /** The service declares an idempotency mechanism: an ambiguous result may be retried. */
+  readonly idempotent: boolean;
+  /** Runs before each pause, and the pause waits for it (a journal withdraws its intent here). */
+  readonly beforeWait?: (() => Promise<void> | undefined) | undefined;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
 /**
  * Sends with `send` until it succeeds, fails for good, or the policy is spent. The result says
  * how many attempts were made, its `durationMs` covers them all (backoff included), and a failure
@@ -34,9 +44,7 @@ export async function withRetries(
   send: () => Promise<SendResult>,
   first: SendResult,
   policy: RetryPolicy,
-  idempotent: boolean,
-  clock: Clock = realClock,
-  random: () => number = Math.random,
+  { idempotent, beforeWait, clock = realClock, random = Math.random }: RetryContext,
 ): Promise<SendResult> {
   const started = clock.now() - first.durationMs;
   let result = first;
@@ -45,6 +53,8 @@ export async function withRetries(
     const backoff = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1)) * random();
     const delay = result.retryAfterMs ?? backoff;
     if (clock.now() - started + delay > policy.maxTotalMs) break;
+    const withdrawn = beforeWait?.();
+    if (withdrawn !== undefined) await withdrawn;
     await clock.sleep(delay);
     result = await send();
     attempt++;

@@ -75,10 +75,23 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 return 1
 `;
 
+/**
+ * KEYS: intent. ARGV: id, claim token. Takes back the intent of the holder of the claim (its
+ * request certainly did not arrive and it waits to retry), so a worker that dies during the wait
+ * leaves the message to be sent by the next. Returns 1 when it did.
+ */
+const WITHDRAW = `
+local intent = redis.call('HGET', KEYS[1], ARGV[1])
+if not intent or not string.find(intent, '"claim":"' .. ARGV[2] .. '"', 1, true) then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+`;
+
 type LedgerRedis = Redis & {
   switchboardClaim(...args: string[]): Promise<Claim>;
   switchboardRecord(...args: string[]): Promise<number>;
   switchboardRelease(...args: string[]): Promise<number>;
+  switchboardWithdraw(...args: string[]): Promise<number>;
 };
 
 /** The ledger of one queue. */
@@ -87,6 +100,8 @@ export interface Ledger {
   claim(id: string, to: string, worker: string): Promise<Claimed>;
   /** Records what became of message `id`, for the holder of the claim `token`; false (nothing recorded) for anyone else. */
   record(id: string, token: string, outcome: Outcome): Promise<boolean>;
+  /** Takes back the claim `token` on message `id` before a retry pause (nothing arrived); false when it is not held. */
+  withdraw(id: string, token: string): Promise<boolean>;
   /** Whether a worker took message `id` (so enqueuing it again does nothing), after clearing a retryable failure. */
   taken(ids: readonly string[]): Promise<boolean[]>;
   /** Counts by outcome. */
@@ -101,6 +116,7 @@ export function createLedger(redis: Redis, queue: string): Ledger {
     redis.defineCommand('switchboardClaim', { numberOfKeys: 4, lua: CLAIM });
     redis.defineCommand('switchboardRecord', { numberOfKeys: 4, lua: RECORD });
     redis.defineCommand('switchboardRelease', { numberOfKeys: 2, lua: RELEASE });
+    redis.defineCommand('switchboardWithdraw', { numberOfKeys: 1, lua: WITHDRAW });
   }
   const r = redis as LedgerRedis;
   const keys = ledgerKeys(queue);
@@ -145,6 +161,9 @@ export function createLedger(redis: Redis, queue: string): Ledger {
         token,
       );
       return done === 1;
+    },
+    async withdraw(id, token) {
+      return (await r.switchboardWithdraw(keys.intent, id, token)) === 1;
     },
     async taken(ids) {
       const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & {

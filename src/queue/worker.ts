@@ -107,14 +107,19 @@ export function startWorker(
       });
     }
     // The claim (the ledger's intent, and what keeps two workers from sending one message) is made
-    // once the rate limits let the request go: a worker that dies while the limits hold the
-    // message has not claimed it, so another worker sends it.
+    // when the request is about to be written: a worker that dies while the rate limits, a
+    // connection or a retry pause hold the message has not claimed it, so another worker sends it.
     let claimed: Claimed | undefined;
     const beforeSend = async () => {
       claimed = await ledger.claim(messageId, to, id);
       return claimed.decision === 'send';
     };
-    const [result] = await connector.sendMessage({ to, body, messageId, beforeSend });
+    const afterNotSent = async () => {
+      const held = claimed;
+      claimed = undefined;
+      if (held !== undefined) await ledger.withdraw(messageId, held.token);
+    };
+    const [result] = await connector.sendMessage({ to, body, messageId, beforeSend, afterNotSent });
     return settle(messageId, to, claimed, outcomeOf({ id: messageId, to, body }, result!));
   };
 

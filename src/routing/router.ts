@@ -7,7 +7,7 @@ import { createConnector, type Connector, type OutgoingMessage } from '../connec
 import type { ConnectorOptions } from '../connector/options.js';
 import type { Limiter } from '../delivery/rate-limiter.js';
 import { mapConcurrent } from '../connector/concurrency.js';
-import { gateOf } from '../connector/gate.js';
+import { sharedHooks } from '../connector/gate.js';
 import { localFailure } from '../connector/outcomes.js';
 import { formatNumber } from '../numbers/format.js';
 import type { SendResult } from '../result.js';
@@ -115,8 +115,8 @@ export function createRouter(
 
   return {
     async sendMessage(given) {
-      // The hook runs once per message, however many accounts it falls back through.
-      const message = given.beforeSend === undefined ? given : { ...given, beforeSend: gateOf(given.beforeSend) };
+      // The intent is recorded once per message, however many accounts it falls back through.
+      const message = sharedHooks(given);
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
       const forRecipient = (i: number) =>
         recipients.length === 1 || message.messageId === undefined

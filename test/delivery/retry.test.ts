@@ -222,9 +222,7 @@ describe('retries', () => {
       async () => failed,
       failed,
       { ...DEFAULT_RETRY, attempts: 6, minDelayMs: 100, maxDelayMs: 500 },
-      false,
-      clock,
-      () => 1,
+      { idempotent: false, clock, random: () => 1 },
     );
     expect(waits).toEqual([100, 200, 400, 500, 500]);
     expect(result.attempts).toBe(6);
