@@ -1,8 +1,9 @@
 /**
  * The intent is recorded at the wire (DESIGN §4.1), proven by kill -9 and counting at the provider.
  * A loopback provider records every request and holds its answers. The app sends 50 messages at
- * once; the connector's pool of 8 connections fills, the rest wait for a connection, and every send
- * is answered (the send wait is short). Then `serve` is killed with SIGKILL, started again on the
+ * once; the connector's pool of 8 connections fills, one message is refused with 503 and a long
+ * Retry-After (so it waits in a retry pause), the rest wait for a connection, and every send is
+ * answered (the send wait is short). Then `serve` is killed with SIGKILL, started again on the
  * same database, and the provider released. Each message whose request was not written before the
  * kill is sent exactly once after the restart; each one that was written is ambiguous, never sent
  * again, and Fetch lists it in `sent_smss` (docs/gateway.md). On SQLite and on a real PostgreSQL.
@@ -23,8 +24,10 @@ const SENDS = 50;
 const POOL = 8; // the connector's default concurrency: its connections to the provider
 
 let provider: RecordingServer;
-let held: ServerResponse[] = [];
+let held: { text: string; res: ServerResponse }[] = [];
 let holding = true;
+/** The message refused once with 503 and a long Retry-After: it waits in a retry pause at the kill. */
+let refuse = '';
 let postgres: TestPostgres | undefined;
 const children: ChildProcess[] = [];
 
@@ -60,6 +63,8 @@ async function until(check: () => boolean | Promise<boolean>, ms: number): Promi
   }
 }
 
+const textOf = (body: string) => (JSON.parse(body) as { sms_body: string }).sms_body;
+
 /** Each message's send state, read from the database once the gateway has stopped. */
 async function statesOf(dir: string, postgresUrl: string | undefined): Promise<Map<string, string>> {
   const sql = 'SELECT body, send_state FROM messages';
@@ -77,12 +82,14 @@ async function statesOf(dir: string, postgresUrl: string | undefined): Promise<M
   return new Map(rows.map((r) => [r.body, r.send_state]));
 }
 
-const textOf = (body: string) => (JSON.parse(body) as { sms_body: string }).sms_body;
-
 beforeAll(async () => {
-  provider = await startRecordingServer(() => (_request, res) => {
-    if (holding) held.push(res);
-    else res.writeHead(200).end('');
+  provider = await startRecordingServer((request) => (_request, res) => {
+    const text = textOf(request.body);
+    if (!holding) res.writeHead(200).end('');
+    else if (text === refuse) {
+      refuse = '';
+      res.writeHead(503, { 'retry-after': '60' }).end('');
+    } else held.push({ text, res });
   });
   if (hasPostgres) postgres = await startPostgres();
 }, 60_000);
@@ -105,6 +112,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))(
       holding = true;
       held = [];
       const tag = `${name}-`;
+      refuse = `${tag}0`;
       const database = await databaseOf();
       const { dir, file } = await writeGatewayFiles(provider.origin, [USER], {
         push: { enabled: false },
@@ -123,15 +131,17 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))(
         ),
       );
       expect(answers.every((a) => a.status === 200)).toBe(true); // all acknowledged: each is kept
-      await until(() => held.length === POOL, 20_000); // the pool is full; 42 wait for a connection
+      // The pool is full of held requests; one message waits out a Retry-After; 41 wait for a connection.
+      await until(() => held.length === POOL && refuse === '', 20_000);
       first.child.kill('SIGKILL');
       await new Promise((resolve) => first.child.once('exit', resolve));
-      const written = new Set(ours(start));
+      const written = new Set(held.map((h) => h.text));
       expect(written.size).toBe(POOL);
+      expect(ours(start)).toHaveLength(POOL + 1); // and the refused one, which certainly did not arrive
 
       const afterKill = provider.requests.length;
       holding = false;
-      for (const res of held) res.destroy(); // their process is gone
+      for (const { res } of held) res.destroy(); // their process is gone
       const second = await serve(file);
       const notWritten = answers.map((_, i) => `${tag}${i}`).filter((text) => !written.has(text));
       // PostgreSQL takes over a stopped process's messages once its heartbeat is stale (30 s).

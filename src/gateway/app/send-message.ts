@@ -113,6 +113,9 @@ export async function deliver(ctx: GatewayContext, user: GatewayUserConfig, row:
     messageId: message.uid,
     // The claim: false when another process took the message (the connector then sends nothing).
     beforeSend: () => row.claim(),
+    // Nothing reached the provider and a retry waits: the intent is taken back, so a crash during
+    // the pause leaves the message certainly unsent, to be sent once by the next process.
+    afterNotSent: () => row.withdraw(),
   });
   if (result.code === 'NOT_SENT') return result;
   ctx.metrics.sends.inc({ code: result.ok ? 'OK' : (result.code ?? 'UNKNOWN') });
