@@ -36,7 +36,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { chmod, chown, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { once } from 'node:events';
@@ -165,11 +165,12 @@ async function serveProvider() {
  */
 async function writeSendAccount(dir, providerOrigin) {
   const original = readFileSync(new URL('../providers/twilio.json', import.meta.url), 'utf8');
-  await writeFile(join(dir, 'twilio-provider.json'), original.replaceAll('https://api.twilio.com', providerOrigin));
+  await mkdir(join(dir, 'providers'), { recursive: true });
+  await writeFile(join(dir, 'providers', 'twilio.json'), original.replaceAll('https://api.twilio.com', providerOrigin));
   const file = join(dir, 'twilio.json');
   await writeFile(
     file,
-    JSON.stringify({ provider: './twilio-provider.json', username: SID, password: TOKEN, from: OWN }),
+    JSON.stringify({ provider: './providers/twilio.json', username: SID, password: TOKEN, from: OWN }),
   );
   return file;
 }
@@ -208,9 +209,10 @@ async function serveSendGateway(database, providerOrigin) {
  * end over it must do: read the JSON body, call the connector, answer JSON. No authentication, no database.
  */
 async function serveBareSend(providerOrigin) {
-  const { createConnector, loadAccount } = await import('../dist/index.js');
+  const { createConnector, loadAccount, loadProvider } = await import('../dist/index.js');
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-bare-send-'));
-  const connector = createConnector({ account: await loadAccount(await writeSendAccount(dir, providerOrigin)) });
+  const account = await loadAccount(await writeSendAccount(dir, providerOrigin));
+  const connector = createConnector({ account, provider: await loadProvider(join(dir, 'providers', 'twilio.json')) });
   let ids = 0;
   const server = createHttpServer((req, res) => {
     const chunks = [];
