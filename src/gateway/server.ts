@@ -9,6 +9,7 @@ import type { ConnectorOptions } from '../connector/options.js';
 import { createAuthenticator, type AuthOptions } from './app/auth.js';
 import { createInflight, type GatewayContext, type Log } from './app/context.js';
 import { registerAppRoutes } from './app/routes.js';
+import { storedMessageRow } from './app/message-row.js';
 import { deliver, userOf } from './app/send-message.js';
 import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -184,7 +185,8 @@ async function resume(ctx: GatewayContext): Promise<void> {
   for (const message of queued) {
     const user = await userOf(ctx, message);
     if (user === undefined) continue;
-    const work: Promise<unknown> = ctx.queue === undefined ? deliver(ctx, user, message) : ctx.queue.enqueue(message);
+    const work: Promise<unknown> =
+      ctx.queue === undefined ? deliver(ctx, user, storedMessageRow(ctx.store, message)) : ctx.queue.enqueue(message);
     void ctx.inflight.track(work).catch((error: unknown) => {
       ctx.log.error({ login: message.login, sms_id: message.seq, err: String(error) }, 'resumed send failed');
     });

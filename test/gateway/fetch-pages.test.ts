@@ -116,14 +116,14 @@ describe.each([
   it('shows a later sent message while an earlier one is pending, and leaves out refused ones', async () => {
     if (skip) return;
     const { store, close } = await place();
-    const queued = await store.queueOutgoing(outgoing('u1'));
-    const inFlight = await store.queueOutgoing(outgoing('u2'));
+    const queued = await store.insertOutgoing(outgoing('u1'), { state: 'queued' });
+    const inFlight = await store.insertOutgoing(outgoing('u2'), { state: 'queued' });
     await store.markIntent('alice', inFlight.seq);
-    const sent = await store.queueOutgoing(outgoing('u3'));
+    const sent = await store.insertOutgoing(outgoing('u3'), { state: 'queued' });
     await store.recordOutcome('alice', sent.seq, { state: 'sent' });
-    const refused = await store.queueOutgoing(outgoing('u4'));
+    const refused = await store.insertOutgoing(outgoing('u4'), { state: 'queued' });
     await store.recordOutcome('alice', refused.seq, { state: 'failed', error: 'no', code: 'HTTP_ERROR' });
-    const unknown = await store.queueOutgoing(outgoing('u5'));
+    const unknown = await store.insertOutgoing(outgoing('u5'), { state: 'queued' });
     await store.recordOutcome('alice', unknown.seq, { state: 'ambiguous' });
     const page = await store.fetch('alice', NONE, { count: 100, bytes: 1 << 20 });
     expect(page.sent.map((m) => [m.sms_id, m.sms_text])).toEqual([
@@ -138,7 +138,7 @@ describe.each([
     expect((await store.fetch('alice', { received: undefined, sent: 5 }, { count: 100, bytes: 1 << 20 })).sent).toEqual(
       [],
     );
-    const later = await store.queueOutgoing(outgoing('u6'));
+    const later = await store.insertOutgoing(outgoing('u6'), { state: 'queued' });
     const next = await store.fetch('alice', { received: undefined, sent: 5 }, { count: 100, bytes: 1 << 20 });
     expect(next.sent.map((m) => m.sms_id)).toEqual([String(later.seq)]);
     await close();
@@ -147,7 +147,10 @@ describe.each([
   it('answers each field the app reads, sms_id as text', async () => {
     if (skip) return;
     const { store, close } = await place();
-    await store.queueOutgoing({ ...outgoing('u1', 'hello'), dispositionNotification: 'positive-delivery' });
+    await store.insertOutgoing(
+      { ...outgoing('u1', 'hello'), dispositionNotification: 'positive-delivery' },
+      { state: 'queued' },
+    );
     const [message] = (await store.fetch('alice', NONE, { count: 10, bytes: 1024 })).sent;
     expect(message).toEqual({
       sms_id: '1',

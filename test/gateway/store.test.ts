@@ -32,6 +32,9 @@ const postgres: Place = async () => {
   return { open: () => openPostgresStore(url) };
 };
 
+/** Where a message waits for the wire. */
+const QUEUED = { state: 'queued' } as const;
+
 const outgoing = (login: string, uid: string) => ({
   login,
   uid,
@@ -52,11 +55,11 @@ describe.each([
     if (skip) return;
     const { open } = await place();
     const store = await open();
-    const a1 = await store.queueOutgoing(outgoing('alice', 'u1'));
-    const b1 = await store.queueOutgoing(outgoing('bob', 'u2'));
+    const a1 = await store.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
+    const b1 = await store.insertOutgoing(outgoing('bob', 'u2'), QUEUED);
     await store.close();
     const reopened = await open();
-    const a2 = await reopened.queueOutgoing(outgoing('alice', 'u3'));
+    const a2 = await reopened.insertOutgoing(outgoing('alice', 'u3'), QUEUED);
     expect([a1.seq, b1.seq, a2.seq]).toEqual([1, 1, 2]);
     await reopened.close();
   });
@@ -84,7 +87,7 @@ describe.each([
   it('moves a delivery status only up: a late "sent" does not undo "delivered"', async () => {
     if (skip) return;
     const store = await freshStore();
-    const m = await store.queueOutgoing(outgoing('alice', 'u1'));
+    const m = await store.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await store.markIntent('alice', m.seq);
     await store.recordOutcome('alice', m.seq, { state: 'sent', providerMessageId: 'P1' });
     expect(await store.applyStatus('acct', { providerMessageId: 'P1' }, 'delivered')).toBe(true);
@@ -98,9 +101,9 @@ describe.each([
     if (skip) return;
     const { open } = await place();
     const stopped = await open();
-    const inFlight = await stopped.queueOutgoing(outgoing('alice', 'u1'));
+    const inFlight = await stopped.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await stopped.markIntent('alice', inFlight.seq);
-    const waiting = await stopped.queueOutgoing(outgoing('alice', 'u2'));
+    const waiting = await stopped.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
     await stopped.close();
     const next = await open();
     const { queued, ambiguous } = await next.recover();
@@ -114,12 +117,49 @@ describe.each([
   it('deletes settled messages older than the retention, never one still to be sent', async () => {
     if (skip) return;
     const store = await freshStore();
-    const settled = await store.queueOutgoing(outgoing('alice', 'u1'));
+    const settled = await store.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await store.recordOutcome('alice', settled.seq, { state: 'sent' });
-    const waiting = await store.queueOutgoing(outgoing('alice', 'u2'));
+    const waiting = await store.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
     expect(await store.purge(Date.now() + 1000)).toBe(1);
     expect(await store.message('alice', settled.seq)).toBeUndefined();
     expect((await store.message('alice', waiting.seq))?.sendState).toBe('queued');
+    await store.close();
+  });
+
+  it('commits the writes of one turn together, failing only the write that is wrong, with no sms_id lost to it', async () => {
+    if (skip) return;
+    const store = await freshStore();
+    // Twenty sends at once, one of them repeating a uid (UNIQUE): it alone fails, and the others'
+    // sms_ids stay 1…19 with no gap where its rolled-back insert had counted.
+    const uids = Array.from({ length: 20 }, (_, i) => (i === 7 ? 'u3' : `u${i}`));
+    const settled = await Promise.allSettled(uids.map((uid) => store.insertOutgoing(outgoing('alice', uid), QUEUED)));
+    const failed = settled.filter((s) => s.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    const seqs = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.seq] : []));
+    expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    for (const seq of seqs) expect((await store.message('alice', seq))?.sendState).toBe('queued');
+    await store.close();
+  });
+
+  it('records a message at the wire in one write, takes an intent back, and fails only a message still queued', async () => {
+    if (skip) return;
+    const store = await freshStore();
+    const atWire = await store.insertOutgoing(outgoing('alice', 'u1'), { state: 'intent' });
+    expect(await store.message('alice', atWire.seq)).toEqual(atWire); // what the insert gave is what is stored
+    expect(await store.withdrawIntent('alice', atWire.seq)).toBe(true);
+    expect((await store.message('alice', atWire.seq))?.sendState).toBe('queued');
+    expect(await store.markIntent('alice', atWire.seq)).toBe(true);
+    expect(await store.failQueued('alice', atWire.seq, 'no')).toBe(false); // claimed: it may be going out
+    const waiting = await store.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
+    expect(await store.failQueued('alice', waiting.seq, 'the database failed', 'X')).toBe(true);
+    expect(await store.markIntent('alice', waiting.seq)).toBe(false); // never sent now
+    const refused = await store.insertOutgoing(outgoing('alice', 'u3'), {
+      state: 'failed',
+      error: 'bad number',
+      code: 'NUMBER_INVALID',
+    });
+    expect(await store.message('alice', refused.seq)).toEqual(refused);
+    expect(refused).toMatchObject({ sendState: 'failed', status: 'failed', errorCode: 'NUMBER_INVALID' });
     await store.close();
   });
 });
@@ -130,9 +170,9 @@ describe('several processes on one database', () => {
     const { open } = await postgres();
     const first = await open();
     const second = await open();
-    const inFlight = await first.queueOutgoing(outgoing('alice', 'u1'));
+    const inFlight = await first.insertOutgoing(outgoing('alice', 'u1'), QUEUED);
     await first.markIntent('alice', inFlight.seq);
-    await first.queueOutgoing(outgoing('alice', 'u2'));
+    await first.insertOutgoing(outgoing('alice', 'u2'), QUEUED);
     expect(await second.recover()).toEqual({ queued: [], ambiguous: 0 });
     expect((await second.message('alice', inFlight.seq))?.sendState).toBe('intent');
     await first.close();

@@ -1,8 +1,8 @@
 /**
- * Send Message, for the app (DESIGN §10): the message is recorded durably (`queued`, with the
- * sms_id the app will see) before anything else, marked `intent` just before its request goes
- * out (the connector's `beforeSend`, after the rate limits let it), and its outcome recorded
- * after. The app waits up to `sendWaitMs` for the provider: a final error is answered non-2xx with
+ * Send Message, for the app (DESIGN §10): the message is recorded when its request is about to be
+ * written (the connector's `beforeSend`, after the rate limits, a free connection and any retry
+ * pause), straight as `intent` with the sms_id the app will see, and its outcome after
+ * (message-row.ts). It is recorded `queued` first only when the answer is due before that. The app waits up to `sendWaitMs` for the provider: a final error is answered non-2xx with
  * `{"message"}`, which the app shows; sent, ambiguous (maybe sent: never re-sent) or still
  * pending is answered 2xx `{"sms_id"}`. A send that outlives the wait still finishes and is recorded.
  * With a queue (config `queue`) the message is put on it instead, any gateway process sends it,
@@ -13,8 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultCode, SendResult } from '../../result.js';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
 import { sendThroughQueue } from '../queue/queued-send.js';
-import type { StoredMessage } from '../store/store.js';
+import type { OutgoingRecord, StoredMessage } from '../store/store.js';
 import type { GatewayContext } from './context.js';
+import { newMessageRow, type MessageRow } from './message-row.js';
 import { peerOf } from './peer.js';
 
 /** What the app sends (see `gateway account-xml`). */
@@ -42,7 +43,7 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
   if (from === undefined || !user.numbers.includes(from))
     return { status: 403, body: { message: `${input.from ?? ''} is not one of your numbers` } };
   if (input.to.trim() === '') return { status: 400, body: { message: 'no recipient' } };
-  const stored = await ctx.store.queueOutgoing({
+  const record: OutgoingRecord = {
     login: user.login,
     uid: randomUUID(),
     ownNumber: from,
@@ -51,13 +52,27 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
     contentType: input.content_type || 'text/plain',
     dispositionNotification: input.disposition_notification ?? '',
     providerAccount: user.sender.label,
-  });
+  };
   const waitMs = ctx.config.limits.sendWaitMs;
-  if (ctx.queue !== undefined)
+  if (ctx.queue !== undefined) {
+    const stored = await ctx.store.insertOutgoing(record, { state: 'queued' });
     return answerFor(String(stored.seq), await sendThroughQueue(ctx, ctx.queue, stored, waitMs));
-  const outcome = ctx.inflight.track(deliver(ctx, user, stored));
-  const result = await Promise.race([outcome, sleep(waitMs, undefined, { ref: false })]);
-  return answerFor(String(stored.seq), result);
+  }
+  const row = newMessageRow(ctx.store, record);
+  const outcome = ctx.inflight.track(deliver(ctx, user, row));
+  try {
+    const result = await Promise.race([outcome, sleep(waitMs, undefined, { ref: false })]);
+    // Sent, refused or still on its way: the answer names the durable row (written as `queued`
+    // now if the message has not reached the wire yet).
+    return answerFor(String((await row.stored()).seq), result);
+  } catch (error) {
+    // An error answer must mean "never sent": without a durable row the message never goes; with
+    // one (its intent was recorded, so it may have gone out) the app gets its sms_id.
+    const kept = await row.refuse(error);
+    if (kept === undefined) throw error;
+    ctx.log.error({ login: user.login, sms_id: kept.seq, err: String(error) }, 'recording a send failed');
+    return answerFor(String(kept.seq), undefined);
+  }
 }
 
 /** What the answer needs of a send's outcome: a result, or the message's recorded row. */
@@ -83,36 +98,31 @@ export async function userOf(ctx: GatewayContext, message: StoredMessage): Promi
 }
 
 /**
- * Sends a stored message to its peer (E.164 when the app typed a phone number, so the provider's
- * own number rules read it without guessing a country) and records its outcome; resolves with the
- * result once recorded.
+ * Sends a message to its peer (E.164 when the app typed a phone number, so the provider's own
+ * number rules read it without guessing a country), its row claimed at the wire, and records its
+ * outcome; resolves with the result once recorded.
  */
-export async function deliver(
-  ctx: GatewayContext,
-  user: GatewayUserConfig,
-  stored: StoredMessage,
-): Promise<SendResult> {
-  const send = ctx.senders.forUser(user, stored.ownNumber);
+export async function deliver(ctx: GatewayContext, user: GatewayUserConfig, row: MessageRow): Promise<SendResult> {
+  const message = row.record;
+  const send = ctx.senders.forUser(user, message.ownNumber);
   const result = await send({
-    to: stored.peer,
-    body: stored.text,
-    contentType: stored.contentType,
-    dispositionNotification: stored.dispositionNotification,
-    messageId: stored.uid,
+    to: message.peer,
+    body: message.text,
+    contentType: message.contentType,
+    dispositionNotification: message.dispositionNotification,
+    messageId: message.uid,
     // The claim: false when another process took the message (the connector then sends nothing).
-    beforeSend: () => ctx.store.markIntent(user.login, stored.seq),
+    beforeSend: () => row.claim(),
+    // Nothing reached the provider and a retry waits: the intent is taken back, so a crash during
+    // the pause leaves the message certainly unsent, to be sent once by the next process.
+    afterNotSent: () => row.withdraw(),
   });
   if (result.code === 'NOT_SENT') return result;
   ctx.metrics.sends.inc({ code: result.ok ? 'OK' : (result.code ?? 'UNKNOWN') });
   const state = result.ok ? 'sent' : result.ambiguous ? 'ambiguous' : 'failed';
-  await ctx.store.recordOutcome(user.login, stored.seq, {
-    state,
-    providerMessageId: result.messageId,
-    error: result.error,
-    code: result.code,
-  });
+  await row.settle({ state, providerMessageId: result.messageId, error: result.error, code: result.code });
   ctx.log.info(
-    { login: user.login, sms_id: stored.seq, state, code: result.code, status: result.status },
+    { login: user.login, sms_id: (await row.stored()).seq, state, code: result.code, status: result.status },
     'message sent through the provider',
   );
   return result;

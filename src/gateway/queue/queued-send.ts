@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayContext } from '../app/context.js';
 import { deliver, userOf, type Settled } from '../app/send-message.js';
+import { storedMessageRow } from '../app/message-row.js';
 import type { StoredMessage } from '../store/store.js';
 import type { SendJob, SendQueue } from './send-queue.js';
 
@@ -24,8 +25,24 @@ export async function sendThroughQueue(
 ): Promise<Settled | undefined> {
   const deadline = performance.now() + waitMs;
   const enqueued = ctx.inflight.track(queue.enqueue(stored));
-  const inTime = await Promise.race([enqueued.then(() => true), sleep(waitMs, false, { ref: false })]);
-  if (!inTime) return undefined;
+  const inTime = await Promise.race([enqueued.then(() => true), sleep(waitMs, false, { ref: false })]).catch(
+    async (error: unknown) => {
+      // Not on the queue and answered an error: settled failed, so it is never sent.
+      await ctx.store.failQueued(stored.login, stored.seq, 'the gateway could not put the message on its send queue');
+      throw error;
+    },
+  );
+  if (!inTime) {
+    // Answered already (the wait passed): the row stays queued, and is put on the queue again when
+    // this process restarts or another one takes over what it left.
+    enqueued.catch((error: unknown) =>
+      ctx.log.error(
+        { login: stored.login, sms_id: stored.seq, err: String(error) },
+        'putting a send on the queue failed',
+      ),
+    );
+    return undefined;
+  }
   for (;;) {
     const row = await ctx.store.message(stored.login, stored.seq);
     const state = row?.sendState;
@@ -52,5 +69,5 @@ export async function takeJob(ctx: GatewayContext, job: SendJob): Promise<void> 
   }
   if (stored.sendState !== 'queued') return;
   const user = await userOf(ctx, stored);
-  if (user !== undefined) await deliver(ctx, user, stored);
+  if (user !== undefined) await deliver(ctx, user, storedMessageRow(ctx.store, stored));
 }

@@ -1,16 +1,19 @@
 /**
  * The PostgreSQL store (`pg`): the same schema, migrations and statements as the SQLite store,
- * with `?` numbered as `$n`. Each method is one transaction on a pooled client; a COMMIT returns
- * once the write is durable (PostgreSQL's default synchronous_commit). Migrations run under an
+ * with `?` numbered as `$n`. The writes of one event-loop turn share one transaction on one pooled
+ * client (group commit: one WAL flush for all of them, and while it commits the next writes gather);
+ * a COMMIT returns once the write is durable (PostgreSQL's default synchronous_commit). A stored
+ * inbound message keeps its own transaction: a repeat rolls back so it does not use up an sms_id. Migrations run under an
  * advisory lock, so gateway processes starting together apply each step once.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
+import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
 import { toDevice } from './sqlite-store.js';
-import { rankOf, type DeviceReport, type InboundStored, type Store, type StoredMessage } from './store.js';
+import { rankOf, type DeviceReport, type InboundStored, type Store } from './store.js';
 
 type Client = pg.PoolClient;
 
@@ -98,6 +101,18 @@ export async function openPostgresStore(url: string): Promise<Store> {
       client.release();
     }
   };
+  // Writes of one turn, in one transaction on one client, in the order they were asked for.
+  type Work = (client: Client) => Promise<unknown>;
+  const group = createGroupCommit<Work>((works) =>
+    transaction(async (client) => {
+      const values: unknown[] = [];
+      for (const work of works) values.push(await work(client));
+      return values;
+    }),
+  );
+  const write = <T>(work: (client: Client) => Promise<T>): Promise<T> => group.write<T>(work);
+  const changed = (sql: string, params: unknown[]) =>
+    write(async (client) => (await client.query(sql, params)).rowCount ?? 0);
   const nextSeq = async (client: Client, login: string) =>
     Number((await client.query<{ last_seq: string }>(Q.nextSeq, [login])).rows[0]?.last_seq);
   const one = async (client: Client, login: string, seq: number) =>
@@ -112,18 +127,20 @@ export async function openPostgresStore(url: string): Promise<Store> {
   beat.unref();
 
   return {
-    queueOutgoing: (r) =>
-      transaction(async (client): Promise<StoredMessage> => {
-        const seq = await nextSeq(client, r.login);
-        await client.query(Q.insertMessage, outgoingRow(r, seq, instance, now()));
-        return one(client, r.login, seq);
+    insertOutgoing: (record, start) =>
+      write(async (client) => {
+        const row = outgoingRow(record, start, await nextSeq(client, record.login), instance, now());
+        await client.query(Q.insertMessage, row.values);
+        return row.message;
       }),
-    markIntent: async (login, seq) => (await changes(Q.markIntent, [instance, login, seq])) > 0,
-    markAmbiguous: async (login, seq) => (await changes(Q.intentToAmbiguousOne, [login, seq])) > 0,
+    markIntent: async (login, seq) => (await changed(Q.markIntent, [instance, login, seq])) > 0,
+    withdrawIntent: async (login, seq) => (await changed(Q.withdrawIntent, [instance, login, seq])) > 0,
+    failQueued: async (login, seq, error, code) => (await changed(Q.failQueued, [error, code ?? null, login, seq])) > 0,
+    markAmbiguous: async (login, seq) => (await changed(Q.intentToAmbiguousOne, [login, seq])) > 0,
     recordOutcome: async (login, seq, o) => {
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
-      await changes(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq]);
+      await changed(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq]);
     },
     insertInbound: async (r): Promise<InboundStored> => {
       const repeat = async (): Promise<InboundStored> => {
@@ -164,10 +181,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
       }),
     applyStatus: async (account, ids, status) => {
       const rank = rankOf(status);
-      if (ids.uid !== undefined && (await changes(Q.statusByUid, [status, rank, ids.uid, account, rank])) > 0)
+      if (ids.uid !== undefined && (await changed(Q.statusByUid, [status, rank, ids.uid, account, rank])) > 0)
         return true;
       if (ids.providerMessageId === undefined) return false;
-      return (await changes(Q.statusByProviderId, [status, rank, account, ids.providerMessageId, rank])) > 0;
+      return (await changed(Q.statusByProviderId, [status, rank, account, ids.providerMessageId, rank])) > 0;
     },
     fetch: async (login, cursors, bounds) => {
       const [received, sent] = await Promise.all([
@@ -181,14 +198,14 @@ export async function openPostgresStore(url: string): Promise<Store> {
       return row === undefined ? undefined : toMessage(row);
     },
     saveDevice: (login, r: DeviceReport) =>
-      transaction(async (client) => {
+      write(async (client) => {
         const device = r.selector || r.installid;
         const old = (await client.query(`${Q.device} FOR UPDATE`, [login, device])).rows[0] as
           Record<string, string> | undefined;
         await client.query(Q.upsertDevice, deviceRow(login, device, r, old));
       }),
     devices: async (login) => ((await pool.query(Q.devices, [login])).rows as Record<string, string>[]).map(toDevice),
-    dropToken: async (login, device, token) => void (await changes(Q.dropToken, [token, token, login, device])),
+    dropToken: async (login, device, token) => void (await changed(Q.dropToken, [token, token, login, device])),
     recover: () =>
       transaction(async (client) => {
         const alive = Date.now() - STALE_MS;

@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../errors.js';
 import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
+import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
-import { rankOf, type Device, type DeviceReport, type InboundStored, type Store, type StoredMessage } from './store.js';
+import { rankOf, type Device, type DeviceReport, type InboundStored, type Store } from './store.js';
 
 type Db = InstanceType<typeof Database>;
 
@@ -58,12 +59,7 @@ export function openSqliteStore(file: string): Store {
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
   const now = () => new Date().toISOString();
 
-  const queue = db.transaction((r: Parameters<Store['queueOutgoing']>[0]): StoredMessage => {
-    const seq = nextSeq(r.login);
-    q.insertMessage.run(...outgoingRow(r, seq, instance, now()));
-    return one(r.login, seq);
-  });
-  const inbound = db.transaction((r: Parameters<Store['insertInbound']>[0]): InboundStored => {
+  const inbound = (r: Parameters<Store['insertInbound']>[0]): InboundStored => {
     const claimed = q.claimWebhookKey.run(r.dedupeKey, Date.now()).changes > 0;
     const existing = q.byDedupeKey.get(r.dedupeKey) as MessageRow | undefined;
     if (!claimed || existing !== undefined)
@@ -71,17 +67,22 @@ export function openSqliteStore(file: string): Store {
     const seq = nextSeq(r.login);
     q.insertMessage.run(...inboundRow(r, seq, now()));
     return { message: one(r.login, seq), inserted: true };
-  });
-  const unrouted = db.transaction((r: Parameters<Store['insertUnrouted']>[0]): boolean => {
+  };
+  const unrouted = (r: Parameters<Store['insertUnrouted']>[0]): boolean => {
     if (q.claimWebhookKey.run(r.dedupeKey, Date.now()).changes === 0) return false;
     const row = [randomUUID(), r.providerAccount, r.peer, r.ownNumber, wellFormed(r.text), r.providerMessageId ?? null];
     return q.insertUnrouted.run(...row, r.receivedAt ?? now(), r.dedupeKey).changes > 0;
-  });
-  const saveDevice = db.transaction((login: string, r: DeviceReport) => {
+  };
+  const saveDevice = (login: string, r: DeviceReport) => {
     const device = r.selector || r.installid;
     const old = q.device.get(login, device) as Record<string, string> | undefined;
     q.upsertDevice.run(...deviceRow(login, device, r, old));
-  });
+  };
+  // Every write goes through here; a batch is one transaction (a failing write rolls all back, and
+  // the group commit then runs each alone).
+  const batch = db.transaction((works: readonly (() => unknown)[]) => works.map((work) => work()));
+  const group = createGroupCommit<() => unknown>((works) => batch(works));
+  const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
   // One process holds the file (exclusive lock), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
   const recover = db.transaction(() => {
@@ -92,21 +93,32 @@ export function openSqliteStore(file: string): Store {
   });
 
   return {
-    queueOutgoing: async (record) => queue(record),
-    markIntent: async (login, seq) => q.markIntent.run(instance, login, seq).changes > 0,
-    markAmbiguous: async (login, seq) => q.intentToAmbiguousOne.run(login, seq).changes > 0,
-    recordOutcome: async (login, seq, o) => {
+    insertOutgoing: (record, start) =>
+      write(() => {
+        const row = outgoingRow(record, start, nextSeq(record.login), instance, now());
+        q.insertMessage.run(...row.values);
+        return row.message;
+      }),
+    markIntent: (login, seq) => write(() => q.markIntent.run(instance, login, seq).changes > 0),
+    withdrawIntent: (login, seq) => write(() => q.withdrawIntent.run(instance, login, seq).changes > 0),
+    failQueued: (login, seq, error, code) => write(() => q.failQueued.run(error, code ?? null, login, seq).changes > 0),
+    markAmbiguous: (login, seq) => write(() => q.intentToAmbiguousOne.run(login, seq).changes > 0),
+    recordOutcome: (login, seq, o) => {
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
-      q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
+      return write(() => {
+        q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
+      });
     },
-    insertInbound: async (record) => inbound(record),
-    insertUnrouted: async (r) => unrouted(r),
-    applyStatus: async (account, ids, status) => {
+    insertInbound: (record) => write(() => inbound(record)),
+    insertUnrouted: (r) => write(() => unrouted(r)),
+    applyStatus: (account, ids, status) => {
       const rank = rankOf(status);
-      if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
-      if (ids.providerMessageId === undefined) return false;
-      return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
+      return write(() => {
+        if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
+        if (ids.providerMessageId === undefined) return false;
+        return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
+      });
     },
     fetch: async (login, cursors, bounds) => ({
       received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
@@ -116,9 +128,9 @@ export function openSqliteStore(file: string): Store {
       const row = q.bySeq.get(login, seq) as MessageRow | undefined;
       return row === undefined ? undefined : toMessage(row);
     },
-    saveDevice: async (login, report) => saveDevice(login, report),
+    saveDevice: (login, report) => write(() => saveDevice(login, report)),
     devices: async (login) => (q.devices.all(login) as Record<string, string>[]).map(toDevice),
-    dropToken: async (login, device, token) => void q.dropToken.run(token, token, login, device),
+    dropToken: (login, device, token) => write(() => void q.dropToken.run(token, token, login, device)),
     recover: async () => recover(),
     purge: async (beforeMs) => q.purge.run(beforeMs).changes,
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,

@@ -2,7 +2,15 @@
  * The store's statements, written once with `?` placeholders for both databases (the PostgreSQL
  * store numbers them), and the row mapping they share.
  */
-import { rankOf, type DeviceReport, type SendState, type Store, type StoredMessage } from './store.js';
+import {
+  rankOf,
+  type DeviceReport,
+  type InboundRecord,
+  type OutgoingRecord,
+  type OutgoingStart,
+  type SendState,
+  type StoredMessage,
+} from './store.js';
 
 const COLUMNS = `login, seq, uid, direction, peer, own_number, body, content_type, disposition_notification,
   sending_date, provider_account, provider_message_id, status, send_state, error, error_code`;
@@ -12,16 +20,24 @@ export const SQL = {
     ON CONFLICT (login) DO UPDATE SET last_seq = user_counters.last_seq + 1 RETURNING last_seq`,
   insertMessage: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
     disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
-    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    send_state, error, dedupe_key, owner, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   /** The same insert, doing nothing when the dedupe key is stored already (a provider's retry). */
   insertMessageOnce: `INSERT INTO messages (login, seq, uid, direction, peer, own_number, body, content_type,
     disposition_notification, sending_date, created_ms, provider_account, provider_message_id, status, status_rank,
-    send_state, error, dedupe_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    send_state, error, dedupe_key, owner, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`,
   byDedupeKey: `SELECT ${COLUMNS} FROM messages WHERE dedupe_key = ?`,
   bySeq: `SELECT ${COLUMNS} FROM messages WHERE login = ? AND seq = ?`,
   /** The claim before a request goes out: only a queued message becomes `intent`, owned by the process sending it. */
   markIntent: `UPDATE messages SET send_state = 'intent', owner = ? WHERE login = ? AND seq = ? AND send_state = 'queued'`,
+  /**
+   * The intent withdrawn: every request so far certainly did not reach the provider, and the
+   * connector will try again after a pause; the message waits again, still this process's.
+   */
+  withdrawIntent: `UPDATE messages SET send_state = 'queued', owner = ? WHERE login = ? AND seq = ? AND send_state = 'intent'`,
+  /** A message that is still queued settled as failed, so an error answered to the app means it is never sent. */
+  failQueued: `UPDATE messages SET send_state = 'failed', status = 'failed', status_rank = 3, error = ?, error_code = ?
+    WHERE login = ? AND seq = ? AND send_state = 'queued'`,
   /** A message whose intent exists without an outcome, found by a queue worker: it may have been sent. */
   intentToAmbiguousOne: `UPDATE messages SET send_state = 'ambiguous',
     error = 'the gateway process sending this message stopped; it may have been sent, so it is not sent again'
@@ -104,9 +120,28 @@ export function wellFormed(text: string): string {
   return /\p{Surrogate}/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\uFFFD') : text;
 }
 
-/** The values of `insertMessage` for an outgoing message, queued and owned by `instance`, in column order. */
-export function outgoingRow(r: Parameters<Store['queueOutgoing']>[0], seq: number, instance: string, at: string) {
-  return [
+/** The status a send state starts an outgoing row with (`recordOutcome` moves it the same way). */
+function statusOf(state: SendState): string {
+  return state === 'sent' || state === 'failed' ? state : 'queued';
+}
+
+/**
+ * The values of `insertMessage` for an outgoing message starting as `start`, owned by `instance`,
+ * in column order; with the message they make, so nothing is read back after the insert.
+ */
+export function outgoingRow(
+  r: OutgoingRecord,
+  start: OutgoingStart,
+  seq: number,
+  instance: string,
+  at: string,
+): { values: unknown[]; message: StoredMessage } {
+  const status = statusOf(start.state);
+  const outcome = 'error' in start || 'providerMessageId' in start ? start : undefined;
+  const error = outcome?.error ?? null;
+  const code = start.state === 'failed' ? (outcome?.code ?? null) : null;
+  const providerMessageId = outcome?.providerMessageId ?? null;
+  const values = [
     r.login,
     seq,
     r.uid,
@@ -119,18 +154,38 @@ export function outgoingRow(r: Parameters<Store['queueOutgoing']>[0], seq: numbe
     at,
     Date.now(),
     r.providerAccount,
-    null,
-    'queued',
-    rankOf('queued'),
-    'queued',
-    null,
+    providerMessageId,
+    status,
+    rankOf(status),
+    start.state,
+    error,
     null,
     instance,
+    code,
   ];
+  const message: StoredMessage = {
+    login: r.login,
+    seq,
+    uid: r.uid,
+    direction: 'out',
+    peer: r.peer,
+    ownNumber: r.ownNumber,
+    text: r.text,
+    contentType: r.contentType,
+    dispositionNotification: r.dispositionNotification,
+    sendingDate: at,
+    providerAccount: r.providerAccount,
+    providerMessageId: providerMessageId ?? undefined,
+    status,
+    sendState: start.state,
+    error: error ?? undefined,
+    errorCode: code ?? undefined,
+  };
+  return { values, message };
 }
 
 /** The values of `insertMessage` for an inbound message, delivered, keyed by its dedupe key, in column order. */
-export function inboundRow(r: Parameters<Store['insertInbound']>[0], seq: number, at: string) {
+export function inboundRow(r: InboundRecord, seq: number, at: string) {
   return [
     r.login,
     seq,
@@ -150,6 +205,7 @@ export function inboundRow(r: Parameters<Store['insertInbound']>[0], seq: number
     null,
     null,
     r.dedupeKey,
+    null,
     null,
   ];
 }

@@ -1,7 +1,7 @@
 /**
  * What the gateway keeps, behind one interface that an SQLite and a PostgreSQL implementation
  * share (same schema, same statements). Every method that the gateway acknowledges to someone
- * resolves only once the write is durable.
+ * resolves only once the write is durable; writes arriving together share one commit (group-commit.ts).
  */
 import type { FetchedMessage, PageBounds } from './fetch-statements.js';
 
@@ -81,6 +81,13 @@ export interface SendOutcome {
   readonly code?: string | undefined;
 }
 
+/**
+ * How an outgoing message's row starts: waiting for the wire (`queued`: certainly not sent), at the
+ * wire (`intent`: its request is about to be written), or already settled (a send that failed
+ * before any request, recorded in the same single write).
+ */
+export type OutgoingStart = { readonly state: 'queued' | 'intent' } | SendOutcome;
+
 /** What a Push Token Reporter call reported; empty tokens leave the stored ones. */
 export interface DeviceReport {
   readonly installid: string;
@@ -108,13 +115,26 @@ export interface FetchCursors {
 
 /** The store. */
 export interface Store {
-  /** Records a message to send, as `queued`; resolves with its sms_id once durable. */
-  queueOutgoing(record: OutgoingRecord): Promise<StoredMessage>;
+  /**
+   * Records a message to send, taking its sms_id, as `start` says (`intent` when its request is
+   * about to be written, so one write records both); owned by this process. Resolves once durable.
+   */
+  insertOutgoing(record: OutgoingRecord, start: OutgoingStart): Promise<StoredMessage>;
   /**
    * Marks a queued message as `intent`, owned by this process: its request goes out once this
    * resolves true. False when it was not queued (another process took it): send nothing.
    */
   markIntent(login: string, seq: number): Promise<boolean>;
+  /**
+   * Takes an intent back (`queued`, still this process's): no request of the message reached the
+   * provider, and the next attempt claims it again. False when it was not in `intent`.
+   */
+  withdrawIntent(login: string, seq: number): Promise<boolean>;
+  /**
+   * Settles a message that is still `queued` as failed (with `error`), so it is never sent; false
+   * when it was not queued any more (a sender claimed it).
+   */
+  failQueued(login: string, seq: number, error: string, code?: string): Promise<boolean>;
   /** Marks a message found in `intent` as ambiguous (its sender stopped); false when it was not in `intent`. */
   markAmbiguous(login: string, seq: number): Promise<boolean>;
   recordOutcome(login: string, seq: number, outcome: SendOutcome): Promise<void>;
