@@ -133,7 +133,8 @@ export async function startGateway(
       clearInterval(retention);
       clearInterval(takeover);
       await app.close(); // waits for requests in progress
-      await ctx.inflight.drained(); // sends that outlived their request, enqueues, pushes
+      await pusher.close(); // pending push retries given up, pushes in flight cut after a bound
+      await ctx.inflight.drained(); // sends that outlived their request, enqueues
       await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
       await store.close();
