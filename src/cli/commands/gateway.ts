@@ -7,7 +7,8 @@ import { gatewayAccountXml } from '../../gateway/app/account-xml.js';
 import { hashPassword } from '../../gateway/config/password.js';
 import { loadGateway } from '../../gateway/config/load-gateway.js';
 import type { GatewayConfig } from '../../gateway/config/gateway-config.js';
-import { receiverOf, webhookAccounts, webhookUrls } from '../../gateway/webhooks/accounts.js';
+import { receiverOf, webhookAccounts, webhookUrls, type WebhookAccount } from '../../gateway/webhooks/accounts.js';
+import { securedUrl } from '../../gateway/webhooks/status-callback.js';
 import { EXIT, str, type Command } from '../command.js';
 import type { Io } from '../io.js';
 import { readSecret } from '../read-secret.js';
@@ -24,7 +25,7 @@ export const gateway: Command = {
     "webhooks              print each provider account's webhook URLs, to paste into its console",
     '--config <file>       (account-xml, webhooks) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
-    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, notServed?}',
+    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?}',
   ],
   options: { config: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean' } },
   positionals: true,
@@ -71,7 +72,7 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
     const rows = accounts.flatMap((a) => {
       const compiled = receiverOf(a);
       const problems = 'problems' in compiled ? { notServed: compiled.problems } : {};
-      return webhookUrls(config, a).map((u) => ({
+      return pasteUrls(config, a).map((u) => ({
         account: a.label,
         id: a.id,
         provider: a.provider.id,
@@ -84,7 +85,9 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
   }
   for (const account of accounts) {
     io.out(`${account.label} (${account.provider.id})`);
-    for (const { endpoint, url } of webhookUrls(config, account)) io.out(`  ${endpoint.padEnd(10)} ${url}`);
+    const urls = pasteUrls(config, account);
+    for (const { endpoint, url } of urls) io.out(`  ${endpoint.padEnd(10)} ${url}`);
+    if (urls.some((u) => u.secret)) for (const line of wrap(SECRET_NOTE, 76)) io.out(`  ${line}`);
     const compiled = receiverOf(account);
     if ('problems' in compiled)
       for (const problem of compiled.problems)
@@ -101,6 +104,22 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
   for (const label of others)
     io.out(`${label}: its provider describes no webhooks; inbound messages cannot reach the gateway`);
   if (accounts.length === 0 && others.size === 0) io.out('no provider accounts');
+}
+
+const SECRET_NOTE =
+  'SECRET: these URLs carry the webhook secret that verifies the provider (it signs nothing); paste them as printed, into its console only, and keep them out of tickets and logs';
+
+/**
+ * The URL to paste for each endpoint: with the account's URL secret (or Basic credentials) when
+ * its provider signs nothing, since the gateway refuses a request without them.
+ */
+function pasteUrls(config: GatewayConfig, account: WebhookAccount) {
+  const endpoints = account.provider.definition.webhooks?.endpoints ?? {};
+  return webhookUrls(config, account).map(({ endpoint, url }) => {
+    const verify = endpoints[endpoint]?.verify;
+    const pasted = verify === undefined ? url : securedUrl(url, verify, account.account);
+    return { endpoint, url: pasted, secret: pasted !== url };
+  });
 }
 
 /** `text` in lines of at most `width` characters, broken at spaces. */
