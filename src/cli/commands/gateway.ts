@@ -1,6 +1,6 @@
 /**
- * `switchboard gateway hash-password | account-xml | webhooks`: what an admin needs to configure
- * the gateway, the apps, and the providers' consoles.
+ * `switchboard gateway hash-password | account-xml | webhooks | backup | unrouted`: what an admin
+ * needs to configure the gateway, the apps, and the providers' consoles, and to read its database.
  */
 import { SwitchboardError } from '../../errors.js';
 import { gatewayAccountXml } from '../../gateway/app/account-xml.js';
@@ -10,27 +10,47 @@ import type { GatewayConfig } from '../../gateway/config/gateway-config.js';
 import { receiverOf, webhookAccounts, webhookUrls, type WebhookAccount } from '../../gateway/webhooks/accounts.js';
 import { securedUrl } from '../../gateway/webhooks/status-callback.js';
 import { EXIT, str, type Command } from '../command.js';
+import { backup, unrouted } from './gateway-admin.js';
 import type { Io } from '../io.js';
 import { readSecret } from '../read-secret.js';
 
 export const gateway: Command = {
   name: 'gateway',
-  summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
+  summary:
+    "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs; back up, read unrouted messages",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
     'account-xml           print the Acrobits Account XML that points the app at the gateway',
     "webhooks              print each provider account's webhook URLs, to paste into its console",
-    '--config <file>       (account-xml, webhooks) the gateway file',
+    "backup <file>         copy the SQLite database to a new <file> while the gateway runs (SQLite's online backup)",
+    'unrouted              the newest inbound messages to numbers no user owns (kept until the retention)',
+    '--config <file>       (account-xml, webhooks, backup, unrouted) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
-    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?}',
+    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?};',
+    '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt}',
+    '--limit <n>           (unrouted) how many, newest first (default 50)',
   ],
-  options: { config: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    config: { type: 'string' },
+    user: { type: 'string' },
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+  },
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
+    if (action === 'backup' || action === 'unrouted') {
+      const config = str(args, 'config');
+      if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
+      if (rest.length > (action === 'backup' ? 1 : 0))
+        throw new SwitchboardError('USAGE', `unexpected ${rest.join(' ')}`);
+      const loaded = await loadGateway(config, io.env);
+      if (action === 'backup') return backup(io, loaded, rest[0]);
+      return unrouted(io, loaded, str(args, 'limit'), args.values.json === true);
+    }
     if (rest.length > 0)
       throw new SwitchboardError(
         'USAGE',
@@ -54,7 +74,7 @@ export const gateway: Command = {
       printWebhooks(io, await loadGateway(config, io.env), args.values.json === true);
       return EXIT.ok;
     }
-    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml or webhooks');
+    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml, webhooks, backup or unrouted');
   },
 };
 
