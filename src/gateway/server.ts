@@ -18,6 +18,7 @@ import { openSendQueue } from './queue/send-queue.js';
 import { openPostgresStore } from './store/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { WebhookEvent } from '../webhook/events.js';
+import { serverWithTimeouts, type ServerTimeouts } from './ops/http-server.js';
 import { pathOf, safeLogger } from './ops/log-options.js';
 import { createMetrics } from './ops/metrics.js';
 import type { Store } from './store/store.js';
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   readonly push?: PushOptions;
   /** Trust X-Forwarded-For from a reverse proxy for the client address. Default false. */
   readonly trustProxy?: boolean;
+  /** Request, header and keep-alive timeouts of the HTTP server (slow clients are cut off). */
+  readonly timeouts?: ServerTimeouts;
 }
 
 /** A running gateway. */
@@ -76,6 +79,7 @@ export async function startGateway(
     bodyLimit: config.limits.bodyBytes,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
+    serverFactory: serverWithTimeouts(options.timeouts),
   });
   // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
   const callbacks = options.connector?.statusCallback === undefined ? statusCallbacks(config) : () => undefined;
