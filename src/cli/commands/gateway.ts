@@ -16,8 +16,7 @@ import { readSecret } from '../read-secret.js';
 
 export const gateway: Command = {
   name: 'gateway',
-  summary:
-    "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs; back up, read unrouted messages",
+  summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
     'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]',
   help: [
