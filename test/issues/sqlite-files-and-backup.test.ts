@@ -10,12 +10,13 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadGateway } from '../../src/gateway/config/load-gateway.js';
 import { startGateway, type Gateway } from '../../src/gateway/server.js';
 import type { InboundEvent } from '../../src/webhook/events.js';
 import { run } from '../helpers/cli.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
+import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const exec = promisify(execFile);
 const ALICE = { login: 'alice', password: 'files-password-0123', numbers: ['+15550100001'] };
@@ -121,9 +122,22 @@ describe('the SQLite file', () => {
   }, 30_000);
 });
 
-describe('unrouted messages', () => {
+let postgres: TestPostgres | undefined;
+beforeAll(async () => {
+  if (hasPostgres) postgres = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await postgres?.stop();
+}, 60_000);
+
+const STORES = [
+  ['SQLite', async () => ({})],
+  ['PostgreSQL', async () => ({ database: { postgres: await createDatabase(postgres, 'unrouted') } })],
+] as const;
+
+describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('unrouted messages on %s', (_name, db) => {
   it('are listed by `gateway unrouted` while serving, and purged with the retention', async () => {
-    const { file } = await serving({ limits: { retentionDays: 30 } });
+    const { file } = await serving({ limits: { retentionDays: 30 }, ...(await db()) });
     const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
     await gateway?.ingest('provider-account.json', [inbound(1, '+15559999999', old), inbound(2, '+15559999998')]);
     const listed = JSON.parse((await run('gateway', 'unrouted', '--config', file, '--json')).out) as { to: string }[];
@@ -132,5 +146,5 @@ describe('unrouted messages', () => {
     const text = await run('gateway', 'unrouted', '--config', file);
     expect(text.out).toContain('+15559999998');
     expect(text.out).not.toContain('+15559999999');
-  });
+  }, 30_000);
 });
