@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'JOURNAL_LOCKED'
   | 'NUMBER_INVALID'
   | 'RENDER_FAILED'
+  | 'STORE_DAMAGED'
   | 'USAGE';
 
 /** The base of every error Switchboard throws. */

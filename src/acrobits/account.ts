@@ -14,6 +14,7 @@ export function acrobitsAccount(
     rewriting?: readonly RewritingRule[] | undefined;
     defaultCountry?: string | undefined;
     allowInsecureSecrets?: boolean;
+    origin?: string;
   } = {},
 ): Account {
   return {
@@ -24,6 +25,7 @@ export function acrobitsAccount(
     defaultCountry: extra.defaultCountry,
     rewriting: extra.rewriting,
     allowInsecureSecrets: extra.allowInsecureSecrets ?? false,
+    ...(extra.origin === undefined ? {} : { origin: extra.origin }),
   };
 }
 

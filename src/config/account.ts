@@ -15,4 +15,6 @@ export interface Account {
   readonly defaultCountry: string | undefined;
   readonly rewriting: readonly RewritingRule[] | undefined;
   readonly allowInsecureSecrets: boolean;
+  /** Replaces scheme, host and port of every URL of its provider (`origin` in the file); a connector's own `origin` option wins. */
+  readonly origin?: string;
 }

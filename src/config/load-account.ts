@@ -31,7 +31,7 @@ export async function loadAccountAndProvider(
   return { account, provider: ref === undefined ? account.inlineProvider : await loadProvider(ref) };
 }
 
-const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 'allowInsecureSecrets']);
+const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 'allowInsecureSecrets', 'origin']);
 
 /** How an account is read. */
 export interface AccountLoadOptions {
@@ -122,6 +122,7 @@ export function accountFromValue(
         rewriting,
         defaultCountry: broken.has('defaultCountry') ? undefined : file.defaultCountry,
         allowInsecureSecrets: file.allowInsecureSecrets === true,
+        ...(file.origin === undefined ? {} : { origin: file.origin }),
       }),
     );
     return allOrThrow(issues, account);
@@ -132,7 +133,7 @@ export function accountFromValue(
 
 /** An account that sends through a catalogue provider (named, or given by the caller). */
 function plainAccount(
-  file: Pick<AccountFile, 'defaultCountry' | 'rewriting' | 'allowInsecureSecrets'>,
+  file: Pick<AccountFile, 'defaultCountry' | 'rewriting' | 'allowInsecureSecrets' | 'origin'>,
   label: string,
   values: Record<string, string>,
   provider?: string,
@@ -145,6 +146,7 @@ function plainAccount(
     defaultCountry: file.defaultCountry,
     rewriting: file.rewriting,
     allowInsecureSecrets: file.allowInsecureSecrets ?? false,
+    ...(file.origin === undefined ? {} : { origin: file.origin }),
   };
 }
 

@@ -107,7 +107,9 @@ export function createConnector(init: ConnectorInit): Connector {
     );
   }
   const binding = bind(provider, init.account);
-  const options = resolveOptions(init);
+  // The account's own origin (a test server, a sandbox) unless the caller names one.
+  const origin = init.origin ?? init.account.origin;
+  const options = resolveOptions(origin === undefined ? init : { ...init, origin });
   checkTransports(binding, options);
 
   const serviceOf = (name: ServiceName): CompiledService => {

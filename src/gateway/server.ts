@@ -20,6 +20,7 @@ import { openSendQueue } from './queue/send-queue.js';
 import { openPostgresStore } from './store/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { WebhookEvent } from '../webhook/events.js';
+import { serverWithTimeouts, type ServerTimeouts } from './ops/http-server.js';
 import { pathOf, safeLogger } from './ops/log-options.js';
 import { createMetrics } from './ops/metrics.js';
 import { WEBHOOK_KEY_EXTRA_DAYS, type Store } from './store/store.js';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
    * hop count, or their addresses); by default none, and the address is the connection's peer.
    */
   readonly trustProxy?: TrustProxy | undefined;
+  /** Request, header and keep-alive timeouts of the HTTP server (slow clients are cut off). */
+  readonly timeouts?: ServerTimeouts;
 }
 
 /** A running gateway. */
@@ -81,6 +84,7 @@ export async function startGateway(
     bodyLimit: config.limits.bodyBytes,
     trustProxy: fastifyTrustProxy(options.trustProxy),
     return503OnClosing: true,
+    serverFactory: serverWithTimeouts(options.timeouts),
   });
   // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
   const callbacks = options.connector?.statusCallback === undefined ? statusCallbacks(config) : () => undefined;
@@ -138,7 +142,8 @@ export async function startGateway(
       clearInterval(retention);
       clearInterval(takeover);
       await app.close(); // waits for requests in progress
-      await ctx.inflight.drained(); // sends that outlived their request, enqueues, pushes
+      await pusher.close(); // pending push retries given up, pushes in flight cut after a bound
+      await ctx.inflight.drained(); // sends that outlived their request, enqueues
       await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
       await store.close();

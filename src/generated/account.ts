@@ -30,6 +30,10 @@ export interface AccountFile {
    * Allow this account's secrets to travel over plain http:// to a host that is not loopback.
    */
   allowInsecureSecrets?: boolean;
+  /**
+   * Replace scheme, host and port of every URL of the account's provider, e.g. http://127.0.0.1:8080 for a local test server or https://sandbox.example.com for a sandbox; the same as `send --origin` (which wins when both are given), in every command and in the gateway.
+   */
+  origin?: string;
   [k: string]: AccountValue | string | RewritingRules | boolean | undefined;
 }
 /**

@@ -1,14 +1,16 @@
 /**
- * `switchboard gateway hash-password | account-xml | webhooks`: what an admin needs to configure
- * the gateway, the apps, and the providers' consoles.
+ * `switchboard gateway hash-password | account-xml | webhooks | backup | unrouted`: what an admin
+ * needs to configure the gateway, the apps, and the providers' consoles, and to read its database.
  */
 import { SwitchboardError } from '../../errors.js';
 import { gatewayAccountXml } from '../../gateway/app/account-xml.js';
 import { hashPassword } from '../../gateway/config/password.js';
 import { loadGateway } from '../../gateway/config/load-gateway.js';
 import type { GatewayConfig } from '../../gateway/config/gateway-config.js';
-import { receiverOf, webhookAccounts, webhookUrls } from '../../gateway/webhooks/accounts.js';
+import { receiverOf, webhookAccounts, webhookUrls, type WebhookAccount } from '../../gateway/webhooks/accounts.js';
+import { securedUrl } from '../../gateway/webhooks/status-callback.js';
 import { EXIT, str, type Command } from '../command.js';
+import { backup, unrouted } from './gateway-admin.js';
 import type { Io } from '../io.js';
 import { readSecret } from '../read-secret.js';
 
@@ -16,20 +18,38 @@ export const gateway: Command = {
   name: 'gateway',
   summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
     'account-xml           print the Acrobits Account XML that points the app at the gateway',
     "webhooks              print each provider account's webhook URLs, to paste into its console",
-    '--config <file>       (account-xml, webhooks) the gateway file',
+    "backup <file>         copy the SQLite database to a new <file> while the gateway runs (SQLite's online backup)",
+    'unrouted              the newest inbound messages to numbers no user owns (kept until the retention)',
+    '--config <file>       (account-xml, webhooks, backup, unrouted) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
-    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, notServed?}',
+    '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?};',
+    '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt}',
+    '--limit <n>           (unrouted) how many, newest first (default 50)',
   ],
-  options: { config: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    config: { type: 'string' },
+    user: { type: 'string' },
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+  },
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
+    if (action === 'backup' || action === 'unrouted') {
+      const config = str(args, 'config');
+      if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
+      if (rest.length > (action === 'backup' ? 1 : 0))
+        throw new SwitchboardError('USAGE', `unexpected ${rest.join(' ')}`);
+      const loaded = await loadGateway(config, io.env);
+      if (action === 'backup') return backup(io, loaded, rest[0]);
+      return unrouted(io, loaded, str(args, 'limit'), args.values.json === true);
+    }
     if (rest.length > 0)
       throw new SwitchboardError(
         'USAGE',
@@ -53,7 +73,7 @@ export const gateway: Command = {
       printWebhooks(io, await loadGateway(config, io.env), args.values.json === true);
       return EXIT.ok;
     }
-    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml or webhooks');
+    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml, webhooks, backup or unrouted');
   },
 };
 
@@ -71,7 +91,7 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
     const rows = accounts.flatMap((a) => {
       const compiled = receiverOf(a);
       const problems = 'problems' in compiled ? { notServed: compiled.problems } : {};
-      return webhookUrls(config, a).map((u) => ({
+      return pasteUrls(config, a).map((u) => ({
         account: a.label,
         id: a.id,
         provider: a.provider.id,
@@ -84,7 +104,9 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
   }
   for (const account of accounts) {
     io.out(`${account.label} (${account.provider.id})`);
-    for (const { endpoint, url } of webhookUrls(config, account)) io.out(`  ${endpoint.padEnd(10)} ${url}`);
+    const urls = pasteUrls(config, account);
+    for (const { endpoint, url } of urls) io.out(`  ${endpoint.padEnd(10)} ${url}`);
+    if (urls.some((u) => u.secret)) for (const line of wrap(SECRET_NOTE, 76)) io.out(`  ${line}`);
     const compiled = receiverOf(account);
     if ('problems' in compiled)
       for (const problem of compiled.problems)
@@ -101,6 +123,22 @@ function printWebhooks(io: Io, config: GatewayConfig, json: boolean): void {
   for (const label of others)
     io.out(`${label}: its provider describes no webhooks; inbound messages cannot reach the gateway`);
   if (accounts.length === 0 && others.size === 0) io.out('no provider accounts');
+}
+
+const SECRET_NOTE =
+  'SECRET: these URLs carry the webhook secret that verifies the provider (it signs nothing); paste them as printed, into its console only, and keep them out of tickets and logs';
+
+/**
+ * The URL to paste for each endpoint: with the account's URL secret (or Basic credentials) when
+ * its provider signs nothing, since the gateway refuses a request without them.
+ */
+function pasteUrls(config: GatewayConfig, account: WebhookAccount) {
+  const endpoints = account.provider.definition.webhooks?.endpoints ?? {};
+  return webhookUrls(config, account).map(({ endpoint, url }) => {
+    const verify = endpoints[endpoint]?.verify;
+    const pasted = verify === undefined ? url : securedUrl(url, verify, account.account);
+    return { endpoint, url: pasted, secret: pasted !== url };
+  });
 }
 
 /** `text` in lines of at most `width` characters, broken at spaces. */

@@ -215,11 +215,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return { queued, ambiguous };
       }),
     shared: true,
-    purge: async (beforeMs) => changes(Q.purge, [beforeMs]),
+    purge: async (beforeMs) =>
+      (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()])),
     forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs]),
     ping: async () => {
       try {
-        await pool.query('SELECT 1');
+        await pool.query(Q.ping);
         return true;
       } catch {
         return false;

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { SwitchboardError } from '../../errors.js';
 import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
+import { checkIntact, createPrivate, damaged, holdLock, isDamage } from './sqlite-file.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
 import { rankOf, type Device, type DeviceReport, type InboundStored, type Store } from './store.js';
 
@@ -30,24 +30,29 @@ function migrate(db: Db): void {
 }
 
 /**
- * Opens (creating when missing) the SQLite store in `file` and applies the migrations.
+ * Opens (creating when missing, private to its owner) the SQLite store in `file`, refuses it when
+ * another process holds it or SQLite's quick_check finds it damaged, and applies the migrations.
  * @example const store = openSqliteStore('gateway.db');
  */
 export function openSqliteStore(file: string): Store {
-  const db = new Database(file, { timeout: 2000 });
+  const lock = holdLock(file);
+  let db: Db;
+  try {
+    createPrivate(file);
+    db = new Database(file, { timeout: 2000 });
+  } catch (error) {
+    lock.close();
+    throw error;
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // One gateway process per file, enforced: a second one fails here instead of sharing it.
-    db.pragma('locking_mode = EXCLUSIVE');
+    checkIntact(db, file);
     migrate(db);
   } catch (error) {
     db.close();
-    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-    throw new SwitchboardError(
-      'USAGE',
-      `${file} is in use by another gateway process; an SQLite file serves one process (use PostgreSQL for several)`,
-    );
+    lock.close();
+    throw isDamage(error) ? damaged(file, (error as Error).message, error) : error;
   }
   const instance = randomUUID();
   const q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
@@ -83,7 +88,7 @@ export function openSqliteStore(file: string): Store {
   const batch = db.transaction((works: readonly (() => unknown)[]) => works.map((work) => work()));
   const group = createGroupCommit<() => unknown>((works) => batch(works));
   const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
-  // One process holds the file (exclusive lock), so every other owner is a stopped process.
+  // One process holds the file (its lock file), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
   const recover = db.transaction(() => {
     const ambiguous = q.intentToAmbiguous.run(instance, everyOtherIsStopped).changes;
@@ -132,12 +137,21 @@ export function openSqliteStore(file: string): Store {
     devices: async (login) => (q.devices.all(login) as Record<string, string>[]).map(toDevice),
     dropToken: (login, device, token) => write(() => void q.dropToken.run(token, token, login, device)),
     recover: async () => recover(),
-    purge: async (beforeMs) => q.purge.run(beforeMs).changes,
+    purge: async (beforeMs) =>
+      q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes,
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,
     shared: false,
-    ping: async () => db.open,
+    // A real read of the file: a closed or damaged database is not ready.
+    ping: async () => {
+      try {
+        return db.open && q.ping.get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
     close: async () => {
       if (db.open) db.close();
+      if (lock.open) lock.close();
     },
   };
 }

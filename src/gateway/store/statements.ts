@@ -83,6 +83,11 @@ export const SQL = {
     WHERE send_state IN ('queued', 'intent') AND send_state = 'intent' AND (owner IS NULL OR (owner <> ?
     AND owner NOT IN (SELECT instance FROM gateway_instances WHERE heartbeat_ms >= ?)))`,
   purge: `DELETE FROM messages WHERE created_ms < ? AND (send_state IS NULL OR send_state NOT IN ('queued', 'intent'))`,
+  // Unrouted messages age out with the same retention, by the time they arrived (ISO 8601 in UTC,
+  // which orders as text).
+  purgeUnrouted: `DELETE FROM unrouted WHERE received_at < ?`,
+  // A real read of the file for readiness: a damaged or vanished database fails it.
+  ping: `SELECT version FROM migrations ORDER BY version DESC LIMIT 1`,
 } as const;
 
 /** A row as both drivers return it (PostgreSQL gives BIGINT as text). */

@@ -177,11 +177,11 @@ export interface Store {
   recover(): Promise<{ queued: StoredMessage[]; ambiguous: number }>;
   /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
   readonly shared: boolean;
-  /** Deletes messages created before `beforeMs`; returns how many. */
+  /** Deletes messages created, and unrouted messages received, before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`; returns how many. */
   forgetWebhookKeys(beforeMs: number): Promise<number>;
-  /** Whether the database answers. */
+  /** Whether the database answers a real query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -54,9 +54,9 @@ function readsStatus(endpoint: WebhookEndpoint | undefined): boolean {
  * `base` made to pass `verify` for this account: with the first URL secret the account has a value
  * for (alone or among `anyOf`), else with Basic credentials in the URL (what providers without
  * signatures may ask for), else as it is (a signed provider). Only `%account[KEY]%` templates are read:
- * the catalogue's recipes are written so.
+ * the catalogue's recipes are written so. `gateway webhooks` prints these too: the URL to paste.
  */
-function securedUrl(base: string, verify: WebhookVerify, account: Account): string {
+export function securedUrl(base: string, verify: WebhookVerify, account: Account): string {
   const recipes = verify.type === 'anyOf' ? verify.recipes : [verify];
   const valueOf = (template: string) => {
     const key = /^%account\[([^\]]+)\]%$/.exec(template)?.[1];
