@@ -28,34 +28,11 @@ import { applyLengthRule } from '../message/length-policy.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
 import { dataReader } from './service-data.js';
 import { gateOf, type Gate } from './gate.js';
+import type { OutgoingMessage } from './outgoing-message.js';
 import { createPause } from '../delivery/pause.js';
 
-/** One message for one or more recipients. */
-export interface OutgoingMessage {
-  /** Recipient(s); one request is sent per recipient. */
-  to: string | readonly string[];
-  /** The text, exactly as it must arrive. */
-  body: string;
-  /** Acrobits' `%smart%`: the recipient is a Smart Contact. Default false. */
-  smart?: boolean;
-  /** Acrobits' `%content_type%` of the message. Default text/plain. */
-  contentType?: string;
-  /** Acrobits' `%disposition_notification%`. Default empty. */
-  dispositionNotification?: string;
-  /**
-   * Stable id of this message for `%message_id%` (a journal's id, so a retry or a resumed run sends
-   * the same one). With several recipients each gets `<messageId>:<index>`. Default: a fresh UUID per recipient.
-   */
-  messageId?: string;
-  /**
-   * Called once per message, when its first request may go out (the rate limits allow it) and
-   * before it does; the request waits for it. A journal records its intent here, so a message
-   * still held by the rate limits when a run stops was not recorded as possibly sent. Resolving
-   * `false` sends nothing: every result is then `NOT_SENT`. A rejection rejects `sendMessage`.
-   */
-  beforeSend?: () => Promise<boolean | void> | boolean | void;
-}
-
+/** One message for one or more recipients (in its own module, which gate.ts reads too). */
+export type { OutgoingMessage } from './outgoing-message.js';
 export type { ServiceParams } from './params.js';
 
 /** Sends through one provider with one account. Create with {@link createConnector}. */

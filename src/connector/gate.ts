@@ -1,5 +1,5 @@
 /** A message's `beforeSend` hook, called at most once however many requests the message makes. */
-import type { OutgoingMessage } from './connector.js';
+import type { OutgoingMessage } from './outgoing-message.js';
 
 /** Runs the hook on first use and answers whether the message may go; later calls get the same answer. */
 export type Gate = () => Promise<boolean>;

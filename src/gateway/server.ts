@@ -9,7 +9,7 @@ import type { ConnectorOptions } from '../connector/options.js';
 import { createAuthenticator, type AuthOptions } from './app/auth.js';
 import { createInflight, type GatewayContext, type Log } from './app/context.js';
 import { registerAppRoutes } from './app/routes.js';
-import { deliver, userOf } from './app/send-message.js';
+import { deliver, userOf } from './app/deliver.js';
 import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { createPusher, type PushOptions } from './push/pusher.js';
