@@ -100,7 +100,7 @@ function valueOf(children: readonly OrderedNode[], attributes: Record<string, st
   let text = '';
   let elements: Record<string, unknown> | undefined;
   for (const child of children) {
-    if ('#text' in child) text += decode(String(child['#text']));
+    if ('#text' in child) text += decode(textOf(child));
     else if ('#cdata' in child) text += cdataText(child['#cdata'] as OrderedNode[]);
     else {
       const name = elementName(child);
@@ -120,10 +120,16 @@ function valueOf(children: readonly OrderedNode[], attributes: Record<string, st
   return out;
 }
 
+/** A text node's text (with parseTagValue off it is always a string). */
+function textOf(node: OrderedNode): string {
+  const text = node['#text'];
+  return typeof text === 'string' ? text : '';
+}
+
 /** CDATA is text as written, with XML's line-ending normalisation. */
 function cdataText(nodes: readonly OrderedNode[]): string {
   return nodes
-    .map((node) => String(node['#text'] ?? ''))
+    .map((node) => textOf(node))
     .join('')
     .replace(/\r\n?/g, '\n');
 }

@@ -37,7 +37,6 @@ const shapes: Record<string, string> = {
   'a DOCTYPE whose internal subset never closes': '<!DOCTYPE r [' + '<!ENTITY x "y">'.repeat(CAP / 16),
 };
 
-
 describe('reading a hostile XML body at the size cap', () => {
   for (const [name, body] of Object.entries(shapes)) {
     it(`reads ${name} in well under a second`, () => {
