@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBody } from '../../src/response/parse-body.js';
 import { MAX_XML_RESPONSE_CHARS, xmlProblem } from '../../src/response/xml.js';
+import { connect, providerWith, useServers } from '../helpers/setup.js';
 
 const MB = 1 << 20;
 const CAP = MAX_XML_RESPONSE_CHARS;
@@ -38,6 +39,8 @@ const shapes: Record<string, string> = {
 };
 
 describe('reading a hostile XML body at the size cap', () => {
+  const server = useServers();
+
   for (const [name, body] of Object.entries(shapes)) {
     it(`reads ${name} in well under a second`, () => {
       expect(body.length).toBeLessThanOrEqual(CAP);
@@ -56,6 +59,22 @@ describe('reading a hostile XML body at the size cap', () => {
     });
     const fits = fill('<a/>');
     expect(parseBody(fits, 'application/xml').format).toBe('xml');
+  });
+
+  it('answers a send whose XML response passes the cap as unreadable, quoting its first 100 characters', async () => {
+    const body = '<response><status>ok</status>' + '<x/>'.repeat(CAP / 4) + '</response>';
+    const s = await server(() => ({ status: 200, headers: { 'content-type': 'text/xml' }, body }));
+    const sb = connect(
+      providerWith({
+        url: 'https://e.com/?to=%sms_to%',
+        response: { success: [{ pointer: '/response/status', equals: 'ok' }] },
+      }),
+      {},
+      { origin: s.origin },
+    );
+    const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
+    await sb.close();
+    expect(result).toMatchObject({ ok: false, code: 'PROVIDER_REJECTED', error: body.slice(0, 100) });
   });
 
   it('reads attributes only when asked, and then as @name', () => {
