@@ -1,31 +1,70 @@
 #!/usr/bin/env node
 // The `switchboard` command. The published package ships dist/ built (npm builds it on prepack), so
-// this only imports it. A clone has no dist/ until it is built, and a clone's `npm install` must not
-// need a build step that would also run for the package's users; so on the first run in a clone,
-// where the TypeScript sources and compiler are present, this builds dist/ once (as `npm run build`).
+// this only imports it. A clone has no dist/ until it is built, and after a pull its dist/ is older
+// than its sources; a clone's `npm install` must not need a build step that would also run for the
+// package's users. So in a clone (where src/ is present) this builds dist/ (as `npm run build`) when
+// it is missing or when any file of src/ or schemas/ is newer than the last build. The last file a
+// build writes, dist/config/compiled-validators.js, is its stamp: comparing modification times costs
+// a few milliseconds, and nothing is built when nothing changed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = new URL('../dist/cli/main.js', import.meta.url);
+const stamp = join(root, 'dist', 'config', 'compiled-validators.js');
 
-if (!existsSync(entry)) {
+/** The first file under `dir` modified after `since` (ms), or undefined. */
+function newerFile(dir, since) {
+  for (const item of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, item.name);
+    if (item.isDirectory()) {
+      const found = newerFile(path, since);
+      if (found !== undefined) return found;
+    } else if (statSync(path).mtimeMs > since) return path;
+  }
+  return undefined;
+}
+
+/** Why dist/ must be built, or undefined when it is up to date (or this is not a clone). */
+function reasonToBuild() {
+  if (!existsSync(join(root, 'src'))) return existsSync(entry) ? undefined : 'missing';
+  if (!existsSync(entry) || !existsSync(stamp)) return 'first run in a clone; npm run build does the same';
+  const built = statSync(stamp).mtimeMs;
+  const changed = newerFile(join(root, 'src'), built) ?? newerFile(join(root, 'schemas'), built);
+  return changed === undefined ? undefined : `${changed.slice(root.length)} changed since the last build`;
+}
+
+/** Runs `args` with node in the package's folder; false when it failed. */
+function step(args) {
+  return spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] }).status === 0;
+}
+
+const reason = reasonToBuild();
+if (reason !== undefined) {
   let tsc;
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   } catch {
-    process.stderr.write(
-      'Switchboard is not built and TypeScript is not installed: run npm install, then npm run build.\n',
-    );
-    process.exit(2);
+    if (existsSync(entry)) {
+      process.stderr.write(
+        `Switchboard's dist/ is out of date (${reason}) and TypeScript is not installed: running it as built.\n`,
+      );
+    } else {
+      process.stderr.write(
+        'Switchboard is not built and TypeScript is not installed: run npm install, then npm run build.\n',
+      );
+      process.exit(2);
+    }
   }
-  process.stderr.write('Building Switchboard from its sources (first run in a clone; npm run build does the same)…\n');
-  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: ['ignore', 2, 2] });
-  if (built.status !== 0) {
-    process.stderr.write('The build failed (above); fix it and run npm run build.\n');
-    process.exit(2);
+  if (tsc !== undefined) {
+    process.stderr.write(`Building Switchboard from its sources (${reason})…\n`);
+    if (!step([tsc, '-p', 'tsconfig.json']) || !step(['schemas/compile-validators.mjs'])) {
+      process.stderr.write('The build failed (above); fix it and run npm run build.\n');
+      process.exit(2);
+    }
   }
 }
 

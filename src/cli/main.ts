@@ -8,42 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, SwitchboardError, formatIssue } from '../errors.js';
 import { COMMON_OPTIONS, EXIT, type Command } from './command.js';
-import { demo } from './commands/demo.js';
-import { providers } from './commands/providers.js';
-import { render } from './commands/render.js';
-import { send } from './commands/send.js';
-import { validate } from './commands/validate.js';
-import { acrobits } from './commands/acrobits.js';
-import { init } from './commands/init.js';
-import { testCommand } from './commands/test-provider.js';
-import { webhook } from './commands/webhook.js';
-import { balanceCommand, fetchCommand, pushTokenCommand, rateCommand } from './commands/services.js';
-import { enqueue, status, worker } from './commands/queue.js';
-import { gateway } from './commands/gateway.js';
-import { serve } from './commands/serve.js';
+import { COMMANDS } from './command-list.js';
 import { forPeople, paint, type Io } from './io.js';
-
-/** Every subcommand, in the order the main help lists them. */
-export const COMMANDS: readonly Command[] = [
-  demo,
-  providers,
-  validate,
-  render,
-  send,
-  fetchCommand,
-  balanceCommand,
-  rateCommand,
-  pushTokenCommand,
-  acrobits,
-  init,
-  testCommand,
-  webhook,
-  enqueue,
-  worker,
-  status,
-  serve,
-  gateway,
-];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], terminal: Io): Promise<number> {
@@ -58,12 +24,14 @@ export async function runCli(argv: readonly string[], terminal: Io): Promise<num
     io.out(await version());
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     io.err(`Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Try switchboard --help.`);
     return EXIT.usage;
   }
   const debug = rest.includes('--debug');
+  // Only the command that runs is loaded, with its dependencies (a server, drivers, a queue client).
+  const command = await entry.load();
   try {
     const parsed = parseArgs({
       args: [...rest],

@@ -3,41 +3,47 @@
  * errors turned into located issues a person can act on.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { ConfigIssue } from '../errors.js';
+import { FORMATS } from './formats.js';
 import { packagePath } from './paths.js';
+import { AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from './schema-options.js';
 
-const SCHEMA_FILES = ['rewriting', 'provider', 'account', 'fixture', 'routes', 'webhook-fixture', 'gateway'] as const;
-type SchemaName = (typeof SCHEMA_FILES)[number];
+/** A compiled schema: true when `data` is valid, else false with `errors` set. */
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-let validators: Record<SchemaName, ValidateFunction> | undefined;
+/**
+ * The validators compiled when the package was built (schemas/compile-validators.mjs), when it
+ * was: compiling the schemas here would take longer than the rest of a command like `render`.
+ * Absent when running from src/ (the tests), where they are compiled on first use instead.
+ */
+const built = await loadBuilt();
 
-function compileAll(): Record<SchemaName, ValidateFunction> {
-  // strictRequired off: an anyOf branch may require a property declared by its parent.
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  ajv.addFormat('regex', { validate: isRegex });
+async function loadBuilt(): Promise<Record<SchemaName, Validator> | undefined> {
+  const file = './compiled-validators.js';
+  try {
+    const module = (await import(file)) as { NAMES: readonly SchemaName[] } & Record<string, Validator>;
+    return Object.fromEntries(module.NAMES.map((name, i) => [name, module[`v${i}`]])) as Record<SchemaName, Validator>;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+/** Ajv itself, loaded only when there are no built validators. */
+const ajvModule = built === undefined ? await import('ajv') : undefined;
+
+let validators: Record<SchemaName, Validator> | undefined = built;
+
+function compileAll(): Record<SchemaName, Validator> {
+  const ajv = new ajvModule!.Ajv({ ...AJV_OPTIONS });
+  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
   for (const name of SCHEMA_FILES) {
     ajv.addSchema(JSON.parse(readFileSync(packagePath('schemas', `${name}.schema.json`), 'utf8')) as object);
   }
-  const get = (name: SchemaName) => ajv.getSchema(`${name}.schema.json`) as ValidateFunction;
-  return {
-    rewriting: get('rewriting'),
-    provider: get('provider'),
-    account: get('account'),
-    fixture: get('fixture'),
-    routes: get('routes'),
-    'webhook-fixture': get('webhook-fixture'),
-    gateway: get('gateway'),
-  };
-}
-
-function isRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
+  return Object.fromEntries(
+    SCHEMA_FILES.map((name) => [name, ajv.getSchema(`${name}.schema.json`) as Validator]),
+  ) as Record<SchemaName, Validator>;
 }
 
 /** Validates `value` against a schema; returns every problem, located. */

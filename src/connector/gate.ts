@@ -5,7 +5,7 @@
  * intent in the first and withdraws it in the second, so a message waiting for a retry is not held
  * as "may have gone out" if the process dies meanwhile.
  */
-import type { OutgoingMessage } from './connector.js';
+import type { OutgoingMessage } from './outgoing-message.js';
 import type { SendResult } from '../result.js';
 
 /** The hooks of one message, shared by all of its requests: recipients, parts, retries and fallbacks. */

@@ -1,7 +1,8 @@
 /** Connector options and their defaults, resolved in one place. */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Limiter } from '../delivery/rate-limiter.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../delivery/retry.js';
+import { lazyAgent } from '../http/lazy-agent.js';
 
 /** What a caller may set when creating a connector. */
 export interface ConnectorOptions {
@@ -68,7 +69,7 @@ export function resolveOptions(options: ConnectorOptions): ResolvedOptions {
   const origin = options.origin === undefined ? undefined : normalizeOrigin(options.origin);
   return {
     dispatcher:
-      options.dispatcher ?? new Agent({ connections: concurrency, keepAliveTimeout: 10_000, connect: { timeout } }),
+      options.dispatcher ?? lazyAgent({ connections: concurrency, keepAliveTimeout: 10_000, connect: { timeout } }),
     ownsDispatcher: options.dispatcher === undefined,
     origin,
     concurrency,

@@ -10,7 +10,7 @@ import { createAuthenticator, type AuthOptions } from './app/auth.js';
 import { createInflight, type GatewayContext, type Log } from './app/context.js';
 import { registerAppRoutes } from './app/routes.js';
 import { storedMessageRow } from './app/message-row.js';
-import { deliver, userOf } from './app/send-message.js';
+import { deliver, userOf } from './app/deliver.js';
 import { createSenders } from './app/senders.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { fastifyTrustProxy, type TrustProxy } from './config/trust-proxy.js';

@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { BodyCondition, ErrorCodeMeaning, JoinedErrorText, ResponseRules } from '../generated/provider.js';
 import { excerpt, type Redactor } from '../redact.js';
 import type { ResultCode } from '../result.js';
-import { parseBody, type ParsedBody } from './parse-body.js';
+import { parseBody, readsAttributes, type ParsedBody } from './parse-body.js';
 import { findDeep, getPointer, textOf } from './pointer.js';
 import { linearRegex } from './linear-regex.js';
 
@@ -54,7 +54,7 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules, reda
   // The common case needs no parsing: accepted, nothing to check, nothing to read an id from.
   if (response.status >= 200 && response.status < 300 && rules.success === undefined && rules.messageId === undefined)
     return ACCEPTED;
-  const parsed = parseBody(response.body, response.contentType, rules.format);
+  const parsed = parseBody(response.body, response.contentType, rules.format, { attributes: readsAttributes(rules) });
   const is2xx = response.status >= 200 && response.status < 300;
   const failed = is2xx ? unmetCondition(parsed, rules.success ?? [], response.truncated) : undefined;
   const messageId = pointerText(parsed, toList(rules.messageId));

@@ -1,20 +1,34 @@
 /** Parses a response body as JSON, XML or nothing, by the provider's rule or the Content-Type. */
 import type { ResponseRules } from '../generated/provider.js';
-import { parseXml } from './xml.js';
+import { MAX_XML_RESPONSE_CHARS, parseXml } from './xml.js';
 
 /** A parsed body: its format and document, or why it could not be parsed. */
 export type ParsedBody =
   | { readonly format: 'json' | 'xml'; readonly document: unknown }
   | { readonly format: 'text'; readonly problem?: string };
 
-/** Parses `text` by `format` (`auto`: by Content-Type, then by its first character). Never throws. */
-export function parseBody(text: string, contentType: string, format: ResponseRules['format'] = 'auto'): ParsedBody {
+/**
+ * Parses `text` by `format` (`auto`: by Content-Type, then by its first character). Never throws.
+ * XML longer than {@link MAX_XML_RESPONSE_CHARS} is not read (no provider answers so much, and a
+ * hostile body's cost is bounded by what is read); XML attributes are read only with `attributes`.
+ */
+export function parseBody(
+  text: string,
+  contentType: string,
+  format: ResponseRules['format'] = 'auto',
+  { attributes = true }: { attributes?: boolean } = {},
+): ParsedBody {
   const chosen = format === 'auto' ? sniff(text, contentType) : format;
   if (chosen === 'text') return { format: 'text' };
+  if (chosen === 'xml' && text.length > MAX_XML_RESPONSE_CHARS)
+    return {
+      format: 'text',
+      problem: `the response is not readable XML (${text.length} characters; XML is read up to ${MAX_XML_RESPONSE_CHARS})`,
+    };
   try {
     return chosen === 'json'
       ? { format: 'json', document: JSON.parse(text) }
-      : { format: 'xml', document: parseXml(text) };
+      : { format: 'xml', document: parseXml(text, { attributes }) };
   } catch (error) {
     return {
       format: 'text',
@@ -35,4 +49,19 @@ function sniff(text: string, contentType: string): 'json' | 'xml' | 'text' {
   if (first === '{' || first === '[') return 'json';
   if (first === '<' && !/^\s*<(!doctype\s+html|html)/i.test(text)) return 'xml';
   return 'text';
+}
+
+const attributeReaders = new WeakMap<object, boolean>();
+
+/**
+ * Whether any pointer in `rules` reads an XML attribute (a segment `@name`), so that attributes are
+ * parsed only for the rules that need them. Decided once per rules object.
+ */
+export function readsAttributes(rules: object): boolean {
+  let reads = attributeReaders.get(rules);
+  if (reads === undefined) {
+    reads = JSON.stringify(rules).includes('/@');
+    attributeReaders.set(rules, reads);
+  }
+  return reads;
 }

@@ -5,6 +5,7 @@
  */
 import { loneSurrogateAt } from '../template/escape.js';
 import { WebhookFailure } from './failure.js';
+import type { Pair } from './pair.js';
 import { parseForm, parseFormText, parseJsonText, utf8 } from './read/parse-body.js';
 
 /** A request as a framework or a recording gives it. */
@@ -19,8 +20,8 @@ export interface WebhookRequest {
   readonly body: Uint8Array | string;
 }
 
-/** One name and value, in the order sent. */
-export type Pair = readonly [string, string];
+/** One name and value, in the order sent (re-exported for the readers and canonicalisers). */
+export type { Pair } from './pair.js';
 
 /** The facts of one request, computed once each, and only when asked. */
 export class RequestFacts {

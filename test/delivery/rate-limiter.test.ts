@@ -1,7 +1,7 @@
 /** Rate limits hold exactly: in any window of T seconds no more than N requests (or parts) start per key. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadProvider } from '../../src/config/load-provider.js';
+import { loadProvider, providerFromValue } from '../../src/config/load-provider.js';
 import { RateLimiter, type Clock } from '../../src/delivery/rate-limiter.js';
 import { connect, providerWith, useServers } from '../helpers/setup.js';
 
@@ -125,25 +125,35 @@ describe('RateLimiter', () => {
 describe('rate limits in a provider file, on a real loopback server', () => {
   const server = useServers();
   it('spaces requests so no window holds more than the limit', async () => {
-    const times: number[] = [];
+    // Issue 16, item 17: this once read arrival times at the server, which a loaded machine bunches
+    // (5 seen where 3 were allowed). The limiter's own clock is virtual here, so the times it lets
+    // requests go are exact however busy the machine is; the requests are real and all arrive.
+    let arrivals = 0;
     const s = await server(() => {
-      times.push(performance.now());
+      arrivals++;
       return { status: 200 };
     });
-    const sb = connect(
-      providerWith(
-        { url: 'https://e.com/?to=%sms_to%' },
-        { rateLimits: [{ requests: 3, perSeconds: 0.2, key: '%account[username]%' }] },
-      ),
-      {},
-      { origin: s.origin, concurrency: 9 },
+    const file = providerWith(
+      { url: 'https://e.com/?to=%sms_to%' },
+      { rateLimits: [{ requests: 3, perSeconds: 0.2, key: '%account[username]%' }] },
     );
-    const started = performance.now();
+    const clock = fakeClock();
+    const limiter = new RateLimiter(providerFromValue(file, 'test-provider').rateLimits, clock);
+    const granted: { t: number; keys: string[]; weights: number[] }[] = [];
+    const recording = {
+      async acquire(keys: readonly string[], weights: readonly number[]) {
+        const release = await limiter.acquire(keys, weights);
+        granted.push({ t: clock.now(), keys: [...keys], weights: [...weights] });
+        return release;
+      },
+    };
+    const sb = connect(file, {}, { origin: s.origin, concurrency: 9, rateLimiter: recording });
     const results = await sb.sendMessage({ to: Array.from({ length: 9 }, (_, i) => `+1555123000${i}`), body: 'x' });
     await sb.close();
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
-    // Arrival times at the server are fuzzier than start times (new connections); the exact bound is proven above.
-    for (const t of times) expect(times.filter((o) => o >= t && o < t + 100).length).toBeLessThanOrEqual(3);
+    expect(arrivals).toBe(9);
+    expect(granted.map((g) => g.keys)).toEqual(Array.from({ length: 9 }, () => ['johndow']));
+    expect(granted.map((g) => g.t)).toEqual([0, 0, 0, 200, 200, 200, 400, 400, 400]);
+    holds(granted, [{ amount: 3, windowMs: 200 }]);
   });
 });

@@ -1,12 +1,14 @@
 /** Issue 9, item 22: every command's usage line names every flag it takes, and notes stay out of the option list. */
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/cli/main.js';
+import { COMMANDS } from '../../src/cli/command-list.js';
 import { run } from '../helpers/cli.js';
 
 /** A help line is a flag, a positional (`import <file>`), or the continuation of the line before. */
 const OPTION_LINE = /^(-[a-z-]|[a-z][a-z-]*( <[^>]+>)?\s{2,}| {10,}\S)/;
 
-describe.each(COMMANDS.map((c) => [c.name, c] as const))('switchboard %s --help', (_name, command) => {
+const LOADED = await Promise.all(COMMANDS.map(async (c) => [c.name, await c.load()] as const));
+
+describe.each(LOADED)('switchboard %s --help', (_name, command) => {
   const flags = Object.keys(command.options).map((name) => `--${name}`);
 
   it('names every flag in its usage line', () => {

@@ -10,7 +10,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, providerWith, useServers } from '../helpers/setup.js';
 
 const TIMEOUT = 1000;
-const MARGIN = 700;
+/**
+ * Slack for a busy machine (issue 16, item 17: 700 ms was not always enough on 2 shared cores).
+ * Each server drips or holds for at least 10 s, so a send the deadline does not end takes far
+ * longer than TIMEOUT + MARGIN, and the bound still tells the two apart.
+ */
+const MARGIN = 3000;
 
 const server = useServers();
 const rawServers: Server[] = [];
@@ -41,7 +46,7 @@ async function drippingServer(text: string, everyMs: number): Promise<string> {
 
 const service = { url: 'https://e.com/send?to=%sms_to%', timeout: TIMEOUT };
 
-describe('the timeout bounds the whole exchange', () => {
+describe('the timeout bounds the whole exchange', { timeout: 30_000 }, () => {
   it('ends a response whose body drips a byte every 300 ms at the deadline, as ambiguous', async () => {
     const s = await server(() => (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
@@ -60,7 +65,7 @@ describe('the timeout bounds the whole exchange', () => {
   });
 
   it('ends a response whose status line and headers drip at the deadline, as ambiguous', async () => {
-    const origin = await drippingServer('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nx-slow: ' + 'y'.repeat(100), 150);
+    const origin = await drippingServer('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nx-slow: ' + 'y'.repeat(100), 150); // 15 s of drip;
     const sb = connect(providerWith(service), {}, { origin, retry: false });
     const started = performance.now();
     const [result] = await sb.sendMessage({ to: '+15551230001', body: 'x' });
@@ -72,7 +77,7 @@ describe('the timeout bounds the whole exchange', () => {
 
   it('ends a request still waiting for a connection at the deadline as not sent, and never sends it later', async () => {
     const s = await server(() => (_req, res) => {
-      const timer = setTimeout(() => res.writeHead(200).end(), 2 * TIMEOUT);
+      const timer = setTimeout(() => res.writeHead(200).end(), 10 * TIMEOUT);
       res.on('close', () => clearTimeout(timer));
     });
     // One connection: the second recipient waits behind the first, which the server holds.

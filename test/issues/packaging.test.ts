@@ -3,7 +3,7 @@
  * package ships its licence and docs, no source map without its source, and builds on prepack only.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,5 +73,12 @@ describe('the package', () => {
     expect((JSON.parse(stdout) as { id: string }[]).map((p) => p.id)).toContain('twilio');
     const again = await exec(process.execPath, [join(dir, 'bin/switchboard.js'), '--version']);
     expect(again).toEqual({ stdout: '0.1.0\n', stderr: '' });
-  }, 120_000);
+    // Issue 16, item 16: after a pull (here, an edited source) the command builds again, and runs
+    // the new code rather than the stale dist/.
+    const list = join(dir, 'src/cli/command-list.ts');
+    await writeFile(list, (await readFile(list, 'utf8')).replace('Send a message to one', 'Send one message to one'));
+    const pulled = await exec(process.execPath, [join(dir, 'bin/switchboard.js'), '--help']);
+    expect(pulled.stderr).toContain('src/cli/command-list.ts changed since the last build');
+    expect(pulled.stdout).toContain('Send one message to one or more recipients');
+  }, 600_000); // two builds of the whole project, on a machine that may be busy
 });

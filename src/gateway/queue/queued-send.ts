@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayContext } from '../app/context.js';
-import { deliver, userOf, type Settled } from '../app/send-message.js';
+import { deliver, userOf, type Settled } from '../app/deliver.js';
 import { storedMessageRow } from '../app/message-row.js';
 import type { StoredMessage } from '../store/store.js';
 import type { SendJob, SendQueue } from './send-queue.js';

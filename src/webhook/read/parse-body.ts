@@ -4,7 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { WebhookFailure } from '../failure.js';
-import type { Pair } from '../request.js';
+import type { Pair } from '../pair.js';
 
 /** The body as UTF-8 text; invalid UTF-8 is malformed. */
 export function utf8(bytes: Buffer, what: string): string {
