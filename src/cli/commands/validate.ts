@@ -5,9 +5,10 @@ import { accountFromValue } from '../../config/load-account.js';
 import { loadProvider, providerFromValue } from '../../config/load-provider.js';
 import { parseJson, readText } from '../../config/read-file.js';
 import { validateAgainst } from '../../config/schemas.js';
+import { withoutBroken } from '../../config/prune.js';
 import { createConnector } from '../../connector/connector.js';
 import type { Provider } from '../../provider/compile-provider.js';
-import { loadRoutes } from '../../routing/load-routes.js';
+import { routesFromValue } from '../../routing/load-routes.js';
 import { createRouter } from '../../routing/router.js';
 import { gatewayFromValue } from '../../gateway/config/load-gateway.js';
 import { ConfigError, SwitchboardError, formatIssue, type ConfigIssue } from '../../errors.js';
@@ -86,12 +87,58 @@ async function check(file: string): Promise<Report> {
     if ('issue' in parsed) return { file, kind: 'JSON', ok: false, issues: [parsed.issue] };
     const found = kindOf(parsed.value);
     kind = KIND_NAMES[found];
-    const note = await CHECKS[found](parsed.value, file);
-    return { file, kind, ok: true, issues: [], ...(note === undefined ? {} : { note }) };
+    try {
+      const note = await CHECKS[found](parsed.value, file);
+      return { file, kind, ok: true, issues: [], ...(note === undefined ? {} : { note }) };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return {
+        file,
+        kind,
+        ok: false,
+        issues: [...error.issues, ...(await laterIssues(found, parsed.value, file, error.issues))],
+      };
+    }
   } catch (error) {
     if (error instanceof ConfigError) return { file, kind, ok: false, issues: [...error.issues] };
     if (error instanceof SwitchboardError)
       return { file, kind, ok: false, issues: [{ file, pointer: '', message: error.message, code: error.code }] };
+    throw error;
+  }
+}
+
+/** The schema each kind is checked against before its other checks. */
+const SCHEMA_OF = { provider: 'provider', account: 'account', routes: 'routes' } as const;
+
+/**
+ * The problems the checks after the schema find once the broken properties are taken out, so
+ * template, https, number and missing-file problems show in the same run as the schema's. Only
+ * problems new to the report, and none about what was taken out.
+ */
+async function laterIssues(
+  found: ReturnType<typeof kindOf>,
+  value: unknown,
+  file: string,
+  first: readonly ConfigIssue[],
+): Promise<ConfigIssue[]> {
+  if (!(found in SCHEMA_OF) || first.every((i) => i.code !== 'SCHEMA')) return [];
+  const schema = SCHEMA_OF[found as keyof typeof SCHEMA_OF];
+  // Only what the schema refused is taken out; a template problem's key stays, to be checked again.
+  const refused = first.filter((i) => i.code === 'SCHEMA');
+  const pruned = [false, true]
+    .map((coarse) => withoutBroken(value, refused, coarse))
+    .find((copy) => validateAgainst(schema, copy, file).length === 0);
+  if (pruned === undefined) return [];
+  const removed = refused.map((i) => i.pointer);
+  const shown = (issue: ConfigIssue) =>
+    !first.some((i) => i.file === issue.file && i.pointer === issue.pointer && i.message === issue.message) &&
+    !(issue.file === file && removed.some((p) => issue.pointer === p || issue.pointer.startsWith(`${p}/`)));
+  try {
+    await CHECKS[found](pruned, file);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.filter(shown);
+    if (error instanceof SwitchboardError) return [{ file, pointer: '', message: error.message, code: error.code }];
     throw error;
   }
 }
@@ -118,9 +165,9 @@ const CHECKS: Record<ReturnType<typeof kindOf>, (value: unknown, file: string) =
     const users = gateway.users.map((u) => u.login).join(', ');
     return `users: ${users}; database: ${gateway.database.kind}`;
   },
-  async routes(_value, file) {
+  async routes(value, file) {
     // Loads every account it names, and makes their connectors, as send --routes does.
-    const routes = await loadRoutes(file);
+    const routes = await routesFromValue(value, file);
     await createRouter(routes).close();
     const accounts = new Set(routes.routes.flatMap((r) => r.targets.map((t) => t.label)));
     return `${routes.routes.length} route${routes.routes.length === 1 ? '' : 's'}, ${accounts.size} account${accounts.size === 1 ? '' : 's'}`;
