@@ -5,6 +5,7 @@ import type { ConfigIssue } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import { readAccountXml } from './account-xml.js';
 import { inlineProvider } from './inline-provider.js';
+import { unknownKeyWarnings } from './key-warnings.js';
 
 /** An account from Acrobits keys: the values, with the services they define. */
 export function acrobitsAccount(
@@ -24,6 +25,7 @@ export function acrobitsAccount(
     defaultCountry: extra.defaultCountry,
     rewriting: extra.rewriting,
     allowInsecureSecrets: extra.allowInsecureSecrets ?? false,
+    warnings: unknownKeyWarnings(values, label),
   };
 }
 

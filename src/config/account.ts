@@ -1,4 +1,5 @@
 /** The loaded account type, shared by the JSON and Acrobits XML loaders. */
+import type { ConfigIssue } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import type { Provider } from '../provider/compile-provider.js';
 
@@ -15,4 +16,9 @@ export interface Account {
   readonly defaultCountry: string | undefined;
   readonly rewriting: readonly RewritingRule[] | undefined;
   readonly allowInsecureSecrets: boolean;
+  /**
+   * What loads but is probably a mistake: a key a letter away from a web-service key
+   * (`genericSmsContentTyp`). The CLI prints these; a program may show or ignore them.
+   */
+  readonly warnings: readonly ConfigIssue[];
 }

@@ -145,6 +145,7 @@ function plainAccount(
     defaultCountry: file.defaultCountry,
     rewriting: file.rewriting,
     allowInsecureSecrets: file.allowInsecureSecrets ?? false,
+    warnings: [],
   };
 }
 

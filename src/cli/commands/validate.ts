@@ -21,6 +21,8 @@ interface Report {
   kind: string;
   ok: boolean;
   issues: ConfigIssue[];
+  /** What loads but is probably a mistake; a file with only warnings is valid. */
+  warnings?: readonly ConfigIssue[];
   note?: string;
 }
 
@@ -42,7 +44,11 @@ export const validate: Command = {
 };
 
 function describe(io: Parameters<typeof paint>[0], r: Report): string {
-  if (r.ok) return `${paint(io, 'green', '✓')} ${r.file}: valid ${r.kind}${r.note ? ` (${r.note})` : ''}`;
+  const warnings = (r.warnings ?? []).map((w) => indent(`${paint(io, 'yellow', 'warning:')} ${formatIssue(w)}`));
+  if (r.ok)
+    return [`${paint(io, 'green', '✓')} ${r.file}: valid ${r.kind}${r.note ? ` (${r.note})` : ''}`, ...warnings].join(
+      '\n',
+    );
   const head = `${paint(io, 'red', '✗')} ${r.file}: ${r.issues.length} problem${r.issues.length === 1 ? '' : 's'} (${r.kind})`;
   return [head, ...r.issues.map((i) => indent(formatIssue(i)))].join('\n');
 }
@@ -81,15 +87,16 @@ async function check(file: string): Promise<Report> {
       const account = accountFromXml(text, file);
       const provider = account.inlineProvider as Provider;
       await createConnector({ account, provider }).close();
-      return { file, kind, ok: true, issues: [], note: `services: ${Object.keys(provider.services).join(', ')}` };
+      const note = `services: ${Object.keys(provider.services).join(', ')}`;
+      return { file, kind, ok: true, issues: [], ...withWarnings(account.warnings), note };
     }
     const parsed = parseJson(text, file);
     if ('issue' in parsed) return { file, kind: 'JSON', ok: false, issues: [parsed.issue] };
     const found = kindOf(parsed.value);
     kind = KIND_NAMES[found];
     try {
-      const note = await CHECKS[found](parsed.value, file);
-      return { file, kind, ok: true, issues: [], ...(note === undefined ? {} : { note }) };
+      const { note, warnings } = await CHECKS[found](parsed.value, file);
+      return { file, kind, ok: true, issues: [], ...withWarnings(warnings), ...(note === undefined ? {} : { note }) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       return {
@@ -105,6 +112,10 @@ async function check(file: string): Promise<Report> {
       return { file, kind, ok: false, issues: [{ file, pointer: '', message: error.message, code: error.code }] };
     throw error;
   }
+}
+
+function withWarnings(warnings: readonly ConfigIssue[] | undefined): { warnings?: readonly ConfigIssue[] } {
+  return warnings === undefined || warnings.length === 0 ? {} : { warnings };
 }
 
 /** The schema each kind is checked against before its other checks. */
@@ -144,41 +155,47 @@ async function laterIssues(
 }
 
 /** Each kind's check: what loading it for a send does, throwing ConfigError; returns a note for the report. */
-const CHECKS: Record<ReturnType<typeof kindOf>, (value: unknown, file: string) => Promise<string | undefined>> = {
+const CHECKS: Record<
+  ReturnType<typeof kindOf>,
+  (value: unknown, file: string) => Promise<{ note?: string; warnings?: readonly ConfigIssue[] }>
+> = {
   async provider(value, file) {
     const provider = providerFromValue(value, file);
-    return `${provider.name}; services: ${Object.keys(provider.services).join(', ')}`;
+    return { note: `${provider.name}; services: ${Object.keys(provider.services).join(', ')}` };
   },
   async fixture(value, file) {
     const issues = validateAgainst('fixture', value, file);
     if (issues.length > 0) throw new ConfigError(issues);
-    return undefined;
+    return {};
   },
   async webhookFixture(value, file) {
     const issues = validateAgainst('webhook-fixture', value, file);
     if (issues.length > 0) throw new ConfigError(issues);
-    return undefined;
+    return {};
   },
   async gateway(value, file) {
     // Loads every user's account (or route file) and checks the whole file, as serve does.
     const gateway = await gatewayFromValue(value, file, dirname(resolve(file)));
     const users = gateway.users.map((u) => u.login).join(', ');
-    return `users: ${users}; database: ${gateway.database.kind}`;
+    return { note: `users: ${users}; database: ${gateway.database.kind}` };
   },
   async routes(value, file) {
     // Loads every account it names, and makes their connectors, as send --routes does.
     const routes = await routesFromValue(value, file);
     await createRouter(routes).close();
     const accounts = new Set(routes.routes.flatMap((r) => r.targets.map((t) => t.label)));
-    return `${routes.routes.length} route${routes.routes.length === 1 ? '' : 's'}, ${accounts.size} account${accounts.size === 1 ? '' : 's'}`;
+    return {
+      note: `${routes.routes.length} route${routes.routes.length === 1 ? '' : 's'}, ${accounts.size} account${accounts.size === 1 ? '' : 's'}`,
+    };
   },
   async account(value, file) {
     const account = accountFromValue(value, file, dirname(resolve(file)));
     const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
     // createConnector binds the account (required values, numbers) and checks where secrets go.
     await createConnector({ account, provider }).close();
-    return account.inlineProvider
+    const note = account.inlineProvider
       ? `its own services: ${Object.keys(provider.services).join(', ')}`
       : `provider ${provider.id}`;
+    return { note, warnings: account.warnings };
   },
 };
