@@ -111,15 +111,38 @@ export async function deliver(
     error: result.error,
     code: result.code,
   });
-  ctx.log.info(
-    { login: user.login, sms_id: stored.seq, state, code: result.code, status: result.status },
-    'message sent through the provider',
-  );
+  // The error (with the provider's host, when the network failed) is for the admin's log only.
+  const fields = { login: user.login, sms_id: stored.seq, state, code: result.code, status: result.status };
+  ctx.log.info(result.ok ? fields : { ...fields, error: result.error }, outcomeLine(result));
   return result;
+}
+
+/** The log line for a send's outcome, saying whether anything reached the provider. */
+function outcomeLine(result: SendResult): string {
+  if (result.ok) return 'message sent through the provider';
+  if (LOCAL.has(result.code)) return 'message refused before sending; nothing reached the provider';
+  if (result.ambiguous) return 'message may have reached the provider; no clear answer came back';
+  if (result.status === 0) return 'message not sent; the provider could not be reached';
+  return 'the provider refused the message';
 }
 
 function answerFor(smsId: string, result: Settled | undefined): Answer {
   if (result === undefined || result.ok || result.ambiguous === true) return { status: 200, body: { sms_id: smsId } };
   const local = result.code !== undefined && LOCAL.has(result.code as ResultCode);
-  return { status: local ? 422 : 502, body: { message: result.error ?? 'the provider refused the message' } };
+  if (local) return { status: 422, body: { message: result.error ?? 'the message cannot be sent' } };
+  return { status: 502, body: { message: appText(result) } };
+}
+
+/**
+ * The text the app shows for a provider-side failure: the provider's own words when it answered
+ * (they are about the message), else what happened in general terms. Where the gateway sends
+ * (hosts, ports, token URLs) is internal and stays in the log.
+ */
+function appText(result: Settled): string {
+  if (result.code === 'PROVIDER_ERROR' || result.code === 'PROVIDER_REJECTED')
+    return result.error ?? 'the provider refused the message';
+  if (result.code === 'AUTH_FAILED') return 'the gateway could not sign in to the provider; the message was not sent';
+  if (result.code?.startsWith('NETWORK_') === true || result.code?.startsWith('TIMEOUT_') === true)
+    return 'the provider could not be reached; the message was not sent, try again later';
+  return `the provider could not take the message (${result.code ?? 'no answer'}); the message was not sent`;
 }
