@@ -6,7 +6,7 @@ import type { WebhookEvent, WebhookResult } from '../../webhook/events.js';
 import { createWebhookReceiver } from '../../webhook/receiver.js';
 import type { WebhookRequest } from '../../webhook/request.js';
 import { EXIT, str, type Command, type Parsed } from '../command.js';
-import { paint, type Io } from '../io.js';
+import { paint, printJson, type Io } from '../io.js';
 import { stdin } from '../open.js';
 
 export const webhook: Command = {
@@ -20,7 +20,8 @@ export const webhook: Command = {
     '--request <file|->    the request as JSON {"method","url","headers","body"}; - reads standard input',
     '--endpoint <name>     the endpoint it was sent to (default: chosen as the provider file says)',
     '--now <time>          check signed timestamps against this ISO 8601 time instead of the clock',
-    '--json                print the events as a JSON array',
+    '--json                print the whole result as JSON: ok, endpoint, events, ignored and answer',
+    '                      (or ok, code, reason and answer when not verified)',
   ],
   notes: ['Exit 0 verified, 1 not verified, 2 usage or configuration error.'],
   options: {
@@ -42,7 +43,7 @@ export const webhook: Command = {
     const now = nowOption(args);
     const receiver = createWebhookReceiver({ provider, account, options: now === undefined ? {} : { now: () => now } });
     const result = receiver.receive(request, str(args, 'endpoint'));
-    if (args.values.json && result.ok) io.out(JSON.stringify(result.events, null, 2));
+    if (args.values.json) printJson(io, result);
     else report(result, io);
     return result.ok ? EXIT.ok : EXIT.sendFailed;
   },
