@@ -13,13 +13,15 @@ export const webhook: Command = {
   name: 'webhook',
   summary: 'Verify a recorded webhook request and print the events it holds',
   usage:
-    'switchboard webhook --account <file> [--provider <id|file>] --request <file|-> [--endpoint <name>] [--now <time>] [--json]',
+    'switchboard webhook --account <file> [--provider <id|file>] --request <file|-> [--endpoint <name>] [--now <time>] [--sign] [--json]',
   help: [
     '--account <file>      account file with the webhook secret (or public key, or callback credentials)',
     '--provider <id|file>  provider to use instead of the one the account names',
     '--request <file|->    the request as JSON {"method","url","headers","body"}; - reads standard input',
     '--endpoint <name>     the endpoint it was sent to (default: chosen as the provider file says)',
     '--now <time>          check signed timestamps against this ISO 8601 time instead of the clock',
+    '--sign                sign the request as the provider would (HMAC) and print it, signed, as JSON;',
+    '                      the signed string goes to standard error (for a made-up fixture, no openssl)',
     '--json                print the whole result as JSON: ok, endpoint, events, ignored and answer',
     '                      (or ok, code, reason and answer when not verified)',
   ],
@@ -30,6 +32,7 @@ export const webhook: Command = {
     request: { type: 'string' },
     endpoint: { type: 'string' },
     now: { type: 'string' },
+    sign: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   positionals: false,
@@ -42,6 +45,12 @@ export const webhook: Command = {
       throw new SwitchboardError('USAGE', 'the account names no provider; give one with --provider <id|file>');
     const now = nowOption(args);
     const receiver = createWebhookReceiver({ provider, account, options: now === undefined ? {} : { now: () => now } });
+    if (args.values.sign === true) {
+      const signed = receiver.sign(request, str(args, 'endpoint'));
+      io.err(`Signed string: ${JSON.stringify(signed.signed)}`);
+      printJson(io, signed.request);
+      return EXIT.ok;
+    }
     const result = receiver.receive(request, str(args, 'endpoint'));
     if (args.values.json) printJson(io, result);
     else report(result, io);
