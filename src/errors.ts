@@ -57,7 +57,15 @@ export function formatIssue(issue: ConfigIssue): string {
  */
 export class ConfigError extends SwitchboardError {
   override name = 'ConfigError';
-  constructor(readonly issues: readonly ConfigIssue[]) {
+  constructor(
+    /**
+     * Every problem found, in the order the checks ran (schema first, then templates, values,
+     * transports), never only the first. Each is located (`file`, `pointer`, `line` for syntax)
+     * and carries a `code` to match on; {@link formatIssue} writes one as a line. The error's
+     * `message` lists them all too.
+     */
+    readonly issues: readonly ConfigIssue[],
+  ) {
     super('CONFIG_INVALID', summarize(issues));
   }
 }

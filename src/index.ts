@@ -30,14 +30,22 @@ export type { RenderedRequest } from './connector/render-request.js';
 export type { ConfigIssue, ErrorCode } from './errors.js';
 export type { Provider } from './provider/compile-provider.js';
 export type { ServiceName } from './provider/services.js';
-export type { CallResult, DataResult, ResultCode, ResponseRecord, SendResult } from './result.js';
+export type {
+  CallResult,
+  DataResult,
+  ResultCode,
+  ResponseRecord,
+  SendFailure,
+  SendResult,
+  SendSuccess,
+} from './result.js';
 export type { AcrobitsServices, FetchCursor, PushTokens } from './connector/acrobits-services.js';
 export type { Balance, Rates } from './connector/service-data.js';
 export type { FetchedMessage, FetchedMessages } from './response/read-messages.js';
 export type { AcrobitsExport } from './acrobits/export.js';
 export type { DemoServer } from './demo/server.js';
 export type { LoadedRoutes, LoadedRoute, RouteTarget } from './routing/load-routes.js';
-export type { Router, RoutedResult } from './routing/router.js';
+export type { Router, RoutedResult, RouteTrail } from './routing/router.js';
 export type { RouteFile } from './generated/routes.js';
 export type { RetryPolicy } from './delivery/retry.js';
 export type { Limiter } from './delivery/rate-limiter.js';

@@ -66,8 +66,8 @@ export interface CallResult {
   readonly response?: ResponseRecord;
 }
 
-/** The outcome of one message to one recipient. */
-export interface SendResult extends CallResult {
+/** What every send result carries, whether it went out or not. */
+interface SendFields extends Omit<CallResult, 'ok' | 'error' | 'code' | 'providerCode'> {
   /** The recipient as the caller gave it. */
   readonly recipient: string;
   /** The provider's id for the message, when its response rules name one (the first part's, when split). */
@@ -75,6 +75,38 @@ export interface SendResult extends CallResult {
   /** When the provider's length rule split the message: each part's id, in order. */
   readonly partMessageIds?: readonly string[];
 }
+
+/** A message the provider accepted. */
+export interface SendSuccess extends SendFields {
+  readonly ok: true;
+  /** Never set on a success; declared so `result.error` reads without narrowing first. */
+  readonly error?: undefined;
+  /** Never set on a success. */
+  readonly code?: undefined;
+  /** Never set on a success. */
+  readonly providerCode?: undefined;
+}
+
+/** A message that was not accepted, or may not have been: `error` and `code` say why. */
+export interface SendFailure extends SendFields {
+  readonly ok: false;
+  /** Text for a person, secrets masked. */
+  readonly error: string;
+  /** A stable code to match on. */
+  readonly code: ResultCode;
+  /** The provider's own error code, where its response rules say where to find it. */
+  readonly providerCode?: string;
+}
+
+/**
+ * The outcome of one message to one recipient, discriminated by `ok`: after `if (!result.ok)`,
+ * `error` and `code` are there; after `if (result.ok)`, the message was accepted.
+ * @example
+ * for (const result of await sb.sendMessage({ to: ['+15558675310'], body: 'Hi' }))
+ *   if (result.ok) console.log(result.recipient, result.messageId);
+ *   else console.error(result.recipient, result.code, result.error);
+ */
+export type SendResult = SendSuccess | SendFailure;
 
 /** The outcome of a service that returns data: `data` is there when `ok` is. */
 export interface DataResult<T> extends CallResult {

@@ -5,6 +5,7 @@ import type { ConfigIssue } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import { readAccountXml } from './account-xml.js';
 import { inlineProvider } from './inline-provider.js';
+import { unknownKeyWarnings } from './key-warnings.js';
 
 /** An account from Acrobits keys: the values, with the services they define. */
 export function acrobitsAccount(
@@ -26,6 +27,7 @@ export function acrobitsAccount(
     rewriting: extra.rewriting,
     allowInsecureSecrets: extra.allowInsecureSecrets ?? false,
     ...(extra.origin === undefined ? {} : { origin: extra.origin }),
+    warnings: unknownKeyWarnings(values, label),
   };
 }
 

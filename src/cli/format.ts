@@ -52,7 +52,7 @@ export function resultLine(
     : result.retryable
       ? 'retryable'
       : 'not retryable';
-  return `${paint(io, 'red', '✗')} ${result.recipient}: ${oneLine(result.error ?? 'failed')} (${status}, ${result.code}, ${kind}${via})`;
+  return `${paint(io, 'red', '✗')} ${result.recipient}: ${oneLine(result.error)} (${status}, ${result.code}, ${kind}${via})`;
 }
 
 /** `200 OK` */

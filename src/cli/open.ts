@@ -3,7 +3,7 @@ import { loadAccountAndProvider } from '../config/load-account.js';
 import { createConnector, type Connector } from '../connector/connector.js';
 import { loadRoutes } from '../routing/load-routes.js';
 import { createRouter } from '../routing/router.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError, formatIssue } from '../errors.js';
 import { str, type Parsed } from './command.js';
 import type { Io } from './io.js';
 
@@ -40,14 +40,18 @@ export const ACCOUNT_HELP = [
 export const ROUTES_HELP =
   '--routes <file>       a route file instead of --account: accounts by destination prefix, with fallback';
 
-/** The connector for `--account` (and `--provider`, `--origin`) on the command line. */
-export async function openConnector(args: Parsed, extra: { concurrency?: number } = {}): Promise<Connector> {
+/**
+ * The connector for `--account` (and `--provider`, `--origin`) on the command line. With `io`,
+ * the account's warnings (a key that looks misspelt) are printed to standard error first.
+ */
+export async function openConnector(args: Parsed, extra: { concurrency?: number } = {}, io?: Io): Promise<Connector> {
   if (str(args, 'routes') !== undefined)
     throw new SwitchboardError('USAGE', 'this command works on one account: give --account <file>, not --routes');
   const accountFile = str(args, 'account');
   if (accountFile === undefined)
     throw new SwitchboardError('USAGE', 'give the account file with --account <file> (JSON, or Acrobits Account XML)');
   const { account, provider } = await loadAccountAndProvider(accountFile, str(args, 'provider'));
+  if (io !== undefined) for (const warning of account.warnings) io.err(`warning: ${formatIssue(warning)}`);
   const origin = str(args, 'origin');
   const statusCallback = str(args, 'status-callback');
   try {
@@ -77,10 +81,10 @@ export function messageBody(args: Parsed): string {
 /** What sending needs: one account's connector, or a router over a route file. */
 export type Sender = Pick<Connector, 'sendMessage' | 'close'>;
 
-/** A router when the command line names `--routes`, else the account's connector. */
-export async function openSender(args: Parsed, extra: { concurrency?: number } = {}): Promise<Sender> {
+/** A router when the command line names `--routes`, else the account's connector (its warnings to `io`). */
+export async function openSender(args: Parsed, extra: { concurrency?: number } = {}, io?: Io): Promise<Sender> {
   const routesFile = str(args, 'routes');
-  if (routesFile === undefined) return openConnector(args, extra);
+  if (routesFile === undefined) return openConnector(args, extra, io);
   if (str(args, 'account') !== undefined || str(args, 'provider') !== undefined) {
     throw new SwitchboardError(
       'USAGE',

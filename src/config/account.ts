@@ -1,4 +1,5 @@
 /** The loaded account type, shared by the JSON and Acrobits XML loaders. */
+import type { ConfigIssue } from '../errors.js';
 import type { RewritingRule } from '../generated/rewriting.js';
 import type { Provider } from '../provider/compile-provider.js';
 
@@ -17,4 +18,9 @@ export interface Account {
   readonly allowInsecureSecrets: boolean;
   /** Replaces scheme, host and port of every URL of its provider (`origin` in the file); a connector's own `origin` option wins. */
   readonly origin?: string;
+  /**
+   * What loads but is probably a mistake: a key a letter away from a web-service key
+   * (`genericSmsContentTyp`). The CLI prints these; a program may show or ignore them.
+   */
+  readonly warnings: readonly ConfigIssue[];
 }

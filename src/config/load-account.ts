@@ -147,6 +147,7 @@ function plainAccount(
     rewriting: file.rewriting,
     allowInsecureSecrets: file.allowInsecureSecrets ?? false,
     ...(file.origin === undefined ? {} : { origin: file.origin }),
+    warnings: [],
   };
 }
 

@@ -15,10 +15,14 @@ export const SCHEMA_FILES = [
 /** One schema's name. */
 export type SchemaName = (typeof SCHEMA_FILES)[number];
 
-/** strictRequired off: an anyOf branch may require a property declared by its parent. */
+/**
+ * strictRequired off: an anyOf branch may require a property declared by its parent. verbose: an
+ * unknown property's error carries its schema, whose property names give the "did you mean".
+ */
 export const AJV_OPTIONS = {
   allErrors: true,
   strict: true,
   strictRequired: false,
   allowUnionTypes: true,
+  verbose: true,
 } as const satisfies Options;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { ConfigIssue } from '../errors.js';
 import { FORMATS } from './formats.js';
+import { didYouMean } from './nearest.js';
 import { packagePath } from './paths.js';
 import { AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from './schema-options.js';
 
@@ -69,7 +70,10 @@ function describeErrors(errors: readonly ErrorObject[], file: string): ConfigIss
     const types = specific.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
     const others = specific.filter((e) => e.keyword !== 'type');
     const messages = new Set(others.map(describe));
-    if (types.length > 0) messages.add(`must be ${types.join(' or ').replace(/,/g, ' or ')}`);
+    // A value that fails a pattern or enum had the type of that branch of a oneOf; the other
+    // branches' "must be array" says nothing about it.
+    const typed = others.some((e) => !['required', 'additionalProperties'].includes(e.keyword));
+    if (types.length > 0 && !typed) messages.add(`must be ${types.join(' or ').replace(/,/g, ' or ')}`);
     if (messages.size === 0) messages.add(group[0]?.message ?? 'is invalid');
     for (const message of messages) issues.push({ file, pointer, message, code: 'SCHEMA' });
   }
@@ -107,7 +111,7 @@ function describe(error: ErrorObject): string {
     case 'required':
       return 'is required but missing';
     case 'additionalProperties':
-      return 'is not a known property (check the spelling; the schema lists the allowed ones)';
+      return `is not a known property${knownNearby(error) || ' (check the spelling; the schema lists the allowed ones)'}`;
     case 'enum':
       return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
@@ -120,4 +124,11 @@ function describe(error: ErrorObject): string {
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** `; did you mean "contentType"?` for an unknown property close to one the schema allows. */
+function knownNearby(error: ErrorObject): string {
+  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  if (properties === undefined) return '';
+  return didYouMean(String(error.params.additionalProperty), Object.keys(properties));
 }

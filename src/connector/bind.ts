@@ -5,7 +5,7 @@
  */
 import type { Account } from '../config/account.js';
 import { ownValue } from '../config/account-keys.js';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import type { ConfigIssue } from '../errors.js';
 import { nonPhonePolicy } from '../numbers/non-phone.js';
 import { numberPipeline, prepareNumber, type NumberPipeline } from '../numbers/pipeline.js';
 import type { Provider } from '../provider/compile-provider.js';
@@ -24,8 +24,11 @@ export interface Binding {
   readonly allowInsecureSecrets: boolean;
 }
 
-/** Binds `account` to `provider`; throws ConfigError listing every missing or invalid value. */
-export function bind(provider: Provider, account: Account): Binding {
+/**
+ * Binds as far as the account allows: the binding (a missing or invalid value left out) and the
+ * problems, so a caller can check the rest (where secrets go) and report everything at once.
+ */
+export function bindAll(provider: Provider, account: Account): { binding: Binding; issues: ConfigIssue[] } {
   const pipeline = numberPipeline(provider.numbers, account);
   const values: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, account.values);
   const issues: ConfigIssue[] = [];
@@ -47,11 +50,10 @@ export function bind(provider: Provider, account: Account): Binding {
     if (prepared.ok) values[key] = prepared.value;
     else issues.push({ file: account.source, pointer: `/${key}`, message: prepared.message, code: 'NUMBER_INVALID' });
   }
-  if (issues.length > 0) throw new ConfigError(issues);
   const secrets = Object.entries(provider.parameters)
     .filter(([, spec]) => spec.secret)
     .map(([key]) => values[key] ?? '');
-  return {
+  const binding = {
     provider,
     account,
     values,
@@ -59,6 +61,7 @@ export function bind(provider: Provider, account: Account): Binding {
     redact: createRedactor(secrets, basicCredentials(provider, values)),
     allowInsecureSecrets: provider.allowInsecureSecrets || account.allowInsecureSecrets,
   };
+  return { binding, issues };
 }
 
 /** The user:password pairs the services send as HTTP Basic (or in a challenge), for masking their base64. */

@@ -12,7 +12,7 @@ import type { ServiceName } from '../provider/services.js';
 import type { SendResult } from '../result.js';
 import { RenderError } from '../template/escape.js';
 import type { Scope } from '../template/render.js';
-import { bind, type Binding } from './bind.js';
+import { bindAll, type Binding } from './bind.js';
 import { mapConcurrent } from './concurrency.js';
 import { resolveOptions, type ConnectorOptions, type ResolvedOptions } from './options.js';
 import { checkTransport, renderRequest, withOrigin, type RenderedRequest } from './render-request.js';
@@ -73,11 +73,13 @@ export function createConnector(init: ConnectorInit): Connector {
       `account ${init.account.source} names provider "${init.account.provider}"; load it with loadProvider() and pass it as provider`,
     );
   }
-  const binding = bind(provider, init.account);
+  // Missing values and secrets bound for plain http are reported together.
+  const { binding, issues } = bindAll(provider, init.account);
   // The account's own origin (a test server, a sandbox) unless the caller names one.
   const origin = init.origin ?? init.account.origin;
   const options = resolveOptions(origin === undefined ? init : { ...init, origin });
-  checkTransports(binding, options);
+  issues.push(...transportIssues(binding, options));
+  if (issues.length > 0) throw new ConfigError(issues);
 
   const serviceOf = (name: ServiceName): CompiledService => {
     const service = provider.services[name];
@@ -317,7 +319,7 @@ export function createConnector(init: ConnectorInit): Connector {
 }
 
 /** Checks every service's destination so a secret bound for plain http fails at creation, not at send. */
-function checkTransports(binding: Binding, options: ResolvedOptions): void {
+function transportIssues(binding: Binding, options: ResolvedOptions): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const sample = new Proxy({}, { get: () => '0' }) as Record<string, string>;
   const scope = { params: sample, account: { ...sample, ...binding.values } };
@@ -340,5 +342,5 @@ function checkTransports(binding: Binding, options: ResolvedOptions): void {
     // The token request always carries the client secret.
     if (service.auth?.type === 'oauth2') check(service.auth.tokenUrl, `/services/${name}/auth/tokenUrl`);
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  return issues;
 }

@@ -14,7 +14,7 @@ export async function sendParts(parts: readonly (() => Promise<SendResult>)[]): 
       if (index === 0) return result;
       // Earlier parts were delivered: sending the message again would repeat them.
       const sent = `part ${index + 1} of ${parts.length} failed after ${index === 1 ? 'the first was' : `the first ${index} were`} sent`;
-      return { ...result, error: `${sent}: ${result.error ?? 'failed'}`, retryable: false, partMessageIds: ids };
+      return { ...result, error: `${sent}: ${result.error}`, retryable: false, partMessageIds: ids };
     }
     if (result.messageId !== undefined) ids.push(result.messageId);
   }

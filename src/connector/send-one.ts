@@ -18,8 +18,6 @@ import { basicAuthorization, type RenderedRequest } from './render-request.js';
 import type { Gate } from './gate.js';
 import { localFailure } from './outcomes.js';
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** What sending through one service needs, resolved once per connector. */
 export interface SendContext {
   readonly exchange: ExchangeOptions;
@@ -97,35 +95,46 @@ async function onWire(
   if (isFailure(outcome)) return failureResult(recipient, outcome, durationMs, redact);
 
   const verdict = interpret(outcome, service.response, redact);
-  const result: Writable<SendResult & { data?: unknown }> = {
-    ok: verdict.ok,
+  const fields = {
     recipient,
     status: outcome.status,
     retryable: verdict.retryable,
     ambiguous: verdict.ambiguous,
     durationMs,
+    ...(verdict.messageId === undefined ? {} : { messageId: verdict.messageId }),
   };
-  if (verdict.messageId !== undefined) result.messageId = verdict.messageId;
-  if (verdict.error !== undefined) result.error = verdict.error;
-  if (verdict.code !== undefined) result.code = verdict.code;
-  if (verdict.providerCode !== undefined) result.providerCode = verdict.providerCode;
-  if (!verdict.ok && (outcome.status === 429 || outcome.status === 503)) {
-    const wait = parseRetryAfter(outcome.headers['retry-after']);
-    if (wait !== undefined) result.retryAfterMs = wait;
-  }
-  if (verdict.ok && context.read !== undefined) {
+  let result: SendResult & { data?: unknown } = verdict.ok
+    ? { ok: true, ...fields }
+    : {
+        ok: false,
+        ...fields,
+        error: verdict.error ?? `HTTP ${outcome.status}`,
+        code: verdict.code ?? 'PROVIDER_ERROR',
+        ...(verdict.providerCode === undefined ? {} : { providerCode: verdict.providerCode }),
+        ...retryAfter(outcome),
+      };
+  if (result.ok && context.read !== undefined) {
     const data = context.read(outcome, service.response, redact);
-    if ('data' in data) result.data = data.data;
-    else Object.assign(result, { ok: false, code: 'RESPONSE_INVALID', error: data.error });
+    result =
+      'data' in data
+        ? { ...result, data: data.data }
+        : { ...fields, ok: false, code: 'RESPONSE_INVALID', error: data.error };
   }
-  if (context.includeResponse)
-    result.response = {
-      status: outcome.status,
-      headers: Object.fromEntries(Object.entries(outcome.headers).map(([name, value]) => [name, redact(value)])),
-      body: redact(outcome.body, outcome.truncated),
-      truncated: outcome.truncated,
-    };
-  return result;
+  if (!context.includeResponse) return result;
+  const response = {
+    status: outcome.status,
+    headers: Object.fromEntries(Object.entries(outcome.headers).map(([name, value]) => [name, redact(value)])),
+    body: redact(outcome.body, outcome.truncated),
+    truncated: outcome.truncated,
+  };
+  return { ...result, response };
+}
+
+/** How long a 429 or 503 asked to wait, where it said. */
+function retryAfter(outcome: Received): { retryAfterMs?: number } {
+  if (outcome.status !== 429 && outcome.status !== 503) return {};
+  const wait = parseRetryAfter(outcome.headers['retry-after']);
+  return wait === undefined ? {} : { retryAfterMs: wait };
 }
 
 function answerChallenge(

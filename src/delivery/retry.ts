@@ -61,9 +61,9 @@ export async function withRetries(
   }
   if (attempt === 1) return result;
   // The result of the last try, timed over all of them, and saying when the tries ran out.
-  const spent =
-    !result.ok && result.error !== undefined ? { error: `${result.error} (gave up after ${attempt} attempts)` } : {};
-  return { ...result, ...spent, attempts: attempt, durationMs: Math.round(clock.now() - started) };
+  const timed = { attempts: attempt, durationMs: Math.round(clock.now() - started) };
+  if (result.ok) return { ...result, ...timed };
+  return { ...result, ...timed, error: `${result.error} (gave up after ${attempt} attempts)` };
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */

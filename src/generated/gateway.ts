@@ -70,6 +70,10 @@ export interface GatewayFile {
      * Send pushes at all. Default true.
      */
     enabled?: boolean;
+    /**
+     * Let the push carry the start of the message text (its first 100 characters, as %sms_text%) to the push service, so the phone can show it at once. false: %sms_text% is empty and the app shows the text only once it fetches the message from the gateway. The sender's number (%sender%) and the sms_id go in either case, unless postData leaves them out. Default true.
+     */
+    includeText?: boolean;
   };
   /**
    * Bounds on what one request may cost.

@@ -39,9 +39,17 @@ export interface LoadedRoutes {
 export async function loadRoutes(file: string): Promise<LoadedRoutes> {
   const parsed = parseJson(await readText(file, 'route'), file);
   if ('issue' in parsed) throw new ConfigError([parsed.issue]);
-  const issues = validateAgainst('routes', parsed.value, file);
+  return routesFromValue(parsed.value, file);
+}
+
+/**
+ * Checks an already parsed route file named `file` and loads every account it names, reporting
+ * the problems of every account, not only the first that fails.
+ */
+export async function routesFromValue(value: unknown, file: string): Promise<LoadedRoutes> {
+  const issues = validateAgainst('routes', value, file);
   if (issues.length > 0) throw new ConfigError(issues);
-  const routeFile = parsed.value as RouteFile;
+  const routeFile = value as RouteFile;
   const base = dirname(resolve(file));
   const cache = new Map<string, Promise<RouteTarget>>();
   const target = (label: string) => {
@@ -60,6 +68,13 @@ export async function loadRoutes(file: string): Promise<LoadedRoutes> {
     }
     return loaded;
   };
+  // Every account is tried before any failure is thrown, so each one's problems are reported.
+  const failures = (
+    await Promise.allSettled(
+      routeFile.routes.flatMap((r) => r.accounts.map((e) => target(typeof e === 'string' ? e : e.account))),
+    )
+  ).flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (failures.length > 0) throw combined(failures, file);
   const routes = await Promise.all(
     routeFile.routes.map(async (route) => {
       const entries = route.accounts.map((entry, index) =>
@@ -76,4 +91,21 @@ export async function loadRoutes(file: string): Promise<LoadedRoutes> {
     }),
   );
   return { source: file, defaultCountry: routeFile.defaultCountry, routes };
+}
+
+/** One error for several accounts' failures: their config issues together, or the first other error. */
+function combined(failures: readonly unknown[], file: string): unknown {
+  const issues = failures.flatMap((e) =>
+    e instanceof ConfigError
+      ? e.issues
+      : e instanceof SwitchboardError
+        ? [{ file, pointer: '', message: e.message, code: e.code }]
+        : [],
+  );
+  const other = failures.find((e) => !(e instanceof SwitchboardError));
+  if (other !== undefined) return other;
+  const unique = issues.filter(
+    (a, i) => issues.findIndex((b) => b.file === a.file && b.pointer === a.pointer && b.message === a.message) === i,
+  );
+  return failures.length === 1 ? failures[0] : new ConfigError(unique);
 }

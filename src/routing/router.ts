@@ -13,8 +13,8 @@ import { formatNumber } from '../numbers/format.js';
 import type { SendResult } from '../result.js';
 import type { LoadedRoutes, RouteTarget } from './load-routes.js';
 
-/** A routed result: which account sent it, and the failures that made it fall back. */
-export interface RoutedResult extends SendResult {
+/** Where a routed result came from. */
+export interface RouteTrail {
   /** The account file that gave this result; undefined when no route matched. */
   readonly via: string | undefined;
   /** Earlier tries on this route's accounts, each with why it fell back. */
@@ -24,6 +24,9 @@ export interface RoutedResult extends SendResult {
     readonly error: string | undefined;
   }[];
 }
+
+/** A routed result: which account sent it, and the failures that made it fall back; discriminated by `ok`. */
+export type RoutedResult = SendResult & RouteTrail;
 
 /** Sends through a route file. Create with {@link createRouter}. */
 export interface Router {

@@ -6,6 +6,7 @@ import { placeholderContexts, type TemplateKind } from './contexts.js';
 import { loneSurrogateAt, type Context } from './escape.js';
 import { TEMPLATE_FUNCTIONS } from './functions.js';
 import { parseTemplate, placeholders, type Part, type Ref } from './parse.js';
+import { didYouMean } from '../config/nearest.js';
 
 /** The names a template may use. */
 export interface KnownNames {
@@ -82,19 +83,32 @@ function unknownNames(parts: readonly Part[], known: KnownNames): string[] {
   const problems: string[] = [];
   for (const ref of placeholders(parts)) {
     if (ref.kind === 'param' && !known.params.includes(ref.name)) {
-      problems.push(`unknown placeholder %${ref.name}%; known here: ${describeKnown(known)}`);
+      const hint = didYouMean(ref.name, knownTokens(known, ref.name), (t) => `%${t}%`);
+      problems.push(`unknown placeholder %${ref.name}%${hint}; known here: ${describeKnown(known)}`);
     } else if (ref.kind === 'account' && known.accountKeys !== 'any' && !known.accountKeys.includes(ref.key)) {
       const keys = known.accountKeys.length ? known.accountKeys.join(', ') : 'none declared';
+      const hint = didYouMean(ref.key, known.accountKeys, (k) => `%account[${k}]%`);
       problems.push(
-        `%account[${ref.key}]% names an account parameter the provider does not declare (declared: ${keys}); add it to "parameters"`,
+        `%account[${ref.key}]% names an account parameter the provider does not declare${hint} (declared: ${keys}); add it to "parameters"`,
       );
     } else if (ref.kind === 'call' && !(ref.fn in TEMPLATE_FUNCTIONS)) {
+      const hint = didYouMean(ref.fn, Object.keys(TEMPLATE_FUNCTIONS), (f) => `%${f}(...)%`);
       problems.push(
-        `unknown function %${ref.fn}(...)%; known functions: ${Object.keys(TEMPLATE_FUNCTIONS).join(', ')}`,
+        `unknown function %${ref.fn}(...)%${hint}; known functions: ${Object.keys(TEMPLATE_FUNCTIONS).join(', ')}`,
       );
     }
   }
   return problems;
+}
+
+/**
+ * Every placeholder name usable here, as written between the `%`s (`sms_to`, `account[from]`).
+ * Where any account key is usable, the key `name` itself names (`from` in `acount[from]`) is.
+ */
+function knownTokens(known: KnownNames, name: string): string[] {
+  const named = /\[([^\]]+)\]$/.exec(name)?.[1];
+  const keys = known.accountKeys !== 'any' ? known.accountKeys : named === undefined ? [] : [named];
+  return [...known.params, ...keys.map((k) => `account[${k}]`)];
 }
 
 function describeKnown(known: KnownNames): string {

@@ -3,7 +3,8 @@
  *
  * A placeholder is `%name%`, `%account[KEY]%` or `%fn(argument)%`, where the argument is itself a
  * template. A `%` that does not open such a token is literal text, and so is percent-encoding
- * (`%2B`, `%E2%82%AC`): a two-hex-digit "name" is never a placeholder.
+ * (`%2B`, `%E2%82%AC`): a two-hex-digit "name" is never a placeholder. `%other[KEY]%` has the
+ * shape of a placeholder and is read as one whose name (`other[KEY]`) nothing declares.
  */
 
 /** What a placeholder refers to. */
@@ -61,7 +62,10 @@ function readPlaceholder(text: string, start: number): Token | undefined {
     const close = text.indexOf(']', i);
     if (close < 0 || text[close + 1] !== '%') return undefined;
     const key = text.slice(i + 1, close);
-    if (name !== 'account' || key === '' || key.includes('%')) return undefined;
+    if (key === '' || key.includes('%')) return undefined;
+    // `%acount[from]%` is placeholder-shaped (DESIGN §2): read as a name nothing declares, so
+    // loading refuses it with the closest known name instead of sending it as text.
+    if (name !== 'account') return { ref: { kind: 'param', name: `${name}[${key}]` }, end: close + 2 };
     return { ref: { kind: 'account', key }, end: close + 2 };
   }
   if (next === '(') {

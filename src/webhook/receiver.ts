@@ -4,7 +4,7 @@
  * caller sends makes this throw. A receiver is compiled once per provider and account.
  */
 import type { Account } from '../config/account.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, SwitchboardError } from '../errors.js';
 import type { WebhookEndpoint } from '../generated/provider.js';
 import type { Provider } from '../provider/compile-provider.js';
 import { compileTemplate } from '../template/compile.js';
@@ -15,7 +15,7 @@ import { readEvents } from './read/read-events.js';
 import { readSource } from './read/source.js';
 import { RequestFacts, type WebhookRequest } from './request.js';
 import { compileVerifier } from './verify/compile-verifier.js';
-import type { Verifier } from './verify/recipe.js';
+import type { Signature, Verifier } from './verify/recipe.js';
 
 /** Options of a receiver. */
 export interface WebhookOptions {
@@ -31,6 +31,12 @@ export interface WebhookReceiver {
   readonly endpoints: readonly string[];
   /** Verifies and reads one request; `endpoint` names the endpoint (else chosen by the file). */
   receive(request: WebhookRequest, endpoint?: string): WebhookResult;
+  /**
+   * Signs a request as the provider would (HMAC recipes): the request with its signature header
+   * or query key set, and the string that was signed. Throws a SwitchboardError (`USAGE`) for a
+   * recipe that cannot be signed with the account's values.
+   */
+  sign(request: WebhookRequest, endpoint?: string): { request: WebhookRequest; signed: string };
 }
 
 interface CompiledEndpoint {
@@ -121,6 +127,22 @@ export function createWebhookReceiver(init: {
         };
       }
     },
+    sign(request, endpoint) {
+      let chosen: CompiledEndpoint;
+      try {
+        chosen = choose(compiled, new RequestFacts(request), endpoint);
+      } catch (error) {
+        if (error instanceof WebhookFailure) throw new SwitchboardError('USAGE', error.reason);
+        throw error;
+      }
+      const signature = chosen.verifier.sign?.(new RequestFacts(request));
+      if (signature === undefined || signature.field.from === 'form' || signature.field.from === 'param')
+        throw new SwitchboardError(
+          'USAGE',
+          `the ${chosen.name} endpoint's verification (${chosen.spec.verify.type}) cannot be signed here; only HMAC signatures in a header or query key can`,
+        );
+      return { request: withSignature(request, signature), signed: signature.signed };
+    },
   };
 }
 
@@ -194,4 +216,25 @@ export function receiveWebhook(init: {
   let receiver = byAccount.get(init.account);
   if (receiver === undefined) byAccount.set(init.account, (receiver = createWebhookReceiver(init)));
   return receiver.receive(init.request, init.endpoint);
+}
+
+/** `request` carrying `signature` in its header (replacing any of that name) or query key. */
+function withSignature(request: WebhookRequest, signature: Signature): WebhookRequest {
+  const { name } = signature.field;
+  if (signature.field.from === 'query') {
+    const url = new URL(request.url);
+    url.searchParams.set(name, signature.value);
+    return { ...request, url: url.toString() };
+  }
+  const pairs = Array.isArray(request.headers)
+    ? (request.headers as readonly (readonly [string, string])[])
+    : Object.entries(request.headers as Record<string, string | readonly string[] | undefined>).flatMap(([k, v]) =>
+        v === undefined ? [] : typeof v === 'string' ? [[k, v] as const] : v.map((x) => [k, x] as const),
+      );
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of [...pairs.filter(([k]) => k.toLowerCase() !== name.toLowerCase()), [name, signature.value]]) {
+    const had = headers[k];
+    headers[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
+  }
+  return { ...request, headers };
 }

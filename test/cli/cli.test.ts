@@ -167,10 +167,12 @@ describe('switchboard CLI', () => {
     const { code, out } = await run('validate', 'providers/demo.json', bad, account);
     expect(code).toBe(2);
     expect(out).toContain('✓ providers/demo.json: valid provider');
-    expect(out).toContain(`✗ ${bad}: 1 problem (provider)`);
+    // The template problem shows in the same run as the schema problem (issue 16, item 11).
+    expect(out).toContain(`✗ ${bad}: 2 problems (provider)`);
     expect(out).toContain(
       `${bad}#/services/sendMessage/method: must be one of "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"`,
     );
+    expect(out).toContain(`${bad}#/services/sendMessage/url: %account[key]% names an account parameter`);
     expect(out).toContain(`✓ ${account}: valid account (provider demo)`);
   });
 

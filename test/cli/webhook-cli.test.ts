@@ -34,7 +34,7 @@ describe('switchboard webhook', () => {
     `);
   });
 
-  it('prints a JSON array of events with --json, checking timestamps against --now', async () => {
+  it('prints the whole result with --json (issue 16, item 15), checking timestamps against --now', async () => {
     const { account, request, now } = await files('telnyx', 'status-finalized');
     const { code, out } = await run(
       'webhook',
@@ -47,7 +47,20 @@ describe('switchboard webhook', () => {
       '--json',
     );
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject([{ type: 'status', status: 'delivered', messageId: 'msg-0002' }]);
+    expect(JSON.parse(out)).toMatchObject({
+      ok: true,
+      endpoint: expect.any(String),
+      events: [{ type: 'status', status: 'delivered', messageId: 'msg-0002' }],
+      ignored: [],
+      answer: { status: expect.any(Number) },
+    });
+  });
+
+  it('prints a refused request as JSON with --json too: ok false, code, reason and answer', async () => {
+    const { account, request } = await files('twilio', 'tampered-body');
+    const { code, out } = await run('webhook', '--account', account, '--request', request, '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, code: 'WEBHOOK_UNVERIFIED', answer: { status: 403 } });
   });
 
   it('exits 1 with the reason for a request that is not verified, without printing the secret', async () => {

@@ -214,6 +214,8 @@ describe('retries', () => {
       ok: false,
       recipient: 'x',
       status: 503,
+      error: 'unavailable',
+      code: 'PROVIDER_ERROR',
       retryable: true,
       ambiguous: false,
       durationMs: 0,

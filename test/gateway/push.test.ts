@@ -19,7 +19,7 @@ afterEach(async () => {
   stores = [];
 });
 
-async function setUp(answers: { status: number; body: string }[]) {
+async function setUp(answers: { status: number; body: string }[], push: { includeText?: boolean } = {}) {
   let i = 0;
   const server = await startRecordingServer(() => {
     const answer = answers[Math.min(i++, answers.length - 1)] ?? { status: 200, body: '' };
@@ -42,12 +42,27 @@ async function setUp(answers: { status: number; body: string }[]) {
   });
   const device = { installid: 'i', selector: 'SEL', pushAppId: 'app', tokenCall: '', appIdCall: '' };
   await store.saveDevice('alice', { ...device, pushToken: 'tok', tokenOther: '', appIdOther: '' });
-  const { push } = resolveDefaults({ url: `${server.origin}/pnm2/send`, attempts: 3 });
-  const pusher = createPusher(push, store, quiet, { backoffMs: 10 });
+  const resolved = resolveDefaults({ url: `${server.origin}/pnm2/send`, attempts: 3, ...push }).push;
+  const pusher = createPusher(resolved, store, quiet, { backoffMs: 10 });
   return { server, store, pusher, seq: message?.seq ?? 0 };
 }
 
 describe('pushing a new message', () => {
+  it('carries the sender and the start of the text by default, and no text with includeText false', async () => {
+    const ok = { status: 200, body: '{"status":200,"response":"OK"}' };
+    const withText = await setUp([ok]);
+    await withText.pusher.notify('alice', withText.seq);
+    expect(JSON.parse(withText.server.requests[0]?.body ?? '')).toMatchObject({
+      UserName: '+15551231234',
+      Message: 'a "quoted" text',
+    });
+    const without = await setUp([ok], { includeText: false });
+    await without.pusher.notify('alice', without.seq);
+    const body = without.server.requests[0]?.body ?? '';
+    expect(JSON.parse(body)).toMatchObject({ Id: String(without.seq), UserName: '+15551231234', Message: '' });
+    expect(body).not.toContain('quoted');
+  });
+
   it('retries a 503 and then delivers the NotifyTextMessage with the sms_id as Id', async () => {
     const { server, pusher, seq } = await setUp([
       { status: 503, body: '' },

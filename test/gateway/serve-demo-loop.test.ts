@@ -106,8 +106,9 @@ describe('switchboard serve --demo prints the whole loop', () => {
     expect((await run(refused as Curl)).status).toBe(502);
     const posted = JSON.parse((inbound as Curl).body) as { text: string; from: string };
     expect(posted.text).toMatch(/[^\u0000-\u007f]/u); // Unicode text, as printed
-    expect(await run(inbound as Curl)).toEqual({ status: 200, json: undefined });
-    expect(await run(inbound as Curl)).toEqual({ status: 200, json: undefined }); // a retry: stored once
+    // The demo provider's webhooks answer a body, so the printed curl shows it was received (issue 16, item 15).
+    expect(await run(inbound as Curl)).toEqual({ status: 200, json: { received: true } });
+    expect(await run(inbound as Curl)).toEqual({ status: 200, json: { received: true } }); // a retry: stored once
     const wrongKey = { ...(inbound as Curl), url: (inbound as Curl).url.replace(/key=.*/, 'key=guess') };
     expect((await run(wrongKey)).status).toBe(403);
 

@@ -54,7 +54,7 @@ describe('compileTemplate', () => {
     const { problems } = compileTemplate('to=%sms_too%', 'form', known);
     expect(problems).toEqual([
       expect.stringContaining(
-        'unknown placeholder %sms_too%; known here: %sms_to%, %sms_body%, %account[username]%, %account[password]%, %sha1(...)%',
+        'unknown placeholder %sms_too%; did you mean %sms_to%?; known here: %sms_to%, %sms_body%, %account[username]%, %account[password]%, %sha1(...)%',
       ),
     ]);
   });

@@ -24,7 +24,7 @@ export const render: Command = {
     const to = list(args, 'to');
     if (to.length !== 1) throw new SwitchboardError('USAGE', 'give exactly one recipient with --to <number>');
     const body = messageBody(args);
-    const connector = await openConnector(args);
+    const connector = await openConnector(args, {}, io);
     try {
       // The parameters a send of this message would have, message facts (encoding, parts) included.
       const params = messageParams({ sms_to: to[0] ?? '' }, {}, body);

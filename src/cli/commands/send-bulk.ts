@@ -45,7 +45,7 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   const context: BulkContext =
     source === '-' ? { journal: journalFile } : { journal: journalFile, total: await countRows(source, body) };
   const concurrency = positive(args, 'concurrency') ?? 8;
-  const connector = await openSender(args, { concurrency });
+  const connector = await openSender(args, { concurrency }, io);
   const progress = progressView(io, context.total);
   const controller = new AbortController();
   const interrupt = () => {

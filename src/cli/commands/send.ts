@@ -33,7 +33,7 @@ export const send: Command = {
     if (to.length === 0) throw new SwitchboardError('USAGE', 'give at least one recipient with --to <number>');
     const body = messageBody(args);
     const concurrency = positive(args, 'concurrency');
-    const connector = await openSender(args, concurrency === undefined ? {} : { concurrency });
+    const connector = await openSender(args, concurrency === undefined ? {} : { concurrency }, io);
     try {
       const results = await connector.sendMessage({ to, body });
       if (args.values.json) printJson(io, results);

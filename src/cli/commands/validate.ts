@@ -5,9 +5,10 @@ import { accountFromValue } from '../../config/load-account.js';
 import { loadProvider, providerFromValue } from '../../config/load-provider.js';
 import { parseJson, readText } from '../../config/read-file.js';
 import { validateAgainst } from '../../config/schemas.js';
+import { withoutBroken } from '../../config/prune.js';
 import { createConnector } from '../../connector/connector.js';
 import type { Provider } from '../../provider/compile-provider.js';
-import { loadRoutes } from '../../routing/load-routes.js';
+import { routesFromValue } from '../../routing/load-routes.js';
 import { createRouter } from '../../routing/router.js';
 import { gatewayFromValue } from '../../gateway/config/load-gateway.js';
 import { ConfigError, SwitchboardError, formatIssue, type ConfigIssue } from '../../errors.js';
@@ -20,6 +21,8 @@ interface Report {
   kind: string;
   ok: boolean;
   issues: ConfigIssue[];
+  /** What loads but is probably a mistake; a file with only warnings is valid. */
+  warnings?: readonly ConfigIssue[];
   note?: string;
 }
 
@@ -41,7 +44,11 @@ export const validate: Command = {
 };
 
 function describe(io: Parameters<typeof paint>[0], r: Report): string {
-  if (r.ok) return `${paint(io, 'green', '✓')} ${r.file}: valid ${r.kind}${r.note ? ` (${r.note})` : ''}`;
+  const warnings = (r.warnings ?? []).map((w) => indent(`${paint(io, 'yellow', 'warning:')} ${formatIssue(w)}`));
+  if (r.ok)
+    return [`${paint(io, 'green', '✓')} ${r.file}: valid ${r.kind}${r.note ? ` (${r.note})` : ''}`, ...warnings].join(
+      '\n',
+    );
   const head = `${paint(io, 'red', '✗')} ${r.file}: ${r.issues.length} problem${r.issues.length === 1 ? '' : 's'} (${r.kind})`;
   return [head, ...r.issues.map((i) => indent(formatIssue(i)))].join('\n');
 }
@@ -80,14 +87,25 @@ async function check(file: string): Promise<Report> {
       const account = accountFromXml(text, file);
       const provider = account.inlineProvider as Provider;
       await createConnector({ account, provider }).close();
-      return { file, kind, ok: true, issues: [], note: `services: ${Object.keys(provider.services).join(', ')}` };
+      const note = `services: ${Object.keys(provider.services).join(', ')}`;
+      return { file, kind, ok: true, issues: [], ...withWarnings(account.warnings), note };
     }
     const parsed = parseJson(text, file);
     if ('issue' in parsed) return { file, kind: 'JSON', ok: false, issues: [parsed.issue] };
     const found = kindOf(parsed.value);
     kind = KIND_NAMES[found];
-    const note = await CHECKS[found](parsed.value, file);
-    return { file, kind, ok: true, issues: [], ...(note === undefined ? {} : { note }) };
+    try {
+      const { note, warnings } = await CHECKS[found](parsed.value, file);
+      return { file, kind, ok: true, issues: [], ...withWarnings(warnings), ...(note === undefined ? {} : { note }) };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return {
+        file,
+        kind,
+        ok: false,
+        issues: [...error.issues, ...(await laterIssues(found, parsed.value, file, error.issues))],
+      };
+    }
   } catch (error) {
     if (error instanceof ConfigError) return { file, kind, ok: false, issues: [...error.issues] };
     if (error instanceof SwitchboardError)
@@ -96,42 +114,88 @@ async function check(file: string): Promise<Report> {
   }
 }
 
+function withWarnings(warnings: readonly ConfigIssue[] | undefined): { warnings?: readonly ConfigIssue[] } {
+  return warnings === undefined || warnings.length === 0 ? {} : { warnings };
+}
+
+/** The schema each kind is checked against before its other checks. */
+const SCHEMA_OF = { provider: 'provider', account: 'account', routes: 'routes' } as const;
+
+/**
+ * The problems the checks after the schema find once the broken properties are taken out, so
+ * template, https, number and missing-file problems show in the same run as the schema's. Only
+ * problems new to the report, and none about what was taken out.
+ */
+async function laterIssues(
+  found: ReturnType<typeof kindOf>,
+  value: unknown,
+  file: string,
+  first: readonly ConfigIssue[],
+): Promise<ConfigIssue[]> {
+  if (!(found in SCHEMA_OF) || first.every((i) => i.code !== 'SCHEMA')) return [];
+  const schema = SCHEMA_OF[found as keyof typeof SCHEMA_OF];
+  // Only what the schema refused is taken out; a template problem's key stays, to be checked again.
+  const refused = first.filter((i) => i.code === 'SCHEMA');
+  const pruned = [false, true]
+    .map((coarse) => withoutBroken(value, refused, coarse))
+    .find((copy) => validateAgainst(schema, copy, file).length === 0);
+  if (pruned === undefined) return [];
+  const removed = refused.map((i) => i.pointer);
+  const shown = (issue: ConfigIssue) =>
+    !first.some((i) => i.file === issue.file && i.pointer === issue.pointer && i.message === issue.message) &&
+    !(issue.file === file && removed.some((p) => issue.pointer === p || issue.pointer.startsWith(`${p}/`)));
+  try {
+    await CHECKS[found](pruned, file);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.filter(shown);
+    if (error instanceof SwitchboardError) return [{ file, pointer: '', message: error.message, code: error.code }];
+    throw error;
+  }
+}
+
 /** Each kind's check: what loading it for a send does, throwing ConfigError; returns a note for the report. */
-const CHECKS: Record<ReturnType<typeof kindOf>, (value: unknown, file: string) => Promise<string | undefined>> = {
+const CHECKS: Record<
+  ReturnType<typeof kindOf>,
+  (value: unknown, file: string) => Promise<{ note?: string; warnings?: readonly ConfigIssue[] }>
+> = {
   async provider(value, file) {
     const provider = providerFromValue(value, file);
-    return `${provider.name}; services: ${Object.keys(provider.services).join(', ')}`;
+    return { note: `${provider.name}; services: ${Object.keys(provider.services).join(', ')}` };
   },
   async fixture(value, file) {
     const issues = validateAgainst('fixture', value, file);
     if (issues.length > 0) throw new ConfigError(issues);
-    return undefined;
+    return {};
   },
   async webhookFixture(value, file) {
     const issues = validateAgainst('webhook-fixture', value, file);
     if (issues.length > 0) throw new ConfigError(issues);
-    return undefined;
+    return {};
   },
   async gateway(value, file) {
     // Loads every user's account (or route file) and checks the whole file, as serve does.
     const gateway = await gatewayFromValue(value, file, dirname(resolve(file)));
     const users = gateway.users.map((u) => u.login).join(', ');
-    return `users: ${users}; database: ${gateway.database.kind}`;
+    return { note: `users: ${users}; database: ${gateway.database.kind}` };
   },
-  async routes(_value, file) {
+  async routes(value, file) {
     // Loads every account it names, and makes their connectors, as send --routes does.
-    const routes = await loadRoutes(file);
+    const routes = await routesFromValue(value, file);
     await createRouter(routes).close();
     const accounts = new Set(routes.routes.flatMap((r) => r.targets.map((t) => t.label)));
-    return `${routes.routes.length} route${routes.routes.length === 1 ? '' : 's'}, ${accounts.size} account${accounts.size === 1 ? '' : 's'}`;
+    return {
+      note: `${routes.routes.length} route${routes.routes.length === 1 ? '' : 's'}, ${accounts.size} account${accounts.size === 1 ? '' : 's'}`,
+    };
   },
   async account(value, file) {
     const account = accountFromValue(value, file, dirname(resolve(file)));
     const provider = account.inlineProvider ?? (await loadProvider(account.provider ?? ''));
     // createConnector binds the account (required values, numbers) and checks where secrets go.
     await createConnector({ account, provider }).close();
-    return account.inlineProvider
+    const note = account.inlineProvider
       ? `its own services: ${Object.keys(provider.services).join(', ')}`
       : `provider ${provider.id}`;
+    return { note, warnings: account.warnings };
   },
 };

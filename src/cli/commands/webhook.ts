@@ -6,21 +6,24 @@ import type { WebhookEvent, WebhookResult } from '../../webhook/events.js';
 import { createWebhookReceiver } from '../../webhook/receiver.js';
 import type { WebhookRequest } from '../../webhook/request.js';
 import { EXIT, str, type Command, type Parsed } from '../command.js';
-import { paint, type Io } from '../io.js';
+import { paint, printJson, type Io } from '../io.js';
 import { stdin } from '../open.js';
 
 export const webhook: Command = {
   name: 'webhook',
   summary: 'Verify a recorded webhook request and print the events it holds',
   usage:
-    'switchboard webhook --account <file> [--provider <id|file>] --request <file|-> [--endpoint <name>] [--now <time>] [--json]',
+    'switchboard webhook --account <file> [--provider <id|file>] --request <file|-> [--endpoint <name>] [--now <time>] [--sign] [--json]',
   help: [
     '--account <file>      account file with the webhook secret (or public key, or callback credentials)',
     '--provider <id|file>  provider to use instead of the one the account names',
     '--request <file|->    the request as JSON {"method","url","headers","body"}; - reads standard input',
     '--endpoint <name>     the endpoint it was sent to (default: chosen as the provider file says)',
     '--now <time>          check signed timestamps against this ISO 8601 time instead of the clock',
-    '--json                print the events as a JSON array',
+    '--sign                sign the request as the provider would (HMAC) and print it, signed, as JSON;',
+    '                      the signed string goes to standard error (for a made-up fixture, no openssl)',
+    '--json                print the whole result as JSON: ok, endpoint, events, ignored and answer',
+    '                      (or ok, code, reason and answer when not verified)',
   ],
   notes: ['Exit 0 verified, 1 not verified, 2 usage or configuration error.'],
   options: {
@@ -29,6 +32,7 @@ export const webhook: Command = {
     request: { type: 'string' },
     endpoint: { type: 'string' },
     now: { type: 'string' },
+    sign: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   positionals: false,
@@ -41,8 +45,14 @@ export const webhook: Command = {
       throw new SwitchboardError('USAGE', 'the account names no provider; give one with --provider <id|file>');
     const now = nowOption(args);
     const receiver = createWebhookReceiver({ provider, account, options: now === undefined ? {} : { now: () => now } });
+    if (args.values.sign === true) {
+      const signed = receiver.sign(request, str(args, 'endpoint'));
+      io.err(`Signed string: ${JSON.stringify(signed.signed)}`);
+      printJson(io, signed.request);
+      return EXIT.ok;
+    }
     const result = receiver.receive(request, str(args, 'endpoint'));
-    if (args.values.json && result.ok) io.out(JSON.stringify(result.events, null, 2));
+    if (args.values.json) printJson(io, result);
     else report(result, io);
     return result.ok ? EXIT.ok : EXIT.sendFailed;
   },

@@ -2,11 +2,19 @@
  * Sending one stored message through the user's provider account and recording what became of it:
  * shared by the Send endpoint and the queue's workers (its own module, so neither imports the other).
  */
-import type { SendResult } from '../../result.js';
+import type { ResultCode, SendResult } from '../../result.js';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
 import type { StoredMessage } from '../store/store.js';
 import type { GatewayContext } from './context.js';
 import type { MessageRow } from './message-row.js';
+
+/** Codes of failures the gateway or the library found before any request: the app's input is wrong. */
+export const LOCAL: ReadonlySet<ResultCode> = new Set([
+  'NUMBER_INVALID',
+  'MESSAGE_TOO_LONG',
+  'RENDER_FAILED',
+  'NO_ROUTE',
+]);
 
 /** What the answer needs of a send's outcome: a result, or the message's recorded row. */
 export interface Settled {
@@ -54,9 +62,23 @@ export async function deliver(ctx: GatewayContext, user: GatewayUserConfig, row:
   ctx.metrics.sends.inc({ code: result.ok ? 'OK' : (result.code ?? 'UNKNOWN') });
   const state = result.ok ? 'sent' : result.ambiguous ? 'ambiguous' : 'failed';
   await row.settle({ state, providerMessageId: result.messageId, error: result.error, code: result.code });
-  ctx.log.info(
-    { login: user.login, sms_id: (await row.stored()).seq, state, code: result.code, status: result.status },
-    'message sent through the provider',
-  );
+  // The error (with the provider's host, when the network failed) is for the admin's log only.
+  const fields = {
+    login: user.login,
+    sms_id: (await row.stored()).seq,
+    state,
+    code: result.code,
+    status: result.status,
+  };
+  ctx.log.info(result.ok ? fields : { ...fields, error: result.error }, outcomeLine(result));
   return result;
+}
+
+/** The log line for a send's outcome, saying whether anything reached the provider. */
+function outcomeLine(result: SendResult): string {
+  if (result.ok) return 'message sent through the provider';
+  if (LOCAL.has(result.code)) return 'message refused before sending; nothing reached the provider';
+  if (result.ambiguous) return 'message may have reached the provider; no clear answer came back';
+  if (result.status === 0) return 'message not sent; the provider could not be reached';
+  return 'the provider refused the message';
 }

@@ -15,7 +15,7 @@ import type { GatewayUserConfig } from '../config/gateway-config.js';
 import { sendThroughQueue } from '../queue/queued-send.js';
 import type { OutgoingRecord } from '../store/store.js';
 import type { GatewayContext } from './context.js';
-import { deliver, type Settled } from './deliver.js';
+import { deliver, LOCAL, type Settled } from './deliver.js';
 import { newMessageRow } from './message-row.js';
 import { peerOf } from './peer.js';
 
@@ -34,9 +34,6 @@ export interface Answer {
   readonly status: number;
   readonly body: Record<string, unknown>;
 }
-
-/** Codes of failures the gateway or the library found before any request: the app's input is wrong. */
-const LOCAL: ReadonlySet<ResultCode> = new Set(['NUMBER_INVALID', 'MESSAGE_TOO_LONG', 'RENDER_FAILED', 'NO_ROUTE']);
 
 /** Handles one Send Message call of an authenticated user. */
 export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, input: SendInput): Promise<Answer> {
@@ -79,5 +76,20 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
 function answerFor(smsId: string, result: Settled | undefined): Answer {
   if (result === undefined || result.ok || result.ambiguous === true) return { status: 200, body: { sms_id: smsId } };
   const local = result.code !== undefined && LOCAL.has(result.code as ResultCode);
-  return { status: local ? 422 : 502, body: { message: result.error ?? 'the provider refused the message' } };
+  if (local) return { status: 422, body: { message: result.error ?? 'the message cannot be sent' } };
+  return { status: 502, body: { message: appText(result) } };
+}
+
+/**
+ * The text the app shows for a provider-side failure: the provider's own words when it answered
+ * (they are about the message), else what happened in general terms. Where the gateway sends
+ * (hosts, ports, token URLs) is internal and stays in the log.
+ */
+function appText(result: Settled): string {
+  if (result.code === 'PROVIDER_ERROR' || result.code === 'PROVIDER_REJECTED')
+    return result.error ?? 'the provider refused the message';
+  if (result.code === 'AUTH_FAILED') return 'the gateway could not sign in to the provider; the message was not sent';
+  if (result.code?.startsWith('NETWORK_') === true || result.code?.startsWith('TIMEOUT_') === true)
+    return 'the provider could not be reached; the message was not sent, try again later';
+  return `the provider could not take the message (${result.code ?? 'no answer'}); the message was not sent`;
 }

@@ -27,26 +27,30 @@ export function isPasswordNoise(issue: ConfigIssue): boolean {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
-/** Issues of a schema-valid file. */
+/**
+ * Issues a schema cannot find. Each check skips a value of the wrong shape (the schema reports
+ * it), so the file's other problems show in the same run as its schema problems.
+ */
 export function semanticIssues(file: GatewayFile, label: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const at = (pointer: string, message: string, code = 'GATEWAY_INVALID') =>
     issues.push({ file: label, pointer, message, code });
-  const url = new URL(file.publicUrl);
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname))
+  const url = URL.parse(String(file.publicUrl));
+  if (url !== null && url.protocol === 'http:' && !LOOPBACK.test(url.hostname))
     at(
       '/publicUrl',
       'must be https:// (the apps send their passwords with every request); put a TLS reverse proxy in front of the gateway',
     );
   const logins = new Map<string, number>();
   const owners = new Map<string, number>();
-  file.users.forEach((user, i) => {
-    const earlier = logins.get(user.login);
+  (Array.isArray(file.users) ? file.users : []).forEach((user: Partial<GatewayFile['users'][number]> | null, i) => {
+    if (user === null || typeof user !== 'object') return;
+    const earlier = typeof user.login === 'string' ? logins.get(user.login) : undefined;
     if (earlier !== undefined) at(`/users/${i}/login`, `repeats the login of /users/${earlier}; logins must be unique`);
-    else logins.set(user.login, i);
-    if (!isPasswordHash(user.passwordHash))
+    else if (typeof user.login === 'string') logins.set(user.login, i);
+    if (typeof user.passwordHash === 'string' && !isPasswordHash(user.passwordHash))
       at(`/users/${i}/passwordHash`, 'is not a usable scrypt hash; make one with `switchboard gateway hash-password`');
-    user.numbers.forEach((number, j) => {
+    (Array.isArray(user.numbers) ? user.numbers : []).forEach((number, j) => {
       const owner = owners.get(number);
       if (owner !== undefined && owner !== i)
         at(`/users/${i}/numbers/${j}`, `is already owned by /users/${owner}; a number belongs to one user`);

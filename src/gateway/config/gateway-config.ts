@@ -38,6 +38,8 @@ export interface PushConfig {
   readonly contentType: string;
   readonly postData: string;
   readonly attempts: number;
+  /** The push carries the start of the message text (`%sms_text%`); false: it is empty. */
+  readonly includeText: boolean;
 }
 
 /**
@@ -79,7 +81,14 @@ export const DEFAULT_PUSH_BODY =
 
 /** Fills in the defaults of `push` and `limits`. */
 export function resolveDefaults(
-  push: { url?: string; contentType?: string; postData?: string; attempts?: number; enabled?: boolean } = {},
+  push: {
+    url?: string;
+    contentType?: string;
+    postData?: string;
+    attempts?: number;
+    enabled?: boolean;
+    includeText?: boolean;
+  } = {},
   limits: {
     bodyBytes?: number;
     sendWaitMs?: number;
@@ -95,6 +104,7 @@ export function resolveDefaults(
       contentType: push.contentType ?? 'application/json',
       postData: push.postData ?? DEFAULT_PUSH_BODY,
       attempts: push.attempts ?? 4,
+      includeText: push.includeText ?? true,
     },
     limits: {
       bodyBytes: limits.bodyBytes ?? 64 * 1024,

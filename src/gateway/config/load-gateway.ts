@@ -42,8 +42,9 @@ export async function gatewayFromValue(
   const shown = plain ? issues.filter((i) => !isPasswordNoise(i)) : issues;
   // Users with a plain password also lack passwordHash; that is the same problem.
   const relevant = shown.filter((i) => !(plain && /^\/users\/\d+\/passwordHash$/.test(i.pointer)));
-  if (relevant.length > 0) throw new ConfigError(relevant);
   const gateway = value as GatewayFile;
+  if (relevant.length > 0)
+    throw new ConfigError([...relevant, ...(await laterIssues(gateway, label, baseDir, relevant))]);
   const semantic = semanticIssues(gateway, label);
   const database = databaseOf(gateway.database, baseDir, env, label, semantic);
   const queue = queueOf(gateway, env, label, semantic);
@@ -62,6 +63,26 @@ export async function gatewayFromValue(
     queue,
     ...resolveDefaults(gateway.push, gateway.limits),
   };
+}
+
+/**
+ * The problems past the schema's (duplicate numbers, https, missing or broken account files) in a
+ * file the schema refused, so they show in the same run; none at a place the schema reported.
+ */
+async function laterIssues(
+  gateway: GatewayFile,
+  label: string,
+  baseDir: string,
+  reported: readonly ConfigIssue[],
+): Promise<ConfigIssue[]> {
+  if (gateway === null || typeof gateway !== 'object' || Array.isArray(gateway)) return [];
+  const later = semanticIssues(gateway, label);
+  if (Array.isArray(gateway.users)) await loadSenders(gateway, baseDir, label, later);
+  const under = (issue: ConfigIssue) =>
+    reported.some(
+      (r) => r.file === issue.file && (issue.pointer === r.pointer || issue.pointer.startsWith(`${r.pointer}/`)),
+    );
+  return later.filter((i) => !under(i));
 }
 
 /** An `{"env": NAME}` value read from `env`; a missing variable is an issue at `pointer`. */
@@ -129,6 +150,11 @@ async function loadSenders(
   const cache = new Map<string, Promise<SenderSpec>>();
   const senders: SenderSpec[] = [];
   for (const [i, user] of gateway.users.entries()) {
+    // A user without an account path (in a file the schema refused) has that problem reported.
+    if (typeof (user as Partial<typeof user> | null)?.account !== 'string') {
+      senders.push(undefined as unknown as SenderSpec);
+      continue;
+    }
     const path = resolve(baseDir, user.account);
     let loading = cache.get(path);
     if (loading === undefined) {

@@ -96,7 +96,8 @@ export function createPusher(
       sms_id: String(message.seq),
       sender: message.peer,
       stream_id: message.peer,
-      sms_text: previewOf(message.text, 100),
+      // What the push service sees of the message: nothing of its text when the admin says so.
+      sms_text: config.includeText ? previewOf(message.text, 100) : '',
     });
     for (let attempt = 1; ; attempt++) {
       const result = await once(payload);

@@ -42,6 +42,16 @@ export function compileHmac(spec: HmacRecipe, render: RenderValue): CompiledReci
           throw new WebhookFailure('WEBHOOK_UNVERIFIED', `${spec.signature.name} does not match the request`);
         if (spec.bodyHash !== undefined) checkBodyHash(spec.bodyHash, facts);
       },
+      sign(facts) {
+        const [first] = message(facts);
+        const signed = first ?? Buffer.alloc(0);
+        const value = (spec.signature.prefix ?? '') + digest(signed).toString(spec.signature.encoding);
+        return {
+          signed: signed.toString('utf8'),
+          field: { from: spec.signature.from, name: spec.signature.name },
+          value,
+        };
+      },
     },
   };
 }
