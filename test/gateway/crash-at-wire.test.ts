@@ -9,14 +9,14 @@
  * again, and Fetch lists it in `sent_smss` (docs/gateway.md). On SQLite and on a real PostgreSQL.
  * Uses dist/ (run `npm run build` first).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
-import { writeGatewayFiles } from '../helpers/gateway.js';
+import { serveProcess, writeGatewayFiles, type ServedGateway } from '../helpers/gateway.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const USER = { login: 'alice', password: 'crash-at-wire-password', numbers: ['+15550100001'] };
@@ -31,20 +31,11 @@ let refuse = '';
 let postgres: TestPostgres | undefined;
 const children: ChildProcess[] = [];
 
-function serve(file: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config', file, '--port', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(err)?.[1];
-      if (url !== undefined) resolve({ child, url });
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited ${String(code)}: ${err}`)));
-  });
+/** `switchboard serve` from dist/, killed after the tests. */
+async function serve(file: string): Promise<ServedGateway> {
+  const served = await serveProcess(file);
+  children.push(served.child);
+  return served;
 }
 
 const post = (url: string, path: string, body: Record<string, string>) =>

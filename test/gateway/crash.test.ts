@@ -4,10 +4,10 @@
  * provider twice (counted at the loopback provider). On SQLite and on a real PostgreSQL. Uses
  * dist/ (run `npm run build` first).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
-import { writeGatewayFiles } from '../helpers/gateway.js';
+import { serveProcess, writeGatewayFiles, type ServedGateway } from '../helpers/gateway.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const USER = { login: 'alice', password: 'crash-test-password', numbers: ['+15550100001'] };
@@ -17,21 +17,11 @@ let provider: RecordingServer;
 let postgres: TestPostgres | undefined;
 const children: ChildProcess[] = [];
 
-/** Starts `switchboard serve` on a free port; resolves with its URL once it listens. */
-function serve(file: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config', file, '--port', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(err)?.[1];
-      if (url !== undefined) resolve({ child, url });
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited ${String(code)}: ${err}`)));
-  });
+/** `switchboard serve` from dist/, killed after the tests. */
+async function serve(file: string): Promise<ServedGateway> {
+  const served = await serveProcess(file);
+  children.push(served.child);
+  return served;
 }
 
 const post = (url: string, path: string, body: Record<string, string>) =>

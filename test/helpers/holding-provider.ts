@@ -23,8 +23,13 @@ export interface HoldingProvider {
   accepted(to: string): number;
 }
 
+/**
+ * `retryAfter` (seconds) must outlast the time the test takes to kill the sender once the refusal is
+ * recorded; queue workers share it through Redis, so the next worker waits it out too.
+ */
 export function holdingProvider(
   refuse: string,
+  retryAfter = 60,
   recipientOf = (body: string) => (JSON.parse(body) as { to: string }).to,
 ) {
   const held: { to: string; res: ServerResponse }[] = [];
@@ -42,7 +47,7 @@ export function holdingProvider(
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } else if (to === refuse && !refused) {
         refused = true;
-        res.writeHead(503, { 'retry-after': '60' }).end();
+        res.writeHead(503, { 'retry-after': String(retryAfter) }).end();
       } else held.push({ to, res });
     },
     held,

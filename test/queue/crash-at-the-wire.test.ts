@@ -24,7 +24,8 @@ describe.skipIf(!hasRedis)(
   hasRedis ? 'a worker killed at the wire' : `a worker killed at the wire: ${NO_REDIS}`,
   () => {
     it('leaves ambiguous only what it wrote; the next worker sends the rest once, a message waiting for its retry included', async () => {
-      const provider = holdingProvider(number(0));
+      // Workers share a Retry-After through Redis, so the next worker waits it out: 15 s, not a minute.
+      const provider = holdingProvider(number(0), 15);
       const s = await server(provider.answer);
       const r = await redis();
       const { account, file } = await bulkDir();
