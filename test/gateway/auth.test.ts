@@ -45,6 +45,23 @@ describe('the credential check', () => {
     expect(await limited.check('alice', 'wrong-2', '10.0.3.1')).toEqual({ ok: false, limited: false });
     expect(await limited.check('alice', 'wrong-3', '10.0.3.1')).toMatchObject({ ok: false, limited: true });
   }, 20_000);
+
+  it('lets twelve users behind one address log in together, while guesses from it stay bounded', async () => {
+    const hash = await hashPassword('right');
+    const users = Array.from({ length: 12 }, (_, i) => ({
+      login: `user${i}`,
+      passwordHash: hash,
+      numbers: [`+155501000${String(i).padStart(2, '0')}`],
+      sender: undefined as never,
+    }));
+    const auth = createAuthenticator(users, { maxFailures: 5 });
+    const outcomes = await Promise.all(users.map((u) => auth.check(u.login, 'right', '192.0.2.10')));
+    expect(outcomes.map((o) => o.ok)).toEqual(Array<boolean>(12).fill(true));
+    // Forty parallel guesses at forty logins from one address: at most the limit plus the burst are checked.
+    const guesses = await Promise.all(Array.from({ length: 40 }, (_, i) => auth.check(`x${i}`, 'g', '192.0.2.11')));
+    expect(guesses.filter((o) => !o.ok && !o.limited).length).toBeLessThanOrEqual(5 + 16);
+    expect(await auth.check('x-later', 'g', '192.0.2.11')).toMatchObject({ ok: false, limited: true });
+  }, 30_000);
 });
 
 describe('fifty devices of one user logging in to the gateway at once', () => {

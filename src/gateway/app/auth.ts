@@ -27,6 +27,11 @@ export type AuthOutcome =
 export interface AuthOptions extends LoginLimitOptions {
   /** How long a verified password is remembered, ms. Default 10 min. */
   readonly rememberMs?: number;
+  /**
+   * Checks from one address that may be under way at once beyond `maxFailures`: users behind one
+   * NAT or proxy log in together when the gateway restarts. Default 16. A login has none.
+   */
+  readonly addressBurst?: number;
 }
 
 /** A credential checker over the configured users. */
@@ -40,6 +45,7 @@ export interface Authenticator {
 export function createAuthenticator(users: readonly GatewayUserConfig[], options: AuthOptions = {}): Authenticator {
   const byLogin = new Map(users.map((u) => [u.login, u]));
   const rememberMs = options.rememberMs ?? 600_000;
+  const addressBurst = options.addressBurst ?? 16;
   const limiter = createLoginLimiter(options);
   const key = randomBytes(32);
   const remembered = new Map<string, { digest: Buffer; until: number }>();
@@ -63,7 +69,10 @@ export function createAuthenticator(users: readonly GatewayUserConfig[], options
       const shared = inFlight.get(id);
       if (shared !== undefined) return outcomeOf(user, await shared);
       // Keyed digests: the table's keys have one size whatever a client sends as a login.
-      const keys = [mac('ip', address).toString('base64'), mac('login', login).toString('base64')];
+      const keys = [
+        { id: mac('ip', address).toString('base64'), burst: addressBurst },
+        { id: mac('login', login).toString('base64'), burst: 0 },
+      ];
       const waitMs = limiter.waitFor(keys, now);
       if (waitMs > 0) return { ok: false, limited: true, retryAfterSeconds: Math.ceil(waitMs / 1000) };
       limiter.begin(keys, now);

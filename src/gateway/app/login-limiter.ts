@@ -4,6 +4,9 @@
  * guessing costs the same however many connections an attacker opens. Checks still running count
  * against the limit too, or a burst of parallel guesses would all start before the first failed.
  * Only failures count: apps poll every few seconds, and many devices share one address behind NAT.
+ * For the same reason a key may carry a burst: checks under way beyond the limit that it still lets
+ * start (an address: many users behind one NAT log in together after a restart), so its failures in
+ * a window stay bounded by the limit plus the burst, however many connections carry them.
  *
  * Keys are digests (a login may be any string a client sends), and the table is bounded: entries
  * whose window has ended are swept once per window, and past `maxTracked` the oldest are dropped.
@@ -21,6 +24,12 @@ export interface LoginLimitOptions {
   readonly maxTracked?: number;
 }
 
+/** One key of a check: its digest, and how many checks under way beyond the limit it lets start. */
+export interface LimitKey {
+  readonly id: string;
+  readonly burst: number;
+}
+
 /** Failures and checks under way of one key. */
 interface Entry {
   since: number;
@@ -31,11 +40,11 @@ interface Entry {
 /** The limiter over keys the caller has already hashed. */
 export interface LoginLimiter {
   /** How long, in ms, before `keys` may be checked again; 0: now. */
-  waitFor(keys: readonly string[], now: number): number;
+  waitFor(keys: readonly LimitKey[], now: number): number;
   /** Counts a check of `keys` as under way. */
-  begin(keys: readonly string[], now: number): void;
+  begin(keys: readonly LimitKey[], now: number): void;
   /** Ends a check begun with {@link begin}; a failure counts against every key. */
-  end(keys: readonly string[], failed: boolean, now: number): void;
+  end(keys: readonly LimitKey[], failed: boolean, now: number): void;
   /** How many keys are kept now. */
   readonly size: number;
 }
@@ -81,19 +90,20 @@ export function createLoginLimiter(options: LoginLimitOptions = {}): LoginLimite
       if (now - swept >= windowMs) sweep(now);
       let wait = 0;
       for (const key of keys) {
-        const entry = current(key, now);
-        if (entry === undefined || entry.failures + entry.pending < maxFailures) continue;
+        const entry = current(key.id, now);
+        if (entry === undefined) continue;
+        if (entry.failures < maxFailures && entry.failures + entry.pending < maxFailures + key.burst) continue;
         const left = entry.failures >= maxFailures ? entry.since + windowMs - now : PENDING_WAIT_MS;
         wait = Math.max(wait, left, 1);
       }
       return wait;
     },
     begin(keys, now) {
-      for (const key of keys) entryOf(key, now).pending++;
+      for (const key of keys) entryOf(key.id, now).pending++;
     },
     end(keys, failed, now) {
       for (const key of keys) {
-        const entry = entryOf(key, now);
+        const entry = entryOf(key.id, now);
         entry.pending = Math.max(0, entry.pending - 1);
         if (!failed) continue;
         if (entry.failures === 0) entry.since = now;
