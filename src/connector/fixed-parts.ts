@@ -1,6 +1,6 @@
 /**
- * The parts of a request that read no parameter, only account values and literal text: Twilio's
- * URL (`.../Accounts/%account[username]%/...`), a Basic credential, an API key header. They come
+ * The parts of a request that read no parameter, only account values and literal text: a
+ * URL such as `.../Accounts/%account[username]%/...`, a Basic credential, an API key header. They come
  * out the same for every request of one account, so they are rendered once per account, service
  * and origin instead of once per message. Templates are pure (their functions are digests and
  * encodings), and the account's values are fixed when the connector binds it.

@@ -67,7 +67,7 @@ export type InboundStored =
 
 /**
  * How much longer than the messages a webhook's dedupe key is kept, in days. Providers that sign
- * a timestamp refuse a replay after minutes or a day; the others (Twilio signs only the URL and
+ * a timestamp refuse a replay after minutes or a day; the others (a signature over only the URL and
  * body) can be replayed whenever, so their keys are kept long: a key is a short row.
  */
 export const WEBHOOK_KEY_EXTRA_DAYS = 365;

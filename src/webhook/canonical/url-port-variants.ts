@@ -2,7 +2,7 @@
  * `urlPortVariants`: the URL a provider signed may differ from the one it called, by its port
  * (present or not) and by how its query was escaped, because some back ends normalise the URL
  * before signing. The candidates, in order: as received with any port removed (not only the
- * default one: Twilio's own validator removes whatever port there is), as received with the
+ * default one: a provider's own validator may remove whatever port there is), as received with the
  * default port added when it has none, then the WHATWG-normalised URL both ways, then those with
  * the query re-escaped as Node's legacy `querystring` module writes it. Any one may match.
  */
