@@ -7,23 +7,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { run } from '../helpers/cli.js';
 import { useServers } from '../helpers/setup.js';
 import { bulkDir, journalRecords, number, pendingIds, recipientsCsv } from '../helpers/bulk.js';
 import { holdingProvider } from '../helpers/holding-provider.js';
+import { until } from '../helpers/redis.js';
 
 const server = useServers();
 const TOTAL = 30;
-
-async function until(condition: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(5);
-  }
-}
 
 describe('a bulk send killed with requests on the wire', () => {
   it('resumes as ambiguous only what was written, and sends the rest once, a message waiting for its retry included', async () => {
@@ -49,12 +41,8 @@ describe('a bulk send killed with requests on the wire', () => {
     // The first message is refused with a 503 and waits 60 s to retry; three more are held on the wire.
     // It is withdrawn once the journal says so (a process dying before that write keeps it held).
     const journal = `${csv}.journal.jsonl`;
-    let withdrawn = false;
-    await until(() => provider.refused && provider.held.length === 3);
-    while (!withdrawn) {
-      withdrawn = (await readFile(journal, 'utf8')).includes('"withdrawn"');
-      if (!withdrawn) await sleep(5);
-    }
+    await until(() => provider.refused && provider.held.length === 3, 20_000, 'one refused, three held');
+    await until(async () => (await readFile(journal, 'utf8')).includes('"withdrawn"'), 20_000, 'the withdrawal');
     child.kill('SIGKILL');
     await exited;
 
