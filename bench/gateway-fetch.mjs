@@ -52,13 +52,22 @@ const option = (name, fallback) => {
   return at === -1 ? fallback : argv[at + 1];
 };
 
+/**
+ * The gateway's built file `path` in the checkout `root`: packages/gateway/dist since the workspace
+ * split, dist/gateway before it (so an older checkout can still be the baseline).
+ */
+const gatewayDist = (root, path) =>
+  existsSync(join(root, 'packages/gateway/dist'))
+    ? join(root, 'packages/gateway/dist', path)
+    : join(root, 'dist/gateway', path);
+
 // ---------------------------------------------------------------- the gateway, in a child
 
 /** Starts the gateway built in `root`/dist on `file`; prints its URL. */
 async function child(root, file) {
-  const { hashPassword } = await import(join(root, 'dist/gateway/config/password.js'));
-  const { loadGateway } = await import(join(root, 'dist/gateway/config/load-gateway.js'));
-  const { startGateway } = await import(join(root, 'dist/gateway/server.js'));
+  const { hashPassword } = await import(gatewayDist(root, 'config/password.js'));
+  const { loadGateway } = await import(gatewayDist(root, 'config/load-gateway.js'));
+  const { startGateway } = await import(gatewayDist(root, 'server.js'));
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-fetch-config-'));
   await writeFile(join(dir, 'twilio.json'), JSON.stringify({ provider: 'twilio', username: SID, password: TOKEN }));
   const hash = await hashPassword('bench-password');
@@ -109,7 +118,7 @@ function memory(pid) {
 
 /** Writes the messages straight into a file migrated by `root`'s own store. */
 async function seed(root, file) {
-  const { openSqliteStore } = await import(join(root, 'dist/gateway/store/sqlite-store.js'));
+  const { openSqliteStore } = await import(gatewayDist(root, 'store/sqlite-store.js'));
   await (await openSqliteStore(file)).close();
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(file);
@@ -286,10 +295,10 @@ async function firstPages(url, agent, login, n) {
  * changes touch, steadier than HTTP latency on a loaded machine. Median ms of `n` calls.
  */
 async function storeCosts(root, file) {
-  const { openSqliteStore } = await import(join(root, 'dist/gateway/store/sqlite-store.js'));
+  const { openSqliteStore } = await import(gatewayDist(root, 'store/sqlite-store.js'));
   const store = openSqliteStore(file);
   // Before byte bounds the third argument was a count.
-  const page = existsSync(join(root, 'dist/gateway/store/fetch-statements.js')) ? { count: 500, bytes: 262_144 } : 500;
+  const page = existsSync(gatewayDist(root, 'store/fetch-statements.js')) ? { count: 500, bytes: 262_144 } : 500;
   const median = async (cursors, login, n) => {
     const times = [];
     for (let i = 0; i < n; i++) {
@@ -422,7 +431,7 @@ if (resolve(process.argv[1] ?? '') === SELF) {
       'node bench/gateway-fetch.mjs [--seconds N] [--arrivals N/s] [--first N] [--baseline-ref REF | --no-baseline]',
     );
   else {
-    if (!existsSync(join(ROOT, 'dist/gateway/server.js'))) throw new Error('run npm run build first');
+    if (!existsSync(gatewayDist(ROOT, 'server.js'))) throw new Error('run npm run build first');
     await fetchBench({
       seconds: Number(option('seconds', '10')),
       arrivals: Number(option('arrivals', '20')),

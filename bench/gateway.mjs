@@ -70,10 +70,10 @@ function twilioSignature(url, pairs) {
 
 async function openStore(database) {
   if (database.startsWith('postgres')) {
-    const { openPostgresStore } = await import('../dist/gateway/store/postgres-store.js');
+    const { openPostgresStore } = await import('../packages/gateway/dist/store/postgres-store.js');
     return openPostgresStore(database);
   }
-  const { openSqliteStore } = await import('../dist/gateway/store/sqlite-store.js');
+  const { openSqliteStore } = await import('../packages/gateway/dist/store/sqlite-store.js');
   return openSqliteStore(database);
 }
 
@@ -118,9 +118,9 @@ async function serveBare(database) {
 
 /** The gateway from dist/, with one Twilio account and a user owning OWN (and users u0..u9 for Fetch). */
 async function serveGateway(database) {
-  const { hashPassword } = await import('../dist/gateway/config/password.js');
-  const { loadGateway } = await import('../dist/gateway/config/load-gateway.js');
-  const { startGateway } = await import('../dist/gateway/server.js');
+  const { hashPassword } = await import('../packages/gateway/dist/config/password.js');
+  const { loadGateway } = await import('../packages/gateway/dist/config/load-gateway.js');
+  const { startGateway } = await import('../packages/gateway/dist/server.js');
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-gateway-'));
   await writeFile(
     join(dir, 'twilio.json'),
@@ -180,9 +180,9 @@ const SENDERS = Array.from({ length: 4 }, (_, i) => ({
 
 /** The gateway from dist/, its users sending through the loopback Twilio at `providerOrigin`. */
 async function serveSendGateway(database, providerOrigin) {
-  const { hashPassword } = await import('../dist/gateway/config/password.js');
-  const { loadGateway } = await import('../dist/gateway/config/load-gateway.js');
-  const { startGateway } = await import('../dist/gateway/server.js');
+  const { hashPassword } = await import('../packages/gateway/dist/config/password.js');
+  const { loadGateway } = await import('../packages/gateway/dist/config/load-gateway.js');
+  const { startGateway } = await import('../packages/gateway/dist/server.js');
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-send-'));
   await writeSendAccount(dir, providerOrigin);
   const hash = await hashPassword('bench-password');

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { enqueueMessages, JOB_OPTIONS } from '../dist/queue/enqueue.js';
+import { enqueueMessages, JOB_OPTIONS } from '../packages/queue/dist/enqueue.js';
 
 const { values } = parseArgs({
   options: {

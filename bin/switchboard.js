@@ -3,9 +3,10 @@
 // this only imports it. A clone has no dist/ until it is built, and after a pull its dist/ is older
 // than its sources; a clone's `npm install` must not need a build step that would also run for the
 // package's users. So in a clone (where src/ is present) this builds dist/ (as `npm run build`) when
-// it is missing or when any file of src/ or schemas/ is newer than the last build. The last file a
-// build writes, dist/config/compiled-validators.js, is its stamp: comparing modification times costs
-// a few milliseconds, and nothing is built when nothing changed.
+// it is missing or when any file of src/, schemas/ or a workspace package's src/ (packages/*/src:
+// the gateway and the queue, whose commands run through this one) is newer than the last build.
+// The last file a build writes, packages/gateway/dist/index.js, is its stamp: comparing modification
+// times costs a few milliseconds, and nothing is built when nothing changed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = new URL('../dist/cli/main.js', import.meta.url);
-const stamp = join(root, 'dist', 'config', 'compiled-validators.js');
+const stamp = join(root, 'packages', 'gateway', 'dist', 'index.js');
+/** The folders whose sources dist/ is built from, and the build's steps (as `npm run build`). */
+const SOURCES = ['src', 'schemas', 'packages/queue/src', 'packages/gateway/src'];
+const tscOf = (project) => (tsc) => [tsc, '-p', project];
+const STEPS = [
+  tscOf('tsconfig.json'),
+  () => ['schemas/compile-validators.mjs'],
+  tscOf('packages/queue/tsconfig.json'),
+  tscOf('packages/gateway/tsconfig.json'),
+];
 
 /** The first file under `dir` modified after `since` (ms), or undefined. */
 function newerFile(dir, since) {
@@ -33,7 +43,8 @@ function reasonToBuild() {
   if (!existsSync(join(root, 'src'))) return existsSync(entry) ? undefined : 'missing';
   if (!existsSync(entry) || !existsSync(stamp)) return 'first run in a clone; npm run build does the same';
   const built = statSync(stamp).mtimeMs;
-  const changed = newerFile(join(root, 'src'), built) ?? newerFile(join(root, 'schemas'), built);
+  let changed;
+  for (const dir of SOURCES) changed ??= newerFile(join(root, dir), built);
   return changed === undefined ? undefined : `${changed.slice(root.length)} changed since the last build`;
 }
 
@@ -61,7 +72,7 @@ if (reason !== undefined) {
   }
   if (tsc !== undefined) {
     process.stderr.write(`Building Switchboard from its sources (${reason})…\n`);
-    if (!step([tsc, '-p', 'tsconfig.json']) || !step(['schemas/compile-validators.mjs'])) {
+    if (!STEPS.every((args) => step(args(tsc)))) {
       process.stderr.write('The build failed (above); fix it and run npm run build.\n');
       process.exit(2);
     }

@@ -18,10 +18,6 @@ export { createJsonlJournal } from './bulk/jsonl-journal.js';
 export { JournalError, resumeAction } from './bulk/journal.js';
 export { readRecipients } from './bulk/recipients.js';
 export { createWebhookReceiver, receiveWebhook } from './webhook/receiver.js';
-export { loadGateway, gatewayFromValue } from './gateway/config/load-gateway.js';
-export { hashPassword, verifyPassword } from './gateway/config/password.js';
-export { startGateway } from './gateway/server.js';
-export { gatewayAccountXml } from './gateway/app/account-xml.js';
 
 export type { Account } from './config/account.js';
 export type { Connector, ConnectorInit, OutgoingMessage, ServiceParams } from './connector/connector.js';
@@ -89,8 +85,3 @@ export type {
 } from './webhook/events.js';
 export type { WebhookSpec, WebhookEndpoint, WebhookVerify } from './generated/provider.js';
 export type { GatewayFile, GatewayUser } from './generated/gateway.js';
-export type { GatewayConfig, GatewayUserConfig } from './gateway/config/gateway-config.js';
-export type { Gateway, GatewayOptions } from './gateway/server.js';
-export type { AuthOptions } from './gateway/app/auth.js';
-export type { TrustProxy } from './gateway/config/trust-proxy.js';
-export type { IngestSummary } from './gateway/webhooks/ingest.js';

@@ -1,7 +1,7 @@
 /**
  * Issue 16, item 13: the TypeScript examples in README.md and docs/*.md compile, under the strict
  * settings a careful project uses, against the built types (`npm run build` first) imported as
- * `switchboard` and `switchboard/queue`. Each ```ts block is one module; a block may only use
+ * `switchboard`, `@switchboard/queue` and `@switchboard/gateway`. Each ```ts block is one module; a block may only use
  * what it imports or declares itself.
  */
 import { execFile } from 'node:child_process';
@@ -53,7 +53,11 @@ describe('TypeScript examples in the docs', () => {
         types: ['node'],
         typeRoots: [join(ROOT, 'node_modules/@types')],
         baseUrl: ROOT,
-        paths: { switchboard: ['dist/index.d.ts'], 'switchboard/queue': ['dist/queue/index.d.ts'] },
+        paths: {
+          switchboard: ['dist/index.d.ts'],
+          '@switchboard/queue': ['packages/queue/dist/index.d.ts'],
+          '@switchboard/gateway': ['packages/gateway/dist/index.d.ts'],
+        },
       },
       include: [join(dir, '*.mts')],
     };

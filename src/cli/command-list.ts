@@ -5,6 +5,7 @@
  * dependencies load with it. A test checks that each summary here is the command's own.
  */
 import type { Command } from './command.js';
+import { packageCommand } from './package-commands.js';
 
 /** A subcommand known by name and summary, loaded when it runs. */
 export interface LazyCommand {
@@ -83,26 +84,26 @@ export const COMMANDS: readonly LazyCommand[] = [
   {
     name: 'enqueue',
     summary: 'Add messages to a Redis queue for workers to send',
-    load: async () => (await import('./commands/queue.js')).enqueue,
+    load: () => packageCommand('@switchboard/queue', 'enqueue'),
   },
   {
     name: 'worker',
     summary: 'Send the messages of a Redis queue (run any number, on any machines)',
-    load: async () => (await import('./commands/queue.js')).worker,
+    load: () => packageCommand('@switchboard/queue', 'worker'),
   },
   {
     name: 'status',
     summary: 'What a Redis queue holds: waiting, active, sent, failed, ambiguous',
-    load: async () => (await import('./commands/queue.js')).status,
+    load: () => packageCommand('@switchboard/queue', 'status'),
   },
   {
     name: 'serve',
     summary: 'Run the softphone backend (Acrobits Send, Fetch, Push Token Reporter) over any provider',
-    load: async () => (await import('./commands/serve.js')).serve,
+    load: () => packageCommand('@switchboard/gateway', 'serve'),
   },
   {
     name: 'gateway',
     summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
-    load: async () => (await import('./commands/gateway.js')).gateway,
+    load: () => packageCommand('@switchboard/gateway', 'gateway'),
   },
 ];

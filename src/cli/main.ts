@@ -31,7 +31,14 @@ export async function runCli(argv: readonly string[], terminal: Io): Promise<num
   }
   const debug = rest.includes('--debug');
   // Only the command that runs is loaded, with its dependencies (a server, drivers, a queue client).
-  const command = await entry.load();
+  let command: Command;
+  try {
+    command = await entry.load();
+  } catch (error) {
+    if (!(error instanceof SwitchboardError)) throw error;
+    io.err(`${paint(io, 'red', 'Error:')} ${error.message}`);
+    return EXIT.usage;
+  }
   try {
     const parsed = parseArgs({
       args: [...rest],

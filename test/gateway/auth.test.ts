@@ -2,10 +2,10 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
-import { createAuthenticator } from '../../src/gateway/app/auth.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { hashPassword, scryptRuns } from '../../src/gateway/config/password.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { createAuthenticator } from '../../packages/gateway/src/app/auth.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { hashPassword, scryptRuns } from '../../packages/gateway/src/config/password.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
 describe('the credential check', () => {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { ConfigError } from '../../src/errors.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { hashPassword, verifyPassword } from '../../src/gateway/config/password.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { hashPassword, verifyPassword } from '../../packages/gateway/src/config/password.js';
 import { run } from '../helpers/cli.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 

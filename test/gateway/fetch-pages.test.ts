@@ -9,11 +9,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FETCH_SQL, pageParams, withoutIndexHints, type PageBounds } from '../../src/gateway/store/fetch-statements.js';
-import { openPostgresStore } from '../../src/gateway/store/postgres-store.js';
-import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
-import { SQL } from '../../src/gateway/store/statements.js';
-import type { Store } from '../../src/gateway/store/store.js';
+import {
+  FETCH_SQL,
+  pageParams,
+  withoutIndexHints,
+  type PageBounds,
+} from '../../packages/gateway/src/store/fetch-statements.js';
+import { openPostgresStore } from '../../packages/gateway/src/store/postgres-store.js';
+import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
+import { SQL } from '../../packages/gateway/src/store/statements.js';
+import type { Store } from '../../packages/gateway/src/store/store.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 let server: TestPostgres | undefined;

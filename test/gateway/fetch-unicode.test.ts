@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 

@@ -4,7 +4,7 @@
  * and one failing write fails only itself. (The stores' own tests run it on real databases.)
  */
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit } from '../../src/gateway/store/group-commit.js';
+import { createGroupCommit } from '../../packages/gateway/src/store/group-commit.js';
 
 /** A commit that runs each write (a function) in order, logging each batch, finishing when `release` is called. */
 function recordingCommit() {

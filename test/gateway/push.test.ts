@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
-import { resolveDefaults } from '../../src/gateway/config/gateway-config.js';
-import { createPusher } from '../../src/gateway/push/pusher.js';
-import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
-import type { Store } from '../../src/gateway/store/store.js';
+import { resolveDefaults } from '../../packages/gateway/src/config/gateway-config.js';
+import { createPusher } from '../../packages/gateway/src/push/pusher.js';
+import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
+import type { Store } from '../../packages/gateway/src/store/store.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 let servers: RecordingServer[] = [];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRecordingServer } from '../../src/fixtures/recording-server.js';
-import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
+import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
 const children: ChildProcess[] = [];

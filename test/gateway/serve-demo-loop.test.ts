@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
+import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {

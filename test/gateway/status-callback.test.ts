@@ -6,8 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { startGateway } from '../../src/gateway/server.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { startGateway } from '../../packages/gateway/src/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 import { useServers } from '../helpers/setup.js';
 

@@ -6,9 +6,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/gateway/store/postgres-store.js';
-import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
-import type { Store } from '../../src/gateway/store/store.js';
+import { openPostgresStore } from '../../packages/gateway/src/store/postgres-store.js';
+import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
+import type { Store } from '../../packages/gateway/src/store/store.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 let server: TestPostgres | undefined;

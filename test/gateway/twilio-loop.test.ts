@@ -11,8 +11,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Connector } from '../../src/connector/connector.js';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { run } from '../helpers/cli.js';
 import {
   TWILIO,

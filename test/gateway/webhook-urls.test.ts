@@ -6,9 +6,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { startGateway } from '../../src/gateway/server.js';
-import { slugOf, webhookAccounts } from '../../src/gateway/webhooks/accounts.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { startGateway } from '../../packages/gateway/src/server.js';
+import { slugOf, webhookAccounts } from '../../packages/gateway/src/webhooks/accounts.js';
 import { run } from '../helpers/cli.js';
 import { writeTwilioGateway } from '../helpers/gateway.js';
 

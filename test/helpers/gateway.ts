@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountFromXml } from '../../src/acrobits/account.js';
 import { createConnector, type Connector } from '../../src/connector/connector.js';
-import { hashPassword } from '../../src/gateway/config/password.js';
+import { hashPassword } from '../../packages/gateway/src/config/password.js';
 
 /** One user of a test gateway. */
 export interface TestUser {

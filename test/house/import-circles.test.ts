@@ -1,5 +1,5 @@
 /**
- * Issue 16, the house: src/ has no import circles. A circle makes the order modules initialise in
+ * Issue 16, the house: src/ and the workspace packages have no import circles. A circle makes the order modules initialise in
  * depend on which one is loaded first (a value read before its module ran is undefined), and it
  * ties modules together that should change apart. This walks every static import and re-export of
  * src/ (type-only ones too: they bind modules together just the same) and names each circle found.
@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SRC = join(ROOT, 'src');
+/** Each workspace package's name and its sources, so imports between packages are followed too. */
+const PACKAGES: readonly (readonly [string, string])[] = [
+  ['switchboard', SRC],
+  ['@switchboard/queue', join(ROOT, 'packages/queue/src')],
+  ['@switchboard/gateway', join(ROOT, 'packages/gateway/src')],
+];
 
 /** Every .ts file under `dir`. */
 function sources(dir: string): string[] {
@@ -29,8 +36,14 @@ function importsOf(file: string): string[] {
   for (const statement of source.statements) {
     const specifier =
       ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? statement.moduleSpecifier : undefined;
-    if (specifier === undefined || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
-    targets.push(resolve(dirname(file), specifier.text.replace(/\.js$/, '.ts')));
+    if (specifier === undefined || !ts.isStringLiteral(specifier)) continue;
+    const text = specifier.text;
+    if (text.startsWith('.')) targets.push(resolve(dirname(file), text.replace(/\.js$/, '.ts')));
+    for (const [name, dir] of PACKAGES) {
+      const prefix = `${name}/internal/`;
+      if (text.startsWith(prefix)) targets.push(join(dir, text.slice(prefix.length).replace(/\.js$/, '.ts')));
+      else if (text === name) targets.push(join(dir, 'index.ts'));
+    }
   }
   return targets;
 }
@@ -69,11 +82,12 @@ function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
-describe('the import graph of src/', () => {
+describe('the import graph of src/ and packages/*/src', () => {
   // Parsing every file of src/ takes seconds on a busy machine.
   it('has no circles', { timeout: 60_000 }, () => {
-    const graph = new Map(sources(SRC).map((file) => [file, importsOf(file)] as const));
-    const named = circles(graph).map((component) => component.map((file) => relative(SRC, file)));
+    const files = PACKAGES.flatMap(([, dir]) => sources(dir));
+    const graph = new Map(files.map((file) => [file, importsOf(file)] as const));
+    const named = circles(graph).map((component) => component.map((file) => relative(ROOT, file)));
     expect(named).toEqual([]);
   });
 

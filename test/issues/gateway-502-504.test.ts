@@ -5,7 +5,7 @@
  * Proven by counting what a loopback provider received.
  */
 import { describe, expect, it } from 'vitest';
-import { createLedger } from '../../src/queue/ledger.js';
+import { createLedger } from '../../packages/queue/src/ledger.js';
 import { arrivals, bulkDir, number, recipientsCsv } from '../helpers/bulk.js';
 import { run } from '../helpers/cli.js';
 import { hasRedis, NO_REDIS, until, useRedis } from '../helpers/redis.js';

@@ -8,8 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
 const ALICE = { login: 'alice', password: 'alice-password-1', numbers: ['+15550100001'] };

@@ -9,11 +9,11 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src/demo/server.js';
-import type { AuthOptions } from '../../src/gateway/app/auth.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { scryptRuns } from '../../src/gateway/config/password.js';
-import { fastifyTrustProxy, parseTrustProxy, type TrustProxy } from '../../src/gateway/config/trust-proxy.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import type { AuthOptions } from '../../packages/gateway/src/app/auth.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { scryptRuns } from '../../packages/gateway/src/config/password.js';
+import { fastifyTrustProxy, parseTrustProxy, type TrustProxy } from '../../packages/gateway/src/config/trust-proxy.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
 const ALICE = { login: 'alice', password: 'alice-real-password', numbers: ['+15550100001'] };

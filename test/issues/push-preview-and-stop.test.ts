@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
-import { resolveDefaults } from '../../src/gateway/config/gateway-config.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { createPusher } from '../../src/gateway/push/pusher.js';
-import { startGateway } from '../../src/gateway/server.js';
-import { openSqliteStore } from '../../src/gateway/store/sqlite-store.js';
-import type { Store } from '../../src/gateway/store/store.js';
+import { resolveDefaults } from '../../packages/gateway/src/config/gateway-config.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { createPusher } from '../../packages/gateway/src/push/pusher.js';
+import { startGateway } from '../../packages/gateway/src/server.js';
+import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
+import type { Store } from '../../packages/gateway/src/store/store.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };

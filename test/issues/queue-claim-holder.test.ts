@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createLedger } from '../../src/queue/ledger.js';
+import { createLedger } from '../../packages/queue/src/ledger.js';
 import { arrivals, bulkDir, number, recipientsCsv } from '../helpers/bulk.js';
 import { run } from '../helpers/cli.js';
 import { hasRedis, NO_REDIS, until, useRedis } from '../helpers/redis.js';

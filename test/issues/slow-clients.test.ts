@@ -4,8 +4,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { writeGatewayFiles } from '../helpers/gateway.js';
 
 let gateway: Gateway | undefined;

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { hashPassword } from '../../src/gateway/config/password.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { hashPassword } from '../../packages/gateway/src/config/password.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { twilioAnswer, twilioWebhook } from '../helpers/gateway.js';
 
 const PUBLIC = 'https://sms.example.test';

@@ -6,9 +6,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/gateway/config/password.js';
-import { loadGateway } from '../../src/gateway/config/load-gateway.js';
-import { startGateway, type Gateway } from '../../src/gateway/server.js';
+import { hashPassword } from '../../packages/gateway/src/config/password.js';
+import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
+import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { run } from '../helpers/cli.js';
 import { setPublicUrl } from '../helpers/gateway.js';
 

@@ -3,7 +3,7 @@
  * finished queue; proven by what a loopback provider received.
  */
 import { describe, expect, it } from 'vitest';
-import { openQueue, startWorker } from '../../src/queue/index.js';
+import { openQueue, startWorker } from '../../packages/queue/src/index.js';
 import { arrivals, bulkDir, number } from '../helpers/bulk.js';
 import { hasRedis, NO_REDIS, until, useRedis } from '../helpers/redis.js';
 import { useServers } from '../helpers/setup.js';

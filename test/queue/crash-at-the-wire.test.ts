@@ -6,8 +6,8 @@
  */
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createLedger } from '../../src/queue/ledger.js';
-import { ledgerKeys } from '../../src/queue/location.js';
+import { createLedger } from '../../packages/queue/src/ledger.js';
+import { ledgerKeys } from '../../packages/queue/src/location.js';
 import { bulkDir, number, recipientsCsv } from '../helpers/bulk.js';
 import { run } from '../helpers/cli.js';
 import { holdingProvider } from '../helpers/holding-provider.js';

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { RedisRateLimiter } from '../../src/queue/redis-rate-limiter.js';
+import { RedisRateLimiter } from '../../packages/queue/src/redis-rate-limiter.js';
 import { bulkDir, recipientsCsv } from '../helpers/bulk.js';
 import { run } from '../helpers/cli.js';
 import { hasRedis, NO_REDIS, until, useRedis } from '../helpers/redis.js';

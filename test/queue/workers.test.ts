@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createLedger } from '../../src/queue/ledger.js';
+import { createLedger } from '../../packages/queue/src/ledger.js';
 import { arrivals, bulkDir, number, recipientsCsv, sentOf } from '../helpers/bulk.js';
 import { run } from '../helpers/cli.js';
 import { hasRedis, NO_REDIS, until, useRedis } from '../helpers/redis.js';

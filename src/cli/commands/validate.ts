@@ -10,11 +10,20 @@ import { createConnector } from '../../connector/connector.js';
 import type { Provider } from '../../provider/compile-provider.js';
 import { routesFromValue } from '../../routing/load-routes.js';
 import { createRouter } from '../../routing/router.js';
-import { gatewayFromValue } from '../../gateway/config/load-gateway.js';
 import { ConfigError, SwitchboardError, formatIssue, type ConfigIssue } from '../../errors.js';
 import { EXIT, type Command } from '../command.js';
+import { importPackage } from '../package-commands.js';
 import { indent } from '../format.js';
 import { paint, printJson } from '../io.js';
+
+/** What `validate` uses of `@switchboard/gateway`, which the engine does not depend on. */
+interface GatewayPackage {
+  gatewayFromValue: (
+    value: unknown,
+    file: string,
+    dir: string,
+  ) => Promise<{ users: readonly { login: string }[]; database: { kind: string } }>;
+}
 
 interface Report {
   file: string;
@@ -174,7 +183,13 @@ const CHECKS: Record<
     return {};
   },
   async gateway(value, file) {
-    // Loads every user's account (or route file) and checks the whole file, as serve does.
+    // Loads every user's account (or route file) and checks the whole file, as serve does; the
+    // gateway's own package knows how (the schema alone is the engine's).
+    const { gatewayFromValue } = await importPackage<GatewayPackage>(
+      '@switchboard/gateway',
+      '',
+      'Checking a gateway file',
+    );
     const gateway = await gatewayFromValue(value, file, dirname(resolve(file)));
     const users = gateway.users.map((u) => u.login).join(', ');
     return { note: `users: ${users}; database: ${gateway.database.kind}` };

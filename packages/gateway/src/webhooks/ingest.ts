@@ -1,0 +1,95 @@
+/**
+ * Where verified webhook events meet the store. Verifying and reading a provider's request is the
+ * webhook library's job (DESIGN §9, src/webhook/); here its events are stored idempotently (its
+ * `dedupeKey`, scoped to the account, makes a provider's retry a no-op) and routed to the user
+ * who owns the `to` number, but only when that user sends through the receiving account (or a route
+ * file that includes it): a provider account's webhook secret vouches for that account's numbers
+ * and no others, so an event for anyone else's number is kept as unrouted. The caller answers the
+ * provider once this resolves, then pushes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { Store } from '../store/store.js';
+
+/** What ingesting did, for the answer, logs and metrics. */
+export interface IngestSummary {
+  /** Inbound messages stored for their owner now. */
+  readonly stored: number;
+  /** Events stored already (a provider's retry, or another gateway process's). */
+  readonly repeated: number;
+  /** Inbound messages to a number nobody owns, kept now. */
+  readonly unrouted: number;
+  /** Status events that moved a sent message's status up. */
+  readonly statuses: number;
+  /** The new inbound messages, to push once the provider is answered. */
+  readonly pushes: readonly { readonly login: string; readonly seq: number }[];
+}
+
+/** Whose messages a webhook account may update, and how its events are keyed. */
+export interface IngestSource {
+  /** The account's name in webhook URLs; dedupe keys are scoped by it. */
+  readonly id: string;
+  /** The label messages are stored under (`providerAccount`) for new inbound messages. */
+  readonly label: string;
+  /**
+   * The senders it serves (the account file's own label, or the route files that include it): its
+   * status events update only messages stored under these, and its inbound messages reach only
+   * users whose sender is one of these.
+   */
+  readonly sendsFor: readonly string[];
+}
+
+/** Stores `events` that arrived for the provider account `source`. */
+export async function ingestEvents(
+  config: GatewayConfig,
+  store: Store,
+  source: IngestSource,
+  events: readonly WebhookEvent[],
+): Promise<IngestSummary> {
+  const owners = ownersFor(config, source);
+  const pushes: { login: string; seq: number }[] = [];
+  let repeated = 0;
+  let unrouted = 0;
+  let statuses = 0;
+  for (const event of events) {
+    if (event.type === 'status') {
+      const ids = { uid: event.messageId, providerMessageId: event.providerMessageId };
+      let moved = false;
+      for (const label of source.sendsFor) moved = (await store.applyStatus(label, ids, event.status)) || moved;
+      if (moved) statuses++;
+      continue;
+    }
+    const base = {
+      peer: event.from,
+      ownNumber: event.to,
+      text: event.text,
+      providerAccount: source.label,
+      providerMessageId: event.providerMessageId === '' ? undefined : event.providerMessageId,
+      receivedAt: event.receivedAt,
+      dedupeKey: `${source.id}\u001f${event.dedupeKey}`,
+    };
+    const owner = owners.get(event.to);
+    if (owner === undefined) {
+      if (await store.insertUnrouted(base)) unrouted++;
+      else repeated++;
+      continue;
+    }
+    const { message, inserted } = await store.insertInbound({
+      ...base,
+      login: owner,
+      uid: randomUUID(),
+      contentType: 'text/plain',
+    });
+    if (inserted) pushes.push({ login: owner, seq: message.seq });
+    else repeated++;
+  }
+  return { stored: pushes.length, repeated, unrouted, statuses, pushes };
+}
+
+/** The numbers of the users that `source` serves, and their logins; nobody else's number is in it. */
+function ownersFor(config: GatewayConfig, source: IngestSource): Map<string, string> {
+  const serves = new Set(source.sendsFor);
+  const users = config.users.filter((u) => serves.has(u.sender.label));
+  return new Map(users.flatMap((u) => u.numbers.map((n) => [n, u.login] as const)));
+}
