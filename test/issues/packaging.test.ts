@@ -65,6 +65,11 @@ describe('the package', () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchboard-clone-'));
     for (const part of ['bin', 'src', 'schemas', 'providers', 'package.json', 'tsconfig.json'])
       await cp(part, join(dir, part), { recursive: true });
+    // The workspace packages' sources, which the command builds too (not their dist/).
+    await cp('packages', join(dir, 'packages'), {
+      recursive: true,
+      filter: (path) => !/[\\/](dist|node_modules)$/.test(path),
+    });
     await symlink(resolve('node_modules'), join(dir, 'node_modules'), 'junction');
     const { stdout, stderr } = await exec(process.execPath, [join(dir, 'bin/switchboard.js'), 'providers', '--json'], {
       maxBuffer: 1 << 24,
