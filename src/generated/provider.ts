@@ -713,7 +713,7 @@ export interface WebhookCondition {
   equals?: string;
 }
 /**
- * Where one value is read: exactly one of form, query, param, json, item, within, header, literal. param is a parameter wherever the request puts it (format params); json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
+ * Where one value is read: exactly one of form, query, param, json, item, within, header, literal, digest. param is a parameter wherever the request puts it (format params); json is a JSON Pointer into the current event (the whole body, or one element of `each`); item a JSON Pointer into the current element of an event's own `each`.
  */
 export interface FieldSource {
   /**
@@ -748,6 +748,12 @@ export interface FieldSource {
    * A constant.
    */
   literal?: string;
+  /**
+   * For providers that send no id for an event: the lowercase hex SHA-256 of the listed fields (each read with its own rules, then length-prefixed, so no value passes for a separator), e.g. sender, recipient, receipt time and text. Absent when any listed field is absent. List a field that differs between two genuine events (a time), since two events with equal fields get the same id and the second is taken as a redelivery.
+   *
+   * @minItems 1
+   */
+  digest?: [FieldSource, ...FieldSource[]];
   /**
    * A phone number: written in E.164 when it is one (with the account's default country), kept as sent otherwise (short codes, names).
    */
@@ -802,6 +808,12 @@ export interface FieldSource1 {
    * A constant.
    */
   literal?: string;
+  /**
+   * For providers that send no id for an event: the lowercase hex SHA-256 of the listed fields (each read with its own rules, then length-prefixed, so no value passes for a separator), e.g. sender, recipient, receipt time and text. Absent when any listed field is absent. List a field that differs between two genuine events (a time), since two events with equal fields get the same id and the second is taken as a redelivery.
+   *
+   * @minItems 1
+   */
+  digest?: [FieldSource, ...FieldSource[]];
   /**
    * A phone number: written in E.164 when it is one (with the account's default country), kept as sent otherwise (short codes, names).
    */

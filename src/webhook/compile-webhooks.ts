@@ -17,7 +17,7 @@ import { CANONICALISERS } from './canonical/index.js';
 
 type Report = (pointer: string, message: string) => void;
 
-const LOCATORS = ['form', 'query', 'param', 'json', 'item', 'within', 'header', 'literal'] as const;
+const LOCATORS = ['form', 'query', 'param', 'json', 'item', 'within', 'header', 'literal', 'digest'] as const;
 const NEEDS: Record<WebhookEventSpec['kind'], readonly (keyof WebhookEventSpec)[]> = {
   inbound: ['from', 'to', 'providerMessageId'],
   status: ['providerMessageId', 'status'],
@@ -151,5 +151,6 @@ function checkSource(source: FieldSource, at: string, format: string, fanOut: Fa
     report(`${at}/item`, "reads an element of the event's each, but the event has none");
   if (source.within !== undefined && !fanOut.within)
     report(`${at}/within`, "reads an element of the event's eachWithin, but the event has none");
+  source.digest?.forEach((part, i) => checkSource(part, `${at}/digest/${i}`, format, fanOut, report));
   if (source.else !== undefined) checkSource(source.else, `${at}/else`, format, fanOut, report);
 }

@@ -1,8 +1,10 @@
 /**
  * Reads one field of an event: a form or query key, a JSON Pointer into the event or into the
- * current element of its fan-out (or of a nested one), a header, or a constant; then, as declared, a phone number in
- * E.164 and a time in ISO 8601. A source may name another to read when it is absent (`else`).
+ * current element of its fan-out (or of a nested one), a header, a constant, or a digest of other
+ * fields; then, as declared, a phone number in E.164 and a time in ISO 8601. A source may name
+ * another to read when it is absent (`else`).
  */
+import { createHash } from 'node:crypto';
 import { pointerText as textAt } from './pointer.js';
 import type { FieldSource } from '../../generated/provider.js';
 import { formatNumber } from '../../numbers/format.js';
@@ -33,7 +35,23 @@ function rawValue(source: FieldSource, scope: ReadScope): string | undefined {
   if (source.item !== undefined) return textAt(scope.item, source.item);
   if (source.within !== undefined) return textAt(scope.within, source.within);
   if (source.header !== undefined) return scope.facts.header(source.header);
+  if (source.digest !== undefined) return digest(source.digest, scope);
   return undefined;
+}
+
+/**
+ * An id for an event the provider sends without one: the hex SHA-256 of the listed fields, each
+ * written as `<length>:<value>` so that no value can pass for a boundary. Any field absent makes
+ * the digest absent, so an identity is never built from fewer fields than the file names.
+ */
+function digest(parts: readonly FieldSource[], scope: ReadScope): string | undefined {
+  const hash = createHash('sha256');
+  for (const part of parts) {
+    const value = readSource(part, scope);
+    if (value === undefined) return undefined;
+    hash.update(`${value.length}:${value}`);
+  }
+  return hash.digest('hex');
 }
 
 /** The field's value, or undefined when absent (or empty) and without a default. */
