@@ -459,9 +459,13 @@ export interface OAuth2ClientCredentialsAuth {
  */
 export interface ResponseRules {
   /**
-   * How to parse the body for pointers. auto: by Content-Type, then by the first character. Default auto.
+   * How to parse the body for pointers. auto: by Content-Type, then by the first character. delimited: a one-line text answer whose fields are split at `separator` and trimmed, addressed as /0, /1, … (success | 919898989898 | 3562707498794989059-328736121207676738). Default auto.
    */
-  format?: 'auto' | 'json' | 'xml' | 'text';
+  format?: 'auto' | 'json' | 'xml' | 'text' | 'delimited';
+  /**
+   * With format delimited: the text between fields. Default |.
+   */
+  separator?: string;
   /**
    * Conditions on the parsed body that must all hold, besides a 2xx status, for the send to count as successful.
    */
