@@ -1126,6 +1126,10 @@ export interface WebhookRead {
    */
   format: 'form' | 'json' | 'query' | 'params';
   /**
+   * With format json: the JSON document is the value of this key of a form body, not the body itself (MSG91's version 2 delivery reports post data=<JSON text>). A body without the key, or whose value is not JSON, is malformed.
+   */
+  jsonIn?: string;
+  /**
    * JSON Pointer to an array of events ("" for a body that is an array); without it, the body is one event.
    */
   each?: string;
