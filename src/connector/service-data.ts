@@ -45,7 +45,12 @@ function documentOf(
   rules: ResponseRules,
   redact: Redactor,
 ): { document: unknown } | { error: string } {
-  const parsed = parseBody(response.body, response.contentType, rules.format);
+  const parsed = parseBody(
+    response.body,
+    response.contentType,
+    rules.format,
+    rules.separator === undefined ? {} : { separator: rules.separator },
+  );
   if (parsed.format === 'text') {
     if (parsed.problem !== undefined) return { error: redact(parsed.problem) };
     const start = excerpt(redact(response.body, response.truncated), 40);

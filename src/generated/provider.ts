@@ -459,9 +459,13 @@ export interface OAuth2ClientCredentialsAuth {
  */
 export interface ResponseRules {
   /**
-   * How to parse the body for pointers. auto: by Content-Type, then by the first character. Default auto.
+   * How to parse the body for pointers. auto: by Content-Type, then by the first character. delimited: a one-line text answer whose fields are split at `separator` and trimmed, addressed as /0, /1, … (success | 919898989898 | 3562707498794989059-328736121207676738). Default auto.
    */
-  format?: 'auto' | 'json' | 'xml' | 'text';
+  format?: 'auto' | 'json' | 'xml' | 'text' | 'delimited';
+  /**
+   * With format delimited: the text between fields. Default |.
+   */
+  separator?: string;
   /**
    * Conditions on the parsed body that must all hold, besides a 2xx status, for the send to count as successful.
    */
@@ -1133,6 +1137,10 @@ export interface WebhookRead {
    * form: an application/x-www-form-urlencoded body; json: a JSON body; query: the URL query (GET callbacks); params: one flat set of parameters, sent as the query of a GET, a form body or a JSON object body (for providers whose console offers all three for the same callback).
    */
   format: 'form' | 'json' | 'query' | 'params';
+  /**
+   * With format json: the JSON document is the value of this key of a form body, not the body itself (MSG91's version 2 delivery reports post data=<JSON text>). A body without the key, or whose value is not JSON, is malformed.
+   */
+  jsonIn?: string;
   /**
    * JSON Pointer to an array of events ("" for a body that is an array); without it, the body is one event.
    */

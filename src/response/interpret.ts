@@ -54,7 +54,10 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules, reda
   // The common case needs no parsing: accepted, nothing to check, nothing to read an id from.
   if (response.status >= 200 && response.status < 300 && rules.success === undefined && rules.messageId === undefined)
     return ACCEPTED;
-  const parsed = parseBody(response.body, response.contentType, rules.format, { attributes: readsAttributes(rules) });
+  const parsed = parseBody(response.body, response.contentType, rules.format, {
+    attributes: readsAttributes(rules),
+    ...(rules.separator === undefined ? {} : { separator: rules.separator }),
+  });
   const is2xx = response.status >= 200 && response.status < 300;
   const failed = is2xx ? unmetCondition(parsed, rules.success ?? [], response.truncated) : undefined;
   const messageId = pointerText(parsed, toList(rules.messageId));

@@ -1,25 +1,27 @@
-/** Parses a response body as JSON, XML or nothing, by the provider's rule or the Content-Type. */
+/** Parses a response body as JSON, XML, delimited fields or nothing, by the provider's rule or the Content-Type. */
 import type { ResponseRules } from '../generated/provider.js';
 import { MAX_XML_RESPONSE_CHARS, parseXml } from './xml.js';
 
 /** A parsed body: its format and document, or why it could not be parsed. */
 export type ParsedBody =
-  | { readonly format: 'json' | 'xml'; readonly document: unknown }
+  | { readonly format: 'json' | 'xml' | 'delimited'; readonly document: unknown }
   | { readonly format: 'text'; readonly problem?: string };
 
 /**
  * Parses `text` by `format` (`auto`: by Content-Type, then by its first character). Never throws.
  * XML longer than {@link MAX_XML_RESPONSE_CHARS} is not read (no provider answers so much, and a
  * hostile body's cost is bounded by what is read); XML attributes are read only with `attributes`.
+ * `delimited` is never sniffed: only a provider that answers `success | … | id` chooses it.
  */
 export function parseBody(
   text: string,
   contentType: string,
   format: ResponseRules['format'] = 'auto',
-  { attributes = true }: { attributes?: boolean } = {},
+  { attributes = true, separator = '|' }: { attributes?: boolean; separator?: string } = {},
 ): ParsedBody {
   const chosen = format === 'auto' ? sniff(text, contentType) : format;
   if (chosen === 'text') return { format: 'text' };
+  if (chosen === 'delimited') return { format: 'delimited', document: fieldsOf(text, separator) };
   if (chosen === 'xml' && text.length > MAX_XML_RESPONSE_CHARS)
     return {
       format: 'text',
@@ -35,6 +37,15 @@ export function parseBody(
       problem: `the response is not valid ${chosen.toUpperCase()} (${(error as Error).message})`,
     };
   }
+}
+
+/**
+ * The trimmed fields of a one-line answer, an array that pointers address as /0, /1, …. An empty
+ * body has no fields, so a success condition on /0 fails instead of matching an empty string.
+ */
+function fieldsOf(text: string, separator: string): string[] {
+  const line = text.trim();
+  return line === '' ? [] : line.split(separator).map((field) => field.trim());
 }
 
 function sniff(text: string, contentType: string): 'json' | 'xml' | 'text' {

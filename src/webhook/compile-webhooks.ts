@@ -106,6 +106,8 @@ function checkRead(endpoint: WebhookEndpoint, at: string, report: Report): void 
     report(`${at}/read`, 'has type, so needs events (by type value)');
   if (read.type === undefined && read.event === undefined) report(`${at}/read`, 'needs event (or type and events)');
   if (read.each !== undefined && read.format !== 'json') report(`${at}/read/each`, 'applies to JSON bodies only');
+  if (read.jsonIn !== undefined && read.format !== 'json')
+    report(`${at}/read/jsonIn`, 'names the form key that holds a JSON document, so needs format json');
   if (read.type !== undefined) checkSource(read.type, `${at}/read/type`, read.format, NO_FAN_OUT, report);
   const events = read.events ?? {};
   for (const [type, spec] of Object.entries(events)) checkEvent(spec, `${at}/read/events/${type}`, read.format, report);

@@ -32,6 +32,7 @@ export class RequestFacts {
   private bytes: Buffer | undefined;
   private text: string | undefined;
   private parsed: { readonly value: unknown } | undefined;
+  private parsedField: { readonly value: unknown } | undefined;
   private formPairs: Pair[] | undefined;
   private queryPairs: Pair[] | undefined;
   private paramPairs: readonly Pair[] | undefined;
@@ -77,6 +78,24 @@ export class RequestFacts {
   json(): unknown {
     this.parsed ??= { value: parseJsonText(this.bodyText()) };
     return this.parsed.value;
+  }
+
+  /**
+   * The JSON document carried as the value of form key `key` (providers that post `data=<JSON>`);
+   * a body without the key, with it twice, or with a value that is not JSON is malformed.
+   */
+  jsonInForm(key: string): unknown {
+    if (this.parsedField === undefined) {
+      const values = this.form().flatMap(([name, value]) => (name === key ? [value] : []));
+      const [text] = values;
+      if (text === undefined || values.length > 1)
+        throw new WebhookFailure(
+          'WEBHOOK_MALFORMED',
+          `the form key ${key} that holds the JSON document is ${text === undefined ? 'missing' : 'present twice'}`,
+        );
+      this.parsedField = { value: parseJsonText(text) };
+    }
+    return this.parsedField.value;
   }
 
   /** The header's value, or undefined; a header present twice is a malformed request. */

@@ -34,7 +34,8 @@ export function readEvents(
   context: ReadContext,
 ): { events: WebhookEvent[]; ignored: IgnoredEvent[] } {
   const pairs = PAIRS[spec.format](facts);
-  const body = spec.format === 'json' ? facts.json() : undefined;
+  const body =
+    spec.format !== 'json' ? undefined : spec.jsonIn === undefined ? facts.json() : facts.jsonInForm(spec.jsonIn);
   const list = spec.each === undefined ? [body] : getPointer(body, spec.each);
   if (!Array.isArray(list))
     throw new WebhookFailure('WEBHOOK_MALFORMED', `the body has no array of events at "${spec.each}"`);
