@@ -1017,6 +1017,12 @@ export interface JwtRecipe {
    */
   requiredClaims?: string[];
   bodyHash?: HashClaim;
+  /**
+   * For tokens that carry the payload itself as their claims (GatewayAPI): top-level fields of the JSON body that the token must hold as claims with the same values (compared as JSON), so a token cannot be replayed with another body. A field missing from the token is a refusal.
+   *
+   * @minItems 1
+   */
+  bodyClaims?: [string, ...string[]];
   urlHash?: HashClaim;
   /**
    * Refuse a token whose iat is older than this.

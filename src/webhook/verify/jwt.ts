@@ -123,7 +123,23 @@ function checkClaims(spec: JwtRecipe, claims: Claims, facts: RequestFacts): void
   for (const name of spec.requiredClaims ?? [])
     if (claims[name] === undefined || claims[name] === '') fail(`claim ${name} is missing`);
   if (spec.bodyHash) checkHash(spec.bodyHash, claims, facts.rawBody, facts.rawBody.length > 0, 'body');
+  if (spec.bodyClaims) checkBodyClaims(spec.bodyClaims, claims, facts);
   if (spec.urlHash) checkHash(spec.urlHash, claims, Buffer.from(facts.url, 'utf8'), true, 'URL');
+}
+
+/**
+ * The token carries the payload (its claims are the body's fields): each named body field must be
+ * a claim of equal JSON value, else a valid token could be replayed with a body of one's choosing.
+ */
+function checkBodyClaims(names: readonly string[], claims: Claims, facts: RequestFacts): void {
+  const body = facts.json();
+  const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Claims) : {};
+  for (const name of names) {
+    if (!Object.hasOwn(claims, name)) fail(`claim ${name} is missing`);
+    const stated = JSON.stringify(claims[name]);
+    if (!Object.hasOwn(fields, name) || JSON.stringify(fields[name]) !== stated)
+      fail(`claim ${name} does not match the body`);
+  }
 }
 
 function checkHash(spec: HashClaim, claims: Claims, bytes: Buffer, hasContent: boolean, what: string): void {
