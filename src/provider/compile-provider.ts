@@ -84,7 +84,7 @@ export function compileProvider(
         code: 'SCHEMA',
       });
     }
-    services[name] = service;
+    services[name] = withDerivedInputs(service, derived);
   }
   const provider: Provider = {
     id: file.id,
@@ -101,6 +101,17 @@ export function compileProvider(
     definition: file,
   };
   return { provider, issues };
+}
+
+/**
+ * The service's parameters with those its derived parameters read: a value the connector makes only
+ * for services that use it (`%message_id%`, `%status_callback_url%`) must be made when a derived
+ * parameter of the service is computed from it.
+ */
+function withDerivedInputs(service: CompiledService, derived: ReadonlyMap<string, DerivedParameter>): CompiledService {
+  const inputs = [...derived].filter(([name]) => service.params.has(name)).flatMap(([, d]) => [...d.from.params]);
+  if (inputs.every((p) => service.params.has(p))) return service;
+  return { ...service, params: new Set([...service.params, ...inputs]) };
 }
 
 /** Compiles the `derived` lookups; their templates may use any service or global parameter. */

@@ -42,6 +42,58 @@ describe('catalogue mechanisms', () => {
     ]);
   });
 
+  it('makes the status callback URL for a service that reads it only through a derived parameter', async () => {
+    // Regression: the URL (and the message id in it) was made only when a service template named
+    // %status_callback_url% itself, so a derived value computed from it was always the empty case.
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      { url: 'https://e.com/send?to=%sms_to%&report=%report_url%', method: 'GET' },
+      { derived: { report_url: { from: '%status_callback_url%', map: { '': 'none' } } } },
+    );
+    const sb = connect(file, {}, { origin: s.origin, statusCallback: 'https://gw.example.com/status' });
+    await sb.sendMessage({ to: '+15551231234', body: 'x', messageId: 'm-1' });
+    await sb.close();
+    const report = new URL(s.requests[0]?.url ?? '', 'http://x').searchParams.get('report');
+    expect(report).toBe('https://gw.example.com/status?sb=m-1');
+  });
+
+  it('doubles every % with %doublePercent(…)%, so a gateway that expands %-escapes in a URL gives ours back unchanged', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      { url: 'https://e.com/send?to=%sms_to%&dlr=%dlr%', method: 'GET' },
+      {
+        derived: {
+          dlr: { from: '%doublePercent(%status_callback_url%)%&type=%d', map: { '&type=%d': '' } },
+        },
+      },
+    );
+    const sb = connect(file, {}, { origin: s.origin, statusCallback: 'https://gw.example.com/status?key=a%2Bb' });
+    await sb.sendMessage({ to: '+15551231234', body: 'x', messageId: 'msg 42/ä' });
+    await sb.close();
+    const dlr = new URL(s.requests[0]?.url ?? '', 'http://x').searchParams.get('dlr');
+    expect(dlr).toBe('https://gw.example.com/status?key=a%%2Bb&sb=msg%%2042%%2F%%C3%%A4&type=%d');
+    // The gateway's own expansion (%% is %, %d the report type) gives our URL back exactly.
+    const expanded = (dlr ?? '').replace(/%(.)/g, (_, c: string) => (c === '%' ? '%' : c === 'd' ? '1' : `%${c}`));
+    const called = new URL(expanded);
+    expect([called.searchParams.get('key'), called.searchParams.get('sb'), called.searchParams.get('type')]).toEqual([
+      'a+b',
+      'msg 42/ä',
+      '1',
+    ]);
+  });
+
+  it('leaves a derived value empty, by its map, when there is no status callback', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      { url: 'https://e.com/send?to=%sms_to%&dlr=%dlr%', method: 'GET' },
+      { derived: { dlr: { from: '%doublePercent(%status_callback_url%)%&type=%d', map: { '&type=%d': '' } } } },
+    );
+    const sb = connect(file, {}, { origin: s.origin });
+    await sb.sendMessage({ to: '+15551231234', body: 'x' });
+    await sb.close();
+    expect(new URL(s.requests[0]?.url ?? '', 'http://x').searchParams.get('dlr')).toBe('');
+  });
+
   it('lets a sender parameter be a name (allowNonPhone on the parameter) while recipients stay phone numbers', async () => {
     const s = await server(() => ({ status: 200 }));
     const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', from: '%account[from]%' } });
