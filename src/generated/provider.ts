@@ -235,13 +235,13 @@ export interface DerivedParameter {
    */
   from: string;
   /**
-   * Values of `from` to the value of this parameter.
+   * Values of `from` to the value of this parameter: each a template, rendered without escaping (a constant, or e.g. %utf16beHex(%sms_body%)% for one encoding and %sms_body% for another).
    */
   map: {
     [k: string]: string;
   };
   /**
-   * Value when `from` is not in `map`; without it the value of `from` is used as is.
+   * Value when `from` is not in `map`, a template like the map's values; without it the value of `from` is used as is.
    */
   default?: string;
 }

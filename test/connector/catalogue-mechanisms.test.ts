@@ -94,6 +94,32 @@ describe('catalogue mechanisms', () => {
     expect(new URL(s.requests[0]?.url ?? '', 'http://x').searchParams.get('dlr')).toBe('');
   });
 
+  it('renders the derived value a lookup chooses: the text for GSM-7, its UTF-16BE hex for UCS-2, each field left out when empty', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      {
+        url: 'https://e.com/send',
+        body: { to: '%sms_to%', content: '%text%', 'hex-content': '%hex%' },
+        omitEmpty: ['/content', '/hex-content'],
+      },
+      {
+        derived: {
+          text: { from: '%sms_encoding%', map: { 'UCS-2': '' }, default: '%sms_body%' },
+          hex: { from: '%sms_encoding%', map: { 'UCS-2': '%utf16beHex(%sms_body%)%' }, default: '' },
+        },
+      },
+    );
+    const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
+    await sb.sendMessage({ to: '+15551231234', body: 'a & b = 100%' });
+    await sb.sendMessage({ to: '+15551231234', body: 'أرنب 😀' });
+    await sb.close();
+    expect(s.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)))).toEqual([
+      { to: '+15551231234', content: 'a & b = 100%' },
+      // The documented UTF-16BE of "أرنب" (Jasmin's example), a space, and the emoji as a surrogate pair.
+      { to: '+15551231234', 'hex-content': '06230631064606280020d83dde00' },
+    ]);
+  });
+
   it('lets a sender parameter be a name (allowNonPhone on the parameter) while recipients stay phone numbers', async () => {
     const s = await server(() => ({ status: 200 }));
     const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', from: '%account[from]%' } });
