@@ -859,13 +859,13 @@ export interface HmacRecipe {
   bodyHash?: BodyHashCheck;
 }
 /**
- * One piece of the signed message; the pieces are concatenated in order. header/form/query: the value of field `name` (empty when absent); literal: `value`; rawBody: the body bytes as received; url: the full URL as the provider called it; canonical: the output of the named canonicaliser (see docs/receiving-webhooks.md), which may give several candidates (any one may match).
+ * One piece of the signed message; the pieces are concatenated in order. header/form/query: the value of field `name` (empty when absent); literal: `value`; rawBody: the body bytes as received; rawBodyHash: the digest of those bytes by the hash `name` (sha1, sha256, sha512), as raw bytes; url: the full URL as the provider called it; canonical: the output of the named canonicaliser (see docs/receiving-webhooks.md), which may give several candidates (any one may match).
  */
 export interface SignedPart {
   /**
    * Where the piece comes from.
    */
-  from: 'header' | 'form' | 'query' | 'json' | 'literal' | 'rawBody' | 'url' | 'canonical';
+  from: 'header' | 'form' | 'query' | 'json' | 'literal' | 'rawBody' | 'rawBodyHash' | 'url' | 'canonical';
   /**
    * Header name, form or query key, JSON Pointer, or canonicaliser name.
    */
