@@ -471,6 +471,10 @@ export interface ResponseRules {
    */
   messageId?: string | string[];
   /**
+   * A regular expression (RE2) whose first capture group is the provider's id: in the text at messageId, or in the whole body when the body is not JSON or XML (Jasmin answers the text Success "<id>"). Without a match the result has no message id.
+   */
+  messageIdPattern?: string;
+  /**
    * Where the error text is, tried in order before the default `message` field: a JSON Pointer, or {"join": [pointers], "separator": ": "} for a text made of several fields (those that are present, each once).
    */
   error?: (string | JoinedErrorText)[];

@@ -120,6 +120,47 @@ describe('catalogue mechanisms', () => {
     ]);
   });
 
+  it('picks the message id out of a text answer, or out of a JSON field, with messageIdPattern', async () => {
+    const answers = [
+      { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Success "07033084-5cfd"' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":"Success \\"c723d42a\\""}' },
+      { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Queued' },
+    ];
+    const s = await server(() => answers.shift() ?? { status: 500 });
+    const text = providerWith({
+      url: 'https://e.com/send',
+      body: { to: '%sms_to%' },
+      response: { messageIdPattern: '^Success "([^"]+)"$' },
+    });
+    const json = providerWith({
+      url: 'https://e.com/send',
+      body: { to: '%sms_to%' },
+      response: { messageId: '/data', messageIdPattern: '^Success "([^"]+)"$' },
+    });
+    const ids = [];
+    for (const file of [text, json, text]) {
+      const sb = connect(file, {}, { origin: s.origin });
+      const [result] = await sb.sendMessage({ to: '+15551231234', body: 'x' });
+      await sb.close();
+      ids.push([result?.ok, result?.messageId]);
+    }
+    // Without a match the send still succeeded; it just has no id.
+    expect(ids).toEqual([
+      [true, '07033084-5cfd'],
+      [true, 'c723d42a'],
+      [true, undefined],
+    ]);
+  });
+
+  it('refuses at load a messageIdPattern without a capture group', () => {
+    const file = providerWith({
+      url: 'https://e.com/send',
+      body: { to: '%sms_to%' },
+      response: { messageIdPattern: '^Success' },
+    });
+    expect(() => connect(file)).toThrow(/messageIdPattern: needs a capture group/);
+  });
+
   it('lets a sender parameter be a name (allowNonPhone on the parameter) while recipients stay phone numbers', async () => {
     const s = await server(() => ({ status: 200 }));
     const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', from: '%account[from]%' } });
