@@ -1,6 +1,7 @@
 /**
  * AWS Signature Version 4 (header form): canonical request, string to sign, derived signing key.
- * Signs host, x-amz-date, content-type (when present) and x-amz-security-token (when given).
+ * Signs host, x-amz-date, content-type (when present), x-amz-security-token (when given) and every
+ * other x-amz-* header of the request (the X-Amz-Target of JSON-protocol APIs), which AWS expects signed.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { percentEncode } from '../template/escape.js';
@@ -36,6 +37,8 @@ export function sigV4Headers(
   const signedValues: Record<string, string> = { host: url.host, ...added };
   const contentType = request.headers['content-type'];
   if (contentType !== undefined) signedValues['content-type'] = contentType;
+  for (const [name, value] of Object.entries(request.headers))
+    if (name.startsWith('x-amz-') && !(name in signedValues)) signedValues[name] = value;
   const names = Object.keys(signedValues).sort();
   const canonicalHeaders = names.map((n) => `${n}:${(signedValues[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const signedHeaders = names.join(';');

@@ -97,12 +97,10 @@ export function createConnector(init: ConnectorInit): Connector {
   const scopeFor = (service: CompiledService, params: ServiceParams): Scope => {
     let values = service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params;
     for (const [name, spec] of derivedUsed.get(service) ?? []) {
-      const input = renderTemplate(spec.from, { params: values, account: binding.values });
-      values = inherit(
-        values,
-        name,
-        (Object.hasOwn(spec.map, input) ? spec.map[input] : undefined) ?? spec.default ?? input,
-      );
+      const scope = { params: values, account: binding.values };
+      const input = renderTemplate(spec.from, scope);
+      const chosen = (Object.hasOwn(spec.map, input) ? spec.map[input] : undefined) ?? spec.default;
+      values = inherit(values, name, chosen === undefined ? input : renderTemplate(chosen, scope));
     }
     return { params: values, account: binding.values };
   };

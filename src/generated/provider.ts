@@ -235,13 +235,13 @@ export interface DerivedParameter {
    */
   from: string;
   /**
-   * Values of `from` to the value of this parameter.
+   * Values of `from` to the value of this parameter: each a template, rendered without escaping (a constant, or e.g. %utf16beHex(%sms_body%)% for one encoding and %sms_body% for another).
    */
   map: {
     [k: string]: string;
   };
   /**
-   * Value when `from` is not in `map`; without it the value of `from` is used as is.
+   * Value when `from` is not in `map`, a template like the map's values; without it the value of `from` is used as is.
    */
   default?: string;
 }
@@ -474,6 +474,10 @@ export interface ResponseRules {
    * JSON Pointer(s) (RFC 6901) to the provider's id for the message; the first present one is used. XML bodies are addressed through their root element, e.g. /response/id.
    */
   messageId?: string | string[];
+  /**
+   * A regular expression (RE2) whose first capture group is the provider's id: in the text at messageId, or in the whole body when the body is not JSON or XML (Jasmin answers the text Success "<id>"). Without a match the result has no message id.
+   */
+  messageIdPattern?: string;
   /**
    * Where the error text is, tried in order before the default `message` field: a JSON Pointer, or {"join": [pointers], "separator": ": "} for a text made of several fields (those that are present, each once).
    */
@@ -875,13 +879,13 @@ export interface HmacRecipe {
   bodyHash?: BodyHashCheck;
 }
 /**
- * One piece of the signed message; the pieces are concatenated in order. header/form/query: the value of field `name` (empty when absent); literal: `value`; rawBody: the body bytes as received; url: the full URL as the provider called it; canonical: the output of the named canonicaliser (see docs/receiving-webhooks.md), which may give several candidates (any one may match).
+ * One piece of the signed message; the pieces are concatenated in order. header/form/query: the value of field `name` (empty when absent); literal: `value`; rawBody: the body bytes as received; rawBodyHash: the digest of those bytes by the hash `name` (sha1, sha256, sha512), as raw bytes; url: the full URL as the provider called it; canonical: the output of the named canonicaliser (see docs/receiving-webhooks.md), which may give several candidates (any one may match).
  */
 export interface SignedPart {
   /**
    * Where the piece comes from.
    */
-  from: 'header' | 'form' | 'query' | 'json' | 'literal' | 'rawBody' | 'url' | 'canonical';
+  from: 'header' | 'form' | 'query' | 'json' | 'literal' | 'rawBody' | 'rawBodyHash' | 'url' | 'canonical';
   /**
    * Header name, form or query key, JSON Pointer, or canonicaliser name.
    */

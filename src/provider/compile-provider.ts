@@ -8,11 +8,15 @@ import { compileTemplate, type CompiledTemplate, type KnownNames } from '../temp
 import { compileService, type CompiledService } from './compile-service.js';
 import { GLOBAL_PARAMS, SERVICE_PARAMS, type ServiceName } from './services.js';
 
-/** A parameter computed by looking up the value of a template. */
+/**
+ * A parameter computed by looking up the value of a template. The values it maps to are templates
+ * too, rendered without escaping, so a lookup can choose between two renderings of the message
+ * (its text, or the text as hex) as well as between constants.
+ */
 export interface DerivedParameter {
   readonly from: CompiledTemplate;
-  readonly map: Readonly<Record<string, string>>;
-  readonly default: string | undefined;
+  readonly map: Readonly<Record<string, CompiledTemplate>>;
+  readonly default: CompiledTemplate | undefined;
 }
 
 /** A rate limit with its key template compiled. */
@@ -84,7 +88,7 @@ export function compileProvider(
         code: 'SCHEMA',
       });
     }
-    services[name] = service;
+    services[name] = withDerivedInputs(service, derived);
   }
   const provider: Provider = {
     id: file.id,
@@ -101,6 +105,21 @@ export function compileProvider(
     definition: file,
   };
   return { provider, issues };
+}
+
+/**
+ * The service's parameters with those its derived parameters read: a value the connector makes only
+ * for services that use it (`%message_id%`, `%status_callback_url%`) must be made when a derived
+ * parameter of the service is computed from it.
+ */
+function withDerivedInputs(service: CompiledService, derived: ReadonlyMap<string, DerivedParameter>): CompiledService {
+  const inputs = [...derived]
+    .filter(([name]) => service.params.has(name))
+    .flatMap(([, d]) =>
+      [d.from, ...Object.values(d.map), ...(d.default ? [d.default] : [])].flatMap((t) => [...t.params]),
+    );
+  if (inputs.every((p) => service.params.has(p))) return service;
+  return { ...service, params: new Set([...service.params, ...inputs]) };
 }
 
 /** Compiles the `derived` lookups; their templates may use any service or global parameter. */
@@ -124,10 +143,19 @@ function compileDerived(
       });
       continue;
     }
-    const { template, problems } = compileTemplate(spec.from, 'raw', { params, accountKeys, secrets });
-    for (const message of problems)
-      issues.push({ file: source, pointer: `/derived/${name}/from`, message, code: problemCode(message) });
-    derived.set(name, { from: template, map: spec.map, default: spec.default });
+    const compile = (text: string, pointer: string) => {
+      const { template, problems } = compileTemplate(text, 'raw', { params, accountKeys, secrets });
+      for (const message of problems)
+        issues.push({ file: source, pointer: `/derived/${name}${pointer}`, message, code: problemCode(message) });
+      return template;
+    };
+    const map: Record<string, CompiledTemplate> = Object.create(null) as Record<string, CompiledTemplate>;
+    for (const [key, value] of Object.entries(spec.map)) map[key] = compile(value, `/map/${escapePointer(key)}`);
+    derived.set(name, {
+      from: compile(spec.from, '/from'),
+      map,
+      default: spec.default === undefined ? undefined : compile(spec.default, '/default'),
+    });
   }
   return derived;
 }
@@ -162,4 +190,9 @@ function problemCode(message: string): string {
     return 'TEMPLATE_UNKNOWN_PLACEHOLDER';
   if (message.startsWith('unknown function')) return 'TEMPLATE_UNKNOWN_FUNCTION';
   return 'TEMPLATE_INVALID';
+}
+
+/** `key` as one JSON Pointer segment (RFC 6901). */
+function escapePointer(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }

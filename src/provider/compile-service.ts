@@ -112,6 +112,15 @@ function compileBody(
 }
 
 function checkResponseRules(rules: ResponseRules, problems: ServiceProblem[]): void {
+  if (rules.messageIdPattern !== undefined) {
+    const compiled = compileLinearRegex(rules.messageIdPattern);
+    if ('problem' in compiled) problems.push({ pointer: '/response/messageIdPattern', message: compiled.problem });
+    else if (compiled.groupCount() < 1)
+      problems.push({
+        pointer: '/response/messageIdPattern',
+        message: 'needs a capture group around the id, e.g. "Success \\"([^\\"]+)\\""',
+      });
+  }
   (rules.success ?? []).forEach((condition, i) => {
     if (condition.matches === undefined) return;
     const compiled = compileLinearRegex(condition.matches);

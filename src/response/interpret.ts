@@ -11,7 +11,7 @@ import { excerpt, type Redactor } from '../redact.js';
 import type { ResultCode } from '../result.js';
 import { parseBody, readsAttributes, type ParsedBody } from './parse-body.js';
 import { findDeep, getPointer, textOf } from './pointer.js';
-import { linearRegex } from './linear-regex.js';
+import { firstGroup, linearRegex } from './linear-regex.js';
 
 /** The response as read off the wire. */
 export interface ReceivedResponse {
@@ -52,7 +52,13 @@ const ERROR_TEXT_LENGTH = 100;
 /** Interprets `response` by `rules`; `redact` masks the secrets in the error text it quotes. */
 export function interpret(response: ReceivedResponse, rules: ResponseRules, redact: Redactor): Verdict {
   // The common case needs no parsing: accepted, nothing to check, nothing to read an id from.
-  if (response.status >= 200 && response.status < 300 && rules.success === undefined && rules.messageId === undefined)
+  if (
+    response.status >= 200 &&
+    response.status < 300 &&
+    rules.success === undefined &&
+    rules.messageId === undefined &&
+    rules.messageIdPattern === undefined
+  )
     return ACCEPTED;
   const parsed = parseBody(response.body, response.contentType, rules.format, {
     attributes: readsAttributes(rules),
@@ -60,7 +66,7 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules, reda
   });
   const is2xx = response.status >= 200 && response.status < 300;
   const failed = is2xx ? unmetCondition(parsed, rules.success ?? [], response.truncated) : undefined;
-  const messageId = pointerText(parsed, toList(rules.messageId));
+  const messageId = messageIdOf(parsed, response.body, rules);
   if (is2xx && failed === undefined)
     return messageId === undefined ? ACCEPTED : { ok: true, messageId, retryable: false, ambiguous: false };
 
@@ -168,6 +174,23 @@ function joinedText(parsed: ParsedBody, rule: JoinedErrorText): string | undefin
   const separator = rule.separator ?? ': ';
   // A part that ends a sentence already ("…credentials.") is followed by a space, not ".: ".
   return parts.reduce((text, part) => text + (/[.!?:]$/.test(text) ? ' ' : separator) + part);
+}
+
+/**
+ * The provider's id: the text at the messageId pointer, or with messageIdPattern the pattern's
+ * first group in that text (or in the whole body, for a body that is not JSON or XML).
+ */
+function messageIdOf(parsed: ParsedBody, body: string, rules: ResponseRules): string | undefined {
+  const pattern = rules.messageIdPattern;
+  if (pattern === undefined) return pointerText(parsed, toList(rules.messageId));
+  const text =
+    rules.messageId === undefined
+      ? parsed.format === 'text'
+        ? body
+        : undefined
+      : pointerText(parsed, toList(rules.messageId));
+  const id = text === undefined ? undefined : firstGroup(pattern, text)?.trim();
+  return id === '' ? undefined : id;
 }
 
 function pointerText(parsed: ParsedBody, pointers: readonly string[]): string | undefined {

@@ -13,6 +13,9 @@ export const MAX_PROGRAM_SIZE = 2000;
 /** A compiled pattern: `test` is an unanchored search, like RegExp.prototype.test. */
 export interface LinearRegex {
   test(text: string): boolean;
+  /** Capture groups in the pattern (the whole match not counted). */
+  groupCount(): number;
+  matcher(text: string): { find(): boolean; group(group?: number): string | null };
 }
 
 /** Compiles `source` (JavaScript syntax); returns why it cannot be matched in linear time instead. */
@@ -45,4 +48,10 @@ export function linearRegex(source: string): LinearRegex {
     cache.set(source, (compiled = result));
   }
   return compiled;
+}
+
+/** The first capture group of the first match of `source` in `text`; undefined without a match. */
+export function firstGroup(source: string, text: string): string | undefined {
+  const matcher = linearRegex(source).matcher(text);
+  return matcher.find() ? (matcher.group(1) ?? undefined) : undefined;
 }

@@ -1,5 +1,6 @@
 /** Parses a response body as JSON, XML, delimited fields or nothing, by the provider's rule or the Content-Type. */
 import type { ResponseRules } from '../generated/provider.js';
+import { isJsonMediaType } from '../template/contexts.js';
 import { MAX_XML_RESPONSE_CHARS, parseXml } from './xml.js';
 
 /** A parsed body: its format and document, or why it could not be parsed. */
@@ -53,7 +54,7 @@ function sniff(text: string, contentType: string): 'json' | 'xml' | 'text' {
   if (contentType.startsWith('application/json') && (contentType.length === 16 || contentType[16] === ';'))
     return 'json';
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (isJsonMediaType(type)) return 'json';
   if (type === 'text/html') return 'text';
   if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return 'xml';
   const first = text.trimStart()[0];

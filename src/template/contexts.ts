@@ -89,11 +89,22 @@ function xmlTracker(): Tracker {
   };
 }
 
+/**
+ * A JSON type named with a version instead of a +json suffix, as JSON-protocol APIs name their
+ * bodies: application/x-amz-json-1.0.
+ */
+const VERSIONED_JSON = /^application\/x-[a-z0-9.-]*-json-[0-9.]+$/;
+
+/** Whether a lower-case media type (without parameters) is JSON. */
+export function isJsonMediaType(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json') || VERSIONED_JSON.test(type);
+}
+
 /** The template kind for a request body of the given Content-Type. */
 export function bodyKind(contentType: string): TemplateKind {
   const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return 'form';
-  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (isJsonMediaType(type)) return 'json';
   if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return 'xml';
   return 'raw';
 }

@@ -17,6 +17,9 @@ import { CANONICALISERS } from './canonical/index.js';
 
 type Report = (pointer: string, message: string) => void;
 
+/** Hashes a rawBodyHash piece may name. */
+const BODY_HASHES = ['sha1', 'sha256', 'sha512'];
+
 const LOCATORS = ['form', 'query', 'param', 'json', 'item', 'within', 'header', 'literal', 'digest'] as const;
 const NEEDS: Record<WebhookEventSpec['kind'], readonly (keyof WebhookEventSpec)[]> = {
   inbound: ['from', 'to', 'providerMessageId'],
@@ -96,6 +99,8 @@ function checkPart(part: SignedPart, at: string, report: Report): void {
   } else if (part.from !== 'rawBody' && part.from !== 'url' && (part.name === undefined || part.name === '')) {
     report(at, `a ${part.from} piece needs name`);
   }
+  if (part.from === 'rawBodyHash' && part.name !== undefined && !BODY_HASHES.includes(part.name))
+    report(`${at}/name`, `is not a hash for the body; known: ${BODY_HASHES.join(', ')}`);
   if (part.from === 'canonical' && part.name !== undefined && CANONICALISERS[part.name] === undefined)
     report(`${at}/name`, `is not a canonicaliser; known: ${Object.keys(CANONICALISERS).join(', ')}`);
 }

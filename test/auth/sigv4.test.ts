@@ -35,4 +35,26 @@ describe('AWS Signature Version 4', () => {
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500',
     );
   });
+
+  it('signs an X-Amz-Target header the request carries (JSON-protocol APIs), so the target is covered by the signature', () => {
+    const sign = (target: string) =>
+      sigV4Headers(
+        {
+          method: 'POST',
+          url: 'https://sms-voice.us-east-1.amazonaws.com/',
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
+          body: '{}',
+        },
+        {
+          accessKeyId: 'AKIDEXAMPLE',
+          secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+          region: 'us-east-1',
+          service: 'sms-voice',
+        },
+        new Date('2015-08-30T12:36:00Z'),
+      ).authorization ?? '';
+    const one = sign('PinpointSMSVoiceV2.SendTextMessage');
+    expect(one).toContain('SignedHeaders=content-type;host;x-amz-date;x-amz-target,');
+    expect(sign('PinpointSMSVoiceV2.SendVoiceMessage')).not.toBe(one);
+  });
 });

@@ -42,6 +42,125 @@ describe('catalogue mechanisms', () => {
     ]);
   });
 
+  it('makes the status callback URL for a service that reads it only through a derived parameter', async () => {
+    // Regression: the URL (and the message id in it) was made only when a service template named
+    // %status_callback_url% itself, so a derived value computed from it was always the empty case.
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      { url: 'https://e.com/send?to=%sms_to%&report=%report_url%', method: 'GET' },
+      { derived: { report_url: { from: '%status_callback_url%', map: { '': 'none' } } } },
+    );
+    const sb = connect(file, {}, { origin: s.origin, statusCallback: 'https://gw.example.com/status' });
+    await sb.sendMessage({ to: '+15551231234', body: 'x', messageId: 'm-1' });
+    await sb.close();
+    const report = new URL(s.requests[0]?.url ?? '', 'http://x').searchParams.get('report');
+    expect(report).toBe('https://gw.example.com/status?sb=m-1');
+  });
+
+  it('doubles every % with %doublePercent(…)%, so a gateway that expands %-escapes in a URL gives ours back unchanged', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      { url: 'https://e.com/send?to=%sms_to%&dlr=%dlr%', method: 'GET' },
+      {
+        derived: {
+          dlr: { from: '%doublePercent(%status_callback_url%)%&type=%d', map: { '&type=%d': '' } },
+        },
+      },
+    );
+    const sb = connect(file, {}, { origin: s.origin, statusCallback: 'https://gw.example.com/status?key=a%2Bb' });
+    await sb.sendMessage({ to: '+15551231234', body: 'x', messageId: 'msg 42/ä' });
+    await sb.close();
+    const dlr = new URL(s.requests[0]?.url ?? '', 'http://x').searchParams.get('dlr');
+    expect(dlr).toBe('https://gw.example.com/status?key=a%%2Bb&sb=msg%%2042%%2F%%C3%%A4&type=%d');
+    // The gateway's own expansion (%% is %, %d the report type) gives our URL back exactly.
+    const expanded = (dlr ?? '').replace(/%(.)/g, (_, c: string) => (c === '%' ? '%' : c === 'd' ? '1' : `%${c}`));
+    const called = new URL(expanded);
+    expect([called.searchParams.get('key'), called.searchParams.get('sb'), called.searchParams.get('type')]).toEqual([
+      'a+b',
+      'msg 42/ä',
+      '1',
+    ]);
+  });
+
+  it('leaves a derived value empty, by its map, when there is no status callback', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      { url: 'https://e.com/send?to=%sms_to%&dlr=%dlr%', method: 'GET' },
+      { derived: { dlr: { from: '%doublePercent(%status_callback_url%)%&type=%d', map: { '&type=%d': '' } } } },
+    );
+    const sb = connect(file, {}, { origin: s.origin });
+    await sb.sendMessage({ to: '+15551231234', body: 'x' });
+    await sb.close();
+    expect(new URL(s.requests[0]?.url ?? '', 'http://x').searchParams.get('dlr')).toBe('');
+  });
+
+  it('renders the derived value a lookup chooses: the text for GSM-7, its UTF-16BE hex for UCS-2, each field left out when empty', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const file = providerWith(
+      {
+        url: 'https://e.com/send',
+        body: { to: '%sms_to%', content: '%text%', 'hex-content': '%hex%' },
+        omitEmpty: ['/content', '/hex-content'],
+      },
+      {
+        derived: {
+          text: { from: '%sms_encoding%', map: { 'UCS-2': '' }, default: '%sms_body%' },
+          hex: { from: '%sms_encoding%', map: { 'UCS-2': '%utf16beHex(%sms_body%)%' }, default: '' },
+        },
+      },
+    );
+    const sb = connect(file, {}, { origin: s.origin, concurrency: 1 });
+    await sb.sendMessage({ to: '+15551231234', body: 'a & b = 100%' });
+    await sb.sendMessage({ to: '+15551231234', body: 'أرنب 😀' });
+    await sb.close();
+    expect(s.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)))).toEqual([
+      { to: '+15551231234', content: 'a & b = 100%' },
+      // The documented UTF-16BE of "أرنب" (Jasmin's example), a space, and the emoji as a surrogate pair.
+      { to: '+15551231234', 'hex-content': '06230631064606280020d83dde00' },
+    ]);
+  });
+
+  it('picks the message id out of a text answer, or out of a JSON field, with messageIdPattern', async () => {
+    const answers = [
+      { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Success "07033084-5cfd"' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":"Success \\"c723d42a\\""}' },
+      { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Queued' },
+    ];
+    const s = await server(() => answers.shift() ?? { status: 500 });
+    const text = providerWith({
+      url: 'https://e.com/send',
+      body: { to: '%sms_to%' },
+      response: { messageIdPattern: '^Success "([^"]+)"$' },
+    });
+    const json = providerWith({
+      url: 'https://e.com/send',
+      body: { to: '%sms_to%' },
+      response: { messageId: '/data', messageIdPattern: '^Success "([^"]+)"$' },
+    });
+    const ids = [];
+    for (const file of [text, json, text]) {
+      const sb = connect(file, {}, { origin: s.origin });
+      const [result] = await sb.sendMessage({ to: '+15551231234', body: 'x' });
+      await sb.close();
+      ids.push([result?.ok, result?.messageId]);
+    }
+    // Without a match the send still succeeded; it just has no id.
+    expect(ids).toEqual([
+      [true, '07033084-5cfd'],
+      [true, 'c723d42a'],
+      [true, undefined],
+    ]);
+  });
+
+  it('refuses at load a messageIdPattern without a capture group', () => {
+    const file = providerWith({
+      url: 'https://e.com/send',
+      body: { to: '%sms_to%' },
+      response: { messageIdPattern: '^Success' },
+    });
+    expect(() => connect(file)).toThrow(/messageIdPattern: needs a capture group/);
+  });
+
   it('lets a sender parameter be a name (allowNonPhone on the parameter) while recipients stay phone numbers', async () => {
     const s = await server(() => ({ status: 200 }));
     const file = providerWith({ url: 'https://e.com/send', body: { to: '%sms_to%', from: '%account[from]%' } });

@@ -2,6 +2,7 @@
  * The signed message: pieces of request facts joined in order. A canonical piece may give several
  * candidates, so the message is a list of candidates (the product of the pieces'), most likely first.
  */
+import { createHash } from 'node:crypto';
 import { pointerText as textAt } from '../read/pointer.js';
 import type { SignedPart } from '../../generated/provider.js';
 import { CANONICALISERS } from '../canonical/index.js';
@@ -22,6 +23,9 @@ export function compilePart(part: SignedPart): PieceReader {
     }
     case 'rawBody':
       return (facts) => facts.rawBody;
+    // The body's digest as raw bytes, for schemes that sign a hash of the body beside other facts.
+    case 'rawBodyHash':
+      return (facts) => createHash(name).update(facts.rawBody).digest();
     case 'url':
       return text((facts) => facts.url);
     case 'header':
