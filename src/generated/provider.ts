@@ -763,6 +763,10 @@ export interface FieldSource {
    */
   digest?: [FieldSource, ...FieldSource[]];
   /**
+   * With digest: the digest identifies the event only for this many seconds after it is first seen, for providers that send neither an id nor a time. A redelivery within the window is recognised; the same fields after it are a new event (a second genuine "Yes"). Events read through such a digest carry dedupeWindowSeconds, and a store remembers their key only that long, so an identical text within the window is taken as a redelivery.
+   */
+  windowSeconds?: number;
+  /**
    * A phone number: written in E.164 when it is one (with the account's default country), kept as sent otherwise (short codes, names).
    */
   number?: boolean;
@@ -822,6 +826,10 @@ export interface FieldSource1 {
    * @minItems 1
    */
   digest?: [FieldSource, ...FieldSource[]];
+  /**
+   * With digest: the digest identifies the event only for this many seconds after it is first seen, for providers that send neither an id nor a time. A redelivery within the window is recognised; the same fields after it are a new event (a second genuine "Yes"). Events read through such a digest carry dedupeWindowSeconds, and a store remembers their key only that long, so an identical text within the window is taken as a redelivery.
+   */
+  windowSeconds?: number;
   /**
    * A phone number: written in E.164 when it is one (with the account's default country), kept as sent otherwise (short codes, names).
    */

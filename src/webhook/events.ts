@@ -24,6 +24,8 @@ export interface InboundEvent {
   readonly media: readonly InboundMedia[];
   /** The same for every delivery of the same event: store it to handle retries idempotently. */
   readonly dedupeKey: string;
+  /** Present when `dedupeKey` identifies the event only for this long: see {@link StatusEvent.dedupeWindowSeconds}. */
+  readonly dedupeWindowSeconds?: number;
 }
 
 /** A delivery report for a message sent. */
@@ -38,6 +40,13 @@ export interface StatusEvent {
   /** ISO 8601 UTC, when the provider says. */
   readonly at?: string;
   readonly dedupeKey: string;
+  /**
+   * Present when the provider sent neither an id nor a time and `dedupeKey` is built from the
+   * event's content (a digest with `windowSeconds`): the key identifies the event only this many
+   * seconds after it is first seen. Remember it that long, not for ever, or a genuine second
+   * identical text ("Yes", then "Yes" next week) would be dropped as a redelivery.
+   */
+  readonly dedupeWindowSeconds?: number;
 }
 
 /** A normalised webhook event. */

@@ -10,7 +10,7 @@ import { WebhookFailure } from '../failure.js';
 import type { Pair, RequestFacts } from '../request.js';
 import { dedupeKey } from './dedupe.js';
 import { readMedia } from './media.js';
-import { readSource, type ReadScope } from './source.js';
+import { digestWindow, readSource, type ReadScope } from './source.js';
 
 /** The pairs form keys, query keys and params are read from, by the read's format. */
 const PAIRS: Record<WebhookRead['format'], (facts: RequestFacts) => readonly Pair[]> = {
@@ -81,8 +81,22 @@ function readOne(
     }
     // `read` is this event's own fresh object: completed in place rather than copied.
     (read as { dedupeKey?: string }).dedupeKey = dedupeKey(context.providerId, context.endpoint, eventId, read);
+    const window = identityWindow(spec, itemScope);
+    if (window !== undefined) (read as { dedupeWindowSeconds?: number }).dedupeWindowSeconds = window;
     events.push(read as WebhookEvent);
   }
+}
+
+/**
+ * How long the event's identity holds: the shortest window of the digests its key is built from
+ * (the provider's event id and message id), undefined when either is an id the provider sent.
+ */
+function identityWindow(spec: WebhookEventSpec, scope: ReadScope): number | undefined {
+  const windows = [spec.eventId, spec.providerMessageId]
+    .filter((source) => source !== undefined && readSource(source, scope) !== undefined)
+    .map((source) => digestWindow(source, scope));
+  if (windows.length === 0 || windows.some((w) => w === undefined)) return undefined;
+  return Math.min(...(windows as number[]));
 }
 
 /**

@@ -54,6 +54,18 @@ function digest(parts: readonly FieldSource[], scope: ReadScope): string | undef
   return hash.digest('hex');
 }
 
+/**
+ * The window of the digest that gives the source's value, when it is a digest with
+ * `windowSeconds`; undefined when the value comes from anything else (an id the provider sent).
+ */
+export function digestWindow(source: FieldSource | undefined, scope: ReadScope): number | undefined {
+  for (let next = source; next !== undefined; next = next.else) {
+    const raw = rawValue(next, scope);
+    if (raw !== undefined && raw !== '') return next.digest === undefined ? undefined : next.windowSeconds;
+  }
+  return undefined;
+}
+
 /** The field's value, or undefined when absent (or empty) and without a default. */
 export function readSource(source: FieldSource | undefined, scope: ReadScope): string | undefined {
   if (source === undefined) return undefined;

@@ -129,4 +129,13 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE dedupe_key IS NOT NULL ON CONFLICT (dedupe_key) DO NOTHING`,
     ],
   },
+  {
+    version: 12,
+    statements: [
+      // A key that is a digest of an event's content (a provider that sends no id and no time) is a
+      // repeat only until expires_ms: after it, the same text is a new message. NULL: kept as long
+      // as every other key. Its message rows are stored under the key and the time it was claimed.
+      `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
+    ],
+  },
 ];

@@ -11,7 +11,16 @@ import pg from 'pg';
 import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
+import {
+  SQL,
+  deviceRow,
+  inboundRow,
+  outgoingRow,
+  toMessage,
+  wellFormed,
+  windowedRowKey,
+  type MessageRow,
+} from './statements.js';
 import { toDevice } from './sqlite-store.js';
 import { rankOf, type DeviceReport, type InboundStored, type Store } from './store.js';
 
@@ -118,6 +127,29 @@ export async function openPostgresStore(url: string): Promise<Store> {
   const one = async (client: Client, login: string, seq: number) =>
     toMessage((await client.query(Q.bySeq, [login, seq])).rows[0] as MessageRow);
   const now = () => new Date().toISOString();
+  type Keyed = { dedupeKey: string; dedupeWindowMs?: number | undefined };
+  // Whether the key was seen and still counts (a windowed key only until it expires).
+  const seenWithin = async (r: Keyed) => {
+    const [row] = (await pool.query(Q.webhookKeySeen, [r.dedupeKey])).rows as { expires_ms: string | null }[];
+    return row !== undefined && (row.expires_ms === null || Number(row.expires_ms) > Date.now());
+  };
+  // The key the event's row is stored under: a windowed key's row is keyed by when it was claimed.
+  const rowKeyOf = async (r: Keyed) => {
+    if (r.dedupeWindowMs === undefined) return r.dedupeKey;
+    const [row] = (await pool.query(Q.webhookKeySeen, [r.dedupeKey])).rows as { seen_ms: string }[];
+    return windowedRowKey(r.dedupeKey, Number(row?.seen_ms));
+  };
+  // Claims the key within `client`'s transaction: whether it is new, and the key its row takes.
+  const claim = async (client: Client, r: Keyed) => {
+    const at = Date.now();
+    if (r.dedupeWindowMs === undefined) {
+      const claimed = (await client.query(Q.claimWebhookKey, [r.dedupeKey, at])).rowCount ?? 0;
+      return { claimed: claimed > 0, rowKey: r.dedupeKey };
+    }
+    const claimed =
+      (await client.query(Q.claimWindowedKey, [r.dedupeKey, at, at + r.dedupeWindowMs, at])).rowCount ?? 0;
+    return { claimed: claimed > 0, rowKey: windowedRowKey(r.dedupeKey, at) };
+  };
   // This process says it is alive; messages it owns are never taken over while it does.
   const instance = randomUUID();
   await pool.query(Q.heartbeat, [instance, Date.now()]);
@@ -144,17 +176,17 @@ export async function openPostgresStore(url: string): Promise<Store> {
     },
     insertInbound: async (r): Promise<InboundStored> => {
       const repeat = async (): Promise<InboundStored> => {
-        const [row] = await rows(Q.byDedupeKey, [r.dedupeKey]);
+        const [row] = await rows(Q.byDedupeKey, [await rowKeyOf(r)]);
         return { message: row === undefined ? undefined : toMessage(row), inserted: false };
       };
-      if ((await rows(Q.webhookKeySeen, [r.dedupeKey])).length > 0) return repeat();
+      if (await seenWithin(r)) return repeat();
       try {
         return await transaction(async (client) => {
           // The counter row is locked first, so two processes storing one message take turns.
           const seq = await nextSeq(client, r.login);
-          const claimed = await client.query(Q.claimWebhookKey, [r.dedupeKey, Date.now()]);
-          if ((claimed.rowCount ?? 0) === 0) throw REPEATED;
-          const inserted = await client.query(Q.insertMessageOnce, inboundRow(r, seq, now()));
+          const { claimed, rowKey } = await claim(client, r);
+          if (!claimed) throw REPEATED;
+          const inserted = await client.query(Q.insertMessageOnce, inboundRow({ ...r, dedupeKey: rowKey }, seq, now()));
           // Another process stored it meanwhile: roll back, so the repeat does not use up an sms_id.
           if ((inserted.rowCount ?? 0) === 0) throw REPEATED;
           return { message: await one(client, r.login, seq), inserted: true };
@@ -166,8 +198,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     },
     insertUnrouted: (r) =>
       transaction(async (client) => {
-        const claimed = await client.query(Q.claimWebhookKey, [r.dedupeKey, Date.now()]);
-        if ((claimed.rowCount ?? 0) === 0) return false;
+        const { claimed, rowKey } = await claim(client, r);
+        if (!claimed) return false;
         const row = [
           randomUUID(),
           r.providerAccount,
@@ -176,7 +208,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
           wellFormed(r.text),
           r.providerMessageId ?? null,
         ];
-        const inserted = await client.query(Q.insertUnrouted, [...row, r.receivedAt ?? now(), r.dedupeKey]);
+        const inserted = await client.query(Q.insertUnrouted, [...row, r.receivedAt ?? now(), rowKey]);
         return (inserted.rowCount ?? 0) > 0;
       }),
     applyStatus: async (account, ids, status) => {
@@ -217,7 +249,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     shared: true,
     purge: async (beforeMs) =>
       (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()])),
-    forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs]),
+    forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs, Date.now()]),
     ping: async () => {
       try {
         await pool.query(Q.ping);

@@ -9,7 +9,16 @@ import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.j
 import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkIntact, createPrivate, damaged, holdLock, isDamage } from './sqlite-file.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
+import {
+  SQL,
+  deviceRow,
+  inboundRow,
+  outgoingRow,
+  toMessage,
+  wellFormed,
+  windowedRowKey,
+  type MessageRow,
+} from './statements.js';
 import { rankOf, type Device, type DeviceReport, type InboundStored, type Store } from './store.js';
 
 type Db = InstanceType<typeof Database>;
@@ -64,19 +73,30 @@ export function openSqliteStore(file: string): Store {
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
   const now = () => new Date().toISOString();
 
+  // Claims a webhook's key: whether it is new, and the key its row is stored under (a windowed
+  // key's row is keyed by when it was claimed, so a repeat within the window finds the first).
+  const claim = (r: { dedupeKey: string; dedupeWindowMs?: number | undefined }) => {
+    const at = Date.now();
+    if (r.dedupeWindowMs === undefined)
+      return { claimed: q.claimWebhookKey.run(r.dedupeKey, at).changes > 0, rowKey: r.dedupeKey };
+    const claimed = q.claimWindowedKey.run(r.dedupeKey, at, at + r.dedupeWindowMs, at).changes > 0;
+    const { seen_ms: seen } = q.webhookKeySeen.get(r.dedupeKey) as { seen_ms: number };
+    return { claimed, rowKey: windowedRowKey(r.dedupeKey, Number(seen)) };
+  };
   const inbound = (r: Parameters<Store['insertInbound']>[0]): InboundStored => {
-    const claimed = q.claimWebhookKey.run(r.dedupeKey, Date.now()).changes > 0;
-    const existing = q.byDedupeKey.get(r.dedupeKey) as MessageRow | undefined;
+    const { claimed, rowKey } = claim(r);
+    const existing = q.byDedupeKey.get(rowKey) as MessageRow | undefined;
     if (!claimed || existing !== undefined)
       return { message: existing === undefined ? undefined : toMessage(existing), inserted: false };
     const seq = nextSeq(r.login);
-    q.insertMessage.run(...inboundRow(r, seq, now()));
+    q.insertMessage.run(...inboundRow({ ...r, dedupeKey: rowKey }, seq, now()));
     return { message: one(r.login, seq), inserted: true };
   };
   const unrouted = (r: Parameters<Store['insertUnrouted']>[0]): boolean => {
-    if (q.claimWebhookKey.run(r.dedupeKey, Date.now()).changes === 0) return false;
+    const { claimed, rowKey } = claim(r);
+    if (!claimed) return false;
     const row = [randomUUID(), r.providerAccount, r.peer, r.ownNumber, wellFormed(r.text), r.providerMessageId ?? null];
-    return q.insertUnrouted.run(...row, r.receivedAt ?? now(), r.dedupeKey).changes > 0;
+    return q.insertUnrouted.run(...row, r.receivedAt ?? now(), rowKey).changes > 0;
   };
   const saveDevice = (login: string, r: DeviceReport) => {
     const device = r.selector || r.installid;
@@ -139,7 +159,7 @@ export function openSqliteStore(file: string): Store {
     recover: async () => recover(),
     purge: async (beforeMs) =>
       q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes,
-    forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,
+    forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs, Date.now()).changes,
     shared: false,
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {

@@ -51,8 +51,16 @@ export const SQL = {
     WHERE provider_account = ? AND provider_message_id = ? AND direction = 'out' AND status_rank < ?`,
   /** Claims a webhook's dedupe key: no row changed means it was seen before (maybe long ago). */
   claimWebhookKey: `INSERT INTO webhook_keys (dedupe_key, seen_ms) VALUES (?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-  webhookKeySeen: `SELECT seen_ms FROM webhook_keys WHERE dedupe_key = ?`,
-  forgetWebhookKeys: `DELETE FROM webhook_keys WHERE seen_ms < ?`,
+  /**
+   * Claims a windowed key (values: key, now, its expiry, now): new, or past its window and so
+   * claimed again from now. No row changed means it is a repeat within the window (or a key kept
+   * without a window, which never expires).
+   */
+  claimWindowedKey: `INSERT INTO webhook_keys (dedupe_key, seen_ms, expires_ms) VALUES (?, ?, ?)
+    ON CONFLICT (dedupe_key) DO UPDATE SET seen_ms = excluded.seen_ms, expires_ms = excluded.expires_ms
+    WHERE webhook_keys.expires_ms IS NOT NULL AND webhook_keys.expires_ms <= ?`,
+  webhookKeySeen: `SELECT seen_ms, expires_ms FROM webhook_keys WHERE dedupe_key = ?`,
+  forgetWebhookKeys: `DELETE FROM webhook_keys WHERE seen_ms < ? OR expires_ms <= ?`,
   insertUnrouted: `INSERT INTO unrouted (id, provider_account, sender, recipient, body, provider_message_id, received_at,
     dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
   device: `SELECT login, device, installid, selector, push_token, push_appid, token_call, appid_call, token_other,
@@ -187,6 +195,14 @@ export function outgoingRow(
     errorCode: code ?? undefined,
   };
   return { values, message };
+}
+
+/**
+ * The dedupe key a windowed event's row is stored under: its key and when that was claimed, so
+ * the same content after the window is a row of its own while a repeat within it finds the first.
+ */
+export function windowedRowKey(dedupeKey: string, claimedMs: number): string {
+  return `${dedupeKey}\u001f${claimedMs}`;
 }
 
 /** The values of `insertMessage` for an inbound message, delivered, keyed by its dedupe key, in column order. */

@@ -58,6 +58,13 @@ export interface InboundRecord {
   readonly providerMessageId: string | undefined;
   readonly receivedAt: string | undefined;
   readonly dedupeKey: string;
+  /**
+   * Set when `dedupeKey` is a digest of the content, valid only this long (the event's
+   * `dedupeWindowSeconds`): the key is a repeat only within the window from its first sighting,
+   * and the same content after it is a new message. Unset: the key is remembered as long as
+   * {@link WEBHOOK_KEY_EXTRA_DAYS} says.
+   */
+  readonly dedupeWindowMs?: number | undefined;
 }
 
 /** What storing an inbound message did: stored now, or a repeat (whose first copy may be deleted). */
@@ -141,7 +148,8 @@ export interface Store {
   /**
    * Stores an inbound message once: its dedupe key is claimed first (webhook_keys, kept longer than
    * the messages), so a repeat, even one replayed after the first copy was deleted, stores
-   * nothing; it returns the first copy if still kept, `inserted` false.
+   * nothing; it returns the first copy if still kept, `inserted` false. A key with a
+   * `dedupeWindowMs` is a repeat only within that window from when it was first claimed.
    */
   insertInbound(record: InboundRecord): Promise<InboundStored>;
   /** Keeps an inbound message for a number nobody owns; false when its dedupe key was seen already. */
@@ -179,7 +187,7 @@ export interface Store {
   readonly shared: boolean;
   /** Deletes messages created, and unrouted messages received, before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
-  /** Forgets webhook dedupe keys first seen before `beforeMs`; returns how many. */
+  /** Forgets webhook dedupe keys first seen before `beforeMs`, and windowed ones past their window; returns how many. */
   forgetWebhookKeys(beforeMs: number): Promise<number>;
   /** Whether the database answers a real query. */
   ping(): Promise<boolean>;

@@ -68,6 +68,8 @@ export async function ingestEvents(
       providerMessageId: event.providerMessageId === '' ? undefined : event.providerMessageId,
       receivedAt: event.receivedAt,
       dedupeKey: `${source.id}\u001f${event.dedupeKey}`,
+      // A key digested from the content holds only for its window: the same text later is new.
+      dedupeWindowMs: event.dedupeWindowSeconds === undefined ? undefined : event.dedupeWindowSeconds * 1000,
     };
     const owner = owners.get(event.to);
     if (owner === undefined) {
