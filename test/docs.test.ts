@@ -31,6 +31,10 @@ describe('documentation', () => {
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -'.json'.length));
     expect(ids.filter((id) => !listed.includes(`| \`${id}\` |`))).toEqual([]);
+    // The counts people read first stay true as the catalogue grows (the demo is not counted).
+    const count = ids.filter((id) => id !== 'demo').length;
+    expect(listed).toContain(`${count} providers (and the demo)`);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`the ${count} built-in providers`);
   });
 
   it.each(pages)('%s links only to files and headings that exist', (page) => {
