@@ -674,6 +674,7 @@ export interface WebhookSpec {
   endpoints: {
     [k: string]: WebhookEndpoint;
   };
+  mediaFetch?: MediaFetch;
 }
 /**
  * One URL the provider calls: verify, then read, then answer.
@@ -1217,4 +1218,35 @@ export interface WebhookAnswer {
    * The exact body, e.g. <Response/> or OK. Default empty.
    */
   body?: string;
+}
+/**
+ * How the gateway downloads the media URLs of inbound messages: from which hosts, whether with the account's credentials, and how long the provider keeps them. A URL on another host is refused; a redirect is followed only to `hosts` or `redirectHosts`, and credentials never follow a redirect to another host. Without it, media is downloaded without credentials from the hosts of the provider's own service URLs only.
+ */
+export interface MediaFetch {
+  /**
+   * The provider's media URLs in its own words.
+   */
+  description?: string;
+  /**
+   * URL of the provider's page about its media URLs.
+   */
+  docs?: string;
+  /**
+   * sendMessage: send the HTTP Basic credentials of the sendMessage service (the account's) with the first request, to a host in `hosts` only. none (the default): media URLs are capability URLs fetched without credentials.
+   */
+  credentials?: 'sendMessage' | 'none';
+  /**
+   * Host names the media URLs of webhooks may name (lower case; *.example.com for any subdomain).
+   *
+   * @minItems 1
+   */
+  hosts: [string, ...string[]];
+  /**
+   * Host names a media URL may redirect to (a CDN), fetched without credentials.
+   */
+  redirectHosts?: string[];
+  /**
+   * How long the provider keeps a media URL, in its words ("until the Media resource is deleted", "ephemeral"): the gateway copies media on receipt either way.
+   */
+  lifetime?: string;
 }
