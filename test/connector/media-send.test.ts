@@ -159,4 +159,86 @@ describe('sending media', () => {
     expect(() => connect(providerWith(jsonText, { media: {} }))).toThrow(/places no attachment/);
     expect(() => connect(providerWith(oneFile))).toThrow(/#\/media: is missing/);
   });
+
+  const urls = [
+    'https://cdn.example.com/a.jpg?x=1&y=a%2Bb',
+    'https://cdn.example.com/b%20c/é.png#frag',
+    'https://cdn.example.com/c.gif?sig=+/=',
+  ];
+
+  it('sends every URL as a repeated form key, each arriving exactly, in order', async () => {
+    const s = await server(() => ({ status: 201 }));
+    const form: ServiceSpec = {
+      url: 'https://api.example.com/Messages.json',
+      body: { To: '%sms_to%', Body: '%sms_body%', MediaUrl: { $media: '%media_url%' } },
+    };
+    const sb = connect(providerWith(form, { media: { maxCount: 10 } }), {}, { origin: s.origin });
+    const [result] = await sb.sendMessage({ to: '+15551230001', body: 'a&b=c', media: urls.map((url) => ({ url })) });
+    await sb.close();
+    expect(result?.ok).toBe(true);
+    const received = new URLSearchParams(s.requests[0]?.body);
+    expect(received.getAll('MediaUrl')).toEqual(urls);
+    expect([received.get('To'), received.get('Body')]).toEqual(['+15551230001', 'a&b=c']);
+  });
+
+  it('sends every URL as a JSON array of URLs and of objects, each arriving exactly', async () => {
+    const s = await server(() => ({ status: 200 }));
+    const json: ServiceSpec = {
+      url: 'https://api.example.com/messages',
+      contentType: 'application/json',
+      body: {
+        to: '%sms_to%',
+        text: '%sms_body%',
+        type: '%kind%',
+        media_urls: { $media: '%media_url%' },
+        files: { $media: { url: '%media_url%', contentType: '%media_content_type%', name: '%media_filename%' } },
+      },
+      omitEmpty: ['/files/$media/name'],
+    };
+    const sb = connect(
+      providerWith(json, {
+        media: { maxCount: 10 },
+        derived: { kind: { from: '%media_count%', map: { '0': 'SMS' }, default: 'MMS' } },
+      }),
+      {},
+      { origin: s.origin },
+    );
+    const media = urls.map((url, i) => ({
+      url,
+      contentType: 'image/jpeg',
+      ...(i === 0 ? { filename: 'a "b".jpg' } : {}),
+    }));
+    await sb.sendMessage({ to: '+15551230001', body: 'pics', media });
+    await sb.sendMessage({ to: '+15551230001', body: 'text' });
+    await sb.close();
+    expect(JSON.parse(s.requests[0]?.body ?? '')).toEqual({
+      to: '+15551230001',
+      text: 'pics',
+      type: 'MMS',
+      media_urls: urls,
+      // omitEmpty reaches into the item: only the first attachment has a name.
+      files: urls.map((url, i) => ({ url, contentType: 'image/jpeg', ...(i === 0 ? { name: 'a "b".jpg' } : {}) })),
+    });
+    expect(JSON.parse(s.requests[1]?.body ?? '')).toEqual({ to: '+15551230001', text: 'text', type: 'SMS' });
+  });
+
+  it('renders the media request unsent, as a send would plan it', () => {
+    const form: ServiceSpec = {
+      url: 'https://api.example.com/Messages.json',
+      body: { To: '%sms_to%', Body: '%sms_body%', MediaUrl: { $media: '%media_url%' } },
+    };
+    const sb = connect(providerWith(form, { media: { maxCount: 2 } }));
+    const request = sb.render(
+      'sendMessage',
+      { sms_to: '+15551230001', sms_body: 'hi' },
+      { media: [{ url: urls[0] as string }] },
+    );
+    expect(new URLSearchParams(request.body).getAll('MediaUrl')).toEqual([urls[0]]);
+    expect(() =>
+      sb.render('sendMessage', { sms_to: '+15551230001', sms_body: 'hi' }, { media: urls.map((url) => ({ url })) }),
+    ).toThrow(expect.objectContaining({ code: 'MEDIA_NOT_SUPPORTED' }) as Error);
+    expect(() =>
+      sb.render('sendMessage', { sms_to: '+1555', sms_body: 'hi' }, { media: [{ url: 'http://x.org/a' }] }),
+    ).toThrow(expect.objectContaining({ code: 'MEDIA_INVALID' }) as Error);
+  });
 });
