@@ -41,11 +41,15 @@ export async function startMediaServer(
   };
 }
 
-/** A picture of `width`×`height` in `format`, made with sharp, with some detail so it compresses like a photo. */
-export async function picture(width: number, height: number, format: 'jpeg' | 'png'): Promise<Buffer> {
+/**
+ * A picture of `width`×`height` in `format`, made with sharp: a pattern, or with `noise` random
+ * pixels that no encoder can shrink (a PNG of them is as large as the raw pixels).
+ */
+export async function picture(width: number, height: number, format: 'jpeg' | 'png', noise = false): Promise<Buffer> {
   const { default: sharp } = await import('sharp');
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7 + Math.floor(i / (width * 3)) * 13) % 256;
+  const { randomBytes } = await import('node:crypto');
+  const pixels = noise ? randomBytes(width * height * 3) : Buffer.alloc(width * height * 3);
+  if (!noise) for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7 + Math.floor(i / (width * 3)) * 13) % 256;
   const image = sharp(pixels, { raw: { width, height, channels: 3 } });
   return format === 'jpeg' ? image.jpeg({ quality: 80 }).toBuffer() : image.png().toBuffer();
 }

@@ -31,10 +31,13 @@ export function mediaFetchRules(provider: Provider, account: Account): MediaFetc
   };
 }
 
-/** Whether `host` (lower case, no port) is one of `patterns` (`*.example.com` takes any subdomain). */
+/**
+ * Whether `host` (lower case, no port) is one of `patterns` (`*.example.com` takes any subdomain;
+ * `*`, never in a provider file, any host: an app's own storage, which the address guard still bounds).
+ */
 export function hostAllowed(host: string, patterns: readonly string[]): boolean {
   const name = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return patterns.some((p) => (p.startsWith('*.') ? name.endsWith(p.slice(1)) : name === p));
+  return patterns.some((p) => p === '*' || (p.startsWith('*.') ? name.endsWith(p.slice(1)) : name === p));
 }
 
 function serviceHosts(provider: Provider, account: Account): string[] {
