@@ -194,6 +194,27 @@ describe('media URLs that point at the gateway’s own network (SSRF)', () => {
     expect(local.hits).toEqual([]);
   });
 
+  it('refuses an app attachment on a loopback address, and sends nothing', async () => {
+    const port = new URL(local.origin).port;
+    const document = { attachments: [{ 'content-url': `https://127.0.0.1:${port}/mmmsg/token` }] };
+    const response = await fetch(`${guarded.url}/acrobits/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: ALICE.login,
+        password: ALICE.password,
+        to: PEER,
+        body: JSON.stringify(document),
+        content_type: 'application/x-acro-filetransfer+json',
+      }),
+    });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({
+      message: 'attachment 1 could not be downloaded: 127.0.0.1 is a private address; nothing was sent',
+    });
+    expect(local.hits).toEqual([]);
+  });
+
   it('refuses plain http media URLs', async () => {
     const { files } = await receive(guarded, [`${local.origin}/x`]);
     expect(files[0]?.error).toBe(
