@@ -10,7 +10,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
 import { serveProcess, writeTwilioGateway } from '../helpers/gateway.js';
 import { picture, startMediaServer, type MediaServer } from '../helpers/media.js';
@@ -57,6 +58,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
   let twilio: RecordingServer;
   /** What Twilio got from each MediaUrl while handling the send. */
   const fetchedByTwilio: { url: string; type: string | null; bytes: Buffer }[] = [];
+  const held: ServerResponse[] = [];
 
   beforeAll(async () => {
     let sent = 0;
@@ -72,6 +74,8 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
           });
         }),
       ).then(() => {
+        // A provider that takes its time: held until the test ends.
+        if (new URLSearchParams(request.body).get('Body') === 'hold') return void held.push(response);
         response.writeHead(201, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ sid: `SM${String(++sent).padStart(32, '0')}`, status: 'queued' }));
       });
@@ -79,7 +83,12 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     const { file } = await writeTwilioGateway(
       [ALICE],
       PUBLIC,
-      { media: { allowPrivateNetworks: true }, push: { enabled: false }, ...(await databaseOf()) },
+      {
+        media: { allowPrivateNetworks: true },
+        push: { enabled: false },
+        limits: { sendWaitMs: 4_000 },
+        ...(await databaseOf()),
+      },
       twilio.origin,
     );
     const served = await serveProcess(file);
@@ -87,6 +96,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     gateway = served.url;
   }, 60_000);
   afterAll(async () => {
+    for (const response of held) response.destroy();
     await twilio.close();
   });
 
@@ -134,6 +144,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     const urls = form.getAll('MediaUrl');
     expect(urls).toHaveLength(2);
     expect(urls.every((u) => u.startsWith(`${PUBLIC}/media/`))).toBe(true);
+    await vi.waitFor(() => expect(fetchedByTwilio.length).toBeGreaterThanOrEqual(2));
     expect(
       fetchedByTwilio.slice(-2).map((f) => [f.type, f.bytes.equals(f.type === 'image/png' ? drawing : photo)]),
     ).toEqual(
@@ -187,8 +198,21 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     expect(big.length).toBeGreaterThan(5_000_000);
     const answer = await send({ attachments: [upload('big', big, 24, { 'content-type': 'image/png' })] });
     expect(answer.status).toBe(200);
+    await vi.waitFor(() =>
+      expect(fetchedByTwilio.at(-1)?.url).toBe(new URLSearchParams(twilio.requests.at(-1)?.body).get('MediaUrl')),
+    );
     const got = fetchedByTwilio.at(-1);
     expect(got?.type).toBe('image/jpeg');
     expect(got?.bytes.length).toBeLessThanOrEqual(5_000_000);
+  });
+
+  it('answers the app within its send wait while the provider holds the request, and serves the file meanwhile', async () => {
+    const photo = await picture(200, 100, 'jpeg');
+    const fetchedBefore = fetchedByTwilio.length;
+    const answer = await send({ body: 'hold', attachments: [upload('held', photo, 16)] });
+    expect(answer.status).toBe(200);
+    expect(answer.body.sms_id).toMatch(/^\d+$/);
+    expect(held).toHaveLength(1);
+    expect(fetchedByTwilio.slice(fetchedBefore).map((f) => f.bytes.equals(photo))).toEqual([true]);
   });
 });
