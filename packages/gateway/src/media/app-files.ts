@@ -17,7 +17,7 @@ import { filenameFor } from './document.js';
 import { download } from './download.js';
 import { previewOf, sniffType } from './inspect.js';
 
-/** The longest an app's file may take to download: the app gives up on Send after about 30 s. */
+/** The longest an app's files may take to download, together: the app gives up on Send after about 30 s. */
 const APP_DOWNLOAD_MS = 12_000;
 
 /** Steps of scaling an image down: longest side and JPEG quality. */
@@ -42,12 +42,15 @@ export async function prepareAppFiles(
   rules: MediaRules | undefined,
   config: MediaConfig,
 ): Promise<Prepared> {
-  const limits = { ...config, timeoutMs: Math.min(config.timeoutMs, APP_DOWNLOAD_MS) };
+  // One budget for all the files together, so that several cannot add up past the app's patience.
+  const deadline = Date.now() + Math.min(config.timeoutMs, APP_DOWNLOAD_MS);
   const everywhere = { hosts: ['*'], redirectHosts: [], authorization: undefined };
   const files: MediaFile[] = [];
   const share = rules?.maxTotalBytes === undefined ? undefined : Math.floor(rules.maxTotalBytes / attachments.length);
   for (const [i, a] of attachments.entries()) {
-    const got = await download(a.url, everywhere, limits);
+    const left = deadline - Date.now();
+    if (left <= 0) return { ok: false, message: `attachment ${i + 1} could not be downloaded in time`, local: false };
+    const got = await download(a.url, everywhere, { ...config, timeoutMs: left });
     if (!got.ok)
       return { ok: false, message: `attachment ${i + 1} could not be downloaded: ${got.error}`, local: false };
     const bytes = a.key === undefined ? got.bytes : decrypt(got.bytes, a.key);

@@ -72,6 +72,9 @@ export function newMediaId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** The name of the URL-signing key in gateway_secrets. */
+export const MEDIA_KEY = 'media-url-key';
+
 /** The statements of the media store, for both databases. */
 export const MEDIA_SQL = {
   insertPending: `INSERT INTO media (id, login, seq, position, source_url, declared_type, state, attempts, next_ms,

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
+  MEDIA_KEY,
   MEDIA_SQL,
   newMediaId,
   ofMessagesSql,
@@ -10,7 +11,6 @@ import {
   type MediaRowData,
   type MediaStore,
 } from './media-store.js';
-import { MEDIA_KEY } from './sqlite-media.js';
 
 /** `?` placeholders as `$1, $2, …`. */
 export function numberedSql(sql: string): string {

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
+  MEDIA_KEY,
   MEDIA_SQL,
   newMediaId,
   ofMessagesSql,
@@ -12,9 +13,6 @@ import {
 } from './media-store.js';
 
 type Db = InstanceType<typeof Database>;
-
-/** The name of the URL-signing key in gateway_secrets. */
-export const MEDIA_KEY = 'media-url-key';
 
 /** Media statements on `db`; every write goes through `write` (the store's group commit). */
 export function sqliteMedia(db: Db, write: <T>(work: () => T) => Promise<T>): MediaStore {
