@@ -59,6 +59,7 @@ export type {
   BulkSummary,
 } from './bulk/items.js';
 export type { AccountFile, AccountValue, EnvValue } from './generated/account.js';
+export type { Attachment } from './generated/attachment.js';
 export type {
   ProviderFile,
   ServiceSpec,
@@ -67,6 +68,7 @@ export type {
   NumberRules,
   ParameterSpec,
   AuthSpec,
+  MediaRules,
 } from './generated/provider.js';
 export type { RewritingRule, RewritingCondition, RewritingAction } from './generated/rewriting.js';
 export type { ProviderFixture } from './generated/fixture.js';

@@ -9,6 +9,9 @@
  * - `NUMBER_INVALID`: the recipient is not a usable phone number; nothing was sent.
  * - `MESSAGE_TOO_LONG`: longer than the provider takes, and its rule says refuse; nothing was sent.
  * - `RENDER_FAILED`: a value cannot stand where its placeholder is; nothing was sent.
+ * - `MEDIA_INVALID`: an attachment is malformed (not an https URL, a bad size or type); nothing was sent.
+ * - `MEDIA_NOT_SUPPORTED`: the provider or the destination cannot take the attachments, and the
+ *   account's mediaFallback is refuse; nothing was sent.
  * - `AUTH_FAILED`: the OAuth2 token could not be had; the message was not sent.
  * - `NETWORK_REFUSED`, `NETWORK_DNS`, `TIMEOUT_CONNECT`: no connection; nothing was sent.
  * - `NETWORK_RESET`, `TIMEOUT_RESPONSE`, `NETWORK_ERROR`: the request may have reached the provider.
@@ -22,6 +25,8 @@ export type ResultCode =
   | 'NUMBER_INVALID'
   | 'MESSAGE_TOO_LONG'
   | 'RENDER_FAILED'
+  | 'MEDIA_INVALID'
+  | 'MEDIA_NOT_SUPPORTED'
   | 'AUTH_FAILED'
   | 'NETWORK_REFUSED'
   | 'NETWORK_DNS'

@@ -37,7 +37,8 @@ describe.each(ids)('provider %s', (id) => {
   it('links its API reference, describes and marks every parameter, and uses each one', () => {
     expect(file.docs).toMatch(/^https:\/\//);
     const used = new Set<string>();
-    for (const service of [...Object.values(file.services), ...(file.webhooks ? [file.webhooks] : [])]) {
+    const media = file.media?.service ? [file.media.service] : [];
+    for (const service of [...Object.values(file.services), ...media, ...(file.webhooks ? [file.webhooks] : [])]) {
       for (const ref of placeholders(parseTemplate(JSON.stringify(service))))
         if (ref.kind === 'account') used.add(ref.key);
     }

@@ -4,7 +4,9 @@ import { createConnector, type Connector } from '../connector/connector.js';
 import { loadRoutes } from '../routing/load-routes.js';
 import { createRouter } from '../routing/router.js';
 import { SwitchboardError, formatIssue } from '../errors.js';
-import { str, type Parsed } from './command.js';
+import { list, str, type Parsed } from './command.js';
+import type { Attachment } from '../generated/attachment.js';
+import { attachmentsProblem } from '../media/attachments.js';
 import type { Io } from './io.js';
 
 /** Options of every command that talks to a provider through an account: parseArgs config and help lines. */
@@ -69,13 +71,35 @@ export async function openConnector(args: Parsed, extra: { concurrency?: number 
   }
 }
 
-/** The message text from `--body`, required and not empty (an empty SMS is a mistake in the command line). */
-export function messageBody(args: Parsed): string {
+/**
+ * The message text from `--body`, required and not empty (an empty SMS is a mistake in the command
+ * line); a message with attachments may go without text (`--body ''`), a picture alone.
+ */
+export function messageBody(args: Parsed, withMedia = false): string {
   const body = str(args, 'body');
   if (body === undefined) throw new SwitchboardError('USAGE', 'give the message text with --body <text>');
-  if (body.trim() === '')
+  if (body.trim() === '' && !withMedia)
     throw new SwitchboardError('USAGE', '--body is empty: give the message text (an unset shell variable, perhaps?)');
   return body;
+}
+
+/** The `--media` option: repeatable, one attachment URL each. */
+export const MEDIA_OPTIONS = { media: { type: 'string', multiple: true } } as const;
+
+/** Help for `--media`. */
+export const MEDIA_HELP = [
+  '--media <url>         attach the file at this URL (https; the provider fetches it); repeat for several.',
+  '                      A provider that cannot take it refuses the message, unless the account says',
+  '                      "mediaFallback": "text-with-link"',
+];
+
+/** The attachments from `--media`, by URL; one that no provider could fetch is a usage error. */
+export function messageMedia(args: Parsed): Attachment[] {
+  const media = list(args, 'media').map((url) => ({ url }));
+  const problem = attachmentsProblem(media);
+  if (problem !== undefined)
+    throw new SwitchboardError('USAGE', `--media: ${problem.replace(/^attachment \d+: /, '')}`);
+  return media;
 }
 
 /** What sending needs: one account's connector, or a router over a route file. */

@@ -19,6 +19,12 @@ export interface Account {
   /** Replaces scheme, host and port of every URL of its provider (`origin` in the file); a connector's own `origin` option wins. */
   readonly origin?: string;
   /**
+   * What happens to attachments the provider or the destination cannot take (`mediaFallback` in the
+   * file): refuse (the default) fails the message with MEDIA_NOT_SUPPORTED before any request;
+   * text-with-link sends the text with each attachment's URL appended.
+   */
+  readonly mediaFallback?: 'refuse' | 'text-with-link';
+  /**
    * What loads but is probably a mistake: a key a letter away from a web-service key
    * (`genericSmsContentTyp`). The CLI prints these; a program may show or ignore them.
    */

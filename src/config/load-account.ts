@@ -31,7 +31,15 @@ export async function loadAccountAndProvider(
   return { account, provider: ref === undefined ? account.inlineProvider : await loadProvider(ref) };
 }
 
-const RESERVED = new Set(['$schema', 'provider', 'defaultCountry', 'rewriting', 'allowInsecureSecrets', 'origin']);
+const RESERVED = new Set([
+  '$schema',
+  'provider',
+  'defaultCountry',
+  'rewriting',
+  'allowInsecureSecrets',
+  'origin',
+  'mediaFallback',
+]);
 
 /** How an account is read. */
 export interface AccountLoadOptions {
@@ -125,6 +133,8 @@ export function accountFromValue(
         ...(file.origin === undefined ? {} : { origin: file.origin }),
       }),
     );
+    if (account !== undefined && file.mediaFallback !== undefined && !broken.has('mediaFallback'))
+      return allOrThrow(issues, { ...account, mediaFallback: file.mediaFallback });
     return allOrThrow(issues, account);
   }
   const provider = isPath(file.provider) && baseDir !== undefined ? resolve(baseDir, file.provider) : file.provider;
@@ -133,7 +143,7 @@ export function accountFromValue(
 
 /** An account that sends through a catalogue provider (named, or given by the caller). */
 function plainAccount(
-  file: Pick<AccountFile, 'defaultCountry' | 'rewriting' | 'allowInsecureSecrets' | 'origin'>,
+  file: Pick<AccountFile, 'defaultCountry' | 'rewriting' | 'allowInsecureSecrets' | 'origin' | 'mediaFallback'>,
   label: string,
   values: Record<string, string>,
   provider?: string,
@@ -147,6 +157,7 @@ function plainAccount(
     rewriting: file.rewriting,
     allowInsecureSecrets: file.allowInsecureSecrets ?? false,
     ...(file.origin === undefined ? {} : { origin: file.origin }),
+    ...(file.mediaFallback === undefined ? {} : { mediaFallback: file.mediaFallback }),
     warnings: [],
   };
 }

@@ -3,6 +3,7 @@ import type { Options } from 'ajv';
 
 /** Every schema in schemas/, by file name without `.schema.json`. */
 export const SCHEMA_FILES = [
+  'attachment',
   'rewriting',
   'provider',
   'account',

@@ -22,7 +22,9 @@ import { sendRendered, type SendContext } from './send-one.js';
 import { createTokenSource } from '../auth/oauth2.js';
 import { RateLimiter } from '../delivery/rate-limiter.js';
 import { mayRetry, withRetries } from '../delivery/retry.js';
-import { inherit, messageParams, prepareParams, type ServiceParams } from './params.js';
+import { inherit, mediaParams, messageParams, prepareParams, type ServiceParams } from './params.js';
+import { planMedia, type MediaGroup } from './media-plan.js';
+import type { Attachment } from '../generated/attachment.js';
 import { localFailure, sendParts } from './outcomes.js';
 import { applyLengthRule } from '../message/length-policy.js';
 import { acrobitsServices, type AcrobitsServices } from './acrobits-services.js';
@@ -44,8 +46,15 @@ export interface Connector extends AcrobitsServices {
   sendMessage(message: OutgoingMessage): Promise<SendResult[]>;
   /** Calls any service once with raw parameters (`sms_to` still goes through number formatting); `data` holds what the service returns. */
   call(service: ServiceName, params: ServiceParams): Promise<SendResult & { data?: unknown }>;
-  /** The exact request a call would send, unsent; secrets masked unless `showSecrets`. Throws RenderFailedError. */
-  render(service: ServiceName, params: ServiceParams, options?: { showSecrets?: boolean }): RenderedRequest;
+  /**
+   * The exact request a call would send, unsent; secrets masked unless `showSecrets`. With `media`
+   * (sendMessage only) the attachments are planned as a send would plan them. Throws RenderFailedError.
+   */
+  render(
+    service: ServiceName,
+    params: ServiceParams,
+    options?: { showSecrets?: boolean; media?: readonly Attachment[] },
+  ): RenderedRequest;
   /** Closes the connections the connector opened. */
   close(): Promise<void>;
 }
@@ -88,13 +97,13 @@ export function createConnector(init: ConnectorInit): Connector {
   };
   // Derived parameters each service uses, resolved once.
   const derivedUsed = new Map(
-    Object.values(provider.services).map((service) => [
+    [...Object.values(provider.services), ...(provider.mediaService ? [provider.mediaService] : [])].map((service) => [
       service,
       [...provider.derived].filter(([name]) => service.params.has(name)),
     ]),
   );
   /** The scope of one request; `params` already hold the globals. A request id is made only when used. */
-  const scopeFor = (service: CompiledService, params: ServiceParams): Scope => {
+  const scopeFor = (service: CompiledService, params: ServiceParams, media?: readonly Attachment[]): Scope => {
     let values = service.params.has('request_id') ? inherit(params, 'request_id', randomUUID()) : params;
     for (const [name, spec] of derivedUsed.get(service) ?? []) {
       const scope = { params: values, account: binding.values };
@@ -102,7 +111,9 @@ export function createConnector(init: ConnectorInit): Connector {
       const chosen = (Object.hasOwn(spec.map, input) ? spec.map[input] : undefined) ?? spec.default;
       values = inherit(values, name, chosen === undefined ? input : renderTemplate(chosen, scope));
     }
-    return { params: values, account: binding.values };
+    return media === undefined
+      ? { params: values, account: binding.values }
+      : { params: values, account: binding.values, media };
   };
   // What sending through each service needs, resolved once.
   const tokens = createTokenSource(
@@ -114,7 +125,10 @@ export function createConnector(init: ConnectorInit): Connector {
     binding.redact,
   );
   const contexts = new Map<CompiledService, SendContext>(
-    Object.entries(provider.services).map(([name, service]) => [
+    [
+      ...Object.entries(provider.services),
+      ...(provider.mediaService ? [['sendMessage', provider.mediaService] as const] : []),
+    ].map(([name, service]) => [
       service,
       {
         exchange: {
@@ -184,10 +198,11 @@ export function createConnector(init: ConnectorInit): Connector {
     params: ServiceParams,
     recipient: string,
     gate?: Gate,
+    media?: readonly Attachment[],
   ): Promise<SendResult & { data?: unknown }> => {
     const paused = pause.remaining();
-    if (paused > 0) return sleep(paused).then(() => attemptOnce(name, service, params, recipient, gate));
-    const scope = scopeFor(service, params);
+    if (paused > 0) return sleep(paused).then(() => attemptOnce(name, service, params, recipient, gate, media));
+    const scope = scopeFor(service, params, media);
     if (limiter === undefined || name !== 'sendMessage') return renderAndDispatch(recipient, service, scope, gate);
     const keys = provider.rateLimits.map((l) => renderTemplate(l.key, scope));
     const weights = provider.rateLimits.map((l) => (l.countParts ? Number(scope.params.sms_parts ?? '1') : 1));
@@ -205,8 +220,11 @@ export function createConnector(init: ConnectorInit): Connector {
     recipient: string,
     owned = false,
     gate?: Gate,
+    media?: readonly Attachment[],
   ): Promise<SendResult & { data?: unknown }> => {
-    const service = serviceOf(name);
+    // A message with attachments goes through the provider's media service where it has one.
+    const service =
+      media !== undefined && provider.mediaService !== undefined ? provider.mediaService : serviceOf(name);
     const prepared = prepareParams(params, binding, owned);
     if (!prepared.ok) return Promise.resolve(localFailure(recipient, 'NUMBER_INVALID', prepared.message));
     // The message id is fixed before the first attempt, so every retry carries the same one.
@@ -218,11 +236,11 @@ export function createConnector(init: ConnectorInit): Connector {
       else stable = inherit(stable, 'message_id', randomUUID());
     }
     if (callback && !stable.status_callback_url) stable = withStatusCallback(stable, owned);
-    const first = attemptOnce(name, service, stable, recipient, gate);
+    const first = attemptOnce(name, service, stable, recipient, gate, media);
     if (options.retry.attempts <= 1) return first;
     return first.then((result) =>
       mayRetry(result, service.idempotent)
-        ? withRetries(() => attemptOnce(name, service, stable, recipient, gate), result, options.retry, {
+        ? withRetries(() => attemptOnce(name, service, stable, recipient, gate, media), result, options.retry, {
             idempotent: service.idempotent,
             beforeWait: gate === undefined ? undefined : () => gate.beforePause(),
           })
@@ -239,6 +257,93 @@ export function createConnector(init: ConnectorInit): Connector {
     return params;
   };
 
+  /**
+   * Sends `body` and `media` to the recipients at `indices` (all of them when undefined), one
+   * request each (or one per part of a split text); results in the order of `indices`.
+   */
+  const sendGroup = (
+    message: OutgoingMessage,
+    gate: Gate | undefined,
+    everyone: readonly string[],
+    indices: readonly number[] | undefined,
+    body: string,
+    media: readonly Attachment[],
+  ): Promise<SendResult[]> => {
+    const recipients = indices === undefined ? everyone : indices.map((i) => everyone[i] as string);
+    const indexOf = (k: number) => (indices === undefined ? k : (indices[k] as number));
+    const texts = applyLengthRule(body, provider.definition.messageLength);
+    if (!texts.ok) return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
+    // A plain object (not a null-prototype one, which V8 keeps as a hash table): each recipient's
+    // copy of it is then a fast clone. Placeholder names are checked at load, so none is inherited.
+    // Media parameters are set only for a provider that takes media, so %media_count% reads 0, not
+    // empty, in its templates; the attachments go with the first part of a split text only.
+    const paramsOf = (text: string, part: number): ServiceParams => {
+      const params = messageParams({ ...options.globals }, message, text);
+      return provider.media === undefined ? params : mediaParams(params, part === 0 ? media : []);
+    };
+    const mediaOf = (part: number) => (part === 0 && media.length > 0 ? media : undefined);
+    const idOf = (index: number, part: number): string | undefined => {
+      if (message.messageId === undefined) return undefined;
+      const base = everyone.length === 1 ? message.messageId : `${message.messageId}:${index}`;
+      return texts.texts.length === 1 ? base : `${base}:part${part + 1}`;
+    };
+    // Each request gets a flat copy of its own (a spread: the quickest copy V8 makes). Layered on
+    // `params` through the prototype, every request's object would become a prototype in turn
+    // (message id, status callback), which costs V8 far more than the copy, and every placeholder
+    // look-up would walk the chain.
+    const forRecipient = (params: ServiceParams, to: string, id: string | undefined) => {
+      const own: Record<string, string> = { ...params, sms_to: to };
+      if (id !== undefined) own.message_id = id;
+      return own;
+    };
+    if (texts.texts.length === 1) {
+      const params = paramsOf(texts.texts[0] as string, 0);
+      // One recipient (every message of a bulk send): no pool to set up, and the parameters are
+      // this request's own, so they are completed in place rather than layered.
+      if (recipients.length === 1) {
+        const to = recipients[0] as string;
+        const own = params as Record<string, string>;
+        own.sms_to = to;
+        const id = idOf(indexOf(0), 0);
+        if (id !== undefined) own.message_id = id;
+        return callOne('sendMessage', own, to, true, gate, mediaOf(0)).then((result) => [result]);
+      }
+      return mapConcurrent(recipients, options.concurrency, (to, k) =>
+        callOne('sendMessage', forRecipient(params, to, idOf(indexOf(k), 0)), to, true, gate, mediaOf(0)),
+      );
+    }
+    // Split: each recipient gets the parts in order, as separate messages.
+    const parts = texts.texts.map(paramsOf);
+    return mapConcurrent(recipients, options.concurrency, (to, k) =>
+      sendParts(
+        parts.map(
+          (params, p) => () =>
+            callOne('sendMessage', forRecipient(params, to, idOf(indexOf(k), p)), to, true, gate, mediaOf(p)),
+        ),
+      ),
+    );
+  };
+
+  /**
+   * A render's parameters with `media` planned as a send would: the attachments and their
+   * parameters, or (text-with-link) the links in the text; throws what a send would return.
+   */
+  const withMedia = (
+    name: ServiceName,
+    params: ServiceParams,
+    media: readonly Attachment[],
+  ): { params: ServiceParams; media: readonly Attachment[] } => {
+    if (name !== 'sendMessage') throw new SwitchboardError('USAGE', `only sendMessage carries media, not ${name}`);
+    const to = params.sms_to ?? '';
+    const plan = planMedia(params.sms_body ?? '', media, [to], provider, init.account, binding.pipeline.defaultCountry);
+    if (plan.kind === 'invalid') throw new RenderFailedError('MEDIA_INVALID', plan.error);
+    const refused = plan.refused.get(0);
+    if (refused !== undefined) throw new RenderFailedError('MEDIA_NOT_SUPPORTED', refused);
+    const group = plan.groups[0] as MediaGroup;
+    const withBody = { ...params, sms_body: group.body };
+    return { params: provider.media === undefined ? withBody : mediaParams(withBody, group.media), media: group.media };
+  };
+
   const call = (name: ServiceName, params: ServiceParams) =>
     callOne(name, { ...options.globals, ...params }, params.sms_to ?? params.targetNumber ?? '', true);
   return {
@@ -247,62 +352,44 @@ export function createConnector(init: ConnectorInit): Connector {
     ...acrobitsServices(call),
     sendMessage(message) {
       const recipients = typeof message.to === 'string' ? [message.to] : [...message.to];
-      const texts = applyLengthRule(message.body, provider.definition.messageLength);
-      if (!texts.ok)
-        return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
       const gate = gateOf(message);
-      // A plain object (not a null-prototype one, which V8 keeps as a hash table): each recipient's
-      // copy of it is then a fast clone. Placeholder names are checked at load, so none is inherited.
-      const paramsOf = (text: string): ServiceParams => messageParams({ ...options.globals }, message, text);
-      const idOf = (index: number, part: number): string | undefined => {
-        if (message.messageId === undefined) return undefined;
-        const base = recipients.length === 1 ? message.messageId : `${message.messageId}:${index}`;
-        return texts.texts.length === 1 ? base : `${base}:part${part + 1}`;
-      };
-      // Each request gets a flat copy of its own (a spread: the quickest copy V8 makes). Layered on
-      // `params` through the prototype, every request's object would become a prototype in turn
-      // (message id, status callback), which costs V8 far more than the copy, and every placeholder
-      // look-up would walk the chain.
-      const forRecipient = (params: ServiceParams, to: string, id: string | undefined) => {
-        const own: Record<string, string> = { ...params, sms_to: to };
-        if (id !== undefined) own.message_id = id;
-        return own;
-      };
-      if (texts.texts.length === 1) {
-        const params = paramsOf(texts.texts[0] as string);
-        // One recipient (every message of a bulk send): no pool to set up, and the parameters are
-        // this request's own, so they are completed in place rather than layered.
-        if (recipients.length === 1) {
-          const to = recipients[0] as string;
-          const own = params as Record<string, string>;
-          own.sms_to = to;
-          const id = idOf(0, 0);
-          if (id !== undefined) own.message_id = id;
-          return callOne('sendMessage', own, to, true, gate).then((result) => [result]);
-        }
-        return mapConcurrent(recipients, options.concurrency, (to, i) =>
-          callOne('sendMessage', forRecipient(params, to, idOf(i, 0)), to, true, gate),
-        );
-      }
-      // Split: each recipient gets the parts in order, as separate messages.
-      const parts = texts.texts.map(paramsOf);
-      return mapConcurrent(recipients, options.concurrency, (to, i) =>
-        sendParts(
-          parts.map((params, p) => () => callOne('sendMessage', forRecipient(params, to, idOf(i, p)), to, true, gate)),
-        ),
+      if (message.media === undefined || message.media.length === 0)
+        return sendGroup(message, gate, recipients, undefined, message.body, []);
+      const plan = planMedia(
+        message.body,
+        message.media,
+        recipients,
+        provider,
+        init.account,
+        binding.pipeline.defaultCountry,
       );
+      if (plan.kind === 'invalid')
+        return Promise.resolve(recipients.map((to) => localFailure(to, 'MEDIA_INVALID', plan.error)));
+      const results: SendResult[] = [];
+      for (const [i, reason] of plan.refused)
+        results[i] = localFailure(recipients[i] as string, 'MEDIA_NOT_SUPPORTED', reason);
+      return Promise.all(
+        plan.groups.map((group) =>
+          sendGroup(message, gate, recipients, group.indices, group.body, group.media).then((sent) =>
+            sent.forEach((result, k) => (results[group.indices[k] as number] = result)),
+          ),
+        ),
+      ).then(() => results);
     },
     call,
     render(name, params, renderOptions = {}) {
-      const prepared = prepareParams({ ...options.globals, ...params }, binding);
+      const media = renderOptions.media ?? [];
+      const given = media.length > 0 ? withMedia(name, params, media) : { params, media };
+      const prepared = prepareParams({ ...options.globals, ...given.params }, binding);
       if (!prepared.ok) throw new RenderFailedError('NUMBER_INVALID', prepared.message);
       try {
-        const service = serviceOf(name);
+        const service = given.media.length > 0 ? (provider.mediaService ?? serviceOf(name)) : serviceOf(name);
         const params =
           service.params.has('status_callback_url') && !prepared.params.status_callback_url
             ? withStatusCallback(prepared.params, false)
             : prepared.params;
-        const request = renderRequest(service, scopeFor(service, params), settings(!renderOptions.showSecrets));
+        const scope = scopeFor(service, params, given.media.length > 0 ? given.media : undefined);
+        const request = renderRequest(service, scope, settings(!renderOptions.showSecrets));
         // Masked by position: the renderer wrote `****` where a secret stands, and nothing else changes.
         return request;
       } catch (error) {
@@ -340,5 +427,7 @@ function transportIssues(binding: Binding, options: ResolvedOptions): ConfigIssu
     // The token request always carries the client secret.
     if (service.auth?.type === 'oauth2') check(service.auth.tokenUrl, `/services/${name}/auth/tokenUrl`);
   }
+  const media = binding.provider.mediaService;
+  if (media !== undefined && media.usesSecret && !binding.allowInsecureSecrets) check(media.url, '/media/service/url');
   return issues;
 }

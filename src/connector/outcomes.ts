@@ -24,7 +24,14 @@ export async function sendParts(parts: readonly (() => Promise<SendResult>)[]): 
 
 export function localFailure(
   recipient: string,
-  code: 'NUMBER_INVALID' | 'RENDER_FAILED' | 'MESSAGE_TOO_LONG' | 'NOT_SENT' | 'NO_ROUTE',
+  code:
+    | 'NUMBER_INVALID'
+    | 'RENDER_FAILED'
+    | 'MESSAGE_TOO_LONG'
+    | 'NOT_SENT'
+    | 'NO_ROUTE'
+    | 'MEDIA_INVALID'
+    | 'MEDIA_NOT_SUPPORTED',
   error: string,
 ): SendResult {
   return { ok: false, recipient, status: 0, error, code, retryable: false, ambiguous: false, durationMs: 0 };

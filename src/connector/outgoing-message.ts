@@ -1,4 +1,5 @@
 /** What a caller sends: one message for one or more recipients, and its hooks. */
+import type { Attachment } from '../generated/attachment.js';
 
 /** One message for one or more recipients. */
 export interface OutgoingMessage {
@@ -6,6 +7,13 @@ export interface OutgoingMessage {
   to: string | readonly string[];
   /** The text, exactly as it must arrive. */
   body: string;
+  /**
+   * Files sent with the text (MMS), fetched by the provider from their URLs (https, or http on
+   * loopback). Checked against the provider's media rules before any request; what the provider or
+   * the destination cannot take gets the account's `mediaFallback`: refused with MEDIA_NOT_SUPPORTED
+   * (the default), or sent as the text with the links appended.
+   */
+  media?: readonly Attachment[];
   /** Acrobits' `%smart%`: the recipient is a Smart Contact. Default false. */
   smart?: boolean;
   /** Acrobits' `%content_type%` of the message. Default text/plain. */

@@ -2,6 +2,7 @@
 import { messageFacts } from '../message/facts.js';
 import { prepareNumber } from '../numbers/pipeline.js';
 import type { Binding } from './bind.js';
+import type { Attachment } from '../generated/attachment.js';
 
 /** Values for a service's parameters, by name (`sms_to`, `sms_body`, ...). */
 export type ServiceParams = Readonly<Record<string, string>>;
@@ -11,6 +12,20 @@ export interface MessageFields {
   smart?: boolean;
   contentType?: string;
   dispositionNotification?: string;
+}
+
+/**
+ * The media parameters of a request: how many attachments, and the first one's facts (empty
+ * without one), written into `into`.
+ */
+export function mediaParams(into: Record<string, string>, media: readonly Attachment[]): Record<string, string> {
+  const first = media[0];
+  into.media_count = String(media.length);
+  into.media_url = first?.url ?? '';
+  into.media_content_type = first?.contentType ?? '';
+  into.media_filename = first?.filename ?? '';
+  into.media_size = first?.size === undefined ? '' : String(first.size);
+  return into;
 }
 
 /**

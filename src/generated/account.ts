@@ -31,10 +31,14 @@ export interface AccountFile {
    */
   allowInsecureSecrets?: boolean;
   /**
+   * What happens to a message with attachments that the provider (or the destination) cannot take: refuse (the default) fails it with MEDIA_NOT_SUPPORTED and sends nothing; text-with-link sends the text with each attachment's URL on a line of its own after it.
+   */
+  mediaFallback?: 'refuse' | 'text-with-link';
+  /**
    * Replace scheme, host and port of every URL of the account's provider, e.g. http://127.0.0.1:8080 for a local test server or https://sandbox.example.com for a sandbox; the same as `send --origin` (which wins when both are given), in every command and in the gateway.
    */
   origin?: string;
-  [k: string]: AccountValue | string | RewritingRules | boolean | undefined;
+  [k: string]: AccountValue | string | RewritingRules | boolean | 'refuse' | 'text-with-link' | undefined;
 }
 /**
  * One rule: every condition must hold for its actions to run.

@@ -56,6 +56,31 @@ export interface FixtureMessage {
    * Message text.
    */
   body: string;
+  /**
+   * Attachments sent with the message (MMS), as the library takes them.
+   */
+  media?: Attachment[];
+}
+/**
+ * One file sent with a message (a picture, a video, a vCard): providers fetch it by URL, so it must be reachable by the provider. The optional facts let Switchboard check the provider's media rules before sending; the provider checks what it fetches itself.
+ */
+export interface Attachment {
+  /**
+   * Where the provider fetches the file: an https:// URL (plain http:// only on a loopback host, for tests and local providers).
+   */
+  url: string;
+  /**
+   * The file's MIME type, such as image/jpeg, as the URL serves it; checked against the provider's accepted types.
+   */
+  contentType?: string;
+  /**
+   * The file's name as the recipient should see it, for providers that take one.
+   */
+  filename?: string;
+  /**
+   * The file's size in bytes; checked against the provider's limits per attachment and per message.
+   */
+  size?: number;
 }
 /**
  * What the provider must receive. Only the parts given are compared.
@@ -82,10 +107,10 @@ export interface FixtureRequest {
     [k: string]: string;
   };
   /**
-   * Decoded form body; exactly these fields.
+   * Decoded form body; exactly these fields. A key sent several times (MediaUrl for each attachment) has the list of its values, in order.
    */
   form?: {
-    [k: string]: string;
+    [k: string]: string | string[];
   };
   /**
    * The JSON body, compared after parsing.
@@ -140,7 +165,7 @@ export interface FixtureResult {
    */
   error?: string;
   /**
-   * The result's stable code for a failure (PROVIDER_ERROR, PROVIDER_REJECTED, MESSAGE_TOO_LONG, ...). A fixture whose code is MESSAGE_TOO_LONG, NUMBER_INVALID or RENDER_FAILED and that gives no request expects none to be sent.
+   * The result's stable code for a failure (PROVIDER_ERROR, PROVIDER_REJECTED, MESSAGE_TOO_LONG, ...). A fixture whose code is MESSAGE_TOO_LONG, NUMBER_INVALID, RENDER_FAILED, MEDIA_INVALID or MEDIA_NOT_SUPPORTED and that gives no request expects none to be sent.
    */
   code?: string;
   /**

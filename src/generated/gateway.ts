@@ -100,6 +100,27 @@ export interface GatewayFile {
      */
     fetchPageBytes?: number;
   };
+  /**
+   * Pictures and other files of messages (MMS): downloaded from providers, kept in the database with their message, and served at signed URLs under publicUrl (docs/gateway.md, "Media").
+   */
+  media?: {
+    /**
+     * Largest attachment downloaded or accepted, in bytes; a larger one is refused (inbound: the message says which attachment is missing). Default 26214400 (25 MiB).
+     */
+    maxBytes?: number;
+    /**
+     * How long one download may take in all (connecting, redirects, every byte); a slower one is cut and retried. Default 60000.
+     */
+    timeoutMs?: number;
+    /**
+     * How many times an inbound attachment is downloaded before it is given up (with backoff between tries: 30 s, 2 min, 10 min, 1 h, …). Default 6.
+     */
+    attempts?: number;
+    /**
+     * Download media from loopback and private addresses too (an on-premises provider, tests). Default false: a media URL that resolves to such an address is refused, so a forged webhook cannot make the gateway read its own network.
+     */
+    allowPrivateNetworks?: boolean;
+  };
 }
 export interface GatewayUser {
   /**

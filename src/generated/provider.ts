@@ -117,6 +117,7 @@ export interface ProviderFile {
    * Limits the provider documents, held before each request is sent: any number of them, each N requests (or message parts) per T seconds for each value of a key template. A request waits until every limit allows it.
    */
   rateLimits?: RateLimit[];
+  media?: MediaRules;
   /**
    * The web services the provider offers, by Acrobits service name. sendMessage: Send one message to one recipient. Parameters: sms_to, sms_body, smart, content_type, disposition_notification. fetchMessages: Fetch new messages. Parameters: last_known_sms_id, last_known_sent_sms_id. balanceCheck: Check the account balance. rateCheck: Check the rate for a destination. Parameters: targetNumber, smartUri. pushTokenReporter: Report push tokens. Parameters: selector, pushToken, pushappid, pushTokenIncomingCall, pushappid_incoming_call, pushTokenOther, pushappid_other.
    */
@@ -296,6 +297,48 @@ export interface RateLimit {
    * requests (default), or parts when the provider counts each SMS segment of a long message.
    */
   count?: 'requests' | 'parts';
+}
+/**
+ * The provider sends pictures and other files (MMS) fetched from URLs: its documented limits, checked before any request, and where the attachments go. Without this block the provider takes no media, and a message with attachments gets the account's mediaFallback (refuse, or the text with the links appended). Templates of sendMessage (and of `service`) place attachments with %media_url%, %media_content_type%, %media_filename%, %media_size% (the first attachment) and %media_count%, or every attachment with a {"$media": ...} node in a structured body (see docs/provider-files.md). `service`: the web service used instead of sendMessage for a message with attachments, when the provider sends MMS through another endpoint or another body shape; it takes the same parameters as sendMessage.
+ */
+export interface MediaRules {
+  /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
+  /**
+   * The provider's media rules in its own words, e.g. "up to 10 files, 5 MB in total, US and Canada only".
+   */
+  description?: string;
+  /**
+   * URL of the provider's page about sending media.
+   */
+  docs?: string;
+  /**
+   * The most attachments one message may carry.
+   */
+  maxCount?: number;
+  /**
+   * The largest attachment, in bytes (checked where the attachment gives its size).
+   */
+  maxBytes?: number;
+  /**
+   * The most bytes of attachments in one message (checked where every attachment gives its size).
+   */
+  maxTotalBytes?: number;
+  /**
+   * The MIME types the provider accepts, such as image/jpeg, or a whole class such as image/*; an attachment that names another type cannot go. Without it every type may go.
+   *
+   * @minItems 1
+   */
+  contentTypes?: [string, ...string[]];
+  /**
+   * The destinations that receive media, as ISO 3166-1 alpha-2 codes (most MMS reaches only the US and Canada); a recipient elsewhere gets the account's mediaFallback. Without it every destination may.
+   *
+   * @minItems 1
+   */
+  countries?: [string, ...string[]];
+  service?: ServiceSpec;
 }
 /**
  * One HTTP operation, as in Acrobits' web-service definition.
@@ -682,6 +725,7 @@ export interface WebhookSpec {
   endpoints: {
     [k: string]: WebhookEndpoint;
   };
+  mediaFetch?: MediaFetch;
 }
 /**
  * One URL the provider calls: verify, then read, then answer.
@@ -1255,4 +1299,35 @@ export interface WebhookAnswer {
    * The exact body, e.g. <Response/> or OK. Default empty.
    */
   body?: string;
+}
+/**
+ * How the gateway downloads the media URLs of inbound messages: from which hosts, whether with the account's credentials, and how long the provider keeps them. A URL on another host is refused; a redirect is followed only to `hosts` or `redirectHosts`, and credentials never follow a redirect to another host. Without it, media is downloaded without credentials from the hosts of the provider's own service URLs only.
+ */
+export interface MediaFetch {
+  /**
+   * The provider's media URLs in its own words.
+   */
+  description?: string;
+  /**
+   * URL of the provider's page about its media URLs.
+   */
+  docs?: string;
+  /**
+   * sendMessage: send the HTTP Basic credentials of the sendMessage service (the account's) with the first request, to a host in `hosts` only. none (the default): media URLs are capability URLs fetched without credentials.
+   */
+  credentials?: 'sendMessage' | 'none';
+  /**
+   * Host names the media URLs of webhooks may name (lower case; *.example.com for any subdomain).
+   *
+   * @minItems 1
+   */
+  hosts: [string, ...string[]];
+  /**
+   * Host names a media URL may redirect to (a CDN), fetched without credentials.
+   */
+  redirectHosts?: string[];
+  /**
+   * How long the provider keeps a media URL, in its words ("until the Media resource is deleted", "ephemeral"): the gateway copies media on receipt either way.
+   */
+  lifetime?: string;
 }

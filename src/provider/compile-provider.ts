@@ -3,10 +3,10 @@
  * templates may use. Problems are returned with their JSON pointers, never thrown here.
  */
 import type { ConfigIssue } from '../errors.js';
-import type { ParameterSpec, ProviderFile } from '../generated/provider.js';
+import type { MediaRules, ParameterSpec, ProviderFile } from '../generated/provider.js';
 import { compileTemplate, type CompiledTemplate, type KnownNames } from '../template/compile.js';
 import { compileService, type CompiledService } from './compile-service.js';
-import { GLOBAL_PARAMS, SERVICE_PARAMS, type ServiceName } from './services.js';
+import { GLOBAL_PARAMS, MEDIA_PARAMS, SERVICE_PARAMS, type ServiceName } from './services.js';
 
 /**
  * A parameter computed by looking up the value of a template. The values it maps to are templates
@@ -41,6 +41,10 @@ export interface Provider {
   readonly services: Readonly<Partial<Record<ServiceName, CompiledService>>>;
   /** Parameters computed by lookup (`derived` in the file), by name. */
   readonly derived: ReadonlyMap<string, DerivedParameter>;
+  /** What media the provider takes (`media` in the file); undefined: none. */
+  readonly media: MediaRules | undefined;
+  /** The service that sends a message with attachments when it is not sendMessage (`media.service`). */
+  readonly mediaService: CompiledService | undefined;
   /** Documented rate limits, held before each Send Message request. */
   readonly rateLimits: readonly CompiledRateLimit[];
   /** The file as written, for tools that show or export it. */
@@ -90,6 +94,9 @@ export function compileProvider(
     }
     services[name] = withDerivedInputs(service, derived);
   }
+  const compiledMedia = compileMediaService(file, accountKeys, secrets, derived, issues, source);
+  const mediaService = compiledMedia && withDerivedInputs(compiledMedia, derived);
+  issues.push(...mediaIssues(file, services.sendMessage, mediaService, source));
   const provider: Provider = {
     id: file.id,
     name: file.name,
@@ -101,6 +108,8 @@ export function compileProvider(
     allowInsecureSecrets: file.allowInsecureSecrets ?? false,
     services,
     derived,
+    media: file.media,
+    mediaService,
     rateLimits: compileRateLimits(file, accountKeys, secrets, issues, source),
     definition: file,
   };
@@ -120,6 +129,66 @@ function withDerivedInputs(service: CompiledService, derived: ReadonlyMap<string
     );
   if (inputs.every((p) => service.params.has(p))) return service;
   return { ...service, params: new Set([...service.params, ...inputs]) };
+}
+
+/** Compiles `media.service`, which takes the Send Message parameters. */
+function compileMediaService(
+  file: ProviderFile,
+  accountKeys: readonly string[] | 'any',
+  secrets: ReadonlySet<string>,
+  derived: ReadonlyMap<string, DerivedParameter>,
+  issues: ConfigIssue[],
+  source: string,
+): CompiledService | undefined {
+  const spec = file.media?.service;
+  if (spec === undefined) return undefined;
+  const known = { params: [...SERVICE_PARAMS.sendMessage, ...GLOBAL_PARAMS, ...derived.keys()], accountKeys, secrets };
+  const { service, problems } = compileService(spec, known);
+  for (const p of problems)
+    issues.push({
+      file: source,
+      pointer: `/media/service${p.pointer}`,
+      message: p.message,
+      code: problemCode(p.message),
+    });
+  return service;
+}
+
+/**
+ * Media rules and media templates go together: rules without a template that places the
+ * attachments would drop them silently, and a template reading them without rules would never
+ * be given any (a provider without rules takes no media).
+ */
+function mediaIssues(
+  file: ProviderFile,
+  sendMessage: CompiledService | undefined,
+  mediaService: CompiledService | undefined,
+  source: string,
+): ConfigIssue[] {
+  const readsMedia = (service: CompiledService | undefined) =>
+    service !== undefined && MEDIA_PARAMS.some((name) => name !== 'media_count' && service.params.has(name));
+  const places = readsMedia(mediaService ?? sendMessage);
+  if (file.media !== undefined && !places)
+    return [
+      {
+        file: source,
+        pointer: mediaService ? '/media/service' : '/services/sendMessage',
+        message:
+          'places no attachment, yet the provider declares media rules: use %media_url% or a {"$media": ...} node in the body',
+        code: 'SCHEMA',
+      },
+    ];
+  if (file.media === undefined && readsMedia(sendMessage))
+    return [
+      {
+        file: source,
+        pointer: '/media',
+        message:
+          'is missing, yet sendMessage places attachments: declare the media rules (at least {}) so messages carry media',
+        code: 'SCHEMA',
+      },
+    ];
+  return [];
 }
 
 /** Compiles the `derived` lookups; their templates may use any service or global parameter. */

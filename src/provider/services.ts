@@ -23,10 +23,20 @@ export const ACROBITS_SERVICE_PARAMS: Readonly<Record<ServiceName, readonly stri
 /** Facts Switchboard computes for every message (the apps do not). */
 export const MESSAGE_FACTS = ['sms_encoding', 'sms_parts', 'sms_length'] as const;
 
-/** Service parameters, by service: the Acrobits ones, and the message facts for Send Message. */
+/**
+ * The message's attachments as Send Message parameters: how many, and the first one's facts (for
+ * providers that take one file in a field of its own). Every attachment is placed with a
+ * `{"$media": ...}` node of a structured body, whose templates also read MEDIA_ITEM_PARAMS.
+ */
+export const MEDIA_PARAMS = ['media_count', 'media_url', 'media_content_type', 'media_filename', 'media_size'] as const;
+
+/** Inside a `$media` node: the attachment's position, from 0 and from 1 (for indexed keys). */
+export const MEDIA_ITEM_PARAMS = ['media_index', 'media_number'] as const;
+
+/** Service parameters, by service: the Acrobits ones, and the message facts and media for Send Message. */
 export const SERVICE_PARAMS: Readonly<Record<ServiceName, readonly string[]>> = {
   ...ACROBITS_SERVICE_PARAMS,
-  sendMessage: [...ACROBITS_SERVICE_PARAMS.sendMessage, ...MESSAGE_FACTS],
+  sendMessage: [...ACROBITS_SERVICE_PARAMS.sendMessage, ...MESSAGE_FACTS, ...MEDIA_PARAMS],
 };
 
 /**

@@ -34,9 +34,13 @@ export interface Router {
   close(): Promise<void>;
 }
 
-/** Whether a failure may be tried on the route's next account. */
+/**
+ * Whether a failure may be tried on the route's next account: a transient one that certainly did
+ * not arrive, or attachments this account's provider cannot take (nothing was sent; the next
+ * provider may take them).
+ */
 export function shouldFallBack(result: SendResult): boolean {
-  return !result.ok && result.retryable && !result.ambiguous;
+  return !result.ok && ((result.retryable && !result.ambiguous) || result.code === 'MEDIA_NOT_SUPPORTED');
 }
 
 /** Options of {@link createRouter}: the connectors' options, and where each account's rate limits are held. */

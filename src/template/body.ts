@@ -7,6 +7,8 @@ import { compileTemplate, type CompiledTemplate, type KnownNames } from './compi
 import { bodyKind, type TemplateKind } from './contexts.js';
 import { percentEncode } from './escape.js';
 import { MASK, renderTemplate, type Scope } from './render.js';
+import type { Attachment } from '../generated/attachment.js';
+import { MEDIA_ITEM_PARAMS } from '../provider/services.js';
 
 /** A compiled body: text template, or a structure with template leaves. */
 export type CompiledBody =
@@ -25,6 +27,8 @@ export type CompiledBody =
  */
 type Shape =
   | { readonly kind: 'template'; readonly template: CompiledTemplate }
+  /** `{"$media": item}`: the item once per attachment (a JSON array, or repeated form fields). */
+  | { readonly kind: 'media'; readonly item: Shape }
   | { readonly kind: 'constant'; readonly value: number | boolean | null; readonly json: string }
   | { readonly kind: 'array'; readonly items: readonly Shape[] }
   | { readonly kind: 'object'; readonly fields: readonly Field[] };
@@ -34,6 +38,8 @@ interface Field {
   readonly key: string;
   readonly jsonKey: string;
   readonly formKey: string;
+  /** For a `$media` field of a form: the key as a template (`media_urls[%media_index%]`), when it has placeholders. */
+  readonly keyTemplate: CompiledTemplate | undefined;
   readonly shape: Shape;
   /** Left out when it renders to the empty string (omitEmpty true, or its pointer listed). */
   readonly omitIfEmpty: boolean;
@@ -67,27 +73,44 @@ export function compileStructuredBody(
   const listed: readonly string[] = typeof omitEmpty === 'boolean' ? [] : omitEmpty;
   const omitted = new Set(listed);
   const leaves = new Set<string>();
+  // Inside a `$media` node the item's templates also know the attachment's position.
+  const itemKnown: KnownNames = { ...known, params: [...known.params, ...MEDIA_ITEM_PARAMS] };
   // Pointers are built here, once, to find the fields the omitEmpty list names; renders never see them.
-  const compileNode = (node: unknown, pointer: string, depth: number): Shape => {
+  const compileNode = (node: unknown, pointer: string, depth: number, names: KnownNames, inMedia: boolean): Shape => {
     if (typeof node === 'string') {
       leaves.add(pointer);
-      const result = compileTemplate(node, 'raw', known);
+      const result = compileTemplate(node, 'raw', names);
       for (const message of result.problems) problems.push({ pointer, message });
       return { kind: 'template', template: result.template };
+    }
+    if (isMediaNode(node)) {
+      const at = `${pointer}/$media`;
+      if (inMedia) problems.push({ pointer: at, message: 'a $media node cannot stand inside another' });
+      if (format === 'form' && (depth !== 1 || typeof node.$media !== 'string'))
+        problems.push({
+          pointer: at,
+          message: 'in a form body, $media must be the value of a field and a text template',
+        });
+      return { kind: 'media', item: compileNode(node.$media, at, depth, itemKnown, true) };
     }
     if (format === 'form' && depth > 0)
       problems.push({ pointer, message: 'a form body must be a flat object of text values' });
     if (Array.isArray(node))
-      return { kind: 'array', items: node.map((item, i) => compileNode(item, `${pointer}/${i}`, depth + 1)) };
+      return {
+        kind: 'array',
+        items: node.map((item, i) => compileNode(item, `${pointer}/${i}`, depth + 1, names, inMedia)),
+      };
     if (node !== null && typeof node === 'object') {
       // Object.entries gives the order JSON.stringify would write (integer-like keys first).
       const fields = Object.entries(node).map(([key, v]): Field => {
         const at = `${pointer}/${escapePointer(key)}`;
+        const shape = compileNode(v, at, depth + 1, names, inMedia);
         return {
           key,
           jsonKey: `${JSON.stringify(key)}:`,
           formKey: `${percentEncode(key)}=`,
-          shape: compileNode(v, at, depth + 1),
+          keyTemplate: shape.kind === 'media' && format === 'form' ? keyTemplate(key, at) : undefined,
+          shape,
           omitIfEmpty: omitEmpty === true || omitted.has(at),
         };
       });
@@ -96,7 +119,13 @@ export function compileStructuredBody(
     const constant = node as number | boolean | null;
     return { kind: 'constant', value: constant, json: JSON.stringify(constant) };
   };
-  const shape = compileNode(value, '', 0);
+  /** A form field's key that places each attachment under its own name (`MediaUrl%media_index%`). */
+  const keyTemplate = (key: string, pointer: string): CompiledTemplate | undefined => {
+    const result = compileTemplate(key, 'raw', itemKnown);
+    for (const message of result.problems) problems.push({ pointer, message: `in the key: ${message}` });
+    return result.template.parts.some((part) => part.kind === 'value') ? result.template : undefined;
+  };
+  const shape = compileNode(value, '', 0, known, false);
   if (format === 'form' && (Array.isArray(value) || typeof value !== 'object')) {
     problems.push({ pointer: '', message: 'a form body must be an object' });
   }
@@ -106,6 +135,37 @@ export function compileStructuredBody(
   });
   const body: CompiledBody = { kind: 'structured', shape, format: format === 'form' ? 'form' : 'json' };
   return { body, problems };
+}
+
+/** `{"$media": item}`: the one shape of a node that stands for every attachment. */
+function isMediaNode(node: unknown): node is { $media: unknown } {
+  return (
+    node !== null &&
+    typeof node === 'object' &&
+    !Array.isArray(node) &&
+    Object.keys(node).length === 1 &&
+    '$media' in node
+  );
+}
+
+/**
+ * The scope of one attachment inside a `$media` node: its facts as %media_url%, %media_content_type%,
+ * %media_filename% and %media_size%, its position as %media_index% (from 0) and %media_number% (from 1).
+ */
+function itemScope(scope: Scope, attachment: Attachment, index: number): Scope {
+  const params = Object.create(scope.params) as Record<string, string>;
+  params.media_url = attachment.url;
+  params.media_content_type = attachment.contentType ?? '';
+  params.media_filename = attachment.filename ?? '';
+  params.media_size = attachment.size === undefined ? '' : String(attachment.size);
+  params.media_index = String(index);
+  params.media_number = String(index + 1);
+  return { params, account: scope.account };
+}
+
+/** The JSON texts of a `$media` node's item, one per attachment. */
+function renderMediaItems(item: Shape, scope: Scope, mask: boolean): string[] {
+  return (scope.media ?? []).map((attachment, i) => renderJson(item, itemScope(scope, attachment, i), mask));
 }
 
 function escapePointer(key: string): string {
@@ -126,16 +186,22 @@ function renderJson(shape: Shape, scope: Scope, mask: boolean): string {
       return JSON.stringify(renderTemplate(shape.template, scope, mask));
     case 'constant':
       return shape.json;
+    case 'media':
+      return `[${renderMediaItems(shape.item, scope, mask).join(',')}]`;
     case 'array': {
-      let out = '[';
-      for (let i = 0; i < shape.items.length; i++)
-        out += (i === 0 ? '' : ',') + renderJson(shape.items[i] as Shape, scope, mask);
-      return `${out}]`;
+      // A $media element stands for its items, spliced in (a text segment, then one per file).
+      const texts: string[] = [];
+      for (const item of shape.items)
+        if (item.kind === 'media') texts.push(...renderMediaItems(item.item, scope, mask));
+        else texts.push(renderJson(item, scope, mask));
+      return `[${texts.join(',')}]`;
     }
     case 'object': {
       let out = '';
       for (const field of shape.fields) {
         let text: string;
+        // A message without attachments leaves their field out, as it was before media.
+        if (field.shape.kind === 'media' && (scope.media ?? []).length === 0) continue;
         if (field.shape.kind === 'template') {
           const value = renderTemplate(field.shape.template, scope, mask);
           if (value === '' && field.omitIfEmpty) continue;
@@ -153,6 +219,10 @@ function renderForm(shape: Shape, scope: Scope, mask: boolean): string {
   if (shape.kind !== 'object') return '';
   let out = '';
   for (const field of shape.fields) {
+    if (field.shape.kind === 'media') {
+      out += renderFormMedia(field, field.shape.item, scope, mask, out === '');
+      continue;
+    }
     let value: string;
     if (field.shape.kind === 'template') {
       value = renderTemplate(field.shape.template, scope, mask);
@@ -163,6 +233,24 @@ function renderForm(shape: Shape, scope: Scope, mask: boolean): string {
   return out;
 }
 
+/**
+ * A `$media` field of a form: one pair per attachment, under the same key (`MediaUrl=a&MediaUrl=b`)
+ * or under a key of its own when the key is a template (`media_urls[%media_index%]`).
+ */
+function renderFormMedia(field: Field, item: Shape, scope: Scope, mask: boolean, first: boolean): string {
+  if (item.kind !== 'template') return ''; // refused at load
+  let out = '';
+  (scope.media ?? []).forEach((attachment, i) => {
+    const inner = itemScope(scope, attachment, i);
+    const key =
+      field.keyTemplate === undefined
+        ? field.formKey
+        : `${percentEncode(renderTemplate(field.keyTemplate, inner, mask))}=`;
+    out += (first && out === '' ? '' : '&') + key + encodeMasked(renderTemplate(item.template, inner, mask), mask);
+  });
+  return out;
+}
+
 /** The plain value a shape stands for (only for a form field that is not text, which load refuses). */
 function valueOf(shape: Shape, scope: Scope, mask: boolean): unknown {
   switch (shape.kind) {
@@ -170,6 +258,8 @@ function valueOf(shape: Shape, scope: Scope, mask: boolean): unknown {
       return renderTemplate(shape.template, scope, mask);
     case 'constant':
       return shape.value;
+    case 'media':
+      return (scope.media ?? []).map((a, i) => valueOf(shape.item, itemScope(scope, a, i), mask));
     case 'array':
       return shape.items.map((item) => valueOf(item, scope, mask));
     case 'object':
@@ -193,8 +283,13 @@ export function bodyTemplates(body: CompiledBody | undefined): CompiledTemplate[
   const found: CompiledTemplate[] = [];
   const visit = (shape: Shape): void => {
     if (shape.kind === 'template') found.push(shape.template);
+    else if (shape.kind === 'media') visit(shape.item);
     else if (shape.kind === 'array') shape.items.forEach(visit);
-    else if (shape.kind === 'object') for (const field of shape.fields) visit(field.shape);
+    else if (shape.kind === 'object')
+      for (const field of shape.fields) {
+        if (field.keyTemplate !== undefined) found.push(field.keyTemplate);
+        visit(field.shape);
+      }
   };
   visit(body.shape);
   return found;

@@ -3,6 +3,7 @@
  * construction; the only way a value enters the output is through `escapeFor`.
  */
 import type { CompiledTemplate } from './compile.js';
+import type { Attachment } from '../generated/attachment.js';
 import { assertWellFormed, escapeFor } from './escape.js';
 import { TEMPLATE_FUNCTIONS } from './functions.js';
 import type { Part, Ref } from './parse.js';
@@ -11,6 +12,8 @@ import type { Part, Ref } from './parse.js';
 export interface Scope {
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly account: Readonly<Record<string, string | undefined>>;
+  /** The message's attachments, for `{"$media": ...}` nodes of a structured body; none when absent. */
+  readonly media?: readonly Attachment[];
 }
 
 /** Text that stands for a secret in masked output. */

@@ -15,7 +15,7 @@ import { loadProvider } from '../../src/config/load-provider.js';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
 import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
 import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
-import { MIGRATIONS } from '../../packages/gateway/src/store/migrations.js';
+import { MIGRATIONS, statementFor } from '../../packages/gateway/src/store/migrations.js';
 import { openPostgresStore } from '../../packages/gateway/src/store/postgres-store.js';
 import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
 import type { InboundRecord, Store } from '../../packages/gateway/src/store/store.js';
@@ -79,7 +79,7 @@ describe('a database from before migration 7', () => {
     const old = new Database(file);
     old.exec('CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)');
     for (const step of MIGRATIONS.filter((m) => m.version < 7)) {
-      for (const statement of step.statements) old.exec(statement);
+      for (const statement of step.statements) old.exec(statementFor(statement, 'sqlite'));
       old.prepare('INSERT INTO migrations VALUES (?, ?)').run(step.version, Date.now());
     }
     old.close();

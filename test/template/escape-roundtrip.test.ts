@@ -238,3 +238,123 @@ describe('escaping round trip', () => {
     expect(() => render('<b>%sms_body%</b>', 'xml', 'a\uD800')).toThrow(/unpaired/);
   });
 });
+
+describe('escaping round trip of media URLs', () => {
+  const mediaKnown: KnownNames = {
+    params: ['sms_to', 'sms_body', 'media_url', 'media_content_type', 'media_count'],
+    accountKeys: [],
+    secrets: new Set(),
+  };
+  // Any text stands for a URL here: validation comes before rendering, escaping must hold regardless.
+  const urls = fc.array(wellFormed, { minLength: 1, maxLength: 5 });
+  const scopeOf = (body: string, list: readonly string[]) => ({
+    params: { sms_to: '+1', sms_body: body, media_url: list[0] ?? '', media_count: String(list.length) },
+    account: {},
+    media: list.map((url, i) => ({ url, contentType: `image/t${i}` })),
+  });
+  const compiled = (shape: unknown, contentType: string) => {
+    const { body, problems } = compileStructuredBody(shape, contentType, mediaKnown);
+    expect(problems).toEqual([]);
+    return body;
+  };
+
+  it('keeps every URL intact as a repeated form key, in order, the other fields untouched', () => {
+    const body = compiled(
+      { To: '%sms_to%', Body: '%sms_body%', MediaUrl: { $media: '%media_url%' }, After: 'x' },
+      'application/x-www-form-urlencoded',
+    );
+    fc.assert(
+      fc.property(wellFormed, urls, (text, list) => {
+        const form = new URLSearchParams(renderBody(body, scopeOf(text, list)));
+        expect(form.getAll('MediaUrl')).toEqual(list);
+        expect([form.get('To'), form.get('Body'), form.get('After')]).toEqual(['+1', text, 'x']);
+        expect([...form.keys()].length).toBe(3 + list.length);
+      }),
+    );
+  });
+
+  it('keeps every URL intact under indexed form keys, from 0 or from 1', () => {
+    const body = compiled(
+      { 'media_urls[%media_index%]': { $media: '%media_url%' }, 'Media%media_number%': { $media: '%media_url%' } },
+      'application/x-www-form-urlencoded',
+    );
+    fc.assert(
+      fc.property(urls, (list) => {
+        const form = new URLSearchParams(renderBody(body, scopeOf('', list)));
+        list.forEach((url, i) => {
+          expect(form.getAll(`media_urls[${i}]`)).toEqual([url]);
+          expect(form.getAll(`Media${i + 1}`)).toEqual([url]);
+        });
+        expect([...form.keys()].length).toBe(2 * list.length);
+      }),
+    );
+  });
+
+  it('keeps every URL intact in a JSON array of URLs and of objects, nested or spliced', () => {
+    const body = compiled(
+      {
+        text: '%sms_body%',
+        media_urls: { $media: '%media_url%' },
+        media: { $media: { url: '%media_url%', type: '%media_content_type%', n: 1 } },
+        segments: [{ type: 'TEXT', text: '%sms_body%' }, { $media: { type: 'LINK', url: '%media_url%' } }],
+      },
+      'application/json',
+    );
+    fc.assert(
+      fc.property(wellFormed, urls, (text, list) => {
+        expect(JSON.parse(renderBody(body, scopeOf(text, list)))).toEqual({
+          text,
+          media_urls: list,
+          media: list.map((url, i) => ({ url, type: `image/t${i}`, n: 1 })),
+          segments: [{ type: 'TEXT', text }, ...list.map((url) => ({ type: 'LINK', url }))],
+        });
+      }),
+    );
+  });
+
+  it('leaves the media fields out and the segments alone for a message without attachments', () => {
+    const json = compiled(
+      { text: '%sms_body%', media_urls: { $media: '%media_url%' }, seg: [{ t: 1 }, { $media: '%media_url%' }] },
+      'application/json',
+    );
+    const form = compiled(
+      { Body: '%sms_body%', MediaUrl: { $media: '%media_url%' } },
+      'application/x-www-form-urlencoded',
+    );
+    expect(JSON.parse(renderBody(json, scopeOf('hi', [])))).toEqual({ text: 'hi', seg: [{ t: 1 }] });
+    expect(renderBody(form, scopeOf('hi', []))).toBe('Body=hi');
+  });
+
+  it('keeps the first URL intact where %media_url% stands in a URL, a form, JSON or XML text template', () => {
+    fc.assert(
+      fc.property(urls, (list) => {
+        const scope = scopeOf('', list);
+        const of = (source: string, kind: TemplateKind) => {
+          const { template, problems } = compileTemplate(source, kind, mediaKnown);
+          expect(problems).toEqual([]);
+          return renderTemplate(template, scope);
+        };
+        expect(
+          new URL(of('https://e.com/mms?media=%media_url%&n=%media_count%', 'url')).searchParams.get('media'),
+        ).toBe(list[0]);
+        expect(new URLSearchParams(of('image=%media_url%&to=%sms_to%', 'form')).get('image')).toBe(list[0]);
+        expect(JSON.parse(of('{"media_file": "%media_url%"}', 'json'))).toEqual({ media_file: list[0] });
+        const xmlSafe = list[0] as string;
+        if (!/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(xmlSafe))
+          expect((parseXml(of('<m><u>%media_url%</u></m>', 'xml')) as { m: { u: string } }).m.u).toBe(xmlSafe);
+      }),
+    );
+  });
+
+  it('refuses misplaced $media nodes at load', () => {
+    const problems = (shape: unknown, type: string) =>
+      compileStructuredBody(shape, type, mediaKnown).problems.map((p) => `${p.pointer}: ${p.message}`);
+    expect(problems({ a: { $media: { b: { $media: '%media_url%' } } } }, 'application/json')).toEqual([
+      '/a/$media/b/$media: a $media node cannot stand inside another',
+    ]);
+    expect(problems({ a: { $media: { url: '%media_url%' } } }, 'application/x-www-form-urlencoded')).toContain(
+      '/a/$media: in a form body, $media must be the value of a field and a text template',
+    );
+    expect(problems({ a: '%media_index%' }, 'application/json')[0]).toMatch(/^\/a: unknown placeholder %media_index%/);
+  });
+});

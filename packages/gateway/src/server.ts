@@ -27,6 +27,9 @@ import { WEBHOOK_KEY_EXTRA_DAYS, type Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
 import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
 import { registerWebhookRoutes } from './webhooks/route.js';
+import { announce } from './media/announce.js';
+import { createMediaKeeper, type KeeperOptions } from './media/keeper.js';
+import { registerMediaRoute } from './media/route.js';
 import { statusCallbacks } from './webhooks/status-callback.js';
 
 /** Options of {@link startGateway}. */
@@ -46,6 +49,8 @@ export interface GatewayOptions {
   readonly trustProxy?: TrustProxy | undefined;
   /** Request, header and keep-alive timeouts of the HTTP server (slow clients are cut off). */
   readonly timeouts?: ServerTimeouts;
+  /** Retry delays and polling of inbound attachment downloads. */
+  readonly media?: KeeperOptions;
 }
 
 /** A running gateway. */
@@ -101,6 +106,8 @@ export async function startGateway(
   const inflight = createInflight();
   const metrics = createMetrics(() => inflight.size, queue === undefined ? undefined : () => queue.waiting());
   const pusher = createPusher(config.push, store, log, options.push, (result) => metrics.pushes.inc({ result }));
+  const media = createMediaKeeper(config, store, log, metrics, options.media);
+  const mediaKey = await store.media.signingKey();
   const ctx: GatewayContext = {
     config,
     store,
@@ -110,12 +117,15 @@ export async function startGateway(
     inflight,
     log,
     metrics,
+    media,
+    mediaKey,
     notify: (login, seq) => void ctx.inflight.track(pusher.notify(login, seq)),
   };
   let closing = false;
   registerOperations(app, ctx, () => closing);
   registerAppRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerMediaRoute(app, ctx);
   await resume(ctx);
   await queue?.start(
     (job) => takeJob(ctx, job),
@@ -134,7 +144,7 @@ export async function startGateway(
       const known = webhookAccounts(config).find((a) => a.label === account);
       const source = known ?? { id: slugOf(account), label: account, sendsFor: [account] };
       const summary = await ctx.inflight.track(ingestEvents(config, store, source, events));
-      for (const { login, seq } of summary.pushes) ctx.notify(login, seq);
+      announce(ctx, summary.pushes);
       return summary;
     },
     async close() {
@@ -143,7 +153,8 @@ export async function startGateway(
       clearInterval(takeover);
       await app.close(); // waits for requests in progress
       await pusher.close(); // pending push retries given up, pushes in flight cut after a bound
-      await ctx.inflight.drained(); // sends that outlived their request, enqueues
+      await ctx.inflight.drained(); // sends that outlived their request, enqueues, first downloads
+      await media.close(); // downloads of retried attachments in progress
       await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
       await store.close();

@@ -19,8 +19,9 @@ export const providers: Command = {
     }
     io.out(catalogue(all));
     const receiving = all.filter((p) => receives(p) !== '').length;
+    const media = all.filter((p) => p.media !== undefined).length;
     io.out(
-      `\n${all.length} providers, ${receiving} receive webhooks (RECEIVES: their endpoints). Account keys marked * are secret; ? optional. Details: the provider files in providers/.`
+      `\n${all.length} providers, ${receiving} receive webhooks (RECEIVES: their endpoints), ${media} send media (MMS). Account keys marked * are secret; ? optional. Details: the provider files in providers/.`
         .split(/(?<=\.) /)
         .reduce(wrapSentences, [''])
         .join('\n'),
@@ -38,7 +39,7 @@ const ID_WIDTH = 17;
  * services, wrapped under the name; a table with every column would be wider than a terminal.
  */
 function catalogue(all: readonly Provider[]): string {
-  const lines = ['ID'.padEnd(ID_WIDTH) + 'NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES'];
+  const lines = ['ID'.padEnd(ID_WIDTH) + 'NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES · MEDIA'];
   for (const p of all) {
     lines.push(p.id.padEnd(ID_WIDTH) + fit(p.name, WIDTH - ID_WIDTH));
     const webhooks = receives(p);
@@ -47,6 +48,7 @@ function catalogue(all: readonly Provider[]): string {
       needs(p),
       Object.keys(p.services).join(', '),
       webhooks === '' ? '' : `receives ${webhooks}`,
+      p.media === undefined ? '' : 'sends media',
     ]
       .filter((part) => part !== '')
       .join(' · ');
@@ -88,6 +90,8 @@ function summary(p: Provider) {
     services: Object.keys(p.services),
     auth: authOf(p),
     webhooks: Object.keys(p.definition.webhooks?.endpoints ?? {}),
+    /** The provider's media rules (MMS), or null when it takes no media. */
+    media: p.media === undefined ? null : { ...p.media, service: p.mediaService !== undefined },
     parameters: Object.fromEntries(
       Object.entries(p.parameters).map(([k, s]) => [
         k,

@@ -1,5 +1,6 @@
 /** What every endpoint handler works with. */
 import type { GatewayConfig } from '../config/gateway-config.js';
+import type { MediaKeeper } from '../media/keeper.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
 import type { SendQueue } from '../queue/send-queue.js';
 import type { Store } from '../store/store.js';
@@ -32,6 +33,10 @@ export interface GatewayContext {
   readonly inflight: Inflight;
   readonly log: Log;
   readonly metrics: GatewayMetrics;
+  /** Downloads and keeps the files of inbound messages. */
+  readonly media: MediaKeeper;
+  /** The key that signs media URLs (shared by every process through the database). */
+  readonly mediaKey: string;
   /** Called with each stored inbound message, to push it to the user's devices. */
   readonly notify: (login: string, seq: number) => void;
 }

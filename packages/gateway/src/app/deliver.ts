@@ -3,7 +3,10 @@
  * shared by the Send endpoint and the queue's workers (its own module, so neither imports the other).
  */
 import type { ResultCode, SendResult } from 'switchboard/internal/result.js';
+import type { Attachment } from 'switchboard/internal/generated/attachment.js';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
+import { FILE_TRANSFER } from '../media/document.js';
+import { mediaUrl } from '../media/signed-url.js';
 import type { StoredMessage } from '../store/store.js';
 import type { GatewayContext } from './context.js';
 import type { MessageRow } from './message-row.js';
@@ -14,6 +17,8 @@ export const LOCAL: ReadonlySet<ResultCode> = new Set([
   'MESSAGE_TOO_LONG',
   'RENDER_FAILED',
   'NO_ROUTE',
+  'MEDIA_INVALID',
+  'MEDIA_NOT_SUPPORTED',
 ]);
 
 /** What the answer needs of a send's outcome: a result, or the message's recorded row. */
@@ -46,9 +51,26 @@ export async function userOf(ctx: GatewayContext, message: StoredMessage): Promi
 export async function deliver(ctx: GatewayContext, user: GatewayUserConfig, row: MessageRow): Promise<SendResult> {
   const message = row.record;
   const send = ctx.senders.forUser(user, message.ownNumber);
+  const media = message.contentType === FILE_TRANSFER ? await filesOf(ctx, row) : undefined;
+  if (media !== undefined && media.length === 0) {
+    const error = 'its files were not stored, so it is not sent';
+    await row.settle({ state: 'failed', error, code: 'MEDIA_INVALID' });
+    const failure: SendResult = {
+      ok: false,
+      code: 'MEDIA_INVALID',
+      error,
+      recipient: message.peer,
+      status: 0,
+      retryable: false,
+      ambiguous: false,
+      durationMs: 0,
+    };
+    return failure;
+  }
   const result = await send({
     to: message.peer,
     body: message.text,
+    ...(media === undefined ? {} : { media }),
     contentType: message.contentType,
     dispositionNotification: message.dispositionNotification,
     messageId: message.uid,
@@ -81,4 +103,18 @@ function outcomeLine(result: SendResult): string {
   if (result.ambiguous) return 'message may have reached the provider; no clear answer came back';
   if (result.status === 0) return 'message not sent; the provider could not be reached';
   return 'the provider refused the message';
+}
+
+/** The files of a stored message with files, as the provider fetches them: the gateway's signed URLs. */
+async function filesOf(ctx: GatewayContext, row: MessageRow): Promise<Attachment[]> {
+  const { login, seq } = await row.stored();
+  const entries = await ctx.store.media.ofMessages(login, [seq]);
+  return entries
+    .filter((e) => e.state === 'stored')
+    .map((e) => ({
+      url: mediaUrl(ctx.config.publicUrl, ctx.mediaKey, e.id),
+      ...(e.contentType === undefined ? {} : { contentType: e.contentType }),
+      ...(e.filename === undefined ? {} : { filename: e.filename }),
+      ...(e.size === undefined ? {} : { size: e.size }),
+    }));
 }

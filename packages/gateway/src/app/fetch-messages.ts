@@ -12,6 +12,9 @@
  * the newest ids it got, continues where it ended.
  */
 import type { GatewayUserConfig } from '../config/gateway-config.js';
+import { FILE_TRANSFER, fileTransferText } from '../media/document.js';
+import { mediaUrl } from '../media/signed-url.js';
+import type { MediaEntry } from '../store/media-store.js';
 import type { FetchedMessage } from '../store/fetch-statements.js';
 import type { GatewayContext } from './context.js';
 import type { Answer } from './send-message.js';
@@ -44,14 +47,32 @@ export async function fetchMessages(ctx: GatewayContext, user: GatewayUserConfig
     { received: received.cursor, sent: sent.cursor },
     { count: ctx.config.limits.fetchPageSize, bytes: ctx.config.limits.fetchPageBytes },
   );
-  return {
-    status: 200,
-    body: {
-      date: new Date().toISOString(),
-      received_smss: page.received.map(receivedItem),
-      sent_smss: page.sent.map(sentItem),
-    },
-  };
+  const received_smss = page.received.map(receivedItem);
+  const sent_smss = page.sent.map(sentItem);
+  await withDocuments(ctx, user.login, [...received_smss, ...sent_smss]);
+  return { status: 200, body: { date: new Date().toISOString(), received_smss, sent_smss } };
+}
+
+/**
+ * Messages with files get their file-transfer document as `sms_text` (the stored text is the
+ * caption), built from the files as they are now: one query for the whole page.
+ */
+async function withDocuments(
+  ctx: GatewayContext,
+  login: string,
+  items: { sms_id: string; sms_text: string; content_type: string }[],
+): Promise<void> {
+  const media = items.filter((item) => item.content_type === FILE_TRANSFER);
+  if (media.length === 0) return;
+  const entries = await ctx.store.media.ofMessages(
+    login,
+    media.map((item) => Number(item.sms_id)),
+  );
+  const bySeq = new Map<number, MediaEntry[]>();
+  for (const e of entries) bySeq.set(e.seq, [...(bySeq.get(e.seq) ?? []), e]);
+  const urlOf = (id: string) => mediaUrl(ctx.config.publicUrl, ctx.mediaKey, id);
+  for (const item of media)
+    item.sms_text = fileTransferText(item.sms_text, bySeq.get(Number(item.sms_id)) ?? [], urlOf);
 }
 
 // Built field by field (no spread), so that each item is one small object for JSON.stringify.

@@ -13,10 +13,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultCode } from 'switchboard/internal/result.js';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
 import { sendThroughQueue } from '../queue/queued-send.js';
-import type { OutgoingRecord } from '../store/store.js';
+import { isFileTransfer } from '../media/app-document.js';
+import type { OutgoingRecord, StoredMessage } from '../store/store.js';
 import type { GatewayContext } from './context.js';
 import { deliver, LOCAL, type Settled } from './deliver.js';
-import { newMessageRow } from './message-row.js';
+import { newMessageRow, storedMessageRow } from './message-row.js';
+import { storeFileTransfer } from './send-file-transfer.js';
 import { peerOf } from './peer.js';
 
 /** What the app sends (see `gateway account-xml`). */
@@ -51,6 +53,11 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
     dispositionNotification: input.disposition_notification ?? '',
     providerAccount: user.sender.label,
   };
+  if (isFileTransfer(input.content_type, input.body)) {
+    const ready = await storeFileTransfer(ctx, user, record);
+    if ('status' in ready) return ready;
+    return answerFor(String(ready.stored.seq), await sendStored(ctx, user, ready.stored, ready.waitMs));
+  }
   const waitMs = ctx.config.limits.sendWaitMs;
   if (ctx.queue !== undefined) {
     const stored = await ctx.store.insertOutgoing(record, { state: 'queued' });
@@ -71,6 +78,18 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
     ctx.log.error({ login: user.login, sms_id: kept.seq, err: String(error) }, 'recording a send failed');
     return answerFor(String(kept.seq), undefined);
   }
+}
+
+/** Sends a message stored as `queued`, through the queue or here; the outcome, or undefined after `waitMs`. */
+async function sendStored(
+  ctx: GatewayContext,
+  user: GatewayUserConfig,
+  stored: StoredMessage,
+  waitMs: number,
+): Promise<Settled | undefined> {
+  if (ctx.queue !== undefined) return sendThroughQueue(ctx, ctx.queue, stored, waitMs);
+  const outcome = ctx.inflight.track(deliver(ctx, user, storedMessageRow(ctx.store, stored)));
+  return Promise.race([outcome, sleep(waitMs, undefined, { ref: false })]);
 }
 
 function answerFor(smsId: string, result: Settled | undefined): Answer {

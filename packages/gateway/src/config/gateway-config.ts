@@ -58,6 +58,24 @@ export interface LimitsConfig {
   readonly fetchPageBytes: number;
 }
 
+/** Media of messages (config `media`), with defaults. */
+export interface MediaConfig {
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly allowPrivateNetworks: boolean;
+}
+
+/** The media defaults: 25 MiB (what peers cap at; carriers take far less), a minute, six tries. */
+export function resolveMedia(media: Partial<MediaConfig> = {}): MediaConfig {
+  return {
+    maxBytes: media.maxBytes ?? 25 * 1024 * 1024,
+    timeoutMs: media.timeoutMs ?? 60_000,
+    attempts: media.attempts ?? 6,
+    allowPrivateNetworks: media.allowPrivateNetworks ?? false,
+  };
+}
+
 /** A gateway, configured. */
 export interface GatewayConfig {
   /** The file it came from, or a label. */
@@ -70,6 +88,7 @@ export interface GatewayConfig {
   readonly queue: GatewayQueueConfig | undefined;
   readonly push: PushConfig;
   readonly limits: LimitsConfig;
+  readonly media: MediaConfig;
 }
 
 /** Acrobits' push API (doc.acrobits.net/api/server/http_push.html). */

@@ -14,6 +14,7 @@ import { isPasswordNoise, plainPasswords, semanticIssues } from './check-gateway
 import {
   DEFAULT_GATEWAY_QUEUE,
   resolveDefaults,
+  resolveMedia,
   type DatabaseConfig,
   type GatewayConfig,
   type GatewayQueueConfig,
@@ -62,6 +63,7 @@ export async function gatewayFromValue(
     database,
     queue,
     ...resolveDefaults(gateway.push, gateway.limits),
+    media: resolveMedia(gateway.media),
   };
 }
 

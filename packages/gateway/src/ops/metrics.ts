@@ -19,6 +19,8 @@ export interface GatewayMetrics {
   readonly webhookEvents: Counter<'outcome'>;
   /** result: `ok`, `gone` (token dropped), `retry` (gave up after retries), `final` (refused), `error`. */
   readonly pushes: Counter<'result'>;
+  /** result: `stored`, `retry` (tried again later), `failed` (given up). */
+  readonly mediaDownloads: Counter<'result'>;
 }
 
 /**
@@ -60,5 +62,8 @@ export function createMetrics(depth: () => number, queued?: () => Promise<number
       'outcome',
     ]),
     pushes: counter('pushes_total', 'Pushes to devices, by result.', ['result']),
+    mediaDownloads: counter('media_downloads_total', 'Attempts to download an inbound attachment, by result.', [
+      'result',
+    ]),
   };
 }

@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { previewOf } from './preview.js';
+import { FILE_TRANSFER, mediaSummary } from '../media/document.js';
 import { ConfigError } from 'switchboard/internal/errors.js';
 import type { Log } from '../app/context.js';
 import type { PushConfig } from '../config/gateway-config.js';
@@ -133,8 +134,9 @@ export function createPusher(
   const notify = async (login: string, seq: number): Promise<void> => {
     if (!config.enabled || stopping.signal.aborted) return;
     try {
-      const message = await store.message(login, seq);
-      if (message === undefined) return;
+      const stored = await store.message(login, seq);
+      if (stored === undefined) return;
+      const message = stored.contentType === FILE_TRANSFER ? await describeFiles(store, stored) : stored;
       const devices = await store.devices(login);
       await Promise.all(devices.map((d) => guarded(d, message)));
     } catch (error) {
@@ -195,4 +197,10 @@ function classify(status: number, text: string): Attempt {
   if (!Number.isFinite(code) || (code >= 200 && code < 300)) return 'ok';
   if (code === 404) return 'gone';
   return code >= 500 ? 'retry' : 'final';
+}
+
+/** A message with files as its push shows it: what they are ("Photo"), then the caption. */
+async function describeFiles(store: Store, message: StoredMessage): Promise<StoredMessage> {
+  const summary = mediaSummary(await store.media.ofMessages(message.login, [message.seq]));
+  return { ...message, text: message.text === '' ? summary : `${summary}: ${message.text}` };
 }

@@ -4,10 +4,41 @@
  * AUTOINCREMENT), so both stores share one schema. Never edit a step that has shipped: add one.
  */
 
+/** A statement the same on both databases, or one per database where their types differ (BLOB, bytea). */
+export type MigrationStatement = string | { readonly sqlite: string; readonly postgres: string };
+
 /** One step: its number and its statements. */
 export interface Migration {
   readonly version: number;
-  readonly statements: readonly string[];
+  readonly statements: readonly MigrationStatement[];
+}
+
+/** The text of `statement` for `dialect`. */
+export function statementFor(statement: MigrationStatement, dialect: 'sqlite' | 'postgres'): string {
+  return typeof statement === 'string' ? statement : statement[dialect];
+}
+
+/** The media table, with the column type of file bytes left open (SQLite BLOB, PostgreSQL bytea). */
+function mediaTable(bytes: string): string {
+  return `CREATE TABLE media (
+    id TEXT PRIMARY KEY,
+    login TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    position INTEGER NOT NULL,
+    source_url TEXT NOT NULL,
+    declared_type TEXT,
+    content_type TEXT,
+    size BIGINT,
+    filename TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'stored', 'failed')),
+    attempts INTEGER NOT NULL,
+    next_ms BIGINT,
+    error TEXT,
+    bytes ${bytes},
+    preview ${bytes},
+    created_ms BIGINT NOT NULL,
+    UNIQUE (login, seq, position)
+  )`;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -127,6 +158,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `INSERT INTO webhook_keys (dedupe_key, seen_ms)
         SELECT dedupe_key, COALESCE((SELECT MAX(created_ms) FROM messages), 0) FROM unrouted
         WHERE dedupe_key IS NOT NULL ON CONFLICT (dedupe_key) DO NOTHING`,
+    ],
+  },
+  {
+    version: 8,
+    statements: [
+      // The files of messages (DESIGN §11), in the database so that every gateway process serves
+      // them and retention deletes them with their message; never a local folder another machine
+      // cannot see. An inbound attachment is a `pending` row (its provider URL) in the same
+      // transaction as its message, so it is never lost; a download fills in the bytes, typed by
+      // them, and a small JPEG preview for images.
+      { sqlite: mediaTable('BLOB'), postgres: mediaTable('BYTEA') },
+      `CREATE INDEX media_due ON media (next_ms) WHERE state = 'pending'`,
+      // Secrets every process shares, such as the key that signs media URLs: created once, read by all.
+      `CREATE TABLE gateway_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
     ],
   },
   {

@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
-import { MIGRATIONS } from './migrations.js';
+import { newMediaId, pendingRows } from './media-store.js';
+import { MIGRATIONS, statementFor } from './migrations.js';
+import { INSERT_PENDING, PURGE_MEDIA, postgresMedia } from './postgres-media.js';
 import {
   SQL,
   deviceRow,
@@ -62,7 +64,7 @@ async function migrate(client: Client): Promise<void> {
       if (applied.has(step.version)) continue;
       await client.query('BEGIN');
       try {
-        for (const statement of step.statements) await client.query(statement);
+        for (const statement of step.statements) await client.query(statementFor(statement, 'postgres'));
         await client.query('INSERT INTO migrations (version, applied_ms) VALUES ($1, $2)', [step.version, Date.now()]);
         await client.query('COMMIT');
       } catch (error) {
@@ -189,6 +191,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
           const inserted = await client.query(Q.insertMessageOnce, inboundRow({ ...r, dedupeKey: rowKey }, seq, now()));
           // Another process stored it meanwhile: roll back, so the repeat does not use up an sms_id.
           if ((inserted.rowCount ?? 0) === 0) throw REPEATED;
+          for (const row of pendingRows(r.login, seq, r.media ?? [], newMediaId))
+            await client.query(INSERT_PENDING, row);
           return { message: await one(client, r.login, seq), inserted: true };
         });
       } catch (error) {
@@ -247,8 +251,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return { queued, ambiguous };
       }),
     shared: true,
-    purge: async (beforeMs) =>
-      (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()])),
+    purge: async (beforeMs) => {
+      const deleted =
+        (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()]));
+      await changes(PURGE_MEDIA, []);
+      return deleted;
+    },
+    media: postgresMedia(pool, write),
     forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs, Date.now()]),
     ping: async () => {
       try {

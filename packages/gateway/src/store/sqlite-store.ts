@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
-import { MIGRATIONS } from './migrations.js';
+import { MEDIA_SQL, newMediaId, pendingRows } from './media-store.js';
+import { MIGRATIONS, statementFor } from './migrations.js';
+import { sqliteMedia } from './sqlite-media.js';
 import { checkIntact, createPrivate, damaged, holdLock, isDamage } from './sqlite-file.js';
 import {
   SQL,
@@ -32,7 +34,7 @@ function migrate(db: Db): void {
   for (const step of MIGRATIONS) {
     if (applied.has(step.version)) continue;
     db.transaction(() => {
-      for (const statement of step.statements) db.exec(statement);
+      for (const statement of step.statements) db.exec(statementFor(statement, 'sqlite'));
       db.prepare('INSERT INTO migrations (version, applied_ms) VALUES (?, ?)').run(step.version, Date.now());
     })();
   }
@@ -68,6 +70,8 @@ export function openSqliteStore(file: string): Store {
     keyof typeof SQL,
     Database.Statement
   >;
+  const insertPending = db.prepare(MEDIA_SQL.insertPending);
+  const purgeMedia = db.prepare(MEDIA_SQL.purge);
   const page = { received: db.prepare(FETCH_SQL.received), sent: db.prepare(FETCH_SQL.sent) };
   const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
@@ -90,6 +94,7 @@ export function openSqliteStore(file: string): Store {
       return { message: existing === undefined ? undefined : toMessage(existing), inserted: false };
     const seq = nextSeq(r.login);
     q.insertMessage.run(...inboundRow({ ...r, dedupeKey: rowKey }, seq, now()));
+    for (const row of pendingRows(r.login, seq, r.media ?? [], newMediaId)) insertPending.run(...row);
     return { message: one(r.login, seq), inserted: true };
   };
   const unrouted = (r: Parameters<Store['insertUnrouted']>[0]): boolean => {
@@ -157,8 +162,12 @@ export function openSqliteStore(file: string): Store {
     devices: async (login) => (q.devices.all(login) as Record<string, string>[]).map(toDevice),
     dropToken: (login, device, token) => write(() => void q.dropToken.run(token, token, login, device)),
     recover: async () => recover(),
-    purge: async (beforeMs) =>
-      q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes,
+    purge: async (beforeMs) => {
+      const deleted = q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes;
+      purgeMedia.run();
+      return deleted;
+    },
+    media: sqliteMedia(db, write),
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs, Date.now()).changes,
     shared: false,
     // A real read of the file: a closed or damaged database is not ready.

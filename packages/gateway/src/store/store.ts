@@ -4,6 +4,7 @@
  * resolves only once the write is durable; writes arriving together share one commit (group-commit.ts).
  */
 import type { FetchedMessage, PageBounds } from './fetch-statements.js';
+import type { MediaSource, MediaStore } from './media-store.js';
 
 /** Where an outgoing message is: `queued` (certainly not sent), `intent` (its request may be going out), then the outcome. */
 export type SendState = 'queued' | 'intent' | 'sent' | 'failed' | 'ambiguous';
@@ -65,6 +66,8 @@ export interface InboundRecord {
    * {@link WEBHOOK_KEY_EXTRA_DAYS} says.
    */
   readonly dedupeWindowMs?: number | undefined;
+  /** Its attachments, stored as pending in the same transaction and downloaded afterwards. */
+  readonly media?: readonly MediaSource[] | undefined;
 }
 
 /** What storing an inbound message did: stored now, or a repeat (whose first copy may be deleted). */
@@ -183,9 +186,11 @@ export interface Store {
    * A live process's messages are never touched. Called at start, and periodically where `shared`.
    */
   recover(): Promise<{ queued: StoredMessage[]; ambiguous: number }>;
+  /** The files of messages. */
+  readonly media: MediaStore;
   /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
   readonly shared: boolean;
-  /** Deletes messages created, and unrouted messages received, before `beforeMs`; returns how many. */
+  /** Deletes messages created, and unrouted messages received, before `beforeMs`, with their files; returns how many messages. */
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`, and windowed ones past their window; returns how many. */
   forgetWebhookKeys(beforeMs: number): Promise<number>;

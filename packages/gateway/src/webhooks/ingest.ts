@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Store } from '../store/store.js';
+import { FILE_TRANSFER } from '../media/document.js';
 
 /** What ingesting did, for the answer, logs and metrics. */
 export interface IngestSummary {
@@ -22,8 +23,8 @@ export interface IngestSummary {
   readonly unrouted: number;
   /** Status events that moved a sent message's status up. */
   readonly statuses: number;
-  /** The new inbound messages, to push once the provider is answered. */
-  readonly pushes: readonly { readonly login: string; readonly seq: number }[];
+  /** The new inbound messages, to push once the provider is answered (and, `withMedia`, their files kept). */
+  readonly pushes: readonly { readonly login: string; readonly seq: number; readonly withMedia: boolean }[];
 }
 
 /** Whose messages a webhook account may update, and how its events are keyed. */
@@ -48,7 +49,7 @@ export async function ingestEvents(
   events: readonly WebhookEvent[],
 ): Promise<IngestSummary> {
   const owners = ownersFor(config, source);
-  const pushes: { login: string; seq: number }[] = [];
+  const pushes: { login: string; seq: number; withMedia: boolean }[] = [];
   let repeated = 0;
   let unrouted = 0;
   let statuses = 0;
@@ -81,9 +82,11 @@ export async function ingestEvents(
       ...base,
       login: owner,
       uid: randomUUID(),
-      contentType: 'text/plain',
+      // A message with files is shown as an Acrobits file transfer, built from them at Fetch.
+      contentType: event.media.length > 0 ? FILE_TRANSFER : 'text/plain',
+      media: event.media,
     });
-    if (inserted) pushes.push({ login: owner, seq: message.seq });
+    if (inserted) pushes.push({ login: owner, seq: message.seq, withMedia: event.media.length > 0 });
     else repeated++;
   }
   return { stored: pushes.length, repeated, unrouted, statuses, pushes };

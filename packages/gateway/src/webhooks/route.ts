@@ -10,6 +10,7 @@ import type { WebhookResult } from 'switchboard/internal/webhook/events.js';
 import type { WebhookReceiver } from 'switchboard/internal/webhook/receiver.js';
 import type { GatewayContext } from '../app/context.js';
 import { HOOKS_PATH, receiverOf, webhookAccounts, type WebhookAccount } from './accounts.js';
+import { announce } from '../media/announce.js';
 import { ingestEvents, type IngestSummary } from './ingest.js';
 
 interface Hook {
@@ -82,7 +83,7 @@ async function receive(
   report(ctx, fields, summary, result);
   // Push once the answer is out; a client gone meanwhile does not cancel the pushes.
   await Promise.resolve(answer(reply, result)).catch(() => undefined);
-  for (const { login, seq } of summary.pushes) ctx.notify(login, seq);
+  announce(ctx, summary.pushes);
   return reply;
 }
 

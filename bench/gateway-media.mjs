@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/**
+ * Inbound media bench (`npm run bench:media`): an inbound Twilio-signed webhook naming one picture
+ * of about 1 MB, from the POST to the gateway until the picture is stored (downloaded with the
+ * account's credentials, typed by its bytes, previewed with sharp, written to the SQLite file,
+ * WAL, synchronous=FULL), against the least any implementation must do in the same run: a bare
+ * `node:http` server that takes the same webhook, downloads the same bytes with undici and inserts
+ * them into a BLOB of an SQLite file with the same settings. One message after another; the
+ * picture server is a loopback `node:http` server. Prints ms per message for each and the ratio
+ * baseline/gateway (target ≥ 0.5), then the gateway's RSS. Uses dist/ (npm run build first).
+ */
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { URLSearchParams, fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { request } from 'undici';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SID = 'AC0123456789abcdef0123456789abcdef';
+const TOKEN = 'bench-twilio-auth-token-0123456789';
+const BASIC = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
+const OWN = '+15550100001';
+const at = process.argv.indexOf('--messages');
+const MESSAGES = at === -1 ? 40 : Number(process.argv[at + 1]);
+
+const listen = (server) =>
+  new Promise((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${server.address().port}`)));
+const form = (params) => new URLSearchParams(params).toString();
+/** X-Twilio-Signature: HMAC-SHA1 of the URL and the sorted pairs, base64 (Twilio's webhook security). */
+const sign = (url, params) =>
+  createHmac('sha1', TOKEN)
+    .update(
+      url +
+        Object.keys(params)
+          .sort()
+          .map((k) => k + params[k])
+          .join(''),
+    )
+    .digest('base64');
+
+// A picture of about 1 MB: random pixels, as JPEG.
+const picture = await sharp(Buffer.from(Array.from({ length: 1200 * 1200 * 3 }, () => (Math.random() * 256) | 0)), {
+  raw: { width: 1200, height: 1200, channels: 3 },
+})
+  .jpeg({ quality: 85 })
+  .toBuffer();
+const media = createServer((req, res) => {
+  if (req.headers.authorization !== BASIC) return void res.writeHead(401).end();
+  res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': picture.length }).end(picture);
+});
+const mediaOrigin = await listen(media);
+const params = (i) => ({
+  AccountSid: SID,
+  MessageSid: `MM${i}`,
+  From: '+15551231234',
+  To: OWN,
+  Body: 'photo',
+  NumMedia: '1',
+  MediaUrl0: `${mediaOrigin}/Media/ME${i}`,
+  MediaContentType0: 'image/jpeg',
+});
+
+/** The baseline: the same webhook, a bare download, one insert. */
+async function baseline(dir) {
+  const db = new Database(join(dir, 'bare.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE media (id TEXT PRIMARY KEY, bytes BLOB)');
+  const insert = db.prepare('INSERT INTO media (id, bytes) VALUES (?, ?)');
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const got = new URLSearchParams(Buffer.concat(chunks).toString());
+      const response = await request(got.get('MediaUrl0'), { headers: { authorization: BASIC } });
+      insert.run(got.get('MessageSid'), Buffer.from(await response.body.arrayBuffer()));
+      res.writeHead(200).end();
+    });
+  });
+  const origin = await listen(server);
+  const time = await run(origin, '/hook', async () => undefined);
+  server.close();
+  db.close();
+  return time;
+}
+
+/** The gateway: the catalogue's Twilio file pointed at the loopback picture server. */
+async function gateway(dir) {
+  const { startGateway } = await import(join(ROOT, 'packages/gateway/dist/server.js'));
+  const { loadGateway } = await import(join(ROOT, 'packages/gateway/dist/config/load-gateway.js'));
+  const provider = JSON.parse(await readFile(join(ROOT, 'providers/twilio.json'), 'utf8'));
+  provider.webhooks.mediaFetch.hosts = ['127.0.0.1'];
+  await mkdir(join(dir, 'providers'));
+  await writeFile(join(dir, 'providers', 'twilio.json'), JSON.stringify(provider));
+  await writeFile(
+    join(dir, 'twilio.json'),
+    JSON.stringify({ provider: './providers/twilio.json', username: SID, password: TOKEN, from: OWN }),
+  );
+  const { hashPassword } = await import(join(ROOT, 'packages/gateway/dist/config/password.js'));
+  const config = {
+    publicUrl: 'http://127.0.0.1:1',
+    users: [
+      { login: 'alice', passwordHash: await hashPassword('bench-password'), numbers: [OWN], account: 'twilio.json' },
+    ],
+    database: { sqlite: 'gateway.db' },
+    push: { enabled: false },
+    media: { allowPrivateNetworks: true },
+  };
+  await writeFile(join(dir, 'gateway.json'), JSON.stringify(config));
+  const g = await startGateway(await loadGateway(join(dir, 'gateway.json')), { port: 0 });
+  let seq = 0;
+  const stored = async () => {
+    seq++;
+    for (;;) {
+      const [file] = await g.store.media.ofMessages('alice', [seq]);
+      if (file !== undefined && file.state !== 'pending') return;
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  const time = await run(g.url, '/hooks/twilio/inbound', stored, 'http://127.0.0.1:1');
+  const rss = process.memoryUsage().rss;
+  await g.close();
+  return { ...time, rss };
+}
+
+/** Posts MESSAGES signed webhooks one after another, each followed by `done()`; ms per message. */
+async function run(origin, path, done, signedOrigin = origin) {
+  const warm = 5;
+  let start = 0;
+  for (let i = 0; i < MESSAGES + warm; i++) {
+    if (i === warm) start = performance.now();
+    const p = params(`${path.length}-${i}`);
+    const response = await request(`${origin}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': sign(`${signedOrigin}${path}`, p),
+      },
+      body: form(p),
+    });
+    await response.body.dump();
+    if (response.statusCode >= 300) throw new Error(`${path} answered ${response.statusCode}`);
+    await done();
+  }
+  return { msPerMessage: (performance.now() - start) / MESSAGES };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'sb-bench-media-'));
+const bare = await baseline(dir);
+const gw = await gateway(dir);
+media.close();
+console.log(`picture: ${picture.length} bytes, ${MESSAGES} messages one after another`);
+console.log(`baseline (node:http + undici + one BLOB insert): ${bare.msPerMessage.toFixed(1)} ms per message`);
+console.log(
+  `gateway (webhook → verified → stored → downloaded, typed, previewed, stored): ${gw.msPerMessage.toFixed(1)} ms per message`,
+);
+console.log(
+  `ratio baseline/gateway: ${(bare.msPerMessage / gw.msPerMessage).toFixed(2)} (target ≥ 0.5); RSS ${(gw.rss / 2 ** 20).toFixed(0)} MB`,
+);

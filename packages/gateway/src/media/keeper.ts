@@ -1,0 +1,120 @@
+/**
+ * Keeps the attachments of inbound messages (DESIGN §11): each was stored as pending with its
+ * message, so none is lost; here it is downloaded under its provider's rules, typed by its bytes,
+ * given a preview when it is an image, and stored. A failed attempt is tried again with backoff
+ * (by whichever process polls first: a claim moves its next try, so two never download one file
+ * at once), until the configured attempts are spent or the failure is final (too large, a host
+ * the provider file does not name); the message is delivered meanwhile with what arrived.
+ */
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { Log } from '../app/context.js';
+import type { GatewayMetrics } from '../ops/metrics.js';
+import type { MediaEntry } from '../store/media-store.js';
+import type { Store } from '../store/store.js';
+import { webhookAccounts } from '../webhooks/accounts.js';
+import { download } from './download.js';
+import { mediaFetchRules, type MediaFetchRules } from './fetch-rules.js';
+import { filenameFor } from './document.js';
+import { previewOf, sniffType } from './inspect.js';
+
+/** Options of the keeper. */
+export interface KeeperOptions {
+  /** Waits before the 2nd, 3rd, … attempt; the last repeats. Default 30 s, 2 min, 10 min, 1 h, 6 h. */
+  readonly retryDelaysMs?: readonly number[];
+  /** How often pending attachments are looked for. Default 5 s. */
+  readonly pollMs?: number;
+}
+
+/** The keeper of inbound attachments. */
+export interface MediaKeeper {
+  /** Makes the first attempt at the attachments of a new message; resolves once each is stored or set for a retry. */
+  keepNow(login: string, seq: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_DELAYS = [30_000, 120_000, 600_000, 3_600_000, 21_600_000];
+
+/** Starts a keeper polling for attachments due again. */
+export function createMediaKeeper(
+  config: GatewayConfig,
+  store: Store,
+  log: Log,
+  metrics: GatewayMetrics,
+  options: KeeperOptions = {},
+): MediaKeeper {
+  const delays = options.retryDelaysMs ?? DEFAULT_DELAYS;
+  const rulesByLabel = new Map<string, MediaFetchRules>(
+    webhookAccounts(config).map((a) => [a.label, mediaFetchRules(a.provider, a.account)]),
+  );
+  const running = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+    return work;
+  };
+
+  const attempt = async (entry: MediaEntry): Promise<void> => {
+    // The claim holds it past a whole download, so a crash mid-way leaves it due again later.
+    const lease = Date.now() + config.media.timeoutMs * 2;
+    if (!(await store.media.claim(entry.id, entry.attempts, lease))) return;
+    const message = await store.message(entry.login, entry.seq);
+    const rules = message === undefined ? undefined : rulesByLabel.get(message.providerAccount);
+    const got =
+      rules === undefined
+        ? ({ ok: false, error: 'the provider account of this message receives no webhooks here', final: true } as const)
+        : await download(entry.sourceUrl, rules, config.media);
+    const where = { login: entry.login, sms_id: entry.seq, attachment: entry.position + 1 };
+    if (got.ok) {
+      const contentType = await sniffType(got.bytes, entry.declaredType ?? got.declaredType);
+      const preview = await previewOf(got.bytes, contentType);
+      await store.media.keep(entry.id, {
+        contentType,
+        size: got.bytes.length,
+        filename: filenameFor(entry.position, contentType),
+        bytes: got.bytes,
+        preview,
+      });
+      metrics.mediaDownloads.inc({ result: 'stored' });
+      return;
+    }
+    const tried = entry.attempts + 1;
+    const giveUp = got.final || tried >= config.media.attempts;
+    const retryAt = giveUp ? undefined : Date.now() + (delays[Math.min(tried - 1, delays.length - 1)] ?? 60_000);
+    await store.media.fail(entry.id, got.error, retryAt);
+    metrics.mediaDownloads.inc({ result: giveUp ? 'failed' : 'retry' });
+    log.warn(
+      { ...where, attempt: tried, error: got.error },
+      giveUp ? 'attachment given up' : 'attachment download failed; will retry',
+    );
+  };
+  const settle = (entries: readonly MediaEntry[]) =>
+    Promise.all(
+      entries.map((e) =>
+        track(attempt(e)).catch((error: unknown) => log.error({ err: String(error) }, 'keeping an attachment failed')),
+      ),
+    );
+
+  let polling = false;
+  const poll = async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      await settle(await store.media.due(Date.now(), 16));
+    } finally {
+      polling = false;
+    }
+  };
+  const timer = setInterval(() => void poll().catch(() => undefined), options.pollMs ?? 5_000);
+  timer.unref();
+
+  return {
+    async keepNow(login, seq) {
+      const entries = await store.media.ofMessages(login, [seq]);
+      await settle(entries.filter((e) => e.state === 'pending' && e.attempts === 0));
+    },
+    async close() {
+      clearInterval(timer);
+      await Promise.allSettled([...running]);
+    },
+  };
+}
