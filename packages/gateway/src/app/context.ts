@@ -7,12 +7,9 @@ import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import type { Senders } from './senders.js';
 
-/** Structured logging, pino's shape; never given a secret. */
-export interface Log {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+import type { Log } from '../ops/log.js';
+
+export type { Log };
 
 /** Work the gateway acknowledged and must finish before it stops (graceful shutdown waits for it). */
 export interface Inflight {

@@ -7,7 +7,7 @@
  * the provider file does not name); the message is delivered meanwhile with what arrived.
  */
 import type { GatewayConfig } from '../config/gateway-config.js';
-import type { Log } from '../app/context.js';
+import type { Log } from '../ops/log.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
 import type { MediaEntry } from '../store/media-store.js';
 import type { Store } from '../store/store.js';

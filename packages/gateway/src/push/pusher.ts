@@ -13,7 +13,7 @@ import { request, type Dispatcher } from 'undici';
 import { previewOf } from './preview.js';
 import { FILE_TRANSFER, mediaSummary } from '../media/document.js';
 import { ConfigError } from 'switchboard/internal/errors.js';
-import type { Log } from '../app/context.js';
+import type { Log } from '../ops/log.js';
 import type { PushConfig } from '../config/gateway-config.js';
 import type { Device, Store, StoredMessage } from '../store/store.js';
 import { compilePushBody, renderPush } from './push-body.js';
