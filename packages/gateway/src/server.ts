@@ -23,6 +23,8 @@ import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import { serverWithTimeouts, type ServerTimeouts } from './ops/http-server.js';
 import { pathOf, safeLogger } from './ops/log-options.js';
 import { createMetrics } from './ops/metrics.js';
+import { startDispatcher, type DispatcherOptions } from './outbox/dispatcher.js';
+import { createOutboxWriter, type OutboxWriter } from './outbox/events.js';
 import { WEBHOOK_KEY_EXTRA_DAYS, type Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
 import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
@@ -46,6 +48,8 @@ export interface GatewayOptions {
   readonly trustProxy?: TrustProxy | undefined;
   /** Request, header and keep-alive timeouts of the HTTP server (slow clients are cut off). */
   readonly timeouts?: ServerTimeouts;
+  /** Options of the webhook dispatcher to the user's application (poll interval, undici dispatcher). */
+  readonly outbox?: DispatcherOptions;
 }
 
 /** A running gateway. */
@@ -64,9 +68,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-async function openStore(config: GatewayConfig): Promise<Store> {
-  if (config.database.kind === 'sqlite') return openSqliteStore(config.database.file);
-  return openPostgresStore(config.database.url);
+async function openStore(config: GatewayConfig, outbox: OutboxWriter): Promise<Store> {
+  if (config.database.kind === 'sqlite') return openSqliteStore(config.database.file, outbox);
+  return openPostgresStore(config.database.url, outbox);
 }
 
 /**
@@ -78,7 +82,12 @@ export async function startGateway(
   listen: { port?: number; host?: string } = {},
   options: GatewayOptions = {},
 ): Promise<Gateway> {
-  const store = await openStore(config);
+  // Events are written with their messages; the dispatcher, started below, is told after.
+  let wake = () => undefined as void;
+  const store = await openStore(
+    config,
+    createOutboxWriter(config.subscriptions, () => wake()),
+  );
   const app = Fastify({
     logger: safeLogger(options.logger),
     bodyLimit: config.limits.bodyBytes,
@@ -116,6 +125,8 @@ export async function startGateway(
   registerOperations(app, ctx, () => closing);
   registerAppRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  const outbox = startDispatcher(config.subscriptions, store.outbox, log, metrics.registry, options.outbox);
+  wake = () => outbox.wake();
   await resume(ctx);
   await queue?.start(
     (job) => takeJob(ctx, job),
@@ -146,6 +157,7 @@ export async function startGateway(
       await ctx.inflight.drained(); // sends that outlived their request, enqueues
       await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
+      await outbox.close(); // attempts in flight finish (bounded by their timeout) and are recorded
       await store.close();
     },
   };

@@ -19,6 +19,7 @@ import {
   type GatewayQueueConfig,
   type SenderSpec,
 } from './gateway-config.js';
+import { subscriptionsOf } from '../outbox/subscriptions.js';
 
 /**
  * Loads and checks the gateway file `file` and every account it names.
@@ -49,6 +50,7 @@ export async function gatewayFromValue(
   const database = databaseOf(gateway.database, baseDir, env, label, semantic);
   const queue = queueOf(gateway, env, label, semantic);
   const senders = await loadSenders(gateway, baseDir, label, semantic);
+  const subscriptions = subscriptionsOf(gateway, env, label, semantic);
   if (semantic.length > 0) throw new ConfigError(semantic);
   return {
     source: label,
@@ -62,6 +64,7 @@ export async function gatewayFromValue(
     database,
     queue,
     ...resolveDefaults(gateway.push, gateway.limits),
+    subscriptions,
   };
 }
 

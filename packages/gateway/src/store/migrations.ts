@@ -4,6 +4,8 @@
  * AUTOINCREMENT), so both stores share one schema. Never edit a step that has shipped: add one.
  */
 
+import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
+
 /** One step: its number and its statements. */
 export interface Migration {
   readonly version: number;
@@ -129,4 +131,6 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE dedupe_key IS NOT NULL ON CONFLICT (dedupe_key) DO NOTHING`,
     ],
   },
+  // Webhooks to the user's application: the durable outbox (outbox/outbox-sql.ts).
+  OUTBOX_MIGRATION,
 ];

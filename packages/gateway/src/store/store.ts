@@ -3,6 +3,7 @@
  * share (same schema, same statements). Every method that the gateway acknowledges to someone
  * resolves only once the write is durable; writes arriving together share one commit (group-commit.ts).
  */
+import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { FetchedMessage, PageBounds } from './fetch-statements.js';
 
 /** Where an outgoing message is: `queued` (certainly not sent), `intent` (its request may be going out), then the outcome. */
@@ -177,6 +178,8 @@ export interface Store {
   recover(): Promise<{ queued: StoredMessage[]; ambiguous: number }>;
   /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
   readonly shared: boolean;
+  /** The deliveries of events to the user's application, written with their messages. */
+  readonly outbox: OutboxStore;
   /** Deletes messages created, and unrouted messages received, before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`; returns how many. */
