@@ -11,7 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { gatewayFromValue, loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
 import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
-import { ConfigError } from '../../src/errors.js';
+import { type ConfigError } from '../../src/errors.js';
 import type { InboundEvent, StatusEvent } from '../../src/webhook/events.js';
 import type { RecordedRequest } from '../../src/fixtures/recording-server.js';
 import { run } from '../helpers/cli.js';
