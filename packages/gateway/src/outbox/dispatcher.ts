@@ -10,7 +10,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Log } from '../app/context.js';
 import { afterFailure } from './backoff.js';
-import { attemptDelivery } from './attempt.js';
+import { attemptDelivery, type AttemptResult } from './attempt.js';
 import type { Delivery } from './outbox-sql.js';
 import type { OutboxStore } from './outbox-store.js';
 import type { Subscription } from './subscriptions.js';
@@ -33,9 +33,28 @@ export interface OutboxDispatcher {
   close(): Promise<void>;
 }
 
-/** How long a claim holds a delivery: well past an attempt's own timeout. */
-export function leaseFor(subscription: Subscription): number {
-  return subscription.timeoutMs * 2 + 5_000;
+/** How long results wait to be recorded together. */
+const SETTLE_DELAY_MS = 20;
+
+/** How many deliveries a process takes at once per subscription: a few rounds of its concurrency. */
+const PREFETCH_ROUNDS = 4;
+
+/**
+ * How long a claim of `count` deliveries holds them: long enough for all of them to be tried at
+ * the subscription's concurrency, each within its timeout, and then some.
+ */
+export function leaseFor(subscription: Subscription, count: number): number {
+  return subscription.timeoutMs * (Math.ceil(count / subscription.concurrency) + 1) + 5_000;
+}
+
+/** One subscription's deliveries in this process: taken and waiting, in flight, being taken. */
+interface Lane {
+  readonly subscription: Subscription;
+  readonly waiting: Delivery[];
+  inflight: number;
+  claiming: boolean;
+  /** The last claim took all it asked for: there may be more, so take again without being told. */
+  more: boolean;
 }
 
 /**
@@ -51,14 +70,24 @@ export function startDispatcher(
 ): OutboxDispatcher {
   const agent = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: 64 });
   const counted = metricsOf(registry, outbox);
-  const inflight = new Map<string, number>();
-  const claiming = new Set<string>();
-  const again = new Set<string>();
-  const running = new Set<Promise<void>>();
+  const lanes = subscriptions.map((subscription): Lane => ({
+    subscription,
+    waiting: [],
+    inflight: 0,
+    claiming: false,
+    more: true,
+  }));
+  const running = new Set<Promise<unknown>>();
   let closed = false;
 
-  const attempt = async (subscription: Subscription, delivery: Delivery) => {
-    const result = await attemptDelivery(agent, subscription, delivery.id, delivery.payload);
+  const track = <T>(work: Promise<T>) => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+    return work;
+  };
+
+  /** Records an attempt's result; the lane's place is free again as soon as the attempt ended. */
+  const settle = async (subscription: Subscription, delivery: Delivery, result: AttemptResult) => {
     const settlement = result.ok
       ? { state: 'delivered' as const, nextMs: Date.now(), status: result.status, error: undefined }
       : afterFailure(subscription.retry, delivery, result);
@@ -66,56 +95,83 @@ export function startDispatcher(
     const outcome = result.ok ? 'delivered' : settlement.state === 'dead' ? 'dead' : 'retry';
     counted.inc({ subscription: subscription.name, result: outcome });
     if (!held) log.warn({ subscription: subscription.name, id: delivery.id }, 'webhook delivery outlived its lease');
-    if (!result.ok) {
-      const fields = { subscription: subscription.name, id: delivery.id, attempts: delivery.attempts + 1 };
-      if (outcome === 'dead') log.error({ ...fields, err: result.error }, 'webhook delivery dead-lettered');
-      else
-        log.warn(
-          { ...fields, err: result.error, retryAt: new Date(settlement.nextMs).toISOString() },
-          'webhook delivery failed',
+    if (result.ok) return;
+    const fields = { subscription: subscription.name, id: delivery.id, attempts: delivery.attempts + 1 };
+    if (outcome === 'dead') log.error({ ...fields, err: result.error }, 'webhook delivery dead-lettered');
+    else
+      log.warn(
+        { ...fields, err: result.error, retryAt: new Date(settlement.nextMs).toISOString() },
+        'webhook delivery failed',
+      );
+  };
+
+  const start = (lane: Lane, delivery: Delivery) => {
+    const { subscription } = lane;
+    lane.inflight++;
+    void track(
+      attemptDelivery(agent, subscription, delivery.id, delivery.payload).then((result) => {
+        lane.inflight--;
+        pump(lane, false);
+        return record(() => settle(subscription, delivery, result));
+      }),
+    );
+  };
+
+  // Results are recorded a few milliseconds late, together: one commit for many deliveries instead
+  // of one each. A crash in between sends those again (at-least-once; the webhook-id is the same).
+  let results: (() => Promise<void>)[] = [];
+  let flushing: Promise<void> | undefined;
+  const record = (work: () => Promise<void>): Promise<void> => {
+    results.push(work);
+    flushing ??= track(
+      delay(SETTLE_DELAY_MS).then(async () => {
+        const batch = results;
+        results = [];
+        flushing = undefined;
+        await Promise.all(
+          batch.map((settleOne) =>
+            settleOne().catch((error: unknown) => log.error({ err: String(error) }, 'webhook delivery not recorded')),
+          ),
         );
-    }
+      }),
+    );
+    return flushing;
   };
 
-  const track = (subscription: Subscription, delivery: Delivery) => {
-    inflight.set(subscription.name, (inflight.get(subscription.name) ?? 0) + 1);
-    const work = attempt(subscription, delivery)
-      .catch((error: unknown) => log.error({ id: delivery.id, err: String(error) }, 'webhook delivery not recorded'))
-      .finally(() => {
-        inflight.set(subscription.name, (inflight.get(subscription.name) ?? 1) - 1);
-        running.delete(work);
-        pump(subscription);
-      });
-    running.add(work);
-  };
-
-  /** Claims as many due deliveries as the subscription has free places, and starts them. */
-  function pump(subscription: Subscription): void {
+  /**
+   * Starts what the lane has taken, as places free up, and takes more when it runs low: when told
+   * (`looked`: woken or the poll), or when its last claim suggested there is more.
+   */
+  function pump(lane: Lane, looked: boolean): void {
     if (closed) return;
-    if (claiming.has(subscription.name)) {
-      again.add(subscription.name);
-      return;
-    }
-    const free = subscription.concurrency - (inflight.get(subscription.name) ?? 0);
-    if (free <= 0) return;
-    claiming.add(subscription.name);
-    outbox
-      .claim(subscription.name, free, leaseFor(subscription))
-      .then(
-        (claimed) => {
-          for (const delivery of claimed) track(subscription, delivery);
-          if (claimed.length === free) again.add(subscription.name);
-        },
-        (error: unknown) => log.error({ err: String(error) }, 'taking webhook deliveries failed'),
-      )
-      .finally(() => {
-        claiming.delete(subscription.name);
-        if (again.delete(subscription.name)) pump(subscription);
-      });
+    const { subscription } = lane;
+    while (lane.inflight < subscription.concurrency && lane.waiting.length > 0)
+      start(lane, lane.waiting.shift() as Delivery);
+    if (lane.claiming || lane.waiting.length >= subscription.concurrency || !(looked || lane.more)) return;
+    const count = subscription.concurrency * PREFETCH_ROUNDS - lane.waiting.length;
+    lane.claiming = true;
+    void track(
+      outbox
+        .claim(subscription.name, count, leaseFor(subscription, count + lane.waiting.length))
+        .then(
+          (claimed) => {
+            lane.more = claimed.length === count;
+            lane.waiting.push(...claimed);
+          },
+          (error: unknown) => {
+            lane.more = false;
+            log.error({ err: String(error) }, 'taking webhook deliveries failed');
+          },
+        )
+        .finally(() => {
+          lane.claiming = false;
+          pump(lane, false);
+        }),
+    );
   }
 
   let woken = false;
-  const pumpAll = () => subscriptions.forEach(pump);
+  const pumpAll = () => lanes.forEach((lane) => pump(lane, true));
   const poll = setInterval(pumpAll, options.pollMs ?? 1_000);
   poll.unref();
   const keep = options.keepDeliveredMs ?? 30 * 86_400_000;
@@ -138,7 +194,8 @@ export function startDispatcher(
       closed = true;
       clearInterval(poll);
       clearInterval(purging);
-      while (running.size > 0 || claiming.size > 0) await Promise.race([...running, delay(10)]);
+      while (running.size > 0) await Promise.race([...running, delay(10)]);
+      // What was taken and not started goes back at once, for another process (or the next start).
       await outbox.release().catch(() => undefined);
       if (options.dispatcher === undefined) await agent.close();
     },
