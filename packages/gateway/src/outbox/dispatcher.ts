@@ -34,7 +34,7 @@ export interface OutboxDispatcher {
 }
 
 /** How long results wait to be recorded together. */
-const SETTLE_DELAY_MS = 20;
+const SETTLE_DELAY_MS = 50;
 
 /** How many deliveries a process takes at once per subscription: a few rounds of its concurrency. */
 const PREFETCH_ROUNDS = 4;

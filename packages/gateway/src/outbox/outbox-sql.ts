@@ -47,6 +47,12 @@ export const OUTBOX_SQL = {
   claim: `UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (
     SELECT id FROM webhook_deliveries WHERE state = 'pending' AND subscription = ? AND next_ms <= ?
     AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_ms LIMIT ? %LOCK%) RETURNING ${DELIVERY_COLUMNS}`,
+  /** Due pending deliveries of one subscription, oldest first (SQLite: its leases are in memory). */
+  due: `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE state = 'pending' AND subscription = ? AND next_ms <= ?
+    ORDER BY next_ms LIMIT ?`,
+  /** An attempt's result on SQLite, where the process's memory holds the lease. */
+  settleHeld: `UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, next_ms = ?, last_status = ?,
+    last_error = ?, done_ms = ? WHERE id = ?`,
   /** An attempt's result, written only while this process still holds the lease. */
   settle: `UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, next_ms = ?, last_status = ?,
     last_error = ?, done_ms = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?`,

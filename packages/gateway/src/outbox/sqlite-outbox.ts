@@ -1,9 +1,8 @@
 /**
  * The outbox on the SQLite store: events written in the store's own transactions (so the caller's
- * group commit covers message and event together), and the dispatcher's claims. One process holds
- * an SQLite file, so at start every lease is a dead process's and is given back.
+ * group commit covers message and event together), and the dispatcher's claims, held in memory:
+ * one process holds an SQLite file, so no other process can take a delivery.
  */
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { COLUMNS, toMessage, type MessageRow } from '../store/statements.js';
 import type { StoredMessage } from '../store/store.js';
@@ -51,7 +50,6 @@ export function createSqliteOutbox(
   db.prepare(
     'UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL',
   ).run();
-  const instance = randomUUID();
   const emit = (type: OutboxEventType, message: StoredMessage) => {
     if (!writer.wants(type)) return;
     const rows = writer.rows(type, message);
@@ -72,18 +70,26 @@ export function createSqliteOutbox(
       if (writer.wants('message.status')) status(moved.byProviderId.all(account, id, to) as MessageRow[]);
     },
   };
+  // One process holds an SQLite file, so the leases live in memory: a claim is a read, and only
+  // results are written (a claim written to disk would cost a commit and protect nothing).
+  const held = new Set<string>();
   const outbox: OutboxStore = {
-    claim: async (subscription, limit, leaseMs) => {
-      const now = Date.now();
-      const rows = await write(() => q.claim.all(instance, now + leaseMs, subscription, now, now, limit));
-      return (rows as DeliveryRow[]).map(toDelivery).sort((a, b) => a.nextMs - b.nextMs);
+    claim: async (subscription, limit) => {
+      const due = q.due.all(subscription, Date.now(), limit + held.size) as DeliveryRow[];
+      const claimed = due
+        .map(toDelivery)
+        .filter((d) => !held.has(d.id))
+        .slice(0, limit);
+      for (const d of claimed) held.add(d.id);
+      return claimed;
     },
     settle: (id, s) => {
+      if (!held.delete(id)) return Promise.resolve(false);
       const done = s.state === 'pending' ? null : Date.now();
-      const values = [s.state, s.nextMs, s.status ?? null, s.error ?? null, done, id, instance];
-      return write(() => q.settle.run(...values).changes > 0);
+      const values = [s.state, s.nextMs, s.status ?? null, s.error ?? null, done, id];
+      return write(() => q.settleHeld.run(...values).changes > 0);
     },
-    release: () => write(() => void q.release.run(instance)),
+    release: async () => held.clear(),
     pendingSubscriptions: async () =>
       (q.pendingSubscriptions.all() as { subscription: string }[]).map((r) => r.subscription),
     orphan: async (subscription, reason) => q.orphan.run(reason, Date.now(), subscription).changes,
