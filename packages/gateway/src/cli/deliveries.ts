@@ -32,7 +32,7 @@ export async function deliveries(io: Io, config: GatewayConfig, args: Parsed, re
   if (verb === 'replay') {
     const ranged = str(args, 'since') !== undefined || str(args, 'until') !== undefined;
     const named = ids;
-    if ((named.length > 0) === ranged)
+    if (named.length > 0 === ranged)
       throw new SwitchboardError(
         'USAGE',
         'name the dead deliveries to replay: their webhook-ids, or a range with --since and/or --until (not both)',
