@@ -148,7 +148,7 @@ export interface PostgresDatabase {
 }
 export interface GatewaySubscription {
   /**
-   * The subscription's name in `gateway deliveries`, metrics and logs; unique. Default: its URL. Deliveries are stored under it, so renaming a subscription leaves its pending deliveries behind (dead-lettered, replayable).
+   * The subscription's name in `gateway deliveries`, metrics and logs; unique. Default: its URL without query or credentials. Deliveries are stored under it, so renaming a subscription leaves its pending deliveries behind (dead-lettered, replayable).
    */
   name?: string;
   /**

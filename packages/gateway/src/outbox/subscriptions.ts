@@ -51,10 +51,11 @@ export function subscriptionsOf(
   return (file.subscriptions ?? []).map((s, i) => {
     const at = (where: string, message: string, code = 'GATEWAY_INVALID') =>
       issues.push({ file: label, pointer: `/subscriptions/${i}${where}`, message, code });
-    const name = s.name ?? s.url;
+    const url = URL.parse(s.url);
+    // Without a name, the URL names it in logs and metrics: never with its query or credentials.
+    const name = s.name ?? (url === null ? s.url : `${url.origin}${url.pathname}`);
     if (names.has(name)) at(s.name === undefined ? '/url' : '/name', `names the subscription "${name}" twice`);
     names.add(name);
-    const url = URL.parse(s.url);
     if (url === null) at('/url', 'is not a URL');
     else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && s.allowHttp !== true)
       at('/url', 'must be https:// (events carry message texts), or set "allowHttp": true for a private network');
