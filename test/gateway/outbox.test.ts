@@ -212,6 +212,9 @@ describe('subscriptions in gateway.json', () => {
     ]);
     const schema = await issuesOf({ ...ok, events: ['message.sent'] });
     expect(schema.join('\n')).toContain('/subscriptions/0/events/0');
+    // Unnamed, it is named by its URL without the query, which may carry a token.
+    const named = await base({ ...ok, url: 'https://app.example.com/hooks?token=abc' });
+    expect(named.subscriptions[0]?.name).toBe('https://app.example.com/hooks');
     // The secret's value is in no issue.
     expect((await issuesOf({ ...ok, secret: 'whsec_c2hvcnQ=' })).join('\n')).not.toContain('c2hvcnQ');
   });
