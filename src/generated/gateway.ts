@@ -121,6 +121,10 @@ export interface GatewayFile {
      */
     allowPrivateNetworks?: boolean;
   };
+  /**
+   * Webhooks to your application: each inbound message and each status change of a message is written to a durable outbox in the same transaction as the message, then POSTed to every subscription that wants it, signed per the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature), retried with exponential backoff and jitter, and dead-lettered after `retry.giveUpAfterMs`.
+   */
+  subscriptions?: GatewaySubscription[];
 }
 export interface GatewayUser {
   /**
@@ -162,4 +166,72 @@ export interface PostgresDatabase {
          */
         env: string;
       };
+}
+export interface GatewaySubscription {
+  /**
+   * The subscription's name in `gateway deliveries`, metrics and logs; unique. Default: its URL without query or credentials. Deliveries are stored under it, so renaming a subscription leaves its pending deliveries behind (dead-lettered, replayable).
+   */
+  name?: string;
+  /**
+   * Where events are POSTed (application/json). Must be https:// unless it is a loopback address or `allowHttp` is true: the body carries message texts and numbers. Redirects are not followed.
+   */
+  url: string;
+  /**
+   * Allow a plain http:// URL to a host that is not loopback (a receiver on a private network). Default false.
+   */
+  allowHttp?: boolean;
+  /**
+   * The events this subscription receives: message.received (an inbound message was stored) and message.status (a message's delivery status moved).
+   *
+   * @minItems 1
+   */
+  events: ['message.received' | 'message.status', ...('message.received' | 'message.status')[]];
+  /**
+   * The signing secret, as Standard Webhooks defines it: whsec_ followed by the base64 of 24 to 64 random bytes (`openssl rand -base64 32`). May be {"env": "NAME"} to read it from the environment.
+   */
+  secret:
+    | string
+    | {
+        /**
+         * The environment variable that holds the secret.
+         */
+        env: string;
+      };
+  /**
+   * Only messages of these users (logins). With `numbers` too, a message of either is delivered. Default: every message of the gateway.
+   *
+   * @minItems 1
+   */
+  users?: [string, ...string[]];
+  /**
+   * Only messages to or from these numbers of the gateway's users (E.164). Default: every message of the gateway.
+   *
+   * @minItems 1
+   */
+  numbers?: [string, ...string[]];
+  /**
+   * How long one delivery attempt may take, connecting included; a slower answer counts as a failure and is retried. Default 10000.
+   */
+  timeoutMs?: number;
+  /**
+   * Deliveries in flight to this URL at once, per gateway process. Default 4.
+   */
+  concurrency?: number;
+  /**
+   * When a failed delivery is tried again: after initialDelayMs, doubling up to maxDelayMs, each wait between half and all of that (jitter), until giveUpAfterMs after the event; then it is dead-lettered (`gateway deliveries replay` sends it again).
+   */
+  retry?: {
+    /**
+     * The wait after the first failure. Default 5000.
+     */
+    initialDelayMs?: number;
+    /**
+     * The longest wait between attempts. Default 3600000 (1 h).
+     */
+    maxDelayMs?: number;
+    /**
+     * How long after the event (or its replay) failed deliveries are retried before they are dead-lettered. Default 86400000 (24 h).
+     */
+    giveUpAfterMs?: number;
+  };
 }

@@ -23,6 +23,8 @@ import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import { serverWithTimeouts, type ServerTimeouts } from './ops/http-server.js';
 import { pathOf, safeLogger } from './ops/log-options.js';
 import { createMetrics } from './ops/metrics.js';
+import { startDispatcher, type DispatcherOptions } from './outbox/dispatcher.js';
+import { createOutboxWriter, type OutboxWriter } from './outbox/events.js';
 import { WEBHOOK_KEY_EXTRA_DAYS, type Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
 import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
@@ -51,6 +53,8 @@ export interface GatewayOptions {
   readonly timeouts?: ServerTimeouts;
   /** Retry delays and polling of inbound attachment downloads. */
   readonly media?: KeeperOptions;
+  /** Options of the webhook dispatcher to the user's application (poll interval, undici dispatcher). */
+  readonly outbox?: DispatcherOptions;
 }
 
 /** A running gateway. */
@@ -69,9 +73,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-async function openStore(config: GatewayConfig): Promise<Store> {
-  if (config.database.kind === 'sqlite') return openSqliteStore(config.database.file);
-  return openPostgresStore(config.database.url);
+async function openStore(config: GatewayConfig, outbox: OutboxWriter): Promise<Store> {
+  if (config.database.kind === 'sqlite') return openSqliteStore(config.database.file, outbox);
+  return openPostgresStore(config.database.url, outbox);
 }
 
 /**
@@ -83,7 +87,12 @@ export async function startGateway(
   listen: { port?: number; host?: string } = {},
   options: GatewayOptions = {},
 ): Promise<Gateway> {
-  const store = await openStore(config);
+  // Events are written with their messages; the dispatcher, started below, is told after.
+  let wake = () => undefined as void;
+  const store = await openStore(
+    config,
+    createOutboxWriter(config.subscriptions, () => wake()),
+  );
   const app = Fastify({
     logger: safeLogger(options.logger),
     bodyLimit: config.limits.bodyBytes,
@@ -126,6 +135,8 @@ export async function startGateway(
   registerAppRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerMediaRoute(app, ctx);
+  const outbox = startDispatcher(config.subscriptions, store.outbox, log, metrics.registry, options.outbox);
+  wake = () => outbox.wake();
   await resume(ctx);
   await queue?.start(
     (job) => takeJob(ctx, job),
@@ -157,6 +168,7 @@ export async function startGateway(
       await media.close(); // downloads of retried attachments in progress
       await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
+      await outbox.close(); // attempts in flight finish (bounded by their timeout) and are recorded
       await store.close();
     },
   };

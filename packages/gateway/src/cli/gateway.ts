@@ -11,6 +11,7 @@ import { receiverOf, webhookAccounts, webhookUrls, type WebhookAccount } from '.
 import { securedUrl } from '../webhooks/status-callback.js';
 import { EXIT, str, type Command } from 'switchboard/internal/cli/command.js';
 import { backup, unrouted } from './gateway-admin.js';
+import { deliveries } from './deliveries.js';
 import type { Io } from 'switchboard/internal/cli/io.js';
 import { readSecret } from 'switchboard/internal/cli/read-secret.js';
 
@@ -18,7 +19,7 @@ export const gateway: Command = {
   name: 'gateway',
   summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]\n       switchboard gateway deliveries list --config <gateway.json> [--state pending|delivered|dead] [--since <time>] [--until <time>] [--limit <n>] [--json]\n       switchboard gateway deliveries replay <webhook-id>... | --since <time> [--until <time>] --config <gateway.json>',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
@@ -26,24 +27,33 @@ export const gateway: Command = {
     "webhooks              print each provider account's webhook URLs, to paste into its console",
     "backup <file>         copy the SQLite database to a new <file> while the gateway runs (SQLite's online backup)",
     'unrouted              the newest inbound messages to numbers no user owns (kept until the retention)',
-    '--config <file>       (account-xml, webhooks, backup, unrouted) the gateway file',
+    'deliveries list       webhook deliveries to your application in a state (default pending), oldest first',
+    'deliveries replay     send dead deliveries again, with their webhook-id: those named, or every one',
+    '                      created in the --since/--until range',
+    '--config <file>       (account-xml, webhooks, backup, unrouted, deliveries) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
     '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?};',
     '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt}',
-    '--limit <n>           (unrouted) how many, newest first (default 50)',
+    '--limit <n>           (unrouted, deliveries list) how many (default 50)',
+    '--state <state>       (deliveries list) pending, delivered or dead',
+    '--since, --until <t>  (deliveries) deliveries created from, and before, a time such as 2026-12-06T10:00:00Z',
   ],
   options: {
     config: { type: 'string' },
     user: { type: 'string' },
     json: { type: 'boolean' },
     limit: { type: 'string' },
+    state: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
   },
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
-    if (action === 'backup' || action === 'unrouted') {
+    if (action === 'backup' || action === 'unrouted' || action === 'deliveries') {
       const config = str(args, 'config');
       if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
+      if (action === 'deliveries') return deliveries(io, await loadGateway(config, io.env), args, rest);
       if (rest.length > (action === 'backup' ? 1 : 0))
         throw new SwitchboardError('USAGE', `unexpected ${rest.join(' ')}`);
       const loaded = await loadGateway(config, io.env);
@@ -73,7 +83,10 @@ export const gateway: Command = {
       printWebhooks(io, await loadGateway(config, io.env), args.values.json === true);
       return EXIT.ok;
     }
-    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml, webhooks, backup or unrouted');
+    throw new SwitchboardError(
+      'USAGE',
+      'say what to do: hash-password, account-xml, webhooks, backup, unrouted or deliveries',
+    );
   },
 };
 

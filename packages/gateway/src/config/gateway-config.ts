@@ -2,6 +2,7 @@
 import type { Account } from 'switchboard/internal/config/account.js';
 import type { Provider } from 'switchboard/internal/provider/compile-provider.js';
 import type { LoadedRoutes } from 'switchboard/internal/routing/load-routes.js';
+import type { Subscription } from '../outbox/subscriptions.js';
 
 /** What sends for a user: one account with its provider, or a route file. */
 export type SenderSpec =
@@ -89,6 +90,8 @@ export interface GatewayConfig {
   readonly push: PushConfig;
   readonly limits: LimitsConfig;
   readonly media: MediaConfig;
+  /** Webhooks to the user's application (none: no outbox is written). */
+  readonly subscriptions: readonly Subscription[];
 }
 
 /** Acrobits' push API (doc.acrobits.net/api/server/http_push.html). */

@@ -20,6 +20,7 @@ import {
   type GatewayQueueConfig,
   type SenderSpec,
 } from './gateway-config.js';
+import { subscriptionsOf } from '../outbox/subscriptions.js';
 
 /**
  * Loads and checks the gateway file `file` and every account it names.
@@ -50,6 +51,7 @@ export async function gatewayFromValue(
   const database = databaseOf(gateway.database, baseDir, env, label, semantic);
   const queue = queueOf(gateway, env, label, semantic);
   const senders = await loadSenders(gateway, baseDir, label, semantic);
+  const subscriptions = subscriptionsOf(gateway, env, label, semantic);
   if (semantic.length > 0) throw new ConfigError(semantic);
   return {
     source: label,
@@ -64,6 +66,7 @@ export async function gatewayFromValue(
     queue,
     ...resolveDefaults(gateway.push, gateway.limits),
     media: resolveMedia(gateway.media),
+    subscriptions,
   };
 }
 

@@ -6,6 +6,7 @@
 
 /** A statement the same on both databases, or one per database where their types differ (BLOB, bytea). */
 export type MigrationStatement = string | { readonly sqlite: string; readonly postgres: string };
+import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
 
 /** One step: its number and its statements. */
 export interface Migration {
@@ -183,4 +184,6 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
     ],
   },
+  // Webhooks to the user's application: the durable outbox (outbox/outbox-sql.ts).
+  OUTBOX_MIGRATION,
 ];

@@ -24,6 +24,8 @@ import {
   type MessageRow,
 } from './statements.js';
 import { toDevice } from './sqlite-store.js';
+import { createOutboxWriter, type OutboxWriter } from '../outbox/events.js';
+import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { rankOf, type DeviceReport, type InboundStored, type Store } from './store.js';
 
 type Client = pg.PoolClient;
@@ -78,13 +80,14 @@ async function migrate(client: Client): Promise<void> {
 }
 
 /**
- * Connects to PostgreSQL at `url` and applies the migrations.
+ * Connects to PostgreSQL at `url` and applies the migrations. Events for the user's application
+ * are written by `outbox` in the transaction of their message.
  * @example const store = await openPostgresStore('postgres://gateway@db:5432/gateway');
  */
 /** Thrown inside a transaction to roll it back when a message was stored already. */
 const REPEATED = new Error('stored already');
 
-export async function openPostgresStore(url: string): Promise<Store> {
+export async function openPostgresStore(url: string, outbox: OutboxWriter = createOutboxWriter([])): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client whose connection drops (a database restart) must not crash the gateway; the
   // pool replaces it, and the next query reports any lasting problem.
@@ -95,6 +98,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
   } finally {
     first.release();
   }
+  const { events, outbox: deliveries } = createPostgresOutbox(pool, outbox);
   const rows = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows as MessageRow[];
   const changes = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rowCount ?? 0;
   /** Runs `work` in one transaction. */
@@ -165,16 +169,27 @@ export async function openPostgresStore(url: string): Promise<Store> {
       write(async (client) => {
         const row = outgoingRow(record, start, await nextSeq(client, record.login), instance, now());
         await client.query(Q.insertMessage, row.values);
+        if (start.state === 'sent' || start.state === 'failed')
+          await events.emit(client, 'message.status', row.message);
         return row.message;
       }),
     markIntent: async (login, seq) => (await changed(Q.markIntent, [instance, login, seq])) > 0,
     withdrawIntent: async (login, seq) => (await changed(Q.withdrawIntent, [instance, login, seq])) > 0,
-    failQueued: async (login, seq, error, code) => (await changed(Q.failQueued, [error, code ?? null, login, seq])) > 0,
+    failQueued: (login, seq, error, code) =>
+      write(async (client) => {
+        const failed = ((await client.query(Q.failQueued, [error, code ?? null, login, seq])).rowCount ?? 0) > 0;
+        if (failed) await events.emitStatusOf(client, login, seq, 'failed');
+        return failed;
+      }),
     markAmbiguous: async (login, seq) => (await changed(Q.intentToAmbiguousOne, [login, seq])) > 0,
     recordOutcome: async (login, seq, o) => {
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
-      await changed(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq]);
+      await write(async (client) => {
+        const params = [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq];
+        await client.query(Q.recordOutcome, params);
+        if (s !== 'ambiguous') await events.emitStatusOf(client, login, seq, s);
+      });
     },
     insertInbound: async (r): Promise<InboundStored> => {
       const repeat = async (): Promise<InboundStored> => {
@@ -193,7 +208,9 @@ export async function openPostgresStore(url: string): Promise<Store> {
           if ((inserted.rowCount ?? 0) === 0) throw REPEATED;
           for (const row of pendingRows(r.login, seq, r.media ?? [], newMediaId))
             await client.query(INSERT_PENDING, row);
-          return { message: await one(client, r.login, seq), inserted: true };
+          const message = await one(client, r.login, seq);
+          await events.emit(client, 'message.received', message);
+          return { message, inserted: true };
         });
       } catch (error) {
         if (error === REPEATED) return repeat();
@@ -215,12 +232,19 @@ export async function openPostgresStore(url: string): Promise<Store> {
         const inserted = await client.query(Q.insertUnrouted, [...row, r.receivedAt ?? now(), rowKey]);
         return (inserted.rowCount ?? 0) > 0;
       }),
-    applyStatus: async (account, ids, status) => {
+    applyStatus: (account, ids, status) => {
       const rank = rankOf(status);
-      if (ids.uid !== undefined && (await changed(Q.statusByUid, [status, rank, ids.uid, account, rank])) > 0)
+      return write(async (client) => {
+        const moved = async (sql: string, params: unknown[]) => ((await client.query(sql, params)).rowCount ?? 0) > 0;
+        if (ids.uid !== undefined && (await moved(Q.statusByUid, [status, rank, ids.uid, account, rank]))) {
+          await events.emitStatusByUid(client, ids.uid, account);
+          return true;
+        }
+        const pid = ids.providerMessageId;
+        if (pid === undefined || !(await moved(Q.statusByProviderId, [status, rank, account, pid, rank]))) return false;
+        await events.emitStatusByProviderId(client, account, pid, status);
         return true;
-      if (ids.providerMessageId === undefined) return false;
-      return (await changed(Q.statusByProviderId, [status, rank, account, ids.providerMessageId, rank])) > 0;
+      });
     },
     fetch: async (login, cursors, bounds) => {
       const [received, sent] = await Promise.all([
@@ -251,6 +275,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return { queued, ambiguous };
       }),
     shared: true,
+    outbox: deliveries,
     purge: async (beforeMs) => {
       const deleted =
         (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()]));

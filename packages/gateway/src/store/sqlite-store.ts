@@ -21,6 +21,8 @@ import {
   windowedRowKey,
   type MessageRow,
 } from './statements.js';
+import { createOutboxWriter, type OutboxWriter } from '../outbox/events.js';
+import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { rankOf, type Device, type DeviceReport, type InboundStored, type Store } from './store.js';
 
 type Db = InstanceType<typeof Database>;
@@ -43,9 +45,10 @@ function migrate(db: Db): void {
 /**
  * Opens (creating when missing, private to its owner) the SQLite store in `file`, refuses it when
  * another process holds it or SQLite's quick_check finds it damaged, and applies the migrations.
+ * Events for the user's application are written by `outbox` in the transaction of their message.
  * @example const store = openSqliteStore('gateway.db');
  */
-export function openSqliteStore(file: string): Store {
+export function openSqliteStore(file: string, outbox: OutboxWriter = createOutboxWriter([])): Store {
   const lock = holdLock(file);
   let db: Db;
   try {
@@ -95,7 +98,9 @@ export function openSqliteStore(file: string): Store {
     const seq = nextSeq(r.login);
     q.insertMessage.run(...inboundRow({ ...r, dedupeKey: rowKey }, seq, now()));
     for (const row of pendingRows(r.login, seq, r.media ?? [], newMediaId)) insertPending.run(...row);
-    return { message: one(r.login, seq), inserted: true };
+    const message = one(r.login, seq);
+    events.emit('message.received', message);
+    return { message, inserted: true };
   };
   const unrouted = (r: Parameters<Store['insertUnrouted']>[0]): boolean => {
     const { claimed, rowKey } = claim(r);
@@ -113,6 +118,7 @@ export function openSqliteStore(file: string): Store {
   const batch = db.transaction((works: readonly (() => unknown)[]) => works.map((work) => work()));
   const group = createGroupCommit<() => unknown>((works) => batch(works));
   const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
+  const { events, outbox: deliveries } = createSqliteOutbox(db, outbox, write);
   // One process holds the file (its lock file), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
   const recover = db.transaction(() => {
@@ -127,17 +133,24 @@ export function openSqliteStore(file: string): Store {
       write(() => {
         const row = outgoingRow(record, start, nextSeq(record.login), instance, now());
         q.insertMessage.run(...row.values);
+        if (start.state === 'sent' || start.state === 'failed') events.emit('message.status', row.message);
         return row.message;
       }),
     markIntent: (login, seq) => write(() => q.markIntent.run(instance, login, seq).changes > 0),
     withdrawIntent: (login, seq) => write(() => q.withdrawIntent.run(instance, login, seq).changes > 0),
-    failQueued: (login, seq, error, code) => write(() => q.failQueued.run(error, code ?? null, login, seq).changes > 0),
+    failQueued: (login, seq, error, code) =>
+      write(() => {
+        const failed = q.failQueued.run(error, code ?? null, login, seq).changes > 0;
+        if (failed) events.emitStatusOf(login, seq, 'failed');
+        return failed;
+      }),
     markAmbiguous: (login, seq) => write(() => q.intentToAmbiguousOne.run(login, seq).changes > 0),
     recordOutcome: (login, seq, o) => {
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
       return write(() => {
         q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
+        if (s !== 'ambiguous') events.emitStatusOf(login, seq, s);
       });
     },
     insertInbound: (record) => write(() => inbound(record)),
@@ -145,9 +158,14 @@ export function openSqliteStore(file: string): Store {
     applyStatus: (account, ids, status) => {
       const rank = rankOf(status);
       return write(() => {
-        if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
+        if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) {
+          events.emitStatusByUid(ids.uid, account);
+          return true;
+        }
         if (ids.providerMessageId === undefined) return false;
-        return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
+        if (q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes === 0) return false;
+        events.emitStatusByProviderId(account, ids.providerMessageId, status);
+        return true;
       });
     },
     fetch: async (login, cursors, bounds) => ({
@@ -170,6 +188,7 @@ export function openSqliteStore(file: string): Store {
     media: sqliteMedia(db, write),
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs, Date.now()).changes,
     shared: false,
+    outbox: deliveries,
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {

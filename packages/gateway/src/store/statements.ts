@@ -12,7 +12,8 @@ import {
   type StoredMessage,
 } from './store.js';
 
-const COLUMNS = `login, seq, uid, direction, peer, own_number, body, content_type, disposition_notification,
+/** The columns a message is read with. */
+export const COLUMNS = `login, seq, uid, direction, peer, own_number, body, content_type, disposition_notification,
   sending_date, provider_account, provider_message_id, status, send_state, error, error_code`;
 
 export const SQL = {

@@ -3,6 +3,7 @@
  * share (same schema, same statements). Every method that the gateway acknowledges to someone
  * resolves only once the write is durable; writes arriving together share one commit (group-commit.ts).
  */
+import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { FetchedMessage, PageBounds } from './fetch-statements.js';
 import type { MediaSource, MediaStore } from './media-store.js';
 
@@ -190,6 +191,8 @@ export interface Store {
   readonly media: MediaStore;
   /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
   readonly shared: boolean;
+  /** The deliveries of events to the user's application, written with their messages. */
+  readonly outbox: OutboxStore;
   /** Deletes messages created, and unrouted messages received, before `beforeMs`, with their files; returns how many messages. */
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`, and windowed ones past their window; returns how many. */
