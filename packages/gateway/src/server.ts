@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ConnectorOptions } from 'switchboard/internal/connector/options.js';
 import { createAuthenticator, type AuthOptions } from './app/auth.js';
 import { createInflight, type GatewayContext, type Log } from './app/context.js';
+import { registerApiRoutes } from './api/routes.js';
 import { registerAppRoutes } from './app/routes.js';
 import { storedMessageRow } from './app/message-row.js';
 import { deliver, userOf } from './app/deliver.js';
@@ -116,6 +117,7 @@ export async function startGateway(
   registerOperations(app, ctx, () => closing);
   registerAppRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerApiRoutes(app, ctx);
   await resume(ctx);
   await queue?.start(
     (job) => takeJob(ctx, job),

@@ -9,7 +9,7 @@ import { loadGateway } from '../config/load-gateway.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { receiverOf, webhookAccounts, webhookUrls, type WebhookAccount } from '../webhooks/accounts.js';
 import { securedUrl } from '../webhooks/status-callback.js';
-import { EXIT, str, type Command } from 'switchboard/internal/cli/command.js';
+import { EXIT, list, str, type Command, type Parsed } from 'switchboard/internal/cli/command.js';
 import { backup, unrouted } from './gateway-admin.js';
 import type { Io } from 'switchboard/internal/cli/io.js';
 import { readSecret } from 'switchboard/internal/cli/read-secret.js';
@@ -18,7 +18,7 @@ export const gateway: Command = {
   name: 'gateway',
   summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]\n       switchboard gateway api-key create --config <gateway.json> --id <id> --number <e164>… [--account <file>…] [--rate <n>/<s>]',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
@@ -26,21 +26,31 @@ export const gateway: Command = {
     "webhooks              print each provider account's webhook URLs, to paste into its console",
     "backup <file>         copy the SQLite database to a new <file> while the gateway runs (SQLite's online backup)",
     'unrouted              the newest inbound messages to numbers no user owns (kept until the retention)',
-    '--config <file>       (account-xml, webhooks, backup, unrouted) the gateway file',
+    'api-key create        add a key of the HTTP API (/v1) to the gateway file and print the key, once',
+    '--config <file>       (account-xml, webhooks, backup, unrouted, api-key) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
     '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?};',
     '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt}',
     '--limit <n>           (unrouted) how many, newest first (default 50)',
+    "--id <id>             (api-key) the key's name: lower-case letters, digits and dashes",
+    '--number <e164>       (api-key) a number the key sends from and reads; repeat for more',
+    '--account <file>      (api-key) a provider account the key may send through; repeat; default any',
+    '--rate <n>/<s>        (api-key) at most n requests per s seconds (default 20/1)',
   ],
   options: {
     config: { type: 'string' },
     user: { type: 'string' },
     json: { type: 'boolean' },
     limit: { type: 'string' },
+    id: { type: 'string' },
+    number: { type: 'string', multiple: true },
+    account: { type: 'string', multiple: true },
+    rate: { type: 'string' },
   },
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
+    if (action === 'api-key') return apiKey(args, io, rest);
     if (action === 'backup' || action === 'unrouted') {
       const config = str(args, 'config');
       if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
@@ -73,9 +83,33 @@ export const gateway: Command = {
       printWebhooks(io, await loadGateway(config, io.env), args.values.json === true);
       return EXIT.ok;
     }
-    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml, webhooks, backup or unrouted');
+    throw new SwitchboardError(
+      'USAGE',
+      'say what to do: hash-password, account-xml, webhooks, backup, unrouted or api-key',
+    );
   },
 };
+
+/** `gateway api-key create …`; the key's code loads only when it runs. */
+async function apiKey(args: Parsed, io: Io, rest: readonly string[]): Promise<number> {
+  const config = str(args, 'config');
+  const id = str(args, 'id');
+  if (rest[0] !== 'create' || rest.length > 1)
+    throw new SwitchboardError(
+      'USAGE',
+      'say what to do with keys: gateway api-key create --config <file> --id <id> --number <e164>',
+    );
+  if (config === undefined || id === undefined)
+    throw new SwitchboardError('USAGE', "give the gateway file with --config <file> and the key's name with --id <id>");
+  const { createApiKey } = await import('../api/cli-api-key.js');
+  return createApiKey(io, {
+    config,
+    id,
+    numbers: list(args, 'number'),
+    accounts: list(args, 'account'),
+    rate: str(args, 'rate'),
+  });
+}
 
 async function hash(io: Io): Promise<number> {
   const password = await readSecret(io, 'Password: ');

@@ -2,6 +2,7 @@
 import type { Account } from 'switchboard/internal/config/account.js';
 import type { Provider } from 'switchboard/internal/provider/compile-provider.js';
 import type { LoadedRoutes } from 'switchboard/internal/routing/load-routes.js';
+import type { ApiKeyConfig } from '../api/keys.js';
 
 /** What sends for a user: one account with its provider, or a route file. */
 export type SenderSpec =
@@ -70,6 +71,8 @@ export interface GatewayConfig {
   readonly queue: GatewayQueueConfig | undefined;
   readonly push: PushConfig;
   readonly limits: LimitsConfig;
+  /** Keys of the HTTP API (api/); none: every /v1 request is refused. */
+  readonly apiKeys?: readonly ApiKeyConfig[];
 }
 
 /** Acrobits' push API (doc.acrobits.net/api/server/http_push.html). */

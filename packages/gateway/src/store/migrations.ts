@@ -4,10 +4,15 @@
  * AUTOINCREMENT), so both stores share one schema. Never edit a step that has shipped: add one.
  */
 
+import { API_MIGRATION } from '../api/migration.js';
+
 /** One step: its number and its statements. */
 export interface Migration {
   readonly version: number;
   readonly statements: readonly string[];
+  /** Statements for one database only, run after `statements` (triggers: their syntax differs). */
+  readonly sqlite?: readonly string[];
+  readonly postgres?: readonly string[];
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -129,4 +134,5 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE dedupe_key IS NOT NULL ON CONFLICT (dedupe_key) DO NOTHING`,
     ],
   },
+  API_MIGRATION,
 ];

@@ -53,7 +53,7 @@ async function migrate(client: Client): Promise<void> {
       if (applied.has(step.version)) continue;
       await client.query('BEGIN');
       try {
-        for (const statement of step.statements) await client.query(statement);
+        for (const statement of [...step.statements, ...(step.postgres ?? [])]) await client.query(statement);
         await client.query('INSERT INTO migrations (version, applied_ms) VALUES ($1, $2)', [step.version, Date.now()]);
         await client.query('COMMIT');
       } catch (error) {
@@ -215,6 +215,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return { queued, ambiguous };
       }),
     shared: true,
+    sql: {
+      all: async (sql, params) =>
+        (await pool.query(numbered(sql), [...params])).rows as Record<string, string | number | null>[],
+      run: async (sql, params) => (await pool.query(numbered(sql), [...params])).rowCount ?? 0,
+    },
     purge: async (beforeMs) =>
       (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()])),
     forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs]),

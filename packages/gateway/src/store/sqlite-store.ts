@@ -10,7 +10,7 @@ import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkIntact, createPrivate, damaged, holdLock, isDamage } from './sqlite-file.js';
 import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
-import { rankOf, type Device, type DeviceReport, type InboundStored, type Store } from './store.js';
+import { rankOf, type Device, type DeviceReport, type InboundStored, type SqlRunner, type Store } from './store.js';
 
 type Db = InstanceType<typeof Database>;
 
@@ -23,7 +23,7 @@ function migrate(db: Db): void {
   for (const step of MIGRATIONS) {
     if (applied.has(step.version)) continue;
     db.transaction(() => {
-      for (const statement of step.statements) db.exec(statement);
+      for (const statement of [...step.statements, ...(step.sqlite ?? [])]) db.exec(statement);
       db.prepare('INSERT INTO migrations (version, applied_ms) VALUES (?, ?)').run(step.version, Date.now());
     })();
   }
@@ -141,6 +141,7 @@ export function openSqliteStore(file: string): Store {
       q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes,
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,
     shared: false,
+    sql: sqliteRunner(db),
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {
@@ -153,6 +154,23 @@ export function openSqliteStore(file: string): Store {
       if (db.open) db.close();
       if (lock.open) lock.close();
     },
+  };
+}
+
+/** Statements prepared once each, run outside the group commit (each is its own durable transaction). */
+function sqliteRunner(db: Db): SqlRunner {
+  const prepared = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let made = prepared.get(sql);
+    if (made === undefined) {
+      made = db.prepare(sql);
+      if (prepared.size < 1000) prepared.set(sql, made);
+    }
+    return made;
+  };
+  return {
+    all: async (sql, params) => statement(sql).all(...params) as Record<string, string | number | null>[],
+    run: async (sql, params) => statement(sql).run(...params).changes,
   };
 }
 

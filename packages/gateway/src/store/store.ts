@@ -113,6 +113,12 @@ export interface FetchCursors {
   readonly sent: number | undefined;
 }
 
+/** Runs one statement: `all` returns its rows (BIGINT may come as text), `run` how many rows it changed. */
+export interface SqlRunner {
+  all(sql: string, params: readonly unknown[]): Promise<Record<string, string | number | null>[]>;
+  run(sql: string, params: readonly unknown[]): Promise<number>;
+}
+
 /** The store. */
 export interface Store {
   /**
@@ -181,6 +187,11 @@ export interface Store {
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`; returns how many. */
   forgetWebhookKeys(beforeMs: number): Promise<number>;
+  /**
+   * Plain statements (`?` placeholders, the SQL both databases read) for modules with tables of
+   * their own (the HTTP API's, api/): each runs alone, durable once it resolves.
+   */
+  readonly sql: SqlRunner;
   /** Whether the database answers a real query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
