@@ -6,8 +6,6 @@
  * (the app's Send, the API's, queue workers, recovery, delivery reports from webhooks) then records
  * its change in the same transaction as the change itself, and none of them had to learn about it.
  */
-import type { Migration } from '../store/migrations.js';
-
 /** Milliseconds since 1970 at the statement, in each database's words. */
 const SQLITE_NOW = `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
 const POSTGRES_NOW = `CAST(extract(epoch from clock_timestamp()) * 1000 AS BIGINT)`;
@@ -21,7 +19,13 @@ const NEXT = `(SELECT COUNT(*) + 1 FROM message_events WHERE uid = NEW.uid)`;
  */
 const CHANGE_WORD = `CASE WHEN NEW.status <> OLD.status AND NEW.status_rank >= 2 THEN NEW.status ELSE NEW.send_state END`;
 
-export const API_MIGRATION: Migration = {
+/** The step, in the shape of store/migrations.ts's `Migration` (not imported: that module lists this one). */
+export const API_MIGRATION: {
+  readonly version: number;
+  readonly statements: readonly string[];
+  readonly sqlite: readonly string[];
+  readonly postgres: readonly string[];
+} = {
   version: 9,
   statements: [
     // n: the change's place among its message's (times of one millisecond still have an order).
