@@ -105,6 +105,29 @@ describe('POST /v1/messages and GET /v1/messages/{id}', () => {
     expect(Math.abs((times[0] ?? 0) - Date.now())).toBeLessThan(600_000);
   });
 
+  it('keeps the error code of an undelivered report in the timeline and on the message', async () => {
+    const client = apiClient(gateway.url, aliceKey);
+    const sent = await client.POST('/v1/messages', {
+      body: { from: '+15550100001', to: [OTHER], text: 'to a landline' },
+    });
+    const id = sent.data?.messages[0]?.id ?? '';
+    const sid = sent.data?.messages[0]?.providerMessageId ?? '';
+    const params = {
+      AccountSid: TWILIO.sid,
+      MessageSid: sid,
+      MessageStatus: 'undelivered',
+      ErrorCode: '30006',
+      To: OTHER,
+      ApiVersion: '2010-04-01',
+    };
+    const signed = await twilioWebhook(`${PUBLIC}/hooks/twilio/status`, params);
+    expect((await fetch(`${gateway.url}/hooks/twilio/status`, { method: 'POST', ...signed })).status).toBe(204);
+    const { data } = await client.GET('/v1/messages/{id}', { params: { path: { id } } });
+    expect(data?.status).toBe('undelivered');
+    expect(data?.timeline?.at(-1)).toMatchObject({ status: 'undelivered', error: expect.stringContaining('30006') });
+    expect(data?.error?.message).toContain('30006');
+  });
+
   it('records the provider’s refusal with its words in the timeline', async () => {
     const refusing = await startRecordingServer(() => ({
       status: 400,

@@ -66,6 +66,30 @@ function toRow(row: Record<string, string | number | null>): ApiRow {
   };
 }
 
+/**
+ * The list's statement: the key's numbers' rows after the cursor, read in the order of the
+ * messages_by_number index (own_number, created_ms, uid), with `limit` + 1 rows.
+ */
+export function listStatement(filter: ListFilter): { sql: string; params: unknown[] } {
+  const where = [`own_number IN (${filter.numbers.map(() => '?').join(', ')})`];
+  const params: unknown[] = [...filter.numbers];
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    params.push(value);
+  };
+  if (filter.direction !== undefined) add('direction = ?', filter.direction);
+  if (filter.peer !== undefined) add('peer = ?', filter.peer);
+  if (filter.sinceMs !== undefined) add('created_ms >= ?', filter.sinceMs);
+  if (filter.after !== undefined) {
+    where.push('(created_ms > ? OR (created_ms = ? AND uid > ?))');
+    params.push(filter.after.createdMs, filter.after.createdMs, filter.after.uid);
+  }
+  return {
+    sql: `SELECT ${COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY created_ms, uid LIMIT ?`,
+    params: [...params, filter.limit + 1],
+  };
+}
+
 /** What an Idempotency-Key row holds. */
 export interface Reservation {
   readonly bodyHash: string;
@@ -97,24 +121,8 @@ export function apiStore(sql: SqlRunner) {
     },
     /** One page, in (created_ms, uid) order; one row more than `limit` tells that another page follows. */
     async list(filter: ListFilter): Promise<ApiRow[]> {
-      const where = [`own_number IN (${filter.numbers.map(() => '?').join(', ')})`];
-      const params: unknown[] = [...filter.numbers];
-      const add = (clause: string, value: unknown) => {
-        where.push(clause);
-        params.push(value);
-      };
-      if (filter.direction !== undefined) add('direction = ?', filter.direction);
-      if (filter.peer !== undefined) add('peer = ?', filter.peer);
-      if (filter.sinceMs !== undefined) add('created_ms >= ?', filter.sinceMs);
-      if (filter.after !== undefined) {
-        where.push('(created_ms > ? OR (created_ms = ? AND uid > ?))');
-        params.push(filter.after.createdMs, filter.after.createdMs, filter.after.uid);
-      }
-      const rows = await sql.all(
-        `SELECT ${COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY created_ms, uid LIMIT ?`,
-        [...params, filter.limit + 1],
-      );
-      return rows.map(toRow);
+      const { sql: text, params } = listStatement(filter);
+      return (await sql.all(text, params)).map(toRow);
     },
     /**
      * Takes `idemKey` for `keyId`: true when this request has it now (a key older than 24 hours is

@@ -36,7 +36,7 @@ export function timelineOf(events: readonly ApiEvent[]): ApiStatusChange[] {
 export function messageView(row: ApiRow, events?: readonly ApiEvent[]): ApiMessage {
   const out = row.direction === 'out';
   const status = currentStatus(row);
-  const failed = status === 'failed' || status === 'ambiguous';
+  const failed = ['failed', 'ambiguous', 'undelivered', 'rejected', 'expired'].includes(status);
   return {
     id: row.uid,
     direction: row.direction,

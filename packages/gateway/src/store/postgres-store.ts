@@ -179,12 +179,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
         const inserted = await client.query(Q.insertUnrouted, [...row, r.receivedAt ?? now(), r.dedupeKey]);
         return (inserted.rowCount ?? 0) > 0;
       }),
-    applyStatus: async (account, ids, status) => {
+    applyStatus: async (account, ids, status, error) => {
       const rank = rankOf(status);
-      if (ids.uid !== undefined && (await changed(Q.statusByUid, [status, rank, ids.uid, account, rank])) > 0)
+      const e = error ?? null;
+      if (ids.uid !== undefined && (await changed(Q.statusByUid, [status, rank, e, ids.uid, account, rank])) > 0)
         return true;
       if (ids.providerMessageId === undefined) return false;
-      return (await changed(Q.statusByProviderId, [status, rank, account, ids.providerMessageId, rank])) > 0;
+      return (await changed(Q.statusByProviderId, [status, rank, e, account, ids.providerMessageId, rank])) > 0;
     },
     fetch: async (login, cursors, bounds) => {
       const [received, sent] = await Promise.all([

@@ -117,12 +117,14 @@ export function openSqliteStore(file: string): Store {
     },
     insertInbound: (record) => write(() => inbound(record)),
     insertUnrouted: (r) => write(() => unrouted(r)),
-    applyStatus: (account, ids, status) => {
+    applyStatus: (account, ids, status, error) => {
       const rank = rankOf(status);
+      const e = error ?? null;
       return write(() => {
-        if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) return true;
+        if (ids.uid !== undefined && q.statusByUid.run(status, rank, e, ids.uid, account, rank).changes > 0)
+          return true;
         if (ids.providerMessageId === undefined) return false;
-        return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
+        return q.statusByProviderId.run(status, rank, e, account, ids.providerMessageId, rank).changes > 0;
       });
     },
     fetch: async (login, cursors, bounds) => ({

@@ -154,11 +154,15 @@ export interface Store {
   insertUnrouted(
     record: Omit<InboundRecord, 'login' | 'uid' | 'ownNumber' | 'contentType'> & { ownNumber: string },
   ): Promise<boolean>;
-  /** Applies a delivery status by our uid or the provider's id; a status never moves back in rank. */
+  /**
+   * Applies a delivery status by our uid or the provider's id; a status never moves back in rank.
+   * `error` (the provider's reason, for an undelivered report) replaces the message's error when given.
+   */
   applyStatus(
     providerAccount: string,
     ids: { uid?: string | undefined; providerMessageId?: string | undefined },
     status: string,
+    error?: string,
   ): Promise<boolean>;
   /**
    * Messages after the cursors, oldest first, each direction within `bounds`. Sent ones are every
