@@ -334,3 +334,20 @@ describe('bad input, as problem documents', () => {
     expect((await apiClient(gateway.url, aliceKey).GET('/v1/messages', {})).response.status).toBe(200);
   });
 });
+
+describe('guessing keys', () => {
+  // Last in this file: the failures also count against the client's address (127.0.0.1 here).
+  it('stops checking wrong secrets for a key id after five (429, no scrypt run), while the real key, once verified, still works', async () => {
+    const guess = (i: number) =>
+      call('/v1/messages', { method: 'GET', key: `sbk_bob-app_${String(i).padStart(43, 'x')}` });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await guess(i)).status);
+    // Five failures in the window, counting the one the address made in an earlier test.
+    expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const limited = await guess(99);
+    expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await apiClient(gateway.url, bobKey).GET('/v1/messages', {})).response.status).toBe(200);
+  });
+});

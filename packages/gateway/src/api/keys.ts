@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { GatewayApiKey } from 'switchboard/internal/generated/gateway.js';
+import { createLoginLimiter, type LoginLimitOptions } from '../app/login-limiter.js';
 import { hashPassword, verifyPassword } from '../config/password.js';
 
 /** One API key, its defaults filled in. */
@@ -48,14 +49,27 @@ export async function newApiKey(id: string): Promise<{ key: string; hash: string
   return { key: `sbk_${id}_${secret}`, hash: await hashPassword(secret) };
 }
 
-/** Finds the key a request's Authorization header names; undefined when none matches. */
-export type KeyAuthenticator = (authorization: string | undefined) => Promise<ApiKeyConfig | undefined>;
+/** What authenticating a request found: its key, none, or a wait (too many failures lately). */
+export type KeyCheck = { readonly key: ApiKeyConfig } | { readonly retryAfterSeconds: number } | undefined;
 
-/** Authenticates `Authorization: Bearer sbk_…` against `keys`. */
-export function createKeyAuthenticator(keys: readonly ApiKeyConfig[]): KeyAuthenticator {
+/** Finds the key a request's Authorization header names, for a client at `address`. */
+export type KeyAuthenticator = (authorization: string | undefined, address: string) => Promise<KeyCheck>;
+
+/**
+ * Authenticates `Authorization: Bearer sbk_…` against `keys`. Wrong secrets for a key id, or from
+ * one address, are limited as failed logins are (app/login-limiter.ts), so nobody can make the
+ * gateway run scrypt without end; a key verified once is found by its digest without scrypt, so
+ * its own requests never wait behind someone's guesses. Concurrent first uses share one scrypt.
+ */
+export function createKeyAuthenticator(
+  keys: readonly ApiKeyConfig[],
+  options: LoginLimitOptions = {},
+): KeyAuthenticator {
   const byId = new Map(keys.map((k) => [k.id, k]));
   const verified = new Map<string, ApiKeyConfig>();
-  return async (authorization) => {
+  const inFlight = new Map<string, Promise<boolean>>();
+  const limiter = createLoginLimiter(options);
+  return async (authorization, address) => {
     const match = /^Bearer +(\S+)$/i.exec(authorization ?? '');
     const parts = KEY.exec(match?.[1] ?? '');
     if (match === null || parts === null) return undefined;
@@ -63,10 +77,29 @@ export function createKeyAuthenticator(keys: readonly ApiKeyConfig[]): KeyAuthen
       .update(match[1] as string)
       .digest('base64');
     const known = verified.get(digest);
-    if (known !== undefined) return known;
+    if (known !== undefined) return { key: known };
     const key = byId.get(parts[1] as string);
-    if (key === undefined || !(await verifyPassword(parts[2] as string, key.hash))) return undefined;
+    if (key === undefined) return undefined;
+    let verifying = inFlight.get(digest);
+    if (verifying === undefined) {
+      const limits = [
+        { id: `key\0${key.id}`, burst: 0 },
+        { id: `ip\0${address}`, burst: 16 },
+      ];
+      const waitMs = limiter.waitFor(limits, Date.now());
+      if (waitMs > 0) return { retryAfterSeconds: Math.ceil(waitMs / 1000) };
+      limiter.begin(limits, Date.now());
+      verifying = verifyPassword(parts[2] as string, key.hash);
+      inFlight.set(digest, verifying);
+      void verifying
+        .catch(() => false)
+        .then((ok) => {
+          inFlight.delete(digest);
+          limiter.end(limits, !ok, Date.now());
+        });
+    }
+    if (!(await verifying)) return undefined;
     verified.set(digest, key);
-    return key;
+    return { key };
   };
 }

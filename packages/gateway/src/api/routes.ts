@@ -52,7 +52,12 @@ export function registerApiRoutes(app: FastifyInstance, ctx: GatewayContext): vo
       );
       scope.addHook('onRequest', async (request) => {
         if (request.routeOptions.url === '/v1/openapi.json') return;
-        const key = await authenticate(request.headers.authorization);
+        const check = await authenticate(request.headers.authorization, request.ip);
+        if (check !== undefined && 'retryAfterSeconds' in check)
+          throw new ApiError('RATE_LIMITED', 'too many wrong keys lately; wait before trying again', {
+            headers: { 'retry-after': String(check.retryAfterSeconds) },
+          });
+        const key = check?.key;
         if (key === undefined)
           throw new ApiError(
             'UNAUTHORIZED',
