@@ -219,7 +219,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     sql: {
       all: async (sql, params) =>
         (await pool.query(numbered(sql), [...params])).rows as Record<string, string | number | null>[],
-      run: async (sql, params) => (await pool.query(numbered(sql), [...params])).rowCount ?? 0,
+      // Writes join the group commit: one COMMIT for those of one turn.
+      run: (sql, params) => write(async (client) => (await client.query(numbered(sql), [...params])).rowCount ?? 0),
     },
     purge: async (beforeMs) =>
       (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()])),

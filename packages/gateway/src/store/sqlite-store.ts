@@ -143,7 +143,7 @@ export function openSqliteStore(file: string): Store {
       q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes,
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,
     shared: false,
-    sql: sqliteRunner(db),
+    sql: sqliteRunner(db, write),
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {
@@ -159,8 +159,11 @@ export function openSqliteStore(file: string): Store {
   };
 }
 
-/** Statements prepared once each, run outside the group commit (each is its own durable transaction). */
-function sqliteRunner(db: Db): SqlRunner {
+/**
+ * Statements prepared once each; writes join the group commit (`write`), so they share its fsync
+ * and never block the event loop on one of their own.
+ */
+function sqliteRunner(db: Db, write: <T>(work: () => T) => Promise<T>): SqlRunner {
   const prepared = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
     let made = prepared.get(sql);
@@ -172,7 +175,7 @@ function sqliteRunner(db: Db): SqlRunner {
   };
   return {
     all: async (sql, params) => statement(sql).all(...params) as Record<string, string | number | null>[],
-    run: async (sql, params) => statement(sql).run(...params).changes,
+    run: (sql, params) => write(() => statement(sql).run(...params).changes),
   };
 }
 

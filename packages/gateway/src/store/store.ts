@@ -193,7 +193,7 @@ export interface Store {
   forgetWebhookKeys(beforeMs: number): Promise<number>;
   /**
    * Plain statements (`?` placeholders, the SQL both databases read) for modules with tables of
-   * their own (the HTTP API's, api/): each runs alone, durable once it resolves.
+   * their own (the HTTP API's, api/): a write is durable once it resolves (it joins the group commit).
    */
   readonly sql: SqlRunner;
   /** Whether the database answers a real query. */
