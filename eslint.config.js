@@ -10,7 +10,17 @@ const NODE_GLOBALS = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['dist/', 'packages/*/dist/', 'coverage/', 'node_modules/', 'src/generated/', 'bench/.tmp/'] },
+  {
+    ignores: [
+      'dist/',
+      'packages/*/dist/',
+      'coverage/',
+      'node_modules/',
+      'src/generated/',
+      'test/generated/',
+      'bench/.tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -125,6 +125,10 @@ export interface GatewayFile {
    * Webhooks to your application: each inbound message and each status change of a message is written to a durable outbox in the same transaction as the message, then POSTed to every subscription that wants it, signed per the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature), retried with exponential backoff and jitter, and dead-lettered after `retry.giveUpAfterMs`.
    */
   subscriptions?: GatewaySubscription[];
+  /**
+   * Keys of the HTTP API under /v1 (docs/http-api.md), for applications rather than apps. Each key sends from and reads the messages of its own numbers only. Made with `switchboard gateway api-key create`, which prints the key once and stores only its hash here; a gateway reads its keys at start.
+   */
+  apiKeys?: GatewayApiKey[];
 }
 export interface GatewayUser {
   /**
@@ -233,5 +237,42 @@ export interface GatewaySubscription {
      * How long after the event (or its replay) failed deliveries are retried before they are dead-lettered. Default 86400000 (24 h).
      */
     giveUpAfterMs?: number;
+  };
+}
+export interface GatewayApiKey {
+  /**
+   * The key's name, unique in this file; it is the part of the key after sbk_ and before the next _, so the gateway finds the hash without trying each.
+   */
+  id: string;
+  /**
+   * The key's secret as a salted scrypt hash, scrypt$N$r$p$salt$hash, like a user's passwordHash; the key itself is never stored.
+   */
+  hash: string;
+  /**
+   * The numbers (each a user's) the key may send from; it reads only messages to and from them.
+   *
+   * @minItems 1
+   *
+   * Items: A number in E.164, such as +15551230001.
+   */
+  numbers: [string, ...string[]];
+  /**
+   * The provider accounts (account or route files, as users' `account` names them) the key may send through; a number whose owner sends through another account is refused. Default: any.
+   *
+   * @minItems 1
+   */
+  accounts?: [string, ...string[]];
+  /**
+   * Requests the key may make: `requests` per `perSeconds` seconds, in bursts of up to `requests`; beyond that 429 with Retry-After. Each gateway process counts on its own. Default 20 per second.
+   */
+  rateLimit?: {
+    /**
+     * Requests per period.
+     */
+    requests: number;
+    /**
+     * The period in seconds. Default 1.
+     */
+    perSeconds?: number;
   };
 }

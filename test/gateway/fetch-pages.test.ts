@@ -17,6 +17,7 @@ import {
 } from '../../packages/gateway/src/store/fetch-statements.js';
 import { openPostgresStore } from '../../packages/gateway/src/store/postgres-store.js';
 import { openSqliteStore } from '../../packages/gateway/src/store/sqlite-store.js';
+import { listStatement } from '../../packages/gateway/src/api/api-store.js';
 import { SQL } from '../../packages/gateway/src/store/statements.js';
 import type { Store } from '../../packages/gateway/src/store/store.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -215,6 +216,7 @@ describe('the plans of Fetch’s statements', () => {
       .all();
     expect(named.toSorted()).toEqual([
       'messages_by_age',
+      'messages_by_number',
       'messages_out_by_provider_id',
       'messages_received',
       'messages_sent',
@@ -232,6 +234,16 @@ describe('the plans of Fetch’s statements', () => {
     expect(plan(SQL.intentToAmbiguous)).toContain('USING INDEX messages_unsettled');
     expect(plan(SQL.statusByProviderId)).toContain('USING INDEX messages_out_by_provider_id');
     expect(plan(SQL.purge)).toContain('USING INDEX messages_by_age');
+    // The HTTP API's list (api/api-store.ts) reads a key's number in the index's order.
+    const list = listStatement({
+      numbers: ['+15550100001'],
+      direction: 'out',
+      peer: undefined,
+      sinceMs: undefined,
+      after: { createdMs: 1, uid: 'u' },
+      limit: 50,
+    });
+    expect(plan(list.sql)).toContain('USING INDEX messages_by_number');
     db.close();
   });
 

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ConnectorOptions } from 'switchboard/internal/connector/options.js';
 import { createAuthenticator, type AuthOptions } from './app/auth.js';
 import { createInflight, type GatewayContext, type Log } from './app/context.js';
+import { registerApiRoutes } from './api/routes.js';
 import { registerAppRoutes } from './app/routes.js';
 import { storedMessageRow } from './app/message-row.js';
 import { deliver, userOf } from './app/deliver.js';
@@ -137,6 +138,7 @@ export async function startGateway(
   registerMediaRoute(app, ctx);
   const outbox = startDispatcher(config.subscriptions, store.outbox, log, metrics.registry, options.outbox);
   wake = () => outbox.wake();
+  registerApiRoutes(app, ctx);
   await resume(ctx);
   await queue?.start(
     (job) => takeJob(ctx, job),

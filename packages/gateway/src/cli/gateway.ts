@@ -9,7 +9,7 @@ import { loadGateway } from '../config/load-gateway.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { receiverOf, webhookAccounts, webhookUrls, type WebhookAccount } from '../webhooks/accounts.js';
 import { securedUrl } from '../webhooks/status-callback.js';
-import { EXIT, str, type Command } from 'switchboard/internal/cli/command.js';
+import { EXIT, list, str, type Command, type Parsed } from 'switchboard/internal/cli/command.js';
 import { backup, unrouted } from './gateway-admin.js';
 import { deliveries } from './deliveries.js';
 import type { Io } from 'switchboard/internal/cli/io.js';
@@ -19,7 +19,7 @@ export const gateway: Command = {
   name: 'gateway',
   summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]\n       switchboard gateway deliveries list --config <gateway.json> [--state pending|delivered|dead] [--since <time>] [--until <time>] [--limit <n>] [--json]\n       switchboard gateway deliveries replay <webhook-id>... | --since <time> [--until <time>] --config <gateway.json>',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]\n       switchboard gateway deliveries list --config <gateway.json> [--state pending|delivered|dead] [--since <time>] [--until <time>] [--limit <n>] [--json]\n       switchboard gateway deliveries replay <webhook-id>... | --since <time> [--until <time>] --config <gateway.json>\n       switchboard gateway api-key create --config <gateway.json> --id <id> --number <e164>… [--account <file>…] [--rate <n>/<s>]',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
@@ -30,13 +30,18 @@ export const gateway: Command = {
     'deliveries list       webhook deliveries to your application in a state (default pending), oldest first',
     'deliveries replay     send dead deliveries again, with their webhook-id: those named, or every one',
     '                      created in the --since/--until range',
-    '--config <file>       (account-xml, webhooks, backup, unrouted, deliveries) the gateway file',
+    'api-key create        add a key of the HTTP API (/v1) to the gateway file and print the key, once',
+    '--config <file>       (account-xml, webhooks, backup, unrouted, deliveries, api-key) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
     '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?};',
     '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt}',
     '--limit <n>           (unrouted, deliveries list) how many (default 50)',
     '--state <state>       (deliveries list) pending, delivered or dead',
     '--since, --until <t>  (deliveries) deliveries created from, and before, a time such as 2026-12-06T10:00:00Z',
+    "--id <id>             (api-key) the key's name: lower-case letters, digits and dashes",
+    '--number <e164>       (api-key) a number the key sends from and reads; repeat for more',
+    '--account <file>      (api-key) a provider account the key may send through; repeat; default any',
+    '--rate <n>/<s>        (api-key) at most n requests per s seconds (default 20/1)',
   ],
   options: {
     config: { type: 'string' },
@@ -46,10 +51,15 @@ export const gateway: Command = {
     state: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
+    id: { type: 'string' },
+    number: { type: 'string', multiple: true },
+    account: { type: 'string', multiple: true },
+    rate: { type: 'string' },
   },
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
+    if (action === 'api-key') return apiKey(args, io, rest);
     if (action === 'backup' || action === 'unrouted' || action === 'deliveries') {
       const config = str(args, 'config');
       if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
@@ -85,10 +95,31 @@ export const gateway: Command = {
     }
     throw new SwitchboardError(
       'USAGE',
-      'say what to do: hash-password, account-xml, webhooks, backup, unrouted or deliveries',
+      'say what to do: hash-password, account-xml, webhooks, backup, unrouted, deliveries or api-key',
     );
   },
 };
+
+/** `gateway api-key create …`; the key's code loads only when it runs. */
+async function apiKey(args: Parsed, io: Io, rest: readonly string[]): Promise<number> {
+  const config = str(args, 'config');
+  const id = str(args, 'id');
+  if (rest[0] !== 'create' || rest.length > 1)
+    throw new SwitchboardError(
+      'USAGE',
+      'say what to do with keys: gateway api-key create --config <file> --id <id> --number <e164>',
+    );
+  if (config === undefined || id === undefined)
+    throw new SwitchboardError('USAGE', "give the gateway file with --config <file> and the key's name with --id <id>");
+  const { createApiKey } = await import('../api/cli-api-key.js');
+  return createApiKey(io, {
+    config,
+    id,
+    numbers: list(args, 'number'),
+    accounts: list(args, 'account'),
+    rate: str(args, 'rate'),
+  });
+}
 
 async function hash(io: Io): Promise<number> {
   const password = await readSecret(io, 'Password: ');

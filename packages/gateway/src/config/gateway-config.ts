@@ -3,6 +3,7 @@ import type { Account } from 'switchboard/internal/config/account.js';
 import type { Provider } from 'switchboard/internal/provider/compile-provider.js';
 import type { LoadedRoutes } from 'switchboard/internal/routing/load-routes.js';
 import type { Subscription } from '../outbox/subscriptions.js';
+import type { ApiKeyConfig } from '../api/keys.js';
 
 /** What sends for a user: one account with its provider, or a route file. */
 export type SenderSpec =
@@ -92,6 +93,8 @@ export interface GatewayConfig {
   readonly media: MediaConfig;
   /** Webhooks to the user's application (none: no outbox is written). */
   readonly subscriptions: readonly Subscription[];
+  /** Keys of the HTTP API (api/); none: every /v1 request is refused. */
+  readonly apiKeys?: readonly ApiKeyConfig[];
 }
 
 /** Acrobits' push API (doc.acrobits.net/api/server/http_push.html). */

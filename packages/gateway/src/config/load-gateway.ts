@@ -10,6 +10,8 @@ import { validateAgainst } from 'switchboard/internal/config/schemas.js';
 import { ConfigError, SwitchboardError, type ConfigIssue } from 'switchboard/internal/errors.js';
 import type { GatewayFile } from 'switchboard/internal/generated/gateway.js';
 import { loadRoutes } from 'switchboard/internal/routing/load-routes.js';
+import { apiKeyIssues } from '../api/check-keys.js';
+import { resolveApiKey } from '../api/keys.js';
 import { isPasswordNoise, plainPasswords, semanticIssues } from './check-gateway.js';
 import {
   DEFAULT_GATEWAY_QUEUE,
@@ -47,7 +49,7 @@ export async function gatewayFromValue(
   const gateway = value as GatewayFile;
   if (relevant.length > 0)
     throw new ConfigError([...relevant, ...(await laterIssues(gateway, label, baseDir, relevant))]);
-  const semantic = semanticIssues(gateway, label);
+  const semantic = [...semanticIssues(gateway, label), ...apiKeyIssues(gateway, label)];
   const database = databaseOf(gateway.database, baseDir, env, label, semantic);
   const queue = queueOf(gateway, env, label, semantic);
   const senders = await loadSenders(gateway, baseDir, label, semantic);
@@ -67,6 +69,7 @@ export async function gatewayFromValue(
     ...resolveDefaults(gateway.push, gateway.limits),
     media: resolveMedia(gateway.media),
     subscriptions,
+    apiKeys: (gateway.apiKeys ?? []).map(resolveApiKey),
   };
 }
 
@@ -81,7 +84,7 @@ async function laterIssues(
   reported: readonly ConfigIssue[],
 ): Promise<ConfigIssue[]> {
   if (gateway === null || typeof gateway !== 'object' || Array.isArray(gateway)) return [];
-  const later = semanticIssues(gateway, label);
+  const later = [...semanticIssues(gateway, label), ...apiKeyIssues(gateway, label)];
   if (Array.isArray(gateway.users)) await loadSenders(gateway, baseDir, label, later);
   const under = (issue: ConfigIssue) =>
     reported.some(

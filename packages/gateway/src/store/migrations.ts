@@ -6,12 +6,16 @@
 
 /** A statement the same on both databases, or one per database where their types differ (BLOB, bytea). */
 export type MigrationStatement = string | { readonly sqlite: string; readonly postgres: string };
+import { API_MIGRATION } from '../api/migration.js';
 import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
 
 /** One step: its number and its statements. */
 export interface Migration {
   readonly version: number;
   readonly statements: readonly MigrationStatement[];
+  /** Statements for one database only, run after `statements` (triggers: their syntax differs). */
+  readonly sqlite?: readonly string[];
+  readonly postgres?: readonly string[];
 }
 
 /** The text of `statement` for `dialect`. */
@@ -175,6 +179,10 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE gateway_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
     ],
   },
+  // The HTTP API: idempotency keys and each message's status timeline (api/migration.ts).
+  API_MIGRATION,
+  // Webhooks to the user's application: the durable outbox (outbox/outbox-sql.ts).
+  OUTBOX_MIGRATION,
   {
     version: 12,
     statements: [
@@ -184,6 +192,4 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
     ],
   },
-  // Webhooks to the user's application: the durable outbox (outbox/outbox-sql.ts).
-  OUTBOX_MIGRATION,
 ];

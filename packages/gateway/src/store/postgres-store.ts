@@ -66,7 +66,8 @@ async function migrate(client: Client): Promise<void> {
       if (applied.has(step.version)) continue;
       await client.query('BEGIN');
       try {
-        for (const statement of step.statements) await client.query(statementFor(statement, 'postgres'));
+        for (const statement of [...step.statements.map((s) => statementFor(s, 'postgres')), ...(step.postgres ?? [])])
+          await client.query(statement);
         await client.query('INSERT INTO migrations (version, applied_ms) VALUES ($1, $2)', [step.version, Date.now()]);
         await client.query('COMMIT');
       } catch (error) {
@@ -232,16 +233,17 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
         const inserted = await client.query(Q.insertUnrouted, [...row, r.receivedAt ?? now(), rowKey]);
         return (inserted.rowCount ?? 0) > 0;
       }),
-    applyStatus: (account, ids, status) => {
+    applyStatus: (account, ids, status, error) => {
       const rank = rankOf(status);
+      const e = error ?? null;
       return write(async (client) => {
         const moved = async (sql: string, params: unknown[]) => ((await client.query(sql, params)).rowCount ?? 0) > 0;
-        if (ids.uid !== undefined && (await moved(Q.statusByUid, [status, rank, ids.uid, account, rank]))) {
+        if (ids.uid !== undefined && (await moved(Q.statusByUid, [status, rank, e, ids.uid, account, rank]))) {
           await events.emitStatusByUid(client, ids.uid, account);
           return true;
         }
         const pid = ids.providerMessageId;
-        if (pid === undefined || !(await moved(Q.statusByProviderId, [status, rank, account, pid, rank]))) return false;
+        if (pid === undefined || !(await moved(Q.statusByProviderId, [status, rank, e, account, pid, rank]))) return false;
         await events.emitStatusByProviderId(client, account, pid, status);
         return true;
       });
@@ -275,6 +277,12 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
         return { queued, ambiguous };
       }),
     shared: true,
+    sql: {
+      all: async (sql, params) =>
+        (await pool.query(numbered(sql), [...params])).rows as Record<string, string | number | null>[],
+      // Writes join the group commit: one COMMIT for those of one turn.
+      run: (sql, params) => write(async (client) => (await client.query(numbered(sql), [...params])).rowCount ?? 0),
+    },
     outbox: deliveries,
     purge: async (beforeMs) => {
       const deleted =

@@ -23,7 +23,7 @@ import {
 } from './statements.js';
 import { createOutboxWriter, type OutboxWriter } from '../outbox/events.js';
 import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
-import { rankOf, type Device, type DeviceReport, type InboundStored, type Store } from './store.js';
+import { rankOf, type Device, type DeviceReport, type InboundStored, type SqlRunner, type Store } from './store.js';
 
 type Db = InstanceType<typeof Database>;
 
@@ -36,7 +36,8 @@ function migrate(db: Db): void {
   for (const step of MIGRATIONS) {
     if (applied.has(step.version)) continue;
     db.transaction(() => {
-      for (const statement of step.statements) db.exec(statementFor(statement, 'sqlite'));
+      for (const statement of [...step.statements.map((s) => statementFor(s, 'sqlite')), ...(step.sqlite ?? [])])
+        db.exec(statement);
       db.prepare('INSERT INTO migrations (version, applied_ms) VALUES (?, ?)').run(step.version, Date.now());
     })();
   }
@@ -155,15 +156,16 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     },
     insertInbound: (record) => write(() => inbound(record)),
     insertUnrouted: (r) => write(() => unrouted(r)),
-    applyStatus: (account, ids, status) => {
+    applyStatus: (account, ids, status, error) => {
       const rank = rankOf(status);
+      const e = error ?? null;
       return write(() => {
-        if (ids.uid !== undefined && q.statusByUid.run(status, rank, ids.uid, account, rank).changes > 0) {
+        if (ids.uid !== undefined && q.statusByUid.run(status, rank, e, ids.uid, account, rank).changes > 0) {
           events.emitStatusByUid(ids.uid, account);
           return true;
         }
         if (ids.providerMessageId === undefined) return false;
-        if (q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes === 0) return false;
+        if (q.statusByProviderId.run(status, rank, e, account, ids.providerMessageId, rank).changes === 0) return false;
         events.emitStatusByProviderId(account, ids.providerMessageId, status);
         return true;
       });
@@ -189,6 +191,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs, Date.now()).changes,
     shared: false,
     outbox: deliveries,
+    sql: sqliteRunner(db, write),
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {
@@ -201,6 +204,26 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
       if (db.open) db.close();
       if (lock.open) lock.close();
     },
+  };
+}
+
+/**
+ * Statements prepared once each; writes join the group commit (`write`), so they share its fsync
+ * and never block the event loop on one of their own.
+ */
+function sqliteRunner(db: Db, write: <T>(work: () => T) => Promise<T>): SqlRunner {
+  const prepared = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let made = prepared.get(sql);
+    if (made === undefined) {
+      made = db.prepare(sql);
+      if (prepared.size < 1000) prepared.set(sql, made);
+    }
+    return made;
+  };
+  return {
+    all: async (sql, params) => statement(sql).all(...params) as Record<string, string | number | null>[],
+    run: (sql, params) => write(() => statement(sql).run(...params).changes),
   };
 }
 

@@ -47,8 +47,9 @@ export const SQL = {
     error = ?, error_code = ?, status = CASE WHEN ? = 'sent' AND status_rank < 2 THEN 'sent' WHEN ? = 'failed' THEN 'failed' ELSE status END,
     status_rank = CASE WHEN ? = 'sent' AND status_rank < 2 THEN 2 WHEN ? = 'failed' THEN 3 ELSE status_rank END
     WHERE login = ? AND seq = ?`,
-  statusByUid: `UPDATE messages SET status = ?, status_rank = ? WHERE uid = ? AND provider_account = ? AND status_rank < ?`,
-  statusByProviderId: `UPDATE messages SET status = ?, status_rank = ?
+  statusByUid: `UPDATE messages SET status = ?, status_rank = ?, error = COALESCE(?, error)
+    WHERE uid = ? AND provider_account = ? AND status_rank < ?`,
+  statusByProviderId: `UPDATE messages SET status = ?, status_rank = ?, error = COALESCE(?, error)
     WHERE provider_account = ? AND provider_message_id = ? AND direction = 'out' AND status_rank < ?`,
   /** Claims a webhook's dedupe key: no row changed means it was seen before (maybe long ago). */
   claimWebhookKey: `INSERT INTO webhook_keys (dedupe_key, seen_ms) VALUES (?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,

@@ -124,6 +124,12 @@ export interface FetchCursors {
   readonly sent: number | undefined;
 }
 
+/** Runs one statement: `all` returns its rows (BIGINT may come as text), `run` how many rows it changed. */
+export interface SqlRunner {
+  all(sql: string, params: readonly unknown[]): Promise<Record<string, string | number | null>[]>;
+  run(sql: string, params: readonly unknown[]): Promise<number>;
+}
+
 /** The store. */
 export interface Store {
   /**
@@ -160,11 +166,15 @@ export interface Store {
   insertUnrouted(
     record: Omit<InboundRecord, 'login' | 'uid' | 'ownNumber' | 'contentType'> & { ownNumber: string },
   ): Promise<boolean>;
-  /** Applies a delivery status by our uid or the provider's id; a status never moves back in rank. */
+  /**
+   * Applies a delivery status by our uid or the provider's id; a status never moves back in rank.
+   * `error` (the provider's reason, for an undelivered report) replaces the message's error when given.
+   */
   applyStatus(
     providerAccount: string,
     ids: { uid?: string | undefined; providerMessageId?: string | undefined },
     status: string,
+    error?: string,
   ): Promise<boolean>;
   /**
    * Messages after the cursors, oldest first, each direction within `bounds`. Sent ones are every
@@ -197,6 +207,11 @@ export interface Store {
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`, and windowed ones past their window; returns how many. */
   forgetWebhookKeys(beforeMs: number): Promise<number>;
+  /**
+   * Plain statements (`?` placeholders, the SQL both databases read) for modules with tables of
+   * their own (the HTTP API's, api/): a write is durable once it resolves (it joins the group commit).
+   */
+  readonly sql: SqlRunner;
   /** Whether the database answers a real query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -57,7 +57,9 @@ export async function ingestEvents(
     if (event.type === 'status') {
       const ids = { uid: event.messageId, providerMessageId: event.providerMessageId };
       let moved = false;
-      for (const label of source.sendsFor) moved = (await store.applyStatus(label, ids, event.status)) || moved;
+      // The provider's error (an undelivered report's reason) is kept with the status it came with.
+      const error = reportError(event.errorCode, event.error);
+      for (const label of source.sendsFor) moved = (await store.applyStatus(label, ids, event.status, error)) || moved;
       if (moved) statuses++;
       continue;
     }
@@ -97,4 +99,10 @@ function ownersFor(config: GatewayConfig, source: IngestSource): Map<string, str
   const serves = new Set(source.sendsFor);
   const users = config.users.filter((u) => serves.has(u.sender.label));
   return new Map(users.flatMap((u) => u.numbers.map((n) => [n, u.login] as const)));
+}
+
+/** A delivery report's error as one text: its code and words, either alone, or nothing. */
+function reportError(code: string | undefined, words: string | undefined): string | undefined {
+  if (code !== undefined && code !== '' && words !== undefined && words !== '') return `${code}: ${words}`;
+  return words || code || undefined;
 }
