@@ -11,7 +11,16 @@ import pg from 'pg';
 import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
+import {
+  SQL,
+  deviceRow,
+  inboundRow,
+  outgoingRow,
+  storable,
+  toMessage,
+  wellFormed,
+  type MessageRow,
+} from './statements.js';
 import { toDevice } from './sqlite-store.js';
 import { rankOf, type DeviceReport, type InboundStored, type Store } from './store.js';
 
@@ -140,7 +149,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     recordOutcome: async (login, seq, o) => {
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
-      await changed(Q.recordOutcome, [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq]);
+      const values = [s, storable(o.providerMessageId), storable(o.error), code, s, s, s, s, login, seq];
+      await changed(Q.recordOutcome, values);
     },
     insertInbound: async (r): Promise<InboundStored> => {
       const repeat = async (): Promise<InboundStored> => {

@@ -9,7 +9,16 @@ import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.j
 import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkIntact, createPrivate, damaged, holdLock, isDamage } from './sqlite-file.js';
-import { SQL, deviceRow, inboundRow, outgoingRow, toMessage, wellFormed, type MessageRow } from './statements.js';
+import {
+  SQL,
+  deviceRow,
+  inboundRow,
+  outgoingRow,
+  storable,
+  toMessage,
+  wellFormed,
+  type MessageRow,
+} from './statements.js';
 import { rankOf, type Device, type DeviceReport, type InboundStored, type Store } from './store.js';
 
 type Db = InstanceType<typeof Database>;
@@ -112,7 +121,7 @@ export function openSqliteStore(file: string): Store {
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
       return write(() => {
-        q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
+        q.recordOutcome.run(s, storable(o.providerMessageId), storable(o.error), code, s, s, s, s, login, seq);
       });
     },
     insertInbound: (record) => write(() => inbound(record)),

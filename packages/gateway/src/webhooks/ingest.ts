@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Store } from '../store/store.js';
+import { withoutNul } from './without-nul.js';
 
 /** What ingesting did, for the answer, logs and metrics. */
 export interface IngestSummary {
@@ -22,6 +23,8 @@ export interface IngestSummary {
   readonly unrouted: number;
   /** Status events that moved a sent message's status up. */
   readonly statuses: number;
+  /** Events that carried U+0000, kept with the character dropped (without-nul.ts). */
+  readonly cleaned: number;
   /** The new inbound messages, to push once the provider is answered. */
   readonly pushes: readonly { readonly login: string; readonly seq: number }[];
 }
@@ -45,9 +48,10 @@ export async function ingestEvents(
   config: GatewayConfig,
   store: Store,
   source: IngestSource,
-  events: readonly WebhookEvent[],
+  received: readonly WebhookEvent[],
 ): Promise<IngestSummary> {
   const owners = ownersFor(config, source);
+  const { events, cleaned } = withoutNul(received);
   const pushes: { login: string; seq: number }[] = [];
   let repeated = 0;
   let unrouted = 0;
@@ -84,7 +88,7 @@ export async function ingestEvents(
     if (inserted) pushes.push({ login: owner, seq: message.seq });
     else repeated++;
   }
-  return { stored: pushes.length, repeated, unrouted, statuses, pushes };
+  return { stored: pushes.length, repeated, unrouted, statuses, cleaned, pushes };
 }
 
 /** The numbers of the users that `source` serves, and their logins; nobody else's number is in it. */

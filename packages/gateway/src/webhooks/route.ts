@@ -102,6 +102,8 @@ function report(ctx: GatewayContext, fields: object, summary: IngestSummary, res
       { ...fields, unrouted: summary.unrouted },
       'inbound message to a number nobody owns; kept as unrouted',
     );
+  if (summary.cleaned > 0)
+    ctx.log.warn({ ...fields, events: summary.cleaned }, 'webhook text held U+0000; kept with that character dropped');
   const ignored = result.ok ? result.ignored.map((i) => i.type) : [];
   ctx.log.info(
     { ...fields, stored: summary.stored, repeated: summary.repeated, statuses: summary.statuses, ignored },
