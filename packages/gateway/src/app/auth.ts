@@ -3,7 +3,7 @@
  * login that verified is remembered for a while as a keyed digest (never the password) in
  * memory, and a remembered right password is accepted at once, before any limit: a user whose
  * login is under attack still gets her own Fetch. Anything else is limited per login and per
- * client address (login-limiter.ts): past a few failures in a window, checks are refused with the
+ * client address, an IPv6 client by its /64 (address-key.ts; login-limiter.ts): past a few failures in a window, checks are refused with the
  * time to wait, without running scrypt. Concurrent checks of the same login and password (many
  * devices of one user logging in at once) share one in-flight verification, so a burst of first
  * logins costs one scrypt and counts as one check.
@@ -11,6 +11,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
 import { verifyPassword } from '../config/password.js';
+import { addressKey } from './address-key.js';
 import { createLoginLimiter, type LoginLimitOptions } from './login-limiter.js';
 
 /** The longest login a user may have (schemas/gateway.schema.json) and a request may carry. */
@@ -70,7 +71,7 @@ export function createAuthenticator(users: readonly GatewayUserConfig[], options
       if (shared !== undefined) return outcomeOf(user, await shared);
       // Keyed digests: the table's keys have one size whatever a client sends as a login.
       const keys = [
-        { id: mac('ip', address).toString('base64'), burst: addressBurst },
+        { id: mac('ip', addressKey(address)).toString('base64'), burst: addressBurst },
         { id: mac('login', login).toString('base64'), burst: 0 },
       ];
       const waitMs = limiter.waitFor(keys, now);
