@@ -168,11 +168,19 @@ function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {
     const ready = !closing() && (await ctx.store.ping());
-    return reply.code(ready ? 200 : 503).send({ ready });
+    if (ready) return reply.code(200).send({ ready });
+    const why = closing() ? 'the gateway is stopping' : (ctx.store.damage ?? 'the database does not answer');
+    return reply.code(503).send({ ready, message: why });
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const damage = ctx.store.damage;
     const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) ctx.log.error({ route: pathOf(request.url), err: error.message }, 'request failed');
+    if (status >= 500) ctx.log.error({ route: pathOf(request.url), err: damage ?? error.message }, 'request failed');
+    // The app shows the message: a damaged database is the admin's to mend, not a bug to report.
+    if (status >= 500 && damage !== undefined)
+      return void reply
+        .code(503)
+        .send({ message: "the gateway's database is damaged; the gateway's admin must restore it" });
     void reply.code(status).send({ message: status >= 500 ? 'internal error; see the gateway log' : error.message });
   });
   app.setNotFoundHandler((request, reply) => {

@@ -225,6 +225,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return { queued, ambiguous };
       }),
     shared: true,
+    // PostgreSQL checks its own pages and reports a fault as a failed query (ping).
+    damage: undefined,
     purge: async (beforeMs) =>
       (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()])),
     forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs]),

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
-import { checkIntact, createPrivate, damaged, holdLock, isDamage } from './sqlite-file.js';
+import { checkIntact, createPrivate, damaged, damagedWhileServing, holdLock, isDamage } from './sqlite-file.js';
 import {
   SQL,
   deviceRow,
@@ -64,6 +64,16 @@ export function openSqliteStore(file: string): Store {
     throw isDamage(error) ? damaged(file, (error as Error).message, error) : error;
   }
   const instance = randomUUID();
+  let damage: string | undefined;
+  /** Runs `work`; a damaged file it meets is remembered (readiness reports it) before the error goes on. */
+  const watch = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (isDamage(error)) damage ??= damagedWhileServing(file, (error as Error).message);
+      throw error;
+    }
+  };
   const q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
     keyof typeof SQL,
     Database.Statement
@@ -95,7 +105,7 @@ export function openSqliteStore(file: string): Store {
   // Every write goes through here; a batch is one transaction (a failing write rolls all back, and
   // the group commit then runs each alone).
   const batch = db.transaction((works: readonly (() => unknown)[]) => works.map((work) => work()));
-  const group = createGroupCommit<() => unknown>((works) => batch(works));
+  const group = createGroupCommit<() => unknown>((works) => watch(() => batch(works)));
   const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
   // One process holds the file (its lock file), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
@@ -134,18 +144,19 @@ export function openSqliteStore(file: string): Store {
         return q.statusByProviderId.run(status, rank, account, ids.providerMessageId, rank).changes > 0;
       });
     },
-    fetch: async (login, cursors, bounds) => ({
-      received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
-      sent: page.sent.all(...pageParams(login, cursors.sent, bounds)) as FetchedMessage[],
-    }),
+    fetch: async (login, cursors, bounds) =>
+      watch(() => ({
+        received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
+        sent: page.sent.all(...pageParams(login, cursors.sent, bounds)) as FetchedMessage[],
+      })),
     message: async (login, seq) => {
-      const row = q.bySeq.get(login, seq) as MessageRow | undefined;
+      const row = watch(() => q.bySeq.get(login, seq) as MessageRow | undefined);
       return row === undefined ? undefined : toMessage(row);
     },
     saveDevice: (login, report) => write(() => saveDevice(login, report)),
-    devices: async (login) => (q.devices.all(login) as Record<string, string>[]).map(toDevice),
+    devices: async (login) => watch(() => q.devices.all(login) as Record<string, string>[]).map(toDevice),
     dropToken: (login, device, token) => write(() => void q.dropToken.run(token, token, login, device)),
-    recover: async () => recover(),
+    recover: async () => watch(recover),
     purge: async (beforeMs) =>
       q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes,
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,
@@ -153,10 +164,13 @@ export function openSqliteStore(file: string): Store {
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {
-        return db.open && q.ping.get() !== undefined;
+        return db.open && damage === undefined && watch(() => q.ping.get()) !== undefined;
       } catch {
         return false;
       }
+    },
+    get damage() {
+      return damage;
     },
     close: async () => {
       if (db.open) db.close();

@@ -183,6 +183,11 @@ export interface Store {
   forgetWebhookKeys(beforeMs: number): Promise<number>;
   /** Whether the database answers a real query. */
   ping(): Promise<boolean>;
+  /**
+   * One sentence saying the database file is damaged, once any statement found it so while
+   * serving (it stays so: nothing the gateway does mends it); undefined while none has.
+   */
+  readonly damage: string | undefined;
   close(): Promise<void>;
 }
 
