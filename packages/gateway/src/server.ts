@@ -104,7 +104,7 @@ export async function startGateway(
   const ctx: GatewayContext = {
     config,
     store,
-    auth: createAuthenticator(config.users, options.auth),
+    auth: createAuthenticator(config.users, options.auth, store.loginFailures),
     senders,
     queue,
     inflight,

@@ -129,4 +129,12 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE dedupe_key IS NOT NULL ON CONFLICT (dedupe_key) DO NOTHING`,
     ],
   },
+  {
+    version: 10,
+    statements: [
+      // Failed logins counted across gateway processes sharing a database (login-failures.ts).
+      `CREATE TABLE login_failures (key TEXT PRIMARY KEY, since_ms BIGINT NOT NULL, failures INTEGER NOT NULL)`,
+      `CREATE INDEX login_failures_by_age ON login_failures (since_ms)`,
+    ],
+  },
 ];

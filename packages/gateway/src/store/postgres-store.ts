@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
+import { pgFailureLedger } from './login-failures.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   SQL,
@@ -225,6 +226,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         return { queued, ambiguous };
       }),
     shared: true,
+    loginFailures: pgFailureLedger(pool),
     // PostgreSQL checks its own pages and reports a fault as a failed query (ping).
     damage: undefined,
     purge: async (beforeMs) =>

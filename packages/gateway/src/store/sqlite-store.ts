@@ -161,6 +161,8 @@ export function openSqliteStore(file: string): Store {
       q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes,
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs).changes,
     shared: false,
+    // One process serves the file, and its own table counts every failure.
+    loginFailures: undefined,
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {

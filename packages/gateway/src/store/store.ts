@@ -4,6 +4,7 @@
  * resolves only once the write is durable; writes arriving together share one commit (group-commit.ts).
  */
 import type { FetchedMessage, PageBounds } from './fetch-statements.js';
+import type { FailureLedger } from './login-failures.js';
 
 /** Where an outgoing message is: `queued` (certainly not sent), `intent` (its request may be going out), then the outcome. */
 export type SendState = 'queued' | 'intent' | 'sent' | 'failed' | 'ambiguous';
@@ -177,6 +178,8 @@ export interface Store {
   recover(): Promise<{ queued: StoredMessage[]; ambiguous: number }>;
   /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
   readonly shared: boolean;
+  /** Failed logins counted for every process on the database, where several share it; else undefined. */
+  readonly loginFailures: FailureLedger | undefined;
   /** Deletes messages created, and unrouted messages received, before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`; returns how many. */
