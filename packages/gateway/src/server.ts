@@ -27,6 +27,7 @@ import { WEBHOOK_KEY_EXTRA_DAYS, type Store } from './store/store.js';
 import { slugOf, webhookAccounts } from './webhooks/accounts.js';
 import { ingestEvents, type IngestSummary } from './webhooks/ingest.js';
 import { registerWebhookRoutes } from './webhooks/route.js';
+import { createAutoReplier } from './webhooks/auto-reply.js';
 import { statusCallbacks } from './webhooks/status-callback.js';
 
 /** Options of {@link startGateway}. */
@@ -89,7 +90,10 @@ export async function startGateway(
   // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
   const callbacks = options.connector?.statusCallback === undefined ? statusCallbacks(config) : () => undefined;
   const queue = config.queue === undefined ? undefined : openSendQueue(config.queue);
-  const senders = createSenders(options.connector, callbacks, queue?.limiterFor);
+  // Every send checks the opt-outs first; keyword replies (the confirmation of a STOP) go past them.
+  const suppression = options.connector?.suppression ?? store.optOuts;
+  const senders = createSenders({ ...options.connector, suppression }, callbacks, queue?.limiterFor);
+  const replySenders = createSenders(options.connector, callbacks, queue?.limiterFor);
   try {
     for (const user of config.users) for (const number of user.numbers) senders.forUser(user, number);
   } catch (error) {
@@ -111,7 +115,9 @@ export async function startGateway(
     log,
     metrics,
     notify: (login, seq) => void ctx.inflight.track(pusher.notify(login, seq)),
+    reply: (owed) => void ctx.inflight.track(replier(owed)),
   };
+  const replier = createAutoReplier(config, replySenders, log);
   let closing = false;
   registerOperations(app, ctx, () => closing);
   registerAppRoutes(app, ctx);
@@ -135,6 +141,7 @@ export async function startGateway(
       const source = known ?? { id: slugOf(account), label: account, sendsFor: [account] };
       const summary = await ctx.inflight.track(ingestEvents(config, store, source, events));
       for (const { login, seq } of summary.pushes) ctx.notify(login, seq);
+      for (const owed of summary.replies) ctx.reply(owed);
       return summary;
     },
     async close() {
@@ -146,6 +153,7 @@ export async function startGateway(
       await ctx.inflight.drained(); // sends that outlived their request, enqueues
       await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
+      await replySenders.close();
       await store.close();
     },
   };

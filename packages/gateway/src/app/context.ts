@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
 import type { SendQueue } from '../queue/send-queue.js';
 import type { Store } from '../store/store.js';
+import type { AutoReply } from '../webhooks/auto-reply.js';
 import type { Authenticator } from './auth.js';
 import type { Senders } from './senders.js';
 
@@ -34,6 +35,8 @@ export interface GatewayContext {
   readonly metrics: GatewayMetrics;
   /** Called with each stored inbound message, to push it to the user's devices. */
   readonly notify: (login: string, seq: number) => void;
+  /** Called with each reply an opt-out keyword is owed, to send it through the provider. */
+  readonly reply: (reply: AutoReply) => void;
 }
 
 /** A set of running promises. */

@@ -2,6 +2,7 @@
 import type { Account } from 'switchboard/internal/config/account.js';
 import type { Provider } from 'switchboard/internal/provider/compile-provider.js';
 import type { LoadedRoutes } from 'switchboard/internal/routing/load-routes.js';
+import type { OptOutConfig } from './opt-out-config.js';
 
 /** What sends for a user: one account with its provider, or a route file. */
 export type SenderSpec =
@@ -70,6 +71,8 @@ export interface GatewayConfig {
   readonly queue: GatewayQueueConfig | undefined;
   readonly push: PushConfig;
   readonly limits: LimitsConfig;
+  /** Opt-out keywords and their replies. */
+  readonly optOuts: OptOutConfig;
 }
 
 /** Acrobits' push API (doc.acrobits.net/api/server/http_push.html). */

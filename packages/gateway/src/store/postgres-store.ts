@@ -12,6 +12,7 @@ import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from '.
 import { createGroupCommit } from './group-commit.js';
 import { pgFailureLedger } from './login-failures.js';
 import { MIGRATIONS } from './migrations.js';
+import { optOutStore, pgRunner } from './opt-outs.js';
 import {
   SQL,
   deviceRow,
@@ -227,6 +228,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       }),
     shared: true,
     loginFailures: pgFailureLedger(pool),
+    optOuts: optOutStore(pgRunner(pool), numbered),
     // PostgreSQL checks its own pages and reports a fault as a failed query (ping).
     damage: undefined,
     purge: async (beforeMs) =>

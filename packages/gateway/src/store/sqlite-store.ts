@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
+import { optOutStore, sqliteRunner } from './opt-outs.js';
 import { checkIntact, createPrivate, damaged, damagedWhileServing, holdLock, isDamage } from './sqlite-file.js';
 import {
   SQL,
@@ -163,6 +164,7 @@ export function openSqliteStore(file: string): Store {
     shared: false,
     // One process serves the file, and its own table counts every failure.
     loginFailures: undefined,
+    optOuts: optOutStore(sqliteRunner(db)),
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {

@@ -5,6 +5,7 @@
  */
 import type { FetchedMessage, PageBounds } from './fetch-statements.js';
 import type { FailureLedger } from './login-failures.js';
+import type { OptOutStore } from './opt-outs.js';
 
 /** Where an outgoing message is: `queued` (certainly not sent), `intent` (its request may be going out), then the outcome. */
 export type SendState = 'queued' | 'intent' | 'sent' | 'failed' | 'ambiguous';
@@ -178,6 +179,8 @@ export interface Store {
   recover(): Promise<{ queued: StoredMessage[]; ambiguous: number }>;
   /** Several gateway processes may use this store at once (PostgreSQL); SQLite serves one. */
   readonly shared: boolean;
+  /** Who opted out of which of our numbers; every send checks it first. */
+  readonly optOuts: OptOutStore;
   /** Failed logins counted for every process on the database, where several share it; else undefined. */
   readonly loginFailures: FailureLedger | undefined;
   /** Deletes messages created, and unrouted messages received, before `beforeMs`; returns how many. */

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Store } from '../store/store.js';
+import { keywordOf, type KeywordKind } from '../config/opt-out-config.js';
+import type { AutoReply } from './auto-reply.js';
 import { withoutNul } from './without-nul.js';
 
 /** What ingesting did, for the answer, logs and metrics. */
@@ -27,6 +29,8 @@ export interface IngestSummary {
   readonly cleaned: number;
   /** The new inbound messages, to push once the provider is answered. */
   readonly pushes: readonly { readonly login: string; readonly seq: number }[];
+  /** Replies owed to keywords in new inbound messages, to send once the provider is answered. */
+  readonly replies: readonly AutoReply[];
 }
 
 /** Whose messages a webhook account may update, and how its events are keyed. */
@@ -53,6 +57,7 @@ export async function ingestEvents(
   const owners = ownersFor(config, source);
   const { events, cleaned } = withoutNul(received);
   const pushes: { login: string; seq: number }[] = [];
+  const replies: AutoReply[] = [];
   let repeated = 0;
   let unrouted = 0;
   let statuses = 0;
@@ -79,16 +84,37 @@ export async function ingestEvents(
       else repeated++;
       continue;
     }
+    // The opt-out is recorded before the message, so a crash between the two leaves the provider's
+    // retry to store the message, and the opt-out is never lost.
+    const kind = await applyKeyword(config, store, event);
     const { message, inserted } = await store.insertInbound({
       ...base,
       login: owner,
       uid: randomUUID(),
       contentType: 'text/plain',
     });
-    if (inserted) pushes.push({ login: owner, seq: message.seq });
-    else repeated++;
+    if (!inserted) {
+      repeated++;
+      continue;
+    }
+    pushes.push({ login: owner, seq: message.seq });
+    const text = kind === undefined ? undefined : config.optOuts[kind].reply;
+    if (kind !== undefined && text !== undefined)
+      replies.push({ login: owner, kind, ownNumber: event.to, peer: event.from, text });
   }
-  return { stored: pushes.length, repeated, unrouted, statuses, cleaned, pushes };
+  return { stored: pushes.length, repeated, unrouted, statuses, cleaned, pushes, replies };
+}
+
+/** Records the opt-out or opt-in an inbound keyword asks for; returns the keyword's kind. */
+async function applyKeyword(
+  config: GatewayConfig,
+  store: Store,
+  event: { readonly from: string; readonly to: string; readonly text: string },
+): Promise<KeywordKind | undefined> {
+  const kind = keywordOf(config.optOuts, event.text);
+  if (kind === 'stop') await store.optOuts.add(event.to, event.from, `keyword ${event.text.trim().toUpperCase()}`);
+  if (kind === 'start') await store.optOuts.remove(event.to, event.from);
+  return kind;
 }
 
 /** The numbers of the users that `source` serves, and their logins; nobody else's number is in it. */

@@ -83,6 +83,7 @@ async function receive(
   // Push once the answer is out; a client gone meanwhile does not cancel the pushes.
   await Promise.resolve(answer(reply, result)).catch(() => undefined);
   for (const { login, seq } of summary.pushes) ctx.notify(login, seq);
+  for (const owed of summary.replies) ctx.reply(owed);
   return reply;
 }
 
