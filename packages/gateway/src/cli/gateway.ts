@@ -1,5 +1,5 @@
 /**
- * `switchboard gateway hash-password | account-xml | webhooks | backup | unrouted`: what an admin
+ * `switchboard gateway hash-password | account-xml | webhooks | backup | unrouted | optouts`: what an admin
  * needs to configure the gateway, the apps, and the providers' consoles, and to read its database.
  */
 import { SwitchboardError } from 'switchboard/internal/errors.js';
@@ -18,7 +18,7 @@ export const gateway: Command = {
   name: 'gateway',
   summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]\n       switchboard gateway optouts list|add|remove|import|export --config <gateway.json> [...]',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
@@ -26,10 +26,14 @@ export const gateway: Command = {
     "webhooks              print each provider account's webhook URLs, to paste into its console",
     "backup <file>         copy the SQLite database to a new <file> while the gateway runs (SQLite's online backup)",
     'unrouted              the newest inbound messages to numbers no user owns (kept until the retention)',
-    '--config <file>       (account-xml, webhooks, backup, unrouted) the gateway file',
+    'optouts <action>      opt-outs (who replied STOP to which of our numbers): list, add <ours> <theirs>,',
+    '                      remove <ours> <theirs>, export (CSV own_number,peer,source,at on standard output),',
+    '                      import <file.csv> (columns own_number and peer; - for standard input)',
+    '--config <file>       (account-xml, webhooks, backup, unrouted, optouts) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
     '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?};',
-    '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt}',
+    '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt};',
+    '                      (optouts list) a JSON array of {ownNumber, peer, source, at}',
     '--limit <n>           (unrouted) how many, newest first (default 50)',
   ],
   options: {
@@ -41,6 +45,12 @@ export const gateway: Command = {
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
+    if (action === 'optouts') {
+      const config = str(args, 'config');
+      if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
+      const { optOuts } = await import('./gateway-optouts.js');
+      return optOuts(io, await loadGateway(config, io.env), rest, args.values.json === true);
+    }
     if (action === 'backup' || action === 'unrouted') {
       const config = str(args, 'config');
       if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
@@ -73,7 +83,10 @@ export const gateway: Command = {
       printWebhooks(io, await loadGateway(config, io.env), args.values.json === true);
       return EXIT.ok;
     }
-    throw new SwitchboardError('USAGE', 'say what to do: hash-password, account-xml, webhooks, backup or unrouted');
+    throw new SwitchboardError(
+      'USAGE',
+      'say what to do: hash-password, account-xml, webhooks, backup, unrouted or optouts',
+    );
   },
 };
 
