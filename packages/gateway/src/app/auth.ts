@@ -80,7 +80,8 @@ export function createAuthenticator(
         { id: limitKey('ip', addressKey(address)), burst: addressBurst },
         { id: limitKey('login', login), burst: 0 },
       ];
-      const sharedWaitMs = await ledgerWait(shared, limiter, keys, now);
+      // Without a shared ledger nothing is awaited: concurrent checks then begin in the order they came.
+      const sharedWaitMs = shared === undefined ? 0 : await ledgerWait(shared, limiter, keys, now);
       const id = digest.toString('base64');
       const joined = inFlight.get(id);
       if (joined !== undefined) return outcomeOf(user, await joined);
@@ -118,12 +119,11 @@ function limitKey(kind: string, value: string): string {
  * login (the gateway's own queries then fail and /readyz says so).
  */
 async function ledgerWait(
-  ledger: FailureLedger | undefined,
+  ledger: FailureLedger,
   limiter: LoginLimiter,
   keys: readonly LimitKey[],
   now: number,
 ): Promise<number> {
-  if (ledger === undefined) return 0;
   const counts = await ledger
     .read(
       keys.map((k) => k.id),
