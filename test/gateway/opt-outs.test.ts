@@ -10,6 +10,7 @@ import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
 import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { TWILIO, twilioWebhook, writeTwilioGateway } from '../helpers/gateway.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { hasRedis, useRedis } from '../helpers/redis.js';
 
 const PUBLIC = 'https://sms.example.test';
 const OURS = '+15550100001';
@@ -27,6 +28,7 @@ let postgres: TestPostgres | undefined;
 let twilio: RecordingServer;
 let gateway: Gateway | undefined;
 let sid = 0;
+const redis = useRedis();
 
 beforeAll(async () => {
   if (hasPostgres) postgres = await startPostgres();
@@ -138,4 +140,18 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('opt-
     expect(second.body.message).toMatch(/has opted out of messages from/);
     expect(twilio.requests.length).toBe(before + 1);
   });
+});
+
+describe.skipIf(!hasPostgres || !hasRedis)('opt-outs with the send queue (PostgreSQL and Redis)', () => {
+  it("are checked by the queue's worker: the Send is refused with no provider request", async () => {
+    const queue = { redis: (await redis()).url };
+    const g = await serving({ database: { postgres: await createDatabase(postgres, 'optouts_queue') }, queue });
+    await g.store.optOuts.add(OURS, BOB, 'admin');
+    const before = twilio.requests.length;
+    const refused = await send(g, BOB);
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toBe(`${BOB} has opted out of messages from ${OURS} (replied STOP); nothing was sent`);
+    expect((await send(g, '+15551230000')).status).toBe(200);
+    expect(sentToTwilio().slice(before)).toEqual([['+15551230000', 'Hello']]);
+  }, 60_000);
 });
