@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
 import type { SendQueue } from '../queue/send-queue.js';
 import type { Store } from '../store/store.js';
-import type { AutoReply } from '../webhooks/auto-reply.js';
+import type { AutoReply } from '../config/opt-out-config.js';
 import type { Authenticator } from './auth.js';
 import type { Senders } from './senders.js';
 

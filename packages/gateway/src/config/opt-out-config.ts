@@ -15,6 +15,17 @@ export interface KeywordRule {
   readonly reply: string | undefined;
 }
 
+/** A reply owed to a keyword. */
+export interface AutoReply {
+  readonly login: string;
+  readonly kind: KeywordKind;
+  /** Our number, which received the keyword and sends the reply. */
+  readonly ownNumber: string;
+  /** Who sent the keyword. */
+  readonly peer: string;
+  readonly text: string;
+}
+
 /** `optOuts`, with defaults. */
 export interface OptOutConfig {
   /** Read keywords from inbound messages. */

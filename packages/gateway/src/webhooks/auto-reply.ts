@@ -9,18 +9,7 @@
 import type { Log } from '../app/context.js';
 import type { Senders } from '../app/senders.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
-import type { KeywordKind } from '../config/opt-out-config.js';
-
-/** A reply owed to a keyword. */
-export interface AutoReply {
-  readonly login: string;
-  readonly kind: KeywordKind;
-  /** Our number, which received the keyword and sends the reply. */
-  readonly ownNumber: string;
-  /** Who sent the keyword. */
-  readonly peer: string;
-  readonly text: string;
-}
+import type { AutoReply } from '../config/opt-out-config.js';
 
 /** Sends replies through `senders` (made without the opt-out check); never rejects. */
 export function createAutoReplier(config: GatewayConfig, senders: Senders, log: Log) {

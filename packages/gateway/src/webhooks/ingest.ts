@@ -11,8 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Store } from '../store/store.js';
-import { keywordOf, type KeywordKind } from '../config/opt-out-config.js';
-import type { AutoReply } from './auto-reply.js';
+import { keywordOf, type AutoReply, type KeywordKind } from '../config/opt-out-config.js';
 import { withoutNul } from './without-nul.js';
 
 /** What ingesting did, for the answer, logs and metrics. */
