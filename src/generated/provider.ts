@@ -1180,6 +1180,10 @@ export interface WebhookEventSpec {
       | 'ignore';
   };
   errorCode?: FieldSource;
+  /**
+   * Error codes of delivery reports (errorCode, as text) that mean the recipient opted out of this sender (replied STOP), for providers that report it only there: such a status event carries optedOut: true, and the gateway records the opt-out. Codes a send answer carries belong in the send's errorCodes (optedOut) instead.
+   */
+  optedOutCodes?: string[];
   error?: FieldSource;
   at?: FieldSource;
 }

@@ -126,6 +126,28 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('opt-
     expect(fetched.received.map((m) => m.sms_text)).toEqual(['help']);
   });
 
+  it('records a delivery report whose code the provider file lists as opted out', async () => {
+    const g = await serving(await database());
+    const sent = await send(g, BOB);
+    expect(sent.status).toBe(200);
+    const message = await g.store.message('alice', Number(sent.body.sms_id));
+    // As Plivo's reader gives a status callback with error 200 (fixtures/plivo/webhooks/status-opted-out.json).
+    const report = {
+      type: 'status' as const,
+      providerMessageId: 'e4c7b6a2-7f1d-11e1-8ea7-1231380bc196',
+      messageId: message?.uid ?? '',
+      status: 'failed' as const,
+      errorCode: '200',
+      optedOut: true as const,
+      dedupeKey: `report-${message?.uid ?? ''}`,
+    };
+    await g.ingest('twilio.json', [report]);
+    expect(await g.store.optOuts.list()).toMatchObject([{ ownNumber: OURS, peer: BOB, source: 'provider code 200' }]);
+    const before = twilio.requests.length;
+    expect((await send(g, BOB)).status).toBe(422);
+    expect(twilio.requests.length).toBe(before);
+  });
+
   it("records Twilio's 21610 answer as an opt-out, so the next send makes no request", async () => {
     const g = await serving(await database());
     const before = twilio.requests.length;

@@ -24,6 +24,16 @@ export interface OptOutStore extends SuppressionStore {
   optOut(ownNumber: string, peer: string, source: string): Promise<void>;
   /** Records an opt-out; false when it was recorded already (the first source is kept). */
   add(ownNumber: string, peer: string, source: string): Promise<boolean>;
+  /**
+   * Records that the recipient of a message sent through `providerAccount` (found by our id or the
+   * provider's) opted out of the number it was sent from: a delivery report said so. False when no
+   * such message is kept, or the opt-out was recorded already.
+   */
+  addForMessage(
+    providerAccount: string,
+    ids: { readonly uid?: string | undefined; readonly providerMessageId?: string | undefined },
+    source: string,
+  ): Promise<boolean>;
   /** Removes an opt-out (the person opted back in); false when there was none. */
   remove(ownNumber: string, peer: string): Promise<boolean>;
   /** Every opt-out, by our number then the person. */
@@ -40,6 +50,12 @@ const SQL = {
   one: 'SELECT 1 AS one FROM opt_outs WHERE own_number = ? AND peer = ?',
   add: `INSERT INTO opt_outs (own_number, peer, source, created_ms) VALUES (?, ?, ?, ?)
     ON CONFLICT (own_number, peer) DO NOTHING`,
+  // One message's parties, found as delivery reports find it; WHERE true: SQLite's rule for an
+  // upsert whose rows come from a SELECT.
+  addForMessage: `INSERT INTO opt_outs (own_number, peer, source, created_ms)
+    SELECT own_number, peer, ?, ? FROM (SELECT own_number, peer FROM messages
+      WHERE direction = 'out' AND provider_account = ? AND (uid = ? OR provider_message_id = ?) LIMIT 1) AS sent
+    WHERE true ON CONFLICT (own_number, peer) DO NOTHING`,
   remove: 'DELETE FROM opt_outs WHERE own_number = ? AND peer = ?',
   list: 'SELECT own_number, peer, source, created_ms FROM opt_outs ORDER BY own_number, peer',
 } as const;
@@ -53,6 +69,9 @@ export function optOutStore(db: SqlRunner, numbered: (sql: string) => string = (
     isOptedOut: async (own, peer) => (await db.all(q.one, [own, peer])).length > 0,
     optOut: async (own, peer, source) => void (await add(own, peer, source)),
     add,
+    addForMessage: async (account, ids, source) =>
+      (await db.run(q.addForMessage, [source, Date.now(), account, ids.uid ?? null, ids.providerMessageId ?? null])) >
+      0,
     remove: async (own, peer) => (await db.run(q.remove, [own, peer])) > 0,
     list: async () =>
       (await db.all(q.list, [])).map((r) => ({

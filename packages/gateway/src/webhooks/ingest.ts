@@ -66,6 +66,10 @@ export async function ingestEvents(
       let moved = false;
       for (const label of source.sendsFor) moved = (await store.applyStatus(label, ids, event.status)) || moved;
       if (moved) statuses++;
+      // A report whose code the provider file lists as "opted out": its recipient asked our number for no more.
+      if (event.optedOut === true)
+        for (const label of source.sendsFor)
+          await store.optOuts.addForMessage(label, ids, `provider code ${event.errorCode ?? ''}`);
       continue;
     }
     const base = {
