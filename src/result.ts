@@ -16,6 +16,9 @@
  * - `NETWORK_REFUSED`, `NETWORK_DNS`, `TIMEOUT_CONNECT`: no connection; nothing was sent.
  * - `NETWORK_RESET`, `TIMEOUT_RESPONSE`, `NETWORK_ERROR`: the request may have reached the provider.
  * - `NO_ROUTE`: a route file serves no route for the recipient; nothing was sent.
+ * - `RECIPIENT_OPTED_OUT`: the recipient opted out of messages from this sender: refused before any
+ *   request (`status` 0: the connector's `suppression` store says so), or the provider answered with
+ *   a code its file declares `optedOut` (`providerCode` says which; the opt-out is then recorded).
  */
 export type ResultCode =
   | 'PROVIDER_ERROR'
@@ -35,6 +38,7 @@ export type ResultCode =
   | 'TIMEOUT_RESPONSE'
   | 'NETWORK_ERROR'
   | 'NO_ROUTE'
+  | 'RECIPIENT_OPTED_OUT'
   | 'NOT_SENT';
 
 /** The response as received, kept when the connector is asked to (`includeResponse`). */

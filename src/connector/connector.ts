@@ -33,6 +33,7 @@ import { gateOf, type Gate } from './gate.js';
 import { createWireSlots } from './wire-slots.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 import { createPause } from '../delivery/pause.js';
+import { suppressionCheck } from './suppression-check.js';
 
 /** One message for one or more recipients (in its own module, which gate.ts reads too). */
 export type { OutgoingMessage } from './outgoing-message.js';
@@ -211,10 +212,27 @@ export function createConnector(init: ConnectorInit): Connector {
       .then((dispatched) => renderAndDispatch(recipient, service, scope, gate, dispatched));
   };
 
+  const check =
+    init.suppression === undefined
+      ? undefined
+      : suppressionCheck(init.suppression, init.account.values.from ?? '', init.account.defaultCountry);
+  /** {@link callNow}, after the opt-out check for a message when the connector has a suppression store. */
+  const callOne = (
+    name: ServiceName,
+    params: ServiceParams,
+    recipient: string,
+    owned = false,
+    gate?: Gate,
+    media?: readonly Attachment[],
+  ): Promise<SendResult & { data?: unknown }> =>
+    check === undefined || name !== 'sendMessage'
+      ? callNow(name, params, recipient, owned, gate, media)
+      : check(recipient, () => callNow(name, params, recipient, owned, gate, media));
+
   // Not async on purpose: one promise per request fewer on the hot path. Rendering throws
   // synchronously; sending never throws for what a provider or the network does.
   // `owned`: `params` is a flat object made for this request alone, to be completed in place.
-  const callOne = (
+  const callNow = (
     name: ServiceName,
     params: ServiceParams,
     recipient: string,

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Limiter } from '../delivery/rate-limiter.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../delivery/retry.js';
 import { lazyAgent } from '../http/lazy-agent.js';
+import type { SuppressionStore } from '../suppression.js';
 
 /** What a caller may set when creating a connector. */
 export interface ConnectorOptions {
@@ -45,6 +46,13 @@ export interface ConnectorOptions {
    * the field is left out (the provider then reports to the URL set in its console).
    */
   statusCallback?: string;
+  /**
+   * Opt-outs to honour: every message is checked against it first, and a recipient who opted out
+   * of this account's sender (`from`) gets `RECIPIENT_OPTED_OUT` with no request; a provider answer
+   * whose code the provider file declares `optedOut` is recorded in it. A rejection of its calls
+   * rejects `sendMessage`. Default none.
+   */
+  suppression?: SuppressionStore;
 }
 
 /** Options with every default filled in. */

@@ -129,6 +129,54 @@ export interface GatewayFile {
    * Keys of the HTTP API under /v1 (docs/http-api.md), for applications rather than apps. Each key sends from and reads the messages of its own numbers only. Made with `switchboard gateway api-key create`, which prints the key once and stores only its hash here; a gateway reads its keys at start.
    */
   apiKeys?: GatewayApiKey[];
+  /**
+   * Opt-outs (CTIA/FCC keywords): an inbound message that is one of the stop words records that its sender opted out of the number it was sent to, and every later send from that number to them is refused with RECIPIENT_OPTED_OUT before any provider request, until they send one of the start words. Help words only get the help reply. Provider error codes that mean opted out (declared in provider files) record it too. Default: on, with the CTIA list.
+   */
+  optOuts?: {
+    /**
+     * Read keywords from inbound messages. Default true. Opt-outs already recorded (or added with `switchboard gateway optouts add`) are honoured either way.
+     */
+    enabled?: boolean;
+    /**
+     * The words that opt a sender out, and the reply.
+     */
+    stop?: {
+      /**
+       * The words, matched against the whole message (letter case, surrounding spaces and trailing punctuation ignored). Default: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT.
+       */
+      keywords?: string[];
+      /**
+       * The text sent back through the provider when one of these words arrives; none by default (many providers send their own: Twilio answers STOP, START and HELP itself unless Advanced Opt-Out is turned off).
+       */
+      reply?: string;
+    };
+    /**
+     * The words that opt a sender back in, and the reply.
+     */
+    start?: {
+      /**
+       * The words, matched against the whole message (letter case, surrounding spaces and trailing punctuation ignored). Default: START, UNSTOP.
+       */
+      keywords?: string[];
+      /**
+       * The text sent back through the provider when one of these words arrives; none by default (many providers send their own: Twilio answers STOP, START and HELP itself unless Advanced Opt-Out is turned off).
+       */
+      reply?: string;
+    };
+    /**
+     * The words that ask for help, and the reply (say who you are and how to opt out).
+     */
+    help?: {
+      /**
+       * The words, matched against the whole message (letter case, surrounding spaces and trailing punctuation ignored). Default: HELP, INFO.
+       */
+      keywords?: string[];
+      /**
+       * The text sent back through the provider when one of these words arrives; none by default (many providers send their own: Twilio answers STOP, START and HELP itself unless Advanced Opt-Out is turned off).
+       */
+      reply?: string;
+    };
+  };
 }
 export interface GatewayUser {
   /**

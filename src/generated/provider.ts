@@ -702,6 +702,10 @@ export interface ErrorCodeMeaning {
    * Whether sending again later may succeed (throttled, temporarily unavailable).
    */
   retryable?: boolean;
+  /**
+   * The code means the recipient opted out of messages from this sender (replied STOP): the result's code is RECIPIENT_OPTED_OUT, never retryable, and a connector given a suppression store records the opt-out there, so the next message is refused without a request.
+   */
+  optedOut?: boolean;
 }
 /**
  * How the provider calls back: its webhook endpoints (an inbound message, a delivery report, or typed events on one endpoint), each with how to verify it over the raw request, how to read its events, and what to answer. Account parameters used only here (a signing secret, a public key, callback credentials) are declared in `parameters` like any other, with `secret: true` where secret and `required: false` (sending does not need them).
@@ -1258,6 +1262,10 @@ export interface WebhookEventSpec {
       | 'ignore';
   };
   errorCode?: FieldSource;
+  /**
+   * Error codes of delivery reports (errorCode, as text) that mean the recipient opted out of this sender (replied STOP), for providers that report it only there: such a status event carries optedOut: true, and the gateway records the opt-out. Codes a send answer carries belong in the send's errorCodes (optedOut) instead.
+   */
+  optedOutCodes?: string[];
   error?: FieldSource;
   at?: FieldSource;
 }

@@ -70,7 +70,7 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules, reda
   if (is2xx && failed === undefined)
     return messageId === undefined ? ACCEPTED : { ok: true, messageId, retryable: false, ambiguous: false };
 
-  const code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
+  let code: ResultCode = !is2xx ? 'PROVIDER_ERROR' : response.truncated ? 'RESPONSE_TOO_LARGE' : 'PROVIDER_REJECTED';
   let retryable = !is2xx && (RETRYABLE.has(response.status) || (rules.retryableStatus ?? []).includes(response.status));
   const words = errorText(parsed, response, rules, redact) ?? (failed === undefined ? undefined : redact(failed));
   let error = words ?? statusText(response.status);
@@ -78,6 +78,8 @@ export function interpret(response: ReceivedResponse, rules: ResponseRules, reda
     rules.errorCodes?.pointer === undefined ? undefined : pointerText(parsed, toList(rules.errorCodes.pointer));
   const meaning = meaningOf(rules, providerCode, is2xx ? undefined : response.status);
   if (meaning?.retryable !== undefined) retryable = meaning.retryable;
+  // The recipient asked this sender for no more messages: never worth sending again.
+  if (meaning?.optedOut === true) [code, retryable] = ['RECIPIENT_OPTED_OUT', false];
   // The provider's own words follow the table's, unless they are only the code again (or there are none).
   if (meaning?.text !== undefined)
     error =

@@ -127,7 +127,13 @@ function checkEvent(spec: WebhookEventSpec, at: string, format: string, report: 
     report(`${at}/eachWithin`, 'fans out inside the elements of each, so needs each');
   const fanOut = { item: spec.each !== undefined, within: spec.eachWithin !== undefined };
   for (const [field, value] of Object.entries(spec))
-    if (value !== null && typeof value === 'object' && field !== 'statuses' && field !== 'media')
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      field !== 'statuses' &&
+      field !== 'media'
+    )
       checkSource(value as FieldSource, `${at}/${field}`, format, fanOut, report);
   if (spec.media?.count !== undefined) checkSource(spec.media.count, `${at}/media/count`, format, NO_FAN_OUT, report);
   if (spec.media !== undefined && spec.media.each === undefined && spec.media.count === undefined)

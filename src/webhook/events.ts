@@ -36,6 +36,8 @@ export interface StatusEvent {
   readonly messageId?: string;
   readonly status: DeliveryStatus;
   readonly errorCode?: string;
+  /** The error code means the recipient opted out of this sender (the provider file's `optedOutCodes`). */
+  readonly optedOut?: true;
   readonly error?: string;
   /** ISO 8601 UTC, when the provider says. */
   readonly at?: string;

@@ -33,6 +33,7 @@ import { registerWebhookRoutes } from './webhooks/route.js';
 import { announce } from './media/announce.js';
 import { createMediaKeeper, type KeeperOptions } from './media/keeper.js';
 import { registerMediaRoute } from './media/route.js';
+import { createAutoReplier } from './webhooks/auto-reply.js';
 import { statusCallbacks } from './webhooks/status-callback.js';
 
 /** Options of {@link startGateway}. */
@@ -104,7 +105,10 @@ export async function startGateway(
   // An explicit statusCallback in the options wins; otherwise each account reports to its own hook.
   const callbacks = options.connector?.statusCallback === undefined ? statusCallbacks(config) : () => undefined;
   const queue = config.queue === undefined ? undefined : openSendQueue(config.queue);
-  const senders = createSenders(options.connector, callbacks, queue?.limiterFor);
+  // Every send checks the opt-outs first; keyword replies (the confirmation of a STOP) go past them.
+  const suppression = options.connector?.suppression ?? store.optOuts;
+  const senders = createSenders({ ...options.connector, suppression }, callbacks, queue?.limiterFor);
+  const replySenders = createSenders(options.connector, callbacks, queue?.limiterFor);
   try {
     for (const user of config.users) for (const number of user.numbers) senders.forUser(user, number);
   } catch (error) {
@@ -121,7 +125,7 @@ export async function startGateway(
   const ctx: GatewayContext = {
     config,
     store,
-    auth: createAuthenticator(config.users, options.auth),
+    auth: createAuthenticator(config.users, options.auth, store.loginFailures),
     senders,
     queue,
     inflight,
@@ -130,7 +134,9 @@ export async function startGateway(
     media,
     mediaKey,
     notify: (login, seq) => void ctx.inflight.track(pusher.notify(login, seq)),
+    reply: (owed) => void ctx.inflight.track(replier(owed)),
   };
+  const replier = createAutoReplier(config, replySenders, log);
   let closing = false;
   registerOperations(app, ctx, () => closing);
   registerAppRoutes(app, ctx);
@@ -158,6 +164,7 @@ export async function startGateway(
       const source = known ?? { id: slugOf(account), label: account, sendsFor: [account] };
       const summary = await ctx.inflight.track(ingestEvents(config, store, source, events));
       announce(ctx, summary.pushes);
+      for (const owed of summary.replies) ctx.reply(owed);
       return summary;
     },
     async close() {
@@ -171,6 +178,7 @@ export async function startGateway(
       await queue?.close(); // the worker's sends in progress finish and are recorded
       await senders.close();
       await outbox.close(); // attempts in flight finish (bounded by their timeout) and are recorded
+      await replySenders.close();
       await store.close();
     },
   };
@@ -193,11 +201,19 @@ function registerOperations(app: FastifyInstance, ctx: GatewayContext, closing: 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {
     const ready = !closing() && (await ctx.store.ping());
-    return reply.code(ready ? 200 : 503).send({ ready });
+    if (ready) return reply.code(200).send({ ready });
+    const why = closing() ? 'the gateway is stopping' : (ctx.store.damage ?? 'the database does not answer');
+    return reply.code(503).send({ ready, message: why });
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const damage = ctx.store.damage;
     const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) ctx.log.error({ route: pathOf(request.url), err: error.message }, 'request failed');
+    if (status >= 500) ctx.log.error({ route: pathOf(request.url), err: damage ?? error.message }, 'request failed');
+    // The app shows the message: a damaged database is the admin's to mend, not a bug to report.
+    if (status >= 500 && damage !== undefined)
+      return void reply
+        .code(503)
+        .send({ message: "the gateway's database is damaged; the gateway's admin must restore it" });
     void reply.code(status).send({ message: status >= 500 ? 'internal error; see the gateway log' : error.message });
   });
   app.setNotFoundHandler((request, reply) => {

@@ -176,6 +176,7 @@ function readStatus(spec: WebhookEventSpec, scope: ReadScope, where: string): Re
   event.status = mapped;
   const errorCode = readSource(spec.errorCode, scope);
   if (errorCode !== undefined) event.errorCode = errorCode;
+  if (errorCode !== undefined && spec.optedOutCodes?.includes(errorCode) === true) event.optedOut = true;
   const error = readSource(spec.error, scope);
   if (error !== undefined) event.error = error;
   const at = readSource(spec.at, scope);

@@ -4,6 +4,7 @@ import type { MediaKeeper } from '../media/keeper.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
 import type { SendQueue } from '../queue/send-queue.js';
 import type { Store } from '../store/store.js';
+import type { AutoReply } from '../config/opt-out-config.js';
 import type { Authenticator } from './auth.js';
 import type { Senders } from './senders.js';
 
@@ -36,6 +37,8 @@ export interface GatewayContext {
   readonly mediaKey: string;
   /** Called with each stored inbound message, to push it to the user's devices. */
   readonly notify: (login: string, seq: number) => void;
+  /** Called with each reply an opt-out keyword is owed, to send it through the provider. */
+  readonly reply: (reply: AutoReply) => void;
 }
 
 /** A set of running promises. */

@@ -19,6 +19,8 @@ export const LOCAL: ReadonlySet<ResultCode> = new Set([
   'NO_ROUTE',
   'MEDIA_INVALID',
   'MEDIA_NOT_SUPPORTED',
+  // The recipient opted out (replied STOP): refused before any request, or the provider said so.
+  'RECIPIENT_OPTED_OUT',
 ]);
 
 /** What the answer needs of a send's outcome: a result, or the message's recorded row. */
@@ -99,7 +101,8 @@ export async function deliver(ctx: GatewayContext, user: GatewayUserConfig, row:
 /** The log line for a send's outcome, saying whether anything reached the provider. */
 function outcomeLine(result: SendResult): string {
   if (result.ok) return 'message sent through the provider';
-  if (LOCAL.has(result.code)) return 'message refused before sending; nothing reached the provider';
+  if (LOCAL.has(result.code) && result.status === 0)
+    return 'message refused before sending; nothing reached the provider';
   if (result.ambiguous) return 'message may have reached the provider; no clear answer came back';
   if (result.status === 0) return 'message not sent; the provider could not be reached';
   return 'the provider refused the message';

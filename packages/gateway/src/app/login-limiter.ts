@@ -47,6 +47,9 @@ export interface LoginLimiter {
   end(keys: readonly LimitKey[], failed: boolean, now: number): void;
   /** How many keys are kept now. */
   readonly size: number;
+  /** The options as resolved: failures allowed per key in a window, and the window, ms. */
+  readonly maxFailures: number;
+  readonly windowMs: number;
 }
 
 /** The wait given while only checks under way fill the limit: they end within a second or so. */
@@ -113,5 +116,7 @@ export function createLoginLimiter(options: LoginLimitOptions = {}): LoginLimite
     get size() {
       return entries.size;
     },
+    maxFailures,
+    windowMs,
   };
 }

@@ -54,9 +54,26 @@ function authenticated<T>(ctx: GatewayContext, handler: Handler<T>) {
         .header('retry-after', String(wait))
         .send({ message: `Too many failed logins; try again in ${String(wait)} s` });
     }
+    const nul = fieldWithNul(body);
+    if (nul !== undefined)
+      return reply.code(400).send({
+        message: `${nul} contains the character U+0000 (NUL), which a text message cannot carry; remove it and try again`,
+      });
     const answer = await handler(ctx, outcome.user, body);
     return reply.code(answer.status).send(answer.body);
   };
+}
+
+/**
+ * The first field (other than the credentials) holding U+0000, refused on every endpoint and store
+ * alike: no SMS encoding carries it as a character (GSM 03.38's code 0 is "@", and phones end
+ * UCS-2 text at it), PostgreSQL cannot store it in text, and dropping it silently would send or
+ * keep something other than what the user typed.
+ */
+function fieldWithNul(body: Record<string, unknown>): string | undefined {
+  for (const [name, value] of Object.entries(body))
+    if (name !== 'username' && name !== 'password' && typeof value === 'string' && value.includes('\0')) return name;
+  return undefined;
 }
 
 /** Registers the app's endpoints. */

@@ -1,5 +1,5 @@
 /**
- * `switchboard gateway hash-password | account-xml | webhooks | backup | unrouted`: what an admin
+ * `switchboard gateway hash-password | account-xml | webhooks | backup | unrouted | optouts`: what an admin
  * needs to configure the gateway, the apps, and the providers' consoles, and to read its database.
  */
 import { SwitchboardError } from 'switchboard/internal/errors.js';
@@ -19,7 +19,7 @@ export const gateway: Command = {
   name: 'gateway',
   summary: "Configure the softphone backend: hash a password, print the app's Account XML, the webhook URLs",
   usage:
-    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]\n       switchboard gateway deliveries list --config <gateway.json> [--state pending|delivered|dead] [--since <time>] [--until <time>] [--limit <n>] [--json]\n       switchboard gateway deliveries replay <webhook-id>... | --since <time> [--until <time>] --config <gateway.json>\n       switchboard gateway api-key create --config <gateway.json> --id <id> --number <e164>… [--account <file>…] [--rate <n>/<s>]',
+    'switchboard gateway hash-password  (reads the password from stdin, or asks)\n       switchboard gateway account-xml --config <gateway.json> --user <login>\n       switchboard gateway webhooks --config <gateway.json> [--json]\n       switchboard gateway backup <file> --config <gateway.json>\n       switchboard gateway unrouted --config <gateway.json> [--limit <n>] [--json]\n       switchboard gateway deliveries list --config <gateway.json> [--state pending|delivered|dead] [--since <time>] [--until <time>] [--limit <n>] [--json]\n       switchboard gateway deliveries replay <webhook-id>... | --since <time> [--until <time>] --config <gateway.json>\n       switchboard gateway api-key create --config <gateway.json> --id <id> --number <e164>… [--account <file>…] [--rate <n>/<s>]\n       switchboard gateway optouts list|add|remove|import|export --config <gateway.json> [...]',
   help: [
     'hash-password         print a salted scrypt hash for a user\'s "passwordHash"; the password is read',
     '                      from standard input (one line) or asked for on the terminal, never from arguments',
@@ -31,10 +31,14 @@ export const gateway: Command = {
     'deliveries replay     send dead deliveries again, with their webhook-id: those named, or every one',
     '                      created in the --since/--until range',
     'api-key create        add a key of the HTTP API (/v1) to the gateway file and print the key, once',
-    '--config <file>       (account-xml, webhooks, backup, unrouted, deliveries, api-key) the gateway file',
+    'optouts <action>      opt-outs (who replied STOP to which of our numbers): list, add <ours> <theirs>,',
+    '                      remove <ours> <theirs>, export (CSV own_number,peer,source,at on standard output),',
+    '                      import <file.csv> (columns own_number and peer; - for standard input)',
+    '--config <file>       (account-xml, webhooks, backup, unrouted, deliveries, api-key, optouts) the gateway file',
     '--user <login>        (account-xml) the user; the app fills in their password',
     '--json                (webhooks) a JSON array of {account, id, provider, endpoint, url, secret, notServed?};',
-    '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt}',
+    '                      (unrouted) a JSON array of {providerAccount, from, to, text, providerMessageId, receivedAt};',
+    '                      (optouts list) a JSON array of {ownNumber, peer, source, at}',
     '--limit <n>           (unrouted, deliveries list) how many (default 50)',
     '--state <state>       (deliveries list) pending, delivered or dead',
     '--since, --until <t>  (deliveries) deliveries created from, and before, a time such as 2026-12-06T10:00:00Z',
@@ -59,6 +63,12 @@ export const gateway: Command = {
   positionals: true,
   async run(args, io) {
     const [action, ...rest] = args.positionals;
+    if (action === 'optouts') {
+      const config = str(args, 'config');
+      if (config === undefined) throw new SwitchboardError('USAGE', 'give the gateway file with --config <file>');
+      const { optOuts } = await import('./gateway-optouts.js');
+      return optOuts(io, await loadGateway(config, io.env), rest, args.values.json === true);
+    }
     if (action === 'api-key') return apiKey(args, io, rest);
     if (action === 'backup' || action === 'unrouted' || action === 'deliveries') {
       const config = str(args, 'config');
@@ -95,7 +105,7 @@ export const gateway: Command = {
     }
     throw new SwitchboardError(
       'USAGE',
-      'say what to do: hash-password, account-xml, webhooks, backup, unrouted, deliveries or api-key',
+      'say what to do: hash-password, account-xml, webhooks, backup, unrouted, deliveries, api-key or optouts',
     );
   },
 };

@@ -4,6 +4,7 @@ import type { Provider } from 'switchboard/internal/provider/compile-provider.js
 import type { LoadedRoutes } from 'switchboard/internal/routing/load-routes.js';
 import type { Subscription } from '../outbox/subscriptions.js';
 import type { ApiKeyConfig } from '../api/keys.js';
+import type { OptOutConfig } from './opt-out-config.js';
 
 /** What sends for a user: one account with its provider, or a route file. */
 export type SenderSpec =
@@ -95,6 +96,8 @@ export interface GatewayConfig {
   readonly subscriptions: readonly Subscription[];
   /** Keys of the HTTP API (api/); none: every /v1 request is refused. */
   readonly apiKeys?: readonly ApiKeyConfig[];
+  /** Opt-out keywords and their replies. */
+  readonly optOuts: OptOutConfig;
 }
 
 /** Acrobits' push API (doc.acrobits.net/api/server/http_push.html). */

@@ -3,6 +3,7 @@
  * checked for what a schema cannot say, and every user's account or route file loaded, so a
  * gateway that starts can send for every user. Throws ConfigError listing every problem at once.
  */
+import { resolveOptOuts } from './opt-out-config.js';
 import { dirname, resolve } from 'node:path';
 import { loadAccountAndProvider } from 'switchboard/internal/config/load-account.js';
 import { parseJson, readText } from 'switchboard/internal/config/read-file.js';
@@ -70,6 +71,7 @@ export async function gatewayFromValue(
     media: resolveMedia(gateway.media),
     subscriptions,
     apiKeys: (gateway.apiKeys ?? []).map(resolveApiKey),
+    optOuts: resolveOptOuts(gateway.optOuts),
   };
 }
 

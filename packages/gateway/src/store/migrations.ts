@@ -181,6 +181,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // The HTTP API: idempotency keys and each message's status timeline (api/migration.ts).
   API_MIGRATION,
+  {
+    version: 10,
+    statements: [
+      // Failed logins counted across gateway processes sharing a database (login-failures.ts).
+      `CREATE TABLE login_failures (key TEXT PRIMARY KEY, since_ms BIGINT NOT NULL, failures INTEGER NOT NULL)`,
+      `CREATE INDEX login_failures_by_age ON login_failures (since_ms)`,
+      // Opt-outs: who asked which of our numbers for no more messages (opt-outs.ts).
+      `CREATE TABLE opt_outs (
+        own_number TEXT NOT NULL,
+        peer TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        PRIMARY KEY (own_number, peer)
+      )`,
+    ],
+  },
   // Webhooks to the user's application: the durable outbox (outbox/outbox-sql.ts).
   OUTBOX_MIGRATION,
   {

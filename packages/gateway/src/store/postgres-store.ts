@@ -10,14 +10,17 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
+import { pgFailureLedger } from './login-failures.js';
 import { newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
+import { optOutStore, pgRunner } from './opt-outs.js';
 import { INSERT_PENDING, PURGE_MEDIA, postgresMedia } from './postgres-media.js';
 import {
   SQL,
   deviceRow,
   inboundRow,
   outgoingRow,
+  storable,
   toMessage,
   wellFormed,
   windowedRowKey,
@@ -187,7 +190,7 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
       await write(async (client) => {
-        const params = [s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq];
+        const params = [s, storable(o.providerMessageId), storable(o.error), code, s, s, s, s, login, seq];
         await client.query(Q.recordOutcome, params);
         if (s !== 'ambiguous') await events.emitStatusOf(client, login, seq, s);
       });
@@ -243,7 +246,8 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
           return true;
         }
         const pid = ids.providerMessageId;
-        if (pid === undefined || !(await moved(Q.statusByProviderId, [status, rank, e, account, pid, rank]))) return false;
+        if (pid === undefined || !(await moved(Q.statusByProviderId, [status, rank, e, account, pid, rank])))
+          return false;
         await events.emitStatusByProviderId(client, account, pid, status);
         return true;
       });
@@ -292,6 +296,10 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
     },
     media: postgresMedia(pool, write),
     forgetWebhookKeys: async (beforeMs) => changes(Q.forgetWebhookKeys, [beforeMs, Date.now()]),
+    loginFailures: pgFailureLedger(pool),
+    optOuts: optOutStore(pgRunner(pool), numbered),
+    // PostgreSQL checks its own pages and reports a fault as a failed query (ping).
+    damage: undefined,
     ping: async () => {
       try {
         await pool.query(Q.ping);

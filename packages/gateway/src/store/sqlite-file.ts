@@ -71,3 +71,8 @@ export function checkIntact(db: Db, file: string): void {
   }
   if (faults.length !== 1 || faults[0] !== 'ok') throw damaged(file, `quick_check: ${faults.join('; ')}`);
 }
+
+/** The one sentence for a file found damaged while the gateway serves from it. */
+export function damagedWhileServing(file: string, detail: string): string {
+  return `${file} is damaged (${detail.replace(/\s+/g, ' ')}); the gateway cannot serve from it: restore the last backup (switchboard gateway backup makes one), or move the file aside to start empty, then restart the gateway`;
+}

@@ -9,13 +9,15 @@ import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.j
 import { createGroupCommit } from './group-commit.js';
 import { MEDIA_SQL, newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
+import { optOutStore, sqliteRunner as optOutRunner } from './opt-outs.js';
 import { sqliteMedia } from './sqlite-media.js';
-import { checkIntact, createPrivate, damaged, holdLock, isDamage } from './sqlite-file.js';
+import { checkIntact, createPrivate, damaged, damagedWhileServing, holdLock, isDamage } from './sqlite-file.js';
 import {
   SQL,
   deviceRow,
   inboundRow,
   outgoingRow,
+  storable,
   toMessage,
   wellFormed,
   windowedRowKey,
@@ -70,6 +72,16 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     throw isDamage(error) ? damaged(file, (error as Error).message, error) : error;
   }
   const instance = randomUUID();
+  let damage: string | undefined;
+  /** Runs `work`; a damaged file it meets is remembered (readiness reports it) before the error goes on. */
+  const watch = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (isDamage(error)) damage ??= damagedWhileServing(file, (error as Error).message);
+      throw error;
+    }
+  };
   const q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
     keyof typeof SQL,
     Database.Statement
@@ -117,7 +129,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   // Every write goes through here; a batch is one transaction (a failing write rolls all back, and
   // the group commit then runs each alone).
   const batch = db.transaction((works: readonly (() => unknown)[]) => works.map((work) => work()));
-  const group = createGroupCommit<() => unknown>((works) => batch(works));
+  const group = createGroupCommit<() => unknown>((works) => watch(() => batch(works)));
   const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
   const { events, outbox: deliveries } = createSqliteOutbox(db, outbox, write);
   // One process holds the file (its lock file), so every other owner is a stopped process.
@@ -150,7 +162,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
       const s = o.state;
       const code = s === 'failed' ? (o.code ?? null) : null;
       return write(() => {
-        q.recordOutcome.run(s, o.providerMessageId ?? null, o.error ?? null, code, s, s, s, s, login, seq);
+        q.recordOutcome.run(s, storable(o.providerMessageId), storable(o.error), code, s, s, s, s, login, seq);
         if (s !== 'ambiguous') events.emitStatusOf(login, seq, s);
       });
     },
@@ -170,18 +182,19 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
         return true;
       });
     },
-    fetch: async (login, cursors, bounds) => ({
-      received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
-      sent: page.sent.all(...pageParams(login, cursors.sent, bounds)) as FetchedMessage[],
-    }),
+    fetch: async (login, cursors, bounds) =>
+      watch(() => ({
+        received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
+        sent: page.sent.all(...pageParams(login, cursors.sent, bounds)) as FetchedMessage[],
+      })),
     message: async (login, seq) => {
-      const row = q.bySeq.get(login, seq) as MessageRow | undefined;
+      const row = watch(() => q.bySeq.get(login, seq) as MessageRow | undefined);
       return row === undefined ? undefined : toMessage(row);
     },
     saveDevice: (login, report) => write(() => saveDevice(login, report)),
-    devices: async (login) => (q.devices.all(login) as Record<string, string>[]).map(toDevice),
+    devices: async (login) => watch(() => q.devices.all(login) as Record<string, string>[]).map(toDevice),
     dropToken: (login, device, token) => write(() => void q.dropToken.run(token, token, login, device)),
-    recover: async () => recover(),
+    recover: async () => watch(recover),
     purge: async (beforeMs) => {
       const deleted = q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes;
       purgeMedia.run();
@@ -192,13 +205,19 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     shared: false,
     outbox: deliveries,
     sql: sqliteRunner(db, write),
+    // One process serves the file, and its own table counts every failure.
+    loginFailures: undefined,
+    optOuts: optOutStore(optOutRunner(db)),
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {
-        return db.open && q.ping.get() !== undefined;
+        return db.open && damage === undefined && watch(() => q.ping.get()) !== undefined;
       } catch {
         return false;
       }
+    },
+    get damage() {
+      return damage;
     },
     close: async () => {
       if (db.open) db.close();

@@ -127,12 +127,20 @@ export function toMessage(row: MessageRow): StoredMessage {
 }
 
 /**
- * `text` with each lone surrogate (JSON accepts them, UTF-8 cannot hold them) as one U+FFFD. Both
- * databases store UTF-8: PostgreSQL's driver made one U+FFFD of each, better-sqlite3 wrote its
- * three invalid bytes, read back as three U+FFFD; now both keep what this returns.
+ * `text` with each lone surrogate (JSON accepts them, UTF-8 cannot hold them) as one U+FFFD, and
+ * without U+0000. Both databases store UTF-8: PostgreSQL's driver made one U+FFFD of each
+ * surrogate, better-sqlite3 wrote its three invalid bytes, read back as three U+FFFD; PostgreSQL
+ * refuses U+0000 in text outright, where SQLite keeps it. Now both keep what this returns. The
+ * gateway refuses U+0000 from the app and drops it from webhooks before this (saying so); this is
+ * the last guard for text that comes from elsewhere, such as a provider's error answer.
  */
 export function wellFormed(text: string): string {
-  return /\p{Surrogate}/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\uFFFD') : text;
+  return /[\p{Surrogate}\0]/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\uFFFD').replaceAll('\0', '') : text;
+}
+
+/** {@link wellFormed} for a value that may be absent. */
+export function storable(text: string | undefined): string | null {
+  return text === undefined ? null : wellFormed(text);
 }
 
 /** The status a send state starts an outgoing row with (`recordOutcome` moves it the same way). */
@@ -153,7 +161,7 @@ export function outgoingRow(
 ): { values: unknown[]; message: StoredMessage } {
   const status = statusOf(start.state);
   const outcome = 'error' in start || 'providerMessageId' in start ? start : undefined;
-  const error = outcome?.error ?? null;
+  const error = storable(outcome?.error);
   const code = start.state === 'failed' ? (outcome?.code ?? null) : null;
   const providerMessageId = outcome?.providerMessageId ?? null;
   const values = [

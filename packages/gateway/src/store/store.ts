@@ -6,6 +6,8 @@
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { FetchedMessage, PageBounds } from './fetch-statements.js';
 import type { MediaSource, MediaStore } from './media-store.js';
+import type { FailureLedger } from './login-failures.js';
+import type { OptOutStore } from './opt-outs.js';
 
 /** Where an outgoing message is: `queued` (certainly not sent), `intent` (its request may be going out), then the outcome. */
 export type SendState = 'queued' | 'intent' | 'sent' | 'failed' | 'ambiguous';
@@ -203,6 +205,10 @@ export interface Store {
   readonly shared: boolean;
   /** The deliveries of events to the user's application, written with their messages. */
   readonly outbox: OutboxStore;
+  /** Who opted out of which of our numbers; every send checks it first. */
+  readonly optOuts: OptOutStore;
+  /** Failed logins counted for every process on the database, where several share it; else undefined. */
+  readonly loginFailures: FailureLedger | undefined;
   /** Deletes messages created, and unrouted messages received, before `beforeMs`, with their files; returns how many messages. */
   purge(beforeMs: number): Promise<number>;
   /** Forgets webhook dedupe keys first seen before `beforeMs`, and windowed ones past their window; returns how many. */
@@ -214,6 +220,11 @@ export interface Store {
   readonly sql: SqlRunner;
   /** Whether the database answers a real query. */
   ping(): Promise<boolean>;
+  /**
+   * One sentence saying the database file is damaged, once any statement found it so while
+   * serving (it stays so: nothing the gateway does mends it); undefined while none has.
+   */
+  readonly damage: string | undefined;
   close(): Promise<void>;
 }
 

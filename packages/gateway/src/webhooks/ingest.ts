@@ -12,6 +12,8 @@ import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Store } from '../store/store.js';
 import { FILE_TRANSFER } from '../media/document.js';
+import { keywordOf, type AutoReply, type KeywordKind } from '../config/opt-out-config.js';
+import { withoutNul } from './without-nul.js';
 
 /** What ingesting did, for the answer, logs and metrics. */
 export interface IngestSummary {
@@ -23,8 +25,12 @@ export interface IngestSummary {
   readonly unrouted: number;
   /** Status events that moved a sent message's status up. */
   readonly statuses: number;
+  /** Events that carried U+0000, kept with the character dropped (without-nul.ts). */
+  readonly cleaned: number;
   /** The new inbound messages, to push once the provider is answered (and, `withMedia`, their files kept). */
   readonly pushes: readonly { readonly login: string; readonly seq: number; readonly withMedia: boolean }[];
+  /** Replies owed to keywords in new inbound messages, to send once the provider is answered. */
+  readonly replies: readonly AutoReply[];
 }
 
 /** Whose messages a webhook account may update, and how its events are keyed. */
@@ -46,10 +52,12 @@ export async function ingestEvents(
   config: GatewayConfig,
   store: Store,
   source: IngestSource,
-  events: readonly WebhookEvent[],
+  received: readonly WebhookEvent[],
 ): Promise<IngestSummary> {
   const owners = ownersFor(config, source);
+  const { events, cleaned } = withoutNul(received);
   const pushes: { login: string; seq: number; withMedia: boolean }[] = [];
+  const replies: AutoReply[] = [];
   let repeated = 0;
   let unrouted = 0;
   let statuses = 0;
@@ -61,6 +69,10 @@ export async function ingestEvents(
       const error = reportError(event.errorCode, event.error);
       for (const label of source.sendsFor) moved = (await store.applyStatus(label, ids, event.status, error)) || moved;
       if (moved) statuses++;
+      // A report whose code the provider file lists as "opted out": its recipient asked our number for no more.
+      if (event.optedOut === true)
+        for (const label of source.sendsFor)
+          await store.optOuts.addForMessage(label, ids, `provider code ${event.errorCode ?? ''}`);
       continue;
     }
     const base = {
@@ -80,6 +92,9 @@ export async function ingestEvents(
       else repeated++;
       continue;
     }
+    // The opt-out is recorded before the message, so a crash between the two leaves the provider's
+    // retry to store the message, and the opt-out is never lost.
+    const kind = await applyKeyword(config, store, event);
     const { message, inserted } = await store.insertInbound({
       ...base,
       login: owner,
@@ -88,10 +103,28 @@ export async function ingestEvents(
       contentType: event.media.length > 0 ? FILE_TRANSFER : 'text/plain',
       media: event.media,
     });
-    if (inserted) pushes.push({ login: owner, seq: message.seq, withMedia: event.media.length > 0 });
-    else repeated++;
+    if (!inserted) {
+      repeated++;
+      continue;
+    }
+    pushes.push({ login: owner, seq: message.seq, withMedia: event.media.length > 0 });
+    const text = kind === undefined ? undefined : config.optOuts[kind].reply;
+    if (kind !== undefined && text !== undefined)
+      replies.push({ login: owner, kind, ownNumber: event.to, peer: event.from, text });
   }
-  return { stored: pushes.length, repeated, unrouted, statuses, pushes };
+  return { stored: pushes.length, repeated, unrouted, statuses, cleaned, pushes, replies };
+}
+
+/** Records the opt-out or opt-in an inbound keyword asks for; returns the keyword's kind. */
+async function applyKeyword(
+  config: GatewayConfig,
+  store: Store,
+  event: { readonly from: string; readonly to: string; readonly text: string },
+): Promise<KeywordKind | undefined> {
+  const kind = keywordOf(config.optOuts, event.text);
+  if (kind === 'stop') await store.optOuts.add(event.to, event.from, `keyword ${event.text.trim().toUpperCase()}`);
+  if (kind === 'start') await store.optOuts.remove(event.to, event.from);
+  return kind;
 }
 
 /** The numbers of the users that `source` serves, and their logins; nobody else's number is in it. */

@@ -84,6 +84,7 @@ async function receive(
   // Push once the answer is out; a client gone meanwhile does not cancel the pushes.
   await Promise.resolve(answer(reply, result)).catch(() => undefined);
   announce(ctx, summary.pushes);
+  for (const owed of summary.replies) ctx.reply(owed);
   return reply;
 }
 
@@ -103,6 +104,8 @@ function report(ctx: GatewayContext, fields: object, summary: IngestSummary, res
       { ...fields, unrouted: summary.unrouted },
       'inbound message to a number nobody owns; kept as unrouted',
     );
+  if (summary.cleaned > 0)
+    ctx.log.warn({ ...fields, events: summary.cleaned }, 'webhook text held U+0000; kept with that character dropped');
   const ignored = result.ok ? result.ignored.map((i) => i.type) : [];
   ctx.log.info(
     { ...fields, stored: summary.stored, repeated: summary.repeated, statuses: summary.statuses, ignored },
