@@ -18,6 +18,7 @@ export { createJsonlJournal } from './bulk/jsonl-journal.js';
 export { JournalError, resumeAction } from './bulk/journal.js';
 export { readRecipients } from './bulk/recipients.js';
 export { createWebhookReceiver, receiveWebhook } from './webhook/receiver.js';
+export { webhookMediaAccess } from './webhook/media-access.js';
 export { loadGateway, gatewayFromValue } from './gateway/config/load-gateway.js';
 export { hashPassword, verifyPassword } from './gateway/config/password.js';
 export { startGateway } from './gateway/server.js';
@@ -77,6 +78,7 @@ export type {
 export type { RewritingRule, RewritingCondition, RewritingAction } from './generated/rewriting.js';
 export type { ProviderFixture } from './generated/fixture.js';
 export type { WebhookOptions, WebhookReceiver } from './webhook/receiver.js';
+export type { MediaAccessOptions, MediaRequest, WebhookMediaAccess } from './webhook/media-access.js';
 export type { WebhookRequest } from './webhook/request.js';
 export type {
   DeliveryStatus,
@@ -89,7 +91,7 @@ export type {
   WebhookFailureCode,
   WebhookResult,
 } from './webhook/events.js';
-export type { WebhookSpec, WebhookEndpoint, WebhookVerify } from './generated/provider.js';
+export type { WebhookSpec, WebhookEndpoint, WebhookVerify, MediaAccess, MediaSource } from './generated/provider.js';
 export type { GatewayFile, GatewayUser } from './generated/gateway.js';
 export type { GatewayConfig, GatewayUserConfig } from './gateway/config/gateway-config.js';
 export type { Gateway, GatewayOptions } from './gateway/server.js';
