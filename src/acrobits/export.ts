@@ -58,10 +58,6 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
   };
   set('Url', spec.url);
   const body = spec.body === undefined ? undefined : withoutOptionalCallbacks(spec.body);
-  if (spec.body !== undefined && JSON.stringify(spec.body).includes('"$media"'))
-    notes.push(
-      `${name}: attachments ({"$media": …} in the body) are left out; the apps send pictures as file transfers, which Switchboard's gateway turns into media`,
-    );
   set('PostData', spec.postData ?? (body === undefined ? undefined : bodyTemplate(body, spec.contentType)));
   set('ContentType', spec.contentType);
   set('Method', spec.method);
@@ -120,7 +116,8 @@ const OPTIONAL_CALLBACK = '%status_callback_url%';
 
 /**
  * The structured body without what the apps cannot send: the fields that hold only the optional
- * status callback, and `{"$media": …}` attachments (left out of a message without them anyway).
+ * status callback, and `{"$media": …}` attachments, which a message without them leaves out anyway (the
+ * apps send pictures as file transfers in the text, never as the provider's media fields).
  */
 function withoutOptionalCallbacks(body: unknown): unknown {
   if (Array.isArray(body)) return body.filter((item) => !isMedia(item)).map(withoutOptionalCallbacks);

@@ -144,7 +144,6 @@ describe('exporting a provider as Account XML', () => {
       genericSmsAuthPassword: '%account[password]%',
     });
     expect(exported.notExpressible).toEqual([
-      expect.stringContaining('sendMessage: attachments ({"$media": …} in the body) are left out'),
       expect.stringContaining('sendMessage: the provider expects HTTP Basic sent with every request'),
       expect.stringContaining('fetchMessages: the provider expects HTTP Basic sent with every request'),
       expect.stringContaining("fetchMessages: the provider's message list is mapped from its own format"),
