@@ -19,6 +19,7 @@ export { JournalError, resumeAction } from './bulk/journal.js';
 export { readRecipients } from './bulk/recipients.js';
 export { createWebhookReceiver, receiveWebhook } from './webhook/receiver.js';
 export { createMemorySuppression } from './suppression.js';
+export { webhookMediaAccess } from './webhook/media-access.js';
 
 export type { Account } from './config/account.js';
 export type { Connector, ConnectorInit, OutgoingMessage, ServiceParams } from './connector/connector.js';
@@ -75,6 +76,7 @@ export type {
 export type { RewritingRule, RewritingCondition, RewritingAction } from './generated/rewriting.js';
 export type { ProviderFixture } from './generated/fixture.js';
 export type { WebhookOptions, WebhookReceiver } from './webhook/receiver.js';
+export type { MediaAccessOptions, MediaRequest, WebhookMediaAccess } from './webhook/media-access.js';
 export type { WebhookRequest } from './webhook/request.js';
 export type {
   DeliveryStatus,
@@ -87,5 +89,5 @@ export type {
   WebhookFailureCode,
   WebhookResult,
 } from './webhook/events.js';
-export type { WebhookSpec, WebhookEndpoint, WebhookVerify } from './generated/provider.js';
+export type { WebhookSpec, WebhookEndpoint, WebhookVerify, MediaAccess, MediaSource } from './generated/provider.js';
 export type { GatewayFile, GatewayUser } from './generated/gateway.js';

@@ -114,15 +114,23 @@ function serviceKeys(name: ServiceName, spec: ServiceSpec, notes: string[]): Rec
 /** The placeholder a connector option fills, empty (and its field left out) without it: the apps never have it. */
 const OPTIONAL_CALLBACK = '%status_callback_url%';
 
-/** The structured body without the fields that hold only the optional status callback, which the apps cannot send. */
+/**
+ * The structured body without what the apps cannot send: the fields that hold only the optional
+ * status callback, and `{"$media": …}` attachments, which a message without them leaves out anyway (the
+ * apps send pictures as file transfers in the text, never as the provider's media fields).
+ */
 function withoutOptionalCallbacks(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(withoutOptionalCallbacks);
+  if (Array.isArray(body)) return body.filter((item) => !isMedia(item)).map(withoutOptionalCallbacks);
   if (body === null || typeof body !== 'object') return body;
   return Object.fromEntries(
     Object.entries(body)
-      .filter(([, value]) => value !== OPTIONAL_CALLBACK)
+      .filter(([, value]) => value !== OPTIONAL_CALLBACK && !isMedia(value))
       .map(([key, value]) => [key, withoutOptionalCallbacks(value)]),
   );
+}
+
+function isMedia(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && '$media' in value;
 }
 
 /** A structured body as Acrobits PostData text: JSON as is; a form as `key=%placeholder%&…` with literal text encoded. */

@@ -116,6 +116,11 @@ export function createConnector(init: ConnectorInit): Connector {
       ? { params: values, account: binding.values }
       : { params: values, account: binding.values, media };
   };
+  // Whether a template or a derived parameter reads %media_count% (a type field: sms or mms).
+  const countsMedia =
+    provider.media !== undefined &&
+    ([...Object.values(provider.services), provider.mediaService].some((s) => s?.params.has('media_count')) ||
+      [...provider.derived.values()].some((d) => d.from.params.has('media_count')));
   // What sending through each service needs, resolved once.
   const tokens = createTokenSource(
     {
@@ -293,11 +298,13 @@ export function createConnector(init: ConnectorInit): Connector {
     if (!texts.ok) return Promise.resolve(recipients.map((to) => localFailure(to, 'MESSAGE_TOO_LONG', texts.message)));
     // A plain object (not a null-prototype one, which V8 keeps as a hash table): each recipient's
     // copy of it is then a fast clone. Placeholder names are checked at load, so none is inherited.
-    // Media parameters are set only for a provider that takes media, so %media_count% reads 0, not
-    // empty, in its templates; the attachments go with the first part of a split text only.
+    // The attachments go with the first part of a split text only. Without any, a missing media
+    // value expands to empty as any other; only %media_count% must read 0, where it is read.
     const paramsOf = (text: string, part: number): ServiceParams => {
       const params = messageParams({ ...options.globals }, message, text);
-      return provider.media === undefined ? params : mediaParams(params, part === 0 ? media : []);
+      if (part === 0 && media.length > 0) return mediaParams(params, media);
+      if (countsMedia) params.media_count = '0';
+      return params;
     };
     const mediaOf = (part: number) => (part === 0 && media.length > 0 ? media : undefined);
     const idOf = (index: number, part: number): string | undefined => {

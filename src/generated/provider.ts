@@ -63,6 +63,30 @@ export type RewritingRules = RewritingRule[];
  */
 export type AuthSpec = PasswordAuth | BearerAuth | HmacAuth | AwsSigV4Auth | OAuth2ClientCredentialsAuth;
 /**
+ * none: the URL itself is the capability. basic: HTTP Basic with the templates given (usually the account's API credentials).
+ */
+export type MediaAuth =
+  | {
+      /**
+       * none: no credentials.
+       */
+      type: 'none';
+    }
+  | {
+      /**
+       * basic: HTTP Basic.
+       */
+      type: 'basic';
+      /**
+       * User name template, e.g. %account[username]%.
+       */
+      username: string;
+      /**
+       * Password template, e.g. %account[password]%.
+       */
+      password: string;
+    };
+/**
  * How a request is proven to come from the provider, checked over the raw bytes before anything is parsed. One recipe, or `anyOf` several (key rotation, alternative schemes). There is no "none": a provider without signatures is verified with Basic credentials or a secret in the URL.
  */
 export type WebhookVerify = HmacRecipe | Ed25519Recipe | JwtRecipe | BasicRecipe | UrlSecretRecipe | AnyOfRecipe;
@@ -723,13 +747,45 @@ export interface WebhookSpec {
    * URL of the provider's own page about these webhooks (formats and signatures).
    */
   docs?: string;
+  mediaAccess?: MediaAccess;
   /**
    * The endpoints by name (lower-case, used as the last segment of the URL a gateway gives the provider, and by `switchboard webhook --endpoint`). Typical names: inbound, status, events.
    */
   endpoints: {
     [k: string]: WebhookEndpoint;
   };
-  mediaFetch?: MediaFetch;
+}
+/**
+ * How the media URLs of inbound messages are fetched: with which credentials, from which hosts, and for how long they work. A gateway downloads only from these hosts and sends the credentials only to `hosts`, never after a redirect to another host.
+ */
+export interface MediaAccess {
+  /**
+   * A note for people editing the file; ignored by the engine.
+   */
+  $comment?: string;
+  /**
+   * The provider's words on fetching media, and where each fact comes from.
+   */
+  description?: string;
+  /**
+   * URL of the provider's page about its media URLs.
+   */
+  docs?: string;
+  auth: MediaAuth;
+  /**
+   * Host patterns a media URL may name: a host (api.twilio.com), *.domain for any host under it, or * for any public host (a provider whose media hosts are not documented). Credentials go only to these.
+   *
+   * @minItems 1
+   */
+  hosts: [string, ...string[]];
+  /**
+   * Host patterns a media URL may redirect to besides `hosts` (a CDN, a storage bucket); fetched without credentials.
+   */
+  redirectHosts?: string[];
+  /**
+   * How long a media URL works: until-deleted (the provider keeps it until the account deletes it), a number of seconds, or unknown (short-lived: copy it at once).
+   */
+  lifetime: ('until-deleted' | 'unknown') | number;
 }
 /**
  * One URL the provider calls: verify, then read, then answer.
@@ -1270,7 +1326,7 @@ export interface WebhookEventSpec {
   at?: FieldSource;
 }
 /**
- * Where attachments are: indexed form keys (MediaUrl0..N) or a JSON array.
+ * Where attachments are: indexed form keys (MediaUrl0..N, counted by `count`, or read until the first missing one), a JSON array, or one JSON object (a provider that sends one file).
  */
 export interface MediaSource {
   count?: FieldSource;
@@ -1287,7 +1343,15 @@ export interface MediaSource {
    */
   contentType?: string;
   /**
-   * JSON Pointer to the array of attachments in the event; without it, indexed form keys counted by `count`.
+   * As url, for the size in bytes, e.g. /size.
+   */
+  size?: string;
+  /**
+   * Indexed keys: the first attachment's key has no number (image, image2, image3), so {i} is left out for the index `start`.
+   */
+  unnumberedFirst?: boolean;
+  /**
+   * JSON Pointer to the attachments in the event: an array, or one object for a provider that sends one file; without it, indexed form keys.
    */
   each?: string;
 }
@@ -1307,35 +1371,4 @@ export interface WebhookAnswer {
    * The exact body, e.g. <Response/> or OK. Default empty.
    */
   body?: string;
-}
-/**
- * How the gateway downloads the media URLs of inbound messages: from which hosts, whether with the account's credentials, and how long the provider keeps them. A URL on another host is refused; a redirect is followed only to `hosts` or `redirectHosts`, and credentials never follow a redirect to another host. Without it, media is downloaded without credentials from the hosts of the provider's own service URLs only.
- */
-export interface MediaFetch {
-  /**
-   * The provider's media URLs in its own words.
-   */
-  description?: string;
-  /**
-   * URL of the provider's page about its media URLs.
-   */
-  docs?: string;
-  /**
-   * sendMessage: send the HTTP Basic credentials of the sendMessage service (the account's) with the first request, to a host in `hosts` only. none (the default): media URLs are capability URLs fetched without credentials.
-   */
-  credentials?: 'sendMessage' | 'none';
-  /**
-   * Host names the media URLs of webhooks may name (lower case; *.example.com for any subdomain).
-   *
-   * @minItems 1
-   */
-  hosts: [string, ...string[]];
-  /**
-   * Host names a media URL may redirect to (a CDN), fetched without credentials.
-   */
-  redirectHosts?: string[];
-  /**
-   * How long the provider keeps a media URL, in its words ("until the Media resource is deleted", "ephemeral"): the gateway copies media on receipt either way.
-   */
-  lifetime?: string;
 }

@@ -201,7 +201,7 @@ function renderJson(shape: Shape, scope: Scope, mask: boolean): string {
       for (const field of shape.fields) {
         let text: string;
         // A message without attachments leaves their field out, as it was before media.
-        if (field.shape.kind === 'media' && (scope.media ?? []).length === 0) continue;
+        if (field.shape.kind === 'media' && (scope.media === undefined || scope.media.length === 0)) continue;
         if (field.shape.kind === 'template') {
           const value = renderTemplate(field.shape.template, scope, mask);
           if (value === '' && field.omitIfEmpty) continue;
@@ -238,9 +238,11 @@ function renderForm(shape: Shape, scope: Scope, mask: boolean): string {
  * or under a key of its own when the key is a template (`media_urls[%media_index%]`).
  */
 function renderFormMedia(field: Field, item: Shape, scope: Scope, mask: boolean, first: boolean): string {
-  if (item.kind !== 'template') return ''; // refused at load
+  const media = scope.media;
+  // A text message, the common case, costs one test.
+  if (media === undefined || media.length === 0 || item.kind !== 'template') return '';
   let out = '';
-  (scope.media ?? []).forEach((attachment, i) => {
+  media.forEach((attachment, i) => {
     const inner = itemScope(scope, attachment, i);
     const key =
       field.keyTemplate === undefined

@@ -42,6 +42,7 @@ export function webhookIssues(file: ProviderFile, source: string): ConfigIssue[]
         code: 'TEMPLATE_UNKNOWN_PLACEHOLDER',
       });
   };
+  issues.push(...mediaAccessIssues(file, source, accountKeys, secrets));
   for (const [name, endpoint] of Object.entries(file.webhooks?.endpoints ?? {})) {
     const at = `/${name}`;
     checkVerify(endpoint.verify, `${at}/verify`, report, template);
@@ -54,6 +55,35 @@ export function webhookIssues(file: ProviderFile, source: string): ConfigIssue[]
           'must read a query key or a header: an endpoint is chosen before the body is verified, so never by the body',
         );
     }
+  }
+  return issues;
+}
+
+/**
+ * `mediaAccess`: its credential templates name declared parameters, and credentials never go to
+ * "any host" (`*`), which would hand them to whatever URL a forged webhook names.
+ */
+function mediaAccessIssues(
+  file: ProviderFile,
+  source: string,
+  accountKeys: readonly string[],
+  secrets: ReadonlySet<string>,
+): ConfigIssue[] {
+  const spec = file.webhooks?.mediaAccess;
+  if (spec === undefined) return [];
+  const issues: ConfigIssue[] = [];
+  const at = '/webhooks/mediaAccess';
+  if (spec.auth.type === 'basic') {
+    for (const field of ['username', 'password'] as const)
+      for (const message of compileTemplate(spec.auth[field], 'raw', { params: [], accountKeys, secrets }).problems)
+        issues.push({ file: source, pointer: `${at}/auth/${field}`, message, code: 'TEMPLATE_UNKNOWN_PLACEHOLDER' });
+    if (spec.hosts.includes('*'))
+      issues.push({
+        file: source,
+        pointer: `${at}/hosts`,
+        message: 'cannot be "*" with basic auth: credentials go only to named hosts',
+        code: 'SCHEMA',
+      });
   }
   return issues;
 }
@@ -136,8 +166,9 @@ function checkEvent(spec: WebhookEventSpec, at: string, format: string, report: 
     )
       checkSource(value as FieldSource, `${at}/${field}`, format, fanOut, report);
   if (spec.media?.count !== undefined) checkSource(spec.media.count, `${at}/media/count`, format, NO_FAN_OUT, report);
-  if (spec.media !== undefined && spec.media.each === undefined && spec.media.count === undefined)
-    report(`${at}/media`, 'needs each (a JSON array) or count (indexed form keys)');
+  // Indexed keys without a count are read until the first missing one, which needs {i} in the key.
+  if (spec.media !== undefined && spec.media.each === undefined && !spec.media.url.includes('{i}'))
+    report(`${at}/media/url`, 'needs {i} for the index of indexed form keys (MediaUrl{i}), or each for a JSON array');
 }
 
 /** Which fan-out elements a field may read: `item` needs the event's each, `within` its eachWithin. */

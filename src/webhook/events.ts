@@ -8,6 +8,8 @@ export type DeliveryStatus =
 export interface InboundMedia {
   readonly url: string;
   readonly contentType?: string;
+  /** Bytes, where the provider says (Telnyx). */
+  readonly size?: number;
 }
 
 /** A message sent to one of the account's numbers. */

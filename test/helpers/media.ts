@@ -61,10 +61,10 @@ export async function picture(width: number, height: number, format: 'jpeg' | 'p
 export async function setTwilioMediaHosts(dir: string, hosts: string[], redirectHosts: string[]): Promise<void> {
   const file = join(dir, 'providers', 'twilio.json');
   const provider = JSON.parse(await readFile(file, 'utf8')) as {
-    webhooks: { mediaFetch: { hosts: string[]; redirectHosts: string[] } };
+    webhooks: { mediaAccess: { hosts: string[]; redirectHosts: string[] } };
   };
-  provider.webhooks.mediaFetch.hosts = hosts;
-  provider.webhooks.mediaFetch.redirectHosts = redirectHosts;
+  provider.webhooks.mediaAccess.hosts = hosts;
+  provider.webhooks.mediaAccess.redirectHosts = redirectHosts;
   await writeFile(file, JSON.stringify(provider, null, 2));
 }
 

@@ -31,7 +31,7 @@ describe('help texts, pinned', () => {
     expect((await run('render', '--help')).out).toMatchInlineSnapshot(`
       "Show the exact HTTP request a send would make, without sending it
 
-      Usage: switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--origin <url>] [--status-callback <url>] [--json] [--show-secrets]
+      Usage: switchboard render --account <file> [--provider <id|file>] --to <number> --body <text> [--media <url>…] [--origin <url>] [--status-callback <url>] [--json] [--show-secrets]
 
       Options:
         --account <file>      account file: JSON, or Acrobits Account XML
@@ -41,6 +41,9 @@ describe('help texts, pinned', () => {
         --status-callback <url>
                               per-message delivery report URL; ?sb=<message id> is appended
         --to <number>         recipient
+        --media <url>         attach the file at this URL (https; the provider fetches it); repeat for several.
+                              A provider that cannot take it refuses the message, unless the account says
+                              "mediaFallback": "text-with-link"
         --json                print {"method","url","headers","body"} instead of a curl command
         --show-secrets        show passwords and tokens instead of ****
         --debug               show stack traces for errors
@@ -52,7 +55,7 @@ describe('help texts, pinned', () => {
     expect((await run('send', '--help')).out).toMatchInlineSnapshot(`
       "Send a message to one or more recipients
 
-      Usage: switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--json]
+      Usage: switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--media <url>…] [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--json]
              switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] [--status-callback <url>] --body <text> [--json]
              switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]
 
@@ -65,6 +68,9 @@ describe('help texts, pinned', () => {
                               per-message delivery report URL; ?sb=<message id> is appended
         --routes <file>       a route file instead of --account: accounts by destination prefix, with fallback
         --to <number>         recipient; repeat for several (one request each)
+        --media <url>         attach the file at this URL (https; the provider fetches it); repeat for several.
+                              A provider that cannot take it refuses the message, unless the account says
+                              "mediaFallback": "text-with-link"
         --to-file <csv|->     send to every row of a CSV (- for stdin): a header, the number in column
                               to, number or phone (else the first), %csv[column]% in --body for values
         --journal <file>      record of the send (default <csv>.journal.jsonl; required for stdin)

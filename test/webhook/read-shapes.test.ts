@@ -149,3 +149,60 @@ describe('one set of parameters in whichever format the provider was set to send
     );
   });
 });
+
+describe('media of inbound messages', () => {
+  const inbound = (media: NonNullable<WebhookEndpoint['read']['event']>['media'], format: 'json' | 'form' = 'json') =>
+    receiverFor(
+      providerWith({
+        inbound: {
+          verify: batchVerify,
+          read: {
+            format,
+            event: {
+              kind: 'inbound',
+              from: format === 'json' ? { json: '/from' } : { form: 'from' },
+              to: format === 'json' ? { json: '/to' } : { form: 'to' },
+              providerMessageId: format === 'json' ? { json: '/id' } : { form: 'id' },
+              ...(media === undefined ? {} : { media }),
+            },
+          },
+          answer: { status: 200 },
+        },
+      }),
+      { secret: 's3cret' },
+    );
+  const mediaOf = (result: ReturnType<ReturnType<typeof inbound>['receive']>) =>
+    result.ok ? result.events.map((e) => (e.type === 'inbound' ? e.media : [])) : result;
+
+  it('reads one object as the one file of a provider that sends one, with its type and size', () => {
+    const body = JSON.stringify({
+      from: 'a',
+      to: 'b',
+      id: 'm1',
+      image: { url: 'https://m.example/1.jpg', type: 'image/jpeg', bytes: 42 },
+    });
+    const result = inbound({ each: '/image', url: '/url', contentType: '/type', size: '/bytes' }).receive(signed(body));
+    expect(mediaOf(result)).toEqual([[{ url: 'https://m.example/1.jpg', contentType: 'image/jpeg', size: 42 }]]);
+  });
+
+  it('leaves out an element without a URL and a size that is no whole number of bytes', () => {
+    const body = JSON.stringify({
+      from: 'a',
+      to: 'b',
+      id: 'm1',
+      files: [{ url: null }, { url: 'https://m.example/2.png', bytes: '1.5' }],
+    });
+    const result = inbound({ each: '/files', url: '/url', size: '/bytes' }).receive(signed(body));
+    expect(mediaOf(result)).toEqual([[{ url: 'https://m.example/2.png' }]]);
+  });
+
+  it('reads indexed keys without a count until the first missing one, the first unnumbered', () => {
+    const body = 'from=a&to=b&id=m1&image=https%3A%2F%2Fm.example%2F1&image2=https%3A%2F%2Fm.example%2F2&image4=x';
+    const result = inbound({ url: 'image{i}', start: 1, unnumberedFirst: true }, 'form').receive(signed(body));
+    expect(mediaOf(result)).toEqual([[{ url: 'https://m.example/1' }, { url: 'https://m.example/2' }]]);
+  });
+
+  it('refuses at load indexed media without {i} in the key', () => {
+    expect(() => inbound({ url: 'image' }, 'form')).toThrow(/media\/url: needs \{i\}/);
+  });
+});

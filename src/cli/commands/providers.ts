@@ -21,7 +21,7 @@ export const providers: Command = {
     const receiving = all.filter((p) => receives(p) !== '').length;
     const media = all.filter((p) => p.media !== undefined).length;
     io.out(
-      `\n${all.length} providers, ${receiving} receive webhooks (RECEIVES: their endpoints), ${media} send media (MMS). Account keys marked * are secret; ? optional. Details: the provider files in providers/.`
+      `\n${all.length} providers, ${receiving} receive webhooks (RECEIVES: their endpoints). ${media} send media (MMS). Account keys marked * are secret; ? optional. Details: the provider files in providers/.`
         .split(/(?<=\.) /)
         .reduce(wrapSentences, [''])
         .join('\n'),
@@ -39,7 +39,7 @@ const ID_WIDTH = 17;
  * services, wrapped under the name; a table with every column would be wider than a terminal.
  */
 function catalogue(all: readonly Provider[]): string {
-  const lines = ['ID'.padEnd(ID_WIDTH) + 'NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES · MEDIA'];
+  const lines = ['ID'.padEnd(ID_WIDTH) + 'NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES'];
   for (const p of all) {
     lines.push(p.id.padEnd(ID_WIDTH) + fit(p.name, WIDTH - ID_WIDTH));
     const webhooks = receives(p);

@@ -1,4 +1,8 @@
-/** Attachments of an inbound message: indexed form keys (MediaUrl0..N) or a JSON array. */
+/**
+ * Attachments of an inbound message: indexed form keys (MediaUrl0..N), a JSON array, or one JSON
+ * object for a provider that sends one file; each with its URL and, where the provider gives them,
+ * its content type and size.
+ */
 import { pointerText as textAt, pointerValue as getPointer } from './pointer.js';
 import type { MediaSource } from '../../generated/provider.js';
 import type { InboundMedia } from '../events.js';
@@ -16,32 +20,49 @@ export function readMedia(spec: MediaSource | undefined, scope: ReadScope): Inbo
 }
 
 function fromArray(spec: MediaSource, pointer: string, scope: ReadScope): InboundMedia[] {
-  const list = getPointer(scope.event, pointer);
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) throw new WebhookFailure('WEBHOOK_MALFORMED', `${pointer} is not an array of attachments`);
+  const found = getPointer(scope.event, pointer);
+  if (found === undefined || found === null) return [];
+  // One object: a provider that sends a single file (Sinch's mo_media body, Vonage's image).
+  const list = Array.isArray(found) ? found : typeof found === 'object' ? [found] : undefined;
+  if (list === undefined) throw new WebhookFailure('WEBHOOK_MALFORMED', `${pointer} is not a list of attachments`);
   return list.flatMap((element: unknown) => {
-    const url = textAt(element, spec.url);
-    if (url === undefined || url === '') return [];
-    const type = spec.contentType === undefined ? undefined : textAt(element, spec.contentType);
-    return [type === undefined || type === '' ? { url } : { url, contentType: type }];
+    const read = (at: string | undefined) => (at === undefined ? undefined : textAt(element, at));
+    return attachment(read(spec.url), read(spec.contentType), read(spec.size));
   });
 }
 
 function fromIndexed(spec: MediaSource, scope: ReadScope): InboundMedia[] {
-  const countText = readSource(spec.count, scope) ?? '0';
-  if (!/^\d+$/.test(countText))
-    throw new WebhookFailure('WEBHOOK_MALFORMED', `the media count "${countText}" is not a number`);
-  const count = Math.min(Number(countText), MAX_MEDIA);
   const start = spec.start ?? 0;
+  const keyOf = (template: string, i: number) =>
+    template.replaceAll('{i}', spec.unnumberedFirst === true && i === start ? '' : String(i));
+  // Without a count (46elks: image, image2, …) keys are read until the first one missing.
+  const counted = spec.count !== undefined;
+  const count = counted ? countOf(readSource(spec.count, scope) ?? '0') : MAX_MEDIA;
   const out: InboundMedia[] = [];
   for (let i = start; i < start + count; i++) {
-    const url = firstValue(scope.pairs, spec.url.replaceAll('{i}', String(i)));
-    if (url === undefined || url === '') continue;
-    const type =
-      spec.contentType === undefined
-        ? undefined
-        : firstValue(scope.pairs, spec.contentType.replaceAll('{i}', String(i)));
-    out.push(type === undefined || type === '' ? { url } : { url, contentType: type });
+    const read = (template: string | undefined) =>
+      template === undefined ? undefined : firstValue(scope.pairs, keyOf(template, i));
+    const url = read(spec.url);
+    if (!counted && (url === undefined || url === '')) break;
+    out.push(...attachment(url, read(spec.contentType), read(spec.size)));
   }
   return out;
+}
+
+function countOf(text: string): number {
+  if (!/^\d+$/.test(text)) throw new WebhookFailure('WEBHOOK_MALFORMED', `the media count "${text}" is not a number`);
+  return Math.min(Number(text), MAX_MEDIA);
+}
+
+/** One attachment, or none without a URL; a size that is not a whole number of bytes is left out. */
+function attachment(url: string | undefined, type: string | undefined, size: string | undefined): InboundMedia[] {
+  if (url === undefined || url === '') return [];
+  const bytes = size !== undefined && /^\d+$/.test(size) ? Number(size) : undefined;
+  return [
+    {
+      url,
+      ...(type === undefined || type === '' ? {} : { contentType: type }),
+      ...(bytes === undefined || !Number.isSafeInteger(bytes) ? {} : { size: bytes }),
+    },
+  ];
 }

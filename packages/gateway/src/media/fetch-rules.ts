@@ -1,13 +1,14 @@
 /**
  * Where and how the media URLs of one provider account are downloaded, from its provider file's
- * `webhooks.mediaFetch` (DESIGN §11): the hosts its URLs may name, the hosts they may redirect to
- * (a CDN), and whether the first request carries the account's Basic credentials. Without that
- * block, media comes only from the hosts of the provider's own service URLs, without credentials:
- * nothing a provider file does not vouch for is ever fetched.
+ * `webhooks.mediaAccess` (DESIGN §11, read by the engine's media-access.ts): the hosts its URLs may
+ * name, the hosts they may redirect to (a CDN), and the account's credentials for the first hop.
+ * Without that block, media comes only from the hosts of the provider's own service URLs, without
+ * credentials: nothing a provider file does not vouch for is ever fetched.
  */
 import type { Account } from 'switchboard/internal/config/account.js';
 import type { Provider } from 'switchboard/internal/provider/compile-provider.js';
 import { renderTemplate } from 'switchboard/internal/template/render.js';
+import { mediaAuthorization } from 'switchboard/internal/webhook/media-access.js';
 
 /** How one account's media URLs are fetched. */
 export interface MediaFetchRules {
@@ -21,13 +22,13 @@ export interface MediaFetchRules {
 
 /** The rules for `account` of `provider`. */
 export function mediaFetchRules(provider: Provider, account: Account): MediaFetchRules {
-  const spec = provider.definition.webhooks?.mediaFetch;
+  const spec = provider.definition.webhooks?.mediaAccess;
   if (spec === undefined)
     return { hosts: serviceHosts(provider, account), redirectHosts: [], authorization: undefined };
   return {
     hosts: spec.hosts,
     redirectHosts: spec.redirectHosts ?? [],
-    authorization: spec.credentials === 'sendMessage' ? sendMessageBasic(provider, account) : undefined,
+    authorization: mediaAuthorization(provider, account),
   };
 }
 
@@ -50,12 +51,4 @@ function serviceHosts(provider: Provider, account: Account): string[] {
     }
   }
   return [...hosts];
-}
-
-function sendMessageBasic(provider: Provider, account: Account): string | undefined {
-  const auth = provider.services.sendMessage?.auth;
-  if (auth === undefined || auth.type !== 'basic') return undefined;
-  const scope = { params: {}, account: account.values };
-  const pair = `${renderTemplate(auth.username, scope)}:${renderTemplate(auth.password, scope)}`;
-  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 }
