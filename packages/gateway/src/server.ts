@@ -155,6 +155,7 @@ export async function startGateway(
   const takeover = ctx.store.shared ? setInterval(() => void resume(ctx).catch(() => undefined), 15_000) : undefined;
   takeover?.unref();
   const address = await app.listen({ port: listen.port ?? 8080, host: listen.host ?? '127.0.0.1' });
+  let stopped: Promise<void> | undefined;
   return {
     app,
     store,
@@ -167,21 +168,27 @@ export async function startGateway(
       for (const owed of summary.replies) ctx.reply(owed);
       return summary;
     },
-    async close() {
-      closing = true;
-      clearInterval(retention);
-      clearInterval(takeover);
-      await app.close(); // waits for requests in progress
-      await pusher.close(); // pending push retries given up, pushes in flight cut after a bound
-      await ctx.inflight.drained(); // sends that outlived their request, enqueues, first downloads
-      await media.close(); // downloads of retried attachments in progress
-      await queue?.close(); // the worker's sends in progress finish and are recorded
-      await senders.close();
-      await outbox.close(); // attempts in flight finish (bounded by their timeout) and are recorded
-      await replySenders.close();
-      await store.close();
+    // Once: a second call (a test's cleanup after its own close, two signals) waits for the first.
+    close() {
+      stopped ??= stop();
+      return stopped;
     },
   };
+
+  async function stop(): Promise<void> {
+    closing = true;
+    clearInterval(retention);
+    clearInterval(takeover);
+    await app.close(); // waits for requests in progress
+    await pusher.close(); // pending push retries given up, pushes in flight cut after a bound
+    await ctx.inflight.drained(); // sends that outlived their request, enqueues, first downloads
+    await media.close(); // downloads of retried attachments in progress
+    await queue?.close(); // the worker's sends in progress finish and are recorded
+    await senders.close();
+    await outbox.close(); // attempts in flight finish (bounded by their timeout) and are recorded
+    await replySenders.close();
+    await store.close();
+  }
 }
 
 /** Health, readiness, metrics, and errors as `{"message"}` (what the app shows). */
