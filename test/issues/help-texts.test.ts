@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/command-list.js';
 import { run } from '../helpers/cli.js';
 
-/** A help line is a flag, a positional (`import <file>`), or the continuation of the line before. */
-const OPTION_LINE = /^(-[a-z-]|[a-z][a-z-]*( <[^>]+>)?\s{2,}| {10,}\S)/;
+/**
+ * A help line is a flag, a positional or an action (`import <file>`, `deliveries list`), or the
+ * continuation of the line before.
+ */
+const OPTION_LINE = /^(-[a-z-]|[a-z][a-z-]*( [a-z][a-z-]*)?( <[^>]+>)?\s{2,}| {10,}\S)/;
 
 const LOADED = await Promise.all(COMMANDS.map(async (c) => [c.name, await c.load()] as const));
 
