@@ -147,7 +147,7 @@ async function memory(origin, stored) {
   const samples = [];
   const sample = (after) => {
     const m = process.memoryUsage();
-    samples.push({ after, rss: m.rss, arrayBuffers: m.arrayBuffers });
+    samples.push({ after, rss: m.rss, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers });
   };
   sample(0);
   for (let i = 1; i <= RSS_MESSAGES; i++) {
@@ -223,7 +223,7 @@ console.log(
 console.log(`ratio baseline/gateway: ${(bare.msPerMessage / gw.msPerMessage).toFixed(2)} (target ≥ 0.5)`);
 const mb = (n) => (n / 2 ** 20).toFixed(0);
 console.log(
-  `RSS over ${RSS_MESSAGES} more pictures (MB, Buffers in brackets): ${gw.rss.map((s) => `${s.after}: ${mb(s.rss)} (${mb(s.arrayBuffers)})`).join(', ')}`,
+  `RSS over ${RSS_MESSAGES} more pictures (MB; JS heap and Buffers in brackets): ${gw.rss.map((s) => `${s.after}: ${mb(s.rss)} (${mb(s.heapUsed)}, ${mb(s.arrayBuffers)})`).join(', ')}`,
 );
 // From the first tenth on (after warm-up): how much RSS grew per picture stored.
 const [first, last] = [gw.rss[1], gw.rss.at(-1)];
