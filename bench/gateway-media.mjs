@@ -7,7 +7,12 @@
  * `node:http` server that takes the same webhook, downloads the same bytes with undici and inserts
  * them into a BLOB of an SQLite file with the same settings. One message after another; the
  * picture server is a loopback `node:http` server. Prints ms per message for each and the ratio
- * baseline/gateway (target ≥ 0.5), then the gateway's RSS. Uses dist/ (npm run build first).
+ * baseline/gateway (target ≥ 0.5). Then, on the same gateway: its RSS sampled over `--rss-messages`
+ * more such pictures (default 1,000), to show whether memory stays flat between downloads (the
+ * gateway holds each file whole, up to media.maxBytes, while it types, previews and stores it); and
+ * the p99 of Fetch answering one media message (the file-transfer document with its preview) beside
+ * Fetch answering one text message, over `--fetches` calls each (default 500). Uses dist/ (npm run
+ * build first).
  */
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -27,6 +32,12 @@ const BASIC = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
 const OWN = '+15550100001';
 const at = process.argv.indexOf('--messages');
 const MESSAGES = at === -1 ? 40 : Number(process.argv[at + 1]);
+const option = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const RSS_MESSAGES = option('--rss-messages', 1000);
+const FETCHES = option('--fetches', 500);
 
 const listen = (server) =>
   new Promise((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${server.address().port}`)));
@@ -54,15 +65,14 @@ const media = createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': picture.length }).end(picture);
 });
 const mediaOrigin = await listen(media);
-const params = (i) => ({
+const params = (i, withPicture = true) => ({
   AccountSid: SID,
   MessageSid: `MM${i}`,
   From: '+15551231234',
   To: OWN,
   Body: 'photo',
-  NumMedia: '1',
-  MediaUrl0: `${mediaOrigin}/Media/ME${i}`,
-  MediaContentType0: 'image/jpeg',
+  NumMedia: withPicture ? '1' : '0',
+  ...(withPicture ? { MediaUrl0: `${mediaOrigin}/Media/ME${i}`, MediaContentType0: 'image/jpeg' } : {}),
 });
 
 /** The baseline: the same webhook, a bare download, one insert. */
@@ -94,7 +104,7 @@ async function gateway(dir) {
   const { startGateway } = await import(join(ROOT, 'packages/gateway/dist/server.js'));
   const { loadGateway } = await import(join(ROOT, 'packages/gateway/dist/config/load-gateway.js'));
   const provider = JSON.parse(await readFile(join(ROOT, 'providers/twilio.json'), 'utf8'));
-  provider.webhooks.mediaFetch.hosts = ['127.0.0.1'];
+  provider.webhooks.mediaAccess.hosts = ['127.0.0.1'];
   await mkdir(join(dir, 'providers'));
   await writeFile(join(dir, 'providers', 'twilio.json'), JSON.stringify(provider));
   await writeFile(
@@ -123,9 +133,56 @@ async function gateway(dir) {
     }
   };
   const time = await run(g.url, '/hooks/twilio/inbound', stored, 'http://127.0.0.1:1');
-  const rss = process.memoryUsage().rss;
+  const rss = await memory(g.url, stored);
+  const mediaFetch = await fetchP99(g.url, seq - 1);
+  await post(g.url, '/hooks/twilio/inbound', params('text', false), 'http://127.0.0.1:1');
+  seq++;
+  const textFetch = await fetchP99(g.url, seq - 1);
   await g.close();
-  return { ...time, rss };
+  return { ...time, rss, mediaFetch, textFetch };
+}
+
+/** RSS (and Buffer memory) sampled ten times over RSS_MESSAGES more pictures, each stored before the next. */
+async function memory(origin, stored) {
+  const samples = [];
+  const sample = (after) => {
+    const m = process.memoryUsage();
+    samples.push({ after, rss: m.rss, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers });
+  };
+  sample(0);
+  for (let i = 1; i <= RSS_MESSAGES; i++) {
+    await post(origin, '/hooks/twilio/inbound', params(`rss-${i}`), 'http://127.0.0.1:1');
+    await stored();
+    if (i % Math.max(1, Math.floor(RSS_MESSAGES / 10)) === 0) sample(i);
+  }
+  return samples;
+}
+
+/** p50 and p99 of FETCHES Fetch calls that each answer the one message after `lastKnown`. */
+async function fetchP99(origin, lastKnown) {
+  const body = JSON.stringify({
+    username: 'alice',
+    password: 'bench-password',
+    last_known_sms_id: String(lastKnown),
+    last_known_sent_sms_id: '',
+  });
+  const times = [];
+  let bytes = 0;
+  for (let i = 0; i < FETCHES + 20; i++) {
+    const t = performance.now();
+    const response = await request(`${origin}/acrobits/fetch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const page = await response.body.json();
+    if (i >= 20) times.push(performance.now() - t);
+    if (page.received_smss?.length !== 1) throw new Error(`Fetch answered ${JSON.stringify(page).slice(0, 200)}`);
+    bytes = JSON.stringify(page).length;
+  }
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
+  return { p50: at(0.5), p99: at(0.99), bytes };
 }
 
 /** Posts MESSAGES signed webhooks one after another, each followed by `done()`; ms per message. */
@@ -134,20 +191,24 @@ async function run(origin, path, done, signedOrigin = origin) {
   let start = 0;
   for (let i = 0; i < MESSAGES + warm; i++) {
     if (i === warm) start = performance.now();
-    const p = params(`${path.length}-${i}`);
-    const response = await request(`${origin}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': sign(`${signedOrigin}${path}`, p),
-      },
-      body: form(p),
-    });
-    await response.body.dump();
-    if (response.statusCode >= 300) throw new Error(`${path} answered ${response.statusCode}`);
+    await post(origin, path, params(`${path.length}-${i}`), signedOrigin);
     await done();
   }
   return { msPerMessage: (performance.now() - start) / MESSAGES };
+}
+
+/** Posts one signed webhook; throws unless it was taken. */
+async function post(origin, path, p, signedOrigin) {
+  const response = await request(`${origin}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': sign(`${signedOrigin}${path}`, p),
+    },
+    body: form(p),
+  });
+  await response.body.dump();
+  if (response.statusCode >= 300) throw new Error(`${path} answered ${response.statusCode}`);
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'sb-bench-media-'));
@@ -159,6 +220,21 @@ console.log(`baseline (node:http + undici + one BLOB insert): ${bare.msPerMessag
 console.log(
   `gateway (webhook → verified → stored → downloaded, typed, previewed, stored): ${gw.msPerMessage.toFixed(1)} ms per message`,
 );
+console.log(`ratio baseline/gateway: ${(bare.msPerMessage / gw.msPerMessage).toFixed(2)} (target ≥ 0.5)`);
+const mb = (n) => (n / 2 ** 20).toFixed(0);
 console.log(
-  `ratio baseline/gateway: ${(bare.msPerMessage / gw.msPerMessage).toFixed(2)} (target ≥ 0.5); RSS ${(gw.rss / 2 ** 20).toFixed(0)} MB`,
+  `RSS over ${RSS_MESSAGES} more pictures (MB; JS heap and Buffers in brackets): ${gw.rss.map((s) => `${s.after}: ${mb(s.rss)} (${mb(s.heapUsed)}, ${mb(s.arrayBuffers)})`).join(', ')}`,
 );
+// From the first tenth on (after warm-up): how much RSS grew per picture stored.
+const [first, last] = [gw.rss[1], gw.rss.at(-1)];
+if (first !== undefined && last !== undefined && last.after > first.after)
+  console.log(
+    `RSS from picture ${first.after} to ${last.after}: ${mb(first.rss)} → ${mb(last.rss)} MB, ${((last.rss - first.rss) / 1024 / (last.after - first.after)).toFixed(1)} KB per picture (each file is held whole while it is typed, previewed and stored)`,
+  );
+for (const [name, f] of [
+  ['a media message (file-transfer document with preview)', gw.mediaFetch],
+  ['a text message', gw.textFetch],
+])
+  console.log(
+    `Fetch of ${name}, ${FETCHES} calls: p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.bytes} bytes`,
+  );

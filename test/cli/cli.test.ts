@@ -69,7 +69,7 @@ describe('switchboard CLI', () => {
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/^ID\s+NAME, then AUTH · ACCOUNT NEEDS · SERVICES · RECEIVES/);
     expect(table.out).toMatch(
-      /demo\s+Switchboard demo .*\n\s+key in request · username, password\*, webhookToken\*\? ·\n\s+sendMessage · receives inbound, status\n/,
+      /demo\s+Switchboard demo .*\n\s+key in request · username, password\*, webhookToken\*\? ·\n\s+sendMessage · receives inbound, status · sends media\n/,
     );
     expect(table.out).toMatch(
       /twilio\s+Twilio .*\n\s+basic · [^·]+· sendMessage, fetchMessages\s+· receives status, inbound/,

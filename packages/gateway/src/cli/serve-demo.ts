@@ -3,7 +3,9 @@
  * in-process; one demo user gets a fresh password and the demo account a fresh webhook secret per
  * run; the SQLite file goes in a folder. It prints commands for the whole loop: a send (which the
  * demo provider then reports delivered by itself, to the gateway's status URL), an inbound message
- * posted as the demo provider posts one, and a fetch that shows both.
+ * posted as the demo provider posts one, a picture each way (an Acrobits file-transfer Send of the
+ * demo's encrypted picture, and an inbound message whose media URL the demo itself serves), and a
+ * fetch that shows them all.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -26,6 +28,8 @@ const DEMO_PEER = '+15551231234';
 const ACCOUNT_FILE = 'demo-account.json';
 /** An inbound text that shows the bytes arrive as typed: accents, an ampersand, quotes, CJK, an emoji. */
 const INBOUND_TEXT = 'Grüße & "hello" from 東京 🎉';
+/** The content type with which an Acrobits app sends and fetches a file-transfer document. */
+const FILE_TRANSFER = 'application/x-acro-filetransfer+json';
 
 /** What one demo run made up: its folder, and the secrets it generated. */
 interface DemoRun {
@@ -46,7 +50,14 @@ export async function runDemo(
   await mkdir(folder, { recursive: true });
   // The public URL (and the status callback URLs made from it) must name the port really used.
   const port = listen.port === 0 ? await freePort(listen.host) : listen.port;
-  const demo = await startDemoServer(0, { keep: false });
+  const demo = await startDemoServer(0, {
+    keep: false,
+    // Shows that the provider got the picture whole: compare its size and hash with the demo's PNG.
+    onMedia: (m) =>
+      io.err(
+        `demo provider fetched ${m.url}: ${m.status} ${m.contentType ?? '-'}, ${m.size} bytes, sha256 ${m.sha256}`,
+      ),
+  });
   try {
     const run = { dir: folder, password: secret(), webhookToken: secret() };
     const file = await writeDemoFiles(run, port);
@@ -97,6 +108,8 @@ async function writeDemoFiles(run: DemoRun, port: number): Promise<string> {
       },
     ],
     database: { sqlite: 'gateway.db' },
+    // The demo provider (and the app's file storage it plays) is on 127.0.0.1: allowed here only.
+    media: { allowPrivateNetworks: true },
     push: { enabled: false },
   };
   await writeFile(join(run.dir, ACCOUNT_FILE), `${JSON.stringify(account, null, 2)}\n`);
@@ -106,7 +119,7 @@ async function writeDemoFiles(run: DemoRun, port: number): Promise<string> {
 }
 
 /** A curl command posting JSON, its fields packed into lines that fit 80 columns where they can. */
-function curl(url: string, fields: Record<string, string>): string {
+function curl(url: string, fields: Record<string, unknown>): string {
   const pairs = Object.entries(fields).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   const quotedUrl = /[?&]/.test(url) ? `'${url}'` : url;
   const lines = [`  curl -s ${quotedUrl} \\`, `    -H 'content-type: application/json' \\`];
@@ -148,7 +161,29 @@ function demoText(gateway: Gateway, demo: DemoServer, run: DemoRun): string {
       text: INBOUND_TEXT,
     }),
     '',
-    '4. Fetch, as the app does: the message received and the one sent:',
+    '4. A picture from the app: an Acrobits file-transfer Send. The app left the',
+    '   picture on its storage encrypted (here the demo serves it); the gateway',
+    '   decrypts it, keeps it and gives the demo provider its own URL for it (the',
+    '   "demo provider fetched" line shows what the provider got):',
+    curl(`${gateway.url}${APP_PATHS.send}`, {
+      ...user,
+      to: DEMO_PEER,
+      content_type: FILE_TRANSFER,
+      body: JSON.stringify(appDocument(demo)),
+    }),
+    '',
+    '5. An inbound picture: the gateway downloads it from the demo provider,',
+    '   keeps it, and Fetch shows it with a URL that needs no credentials:',
+    curl(`${hooks}/inbound?key=${run.webhookToken}`, {
+      id: `in-${randomBytes(4).toString('hex')}`,
+      from: DEMO_PEER,
+      to: DEMO_NUMBER,
+      text: 'A picture',
+      media: [{ url: demo.pictureUrl, type: 'image/png', size: demo.picture.png.length }],
+    }),
+    '',
+    '6. Fetch, as the app does: the messages received and sent (each picture as a',
+    '   file-transfer document: a content-url to download it, and a preview):',
     curl(`${gateway.url}${APP_PATHS.fetch}`, { ...user, last_known_sms_id: '', last_known_sent_sms_id: '' }),
     '',
     'Delivery reports are not in the Fetch answer (the Acrobits API has no field for',
@@ -158,4 +193,17 @@ function demoText(gateway: Gateway, demo: DemoServer, run: DemoRun): string {
     'Or load this Account XML into an Acrobits app reachable from this machine',
     '(it carries the demo password):',
   ].join('\n');
+}
+
+/** The file-transfer document an app sends for the demo's picture, with the key it encrypted it with. */
+function appDocument(demo: DemoServer): object {
+  const attachment = {
+    'content-type': 'image/png',
+    'content-url': demo.appFileUrl,
+    'content-size': demo.picture.png.length,
+    filename: 'demo.png',
+    'encryption-key': demo.picture.key,
+    hash: demo.picture.hash,
+  };
+  return { body: 'A picture', attachments: [attachment] };
 }
