@@ -17,8 +17,8 @@ export const TEMPLATE_FUNCTIONS: Readonly<Record<string, (value: string) => stri
   // gateway's delivery-report URL with %d for the report type): every % of ours is written %%,
   // which such gateways turn back into %, so percent-encoding in the URL (our message id's
   // %C3%A4) is never read as one of their escapes.
-  // Text as hex of its UTF-16BE bytes: how SMPP gateways' HTTP APIs take UCS-2 text (Jasmin's
-  // hex-content with coding 8), since a percent-encoded value carries UTF-8.
-  utf16beHex: (value) => Buffer.from(value, 'utf16le').swap16().toString('hex'),
   doublePercent: (value) => value.replaceAll('%', '%%'),
+  // Text as hex of its UTF-16BE bytes: how SMPP gateways' HTTP APIs take UCS-2 text (a
+  // `hex-content` field with coding 8), since a percent-encoded value carries UTF-8.
+  utf16beHex: (value) => Buffer.from(value, 'utf16le').swap16().toString('hex'),
 };

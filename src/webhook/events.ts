@@ -8,7 +8,7 @@ export type DeliveryStatus =
 export interface InboundMedia {
   readonly url: string;
   readonly contentType?: string;
-  /** Bytes, where the provider says (Telnyx). */
+  /** Bytes, where the provider says. */
   readonly size?: number;
 }
 

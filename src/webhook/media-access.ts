@@ -25,7 +25,7 @@ export type MediaRequest =
 export interface WebhookMediaAccess {
   /** none, or basic: the account's credentials go to `hosts` (never after a redirect to another origin). */
   readonly auth: 'none' | 'basic';
-  /** Host patterns a media URL may name (`api.twilio.com`, `*.example.com`, `*` for any public host). */
+  /** Host patterns a media URL may name (`api.example.com`, `*.example.com`, `*` for any public host). */
   readonly hosts: readonly string[];
   /** Host patterns a redirect may lead to besides `hosts`; fetched without credentials. */
   readonly redirectHosts: readonly string[];

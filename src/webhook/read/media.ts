@@ -22,7 +22,7 @@ export function readMedia(spec: MediaSource | undefined, scope: ReadScope): Inbo
 function fromArray(spec: MediaSource, pointer: string, scope: ReadScope): InboundMedia[] {
   const found = getPointer(scope.event, pointer);
   if (found === undefined || found === null) return [];
-  // One object: a provider that sends a single file (Sinch's mo_media body, Vonage's image).
+  // One object: a provider that sends a single file (an inbound MMS body with one media object).
   const list = Array.isArray(found) ? found : typeof found === 'object' ? [found] : undefined;
   if (list === undefined) throw new WebhookFailure('WEBHOOK_MALFORMED', `${pointer} is not a list of attachments`);
   return list.flatMap((element: unknown) => {
@@ -35,7 +35,7 @@ function fromIndexed(spec: MediaSource, scope: ReadScope): InboundMedia[] {
   const start = spec.start ?? 0;
   const keyOf = (template: string, i: number) =>
     template.replaceAll('{i}', spec.unnumberedFirst === true && i === start ? '' : String(i));
-  // Without a count (46elks: image, image2, …) keys are read until the first one missing.
+  // Without a count (image, image2, …) keys are read until the first one missing.
   const counted = spec.count !== undefined;
   const count = counted ? countOf(readSource(spec.count, scope) ?? '0') : MAX_MEDIA;
   const out: InboundMedia[] = [];
