@@ -42,6 +42,16 @@ export default tseslint.config(
     },
   },
   {
+    // The workspace packages import the engine as switchboard/internal/… and the queue as
+    // @switchboard/queue/internal/…, which their own tsconfig resolves to built dist/ files. Lint
+    // runs before the build (npm test, a fresh clone), so it reads them through test/tsconfig.json,
+    // whose paths map those names to the sources.
+    files: ['packages/*/src/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './test/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Only the CLI prints or exits: the library returns results and throws typed errors.
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],
