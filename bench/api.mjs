@@ -11,7 +11,8 @@
  * around it. Target: ratio >= 0.5. `--idempotency` sends every gateway request with its own
  * Idempotency-Key (one more durable write each).
  *
- * Only loopback traffic. --sends N per round (default 1000), --rounds N (default 3).
+ * Only loopback traffic. --sends N per round (default 1000), --rounds N (default 3), --profile DIR
+ * (a CPU profile of the gateway process, written there when it stops).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -124,19 +125,40 @@ async function child(kind) {
 }
 
 function startChild(kind, extra = []) {
-  const proc = spawn(process.execPath, [SELF, '--child', kind, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // --profile DIR: the gateway writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = kind === 'gateway' && option('profile') ? ['--cpu-prof', '--cpu-prof-dir', option('profile')] : [];
+  const proc = spawn(process.execPath, [...profile, SELF, '--child', kind, ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout.on('data', (c) => {
       out += c;
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ ...JSON.parse(line), stop: () => (proc.kill('SIGTERM'), once(proc, 'exit')) });
+      if (line) resolve({ ...JSON.parse(line), pid: proc.pid, stop: () => (proc.kill('SIGTERM'), once(proc, 'exit')) });
     });
     proc.once('exit', (code) => reject(new Error(`${kind} exited ${code}`)));
   });
 }
 
 // ---------------------------------------------------------------- load
+
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU microseconds per message that `server` spent over `n` sends of `run`, beside its rate. */
+async function measured(server, n, run) {
+  const before = cpuSeconds(server.pid);
+  const rate = await run();
+  return { rate, cpuUs: ((cpuSeconds(server.pid) - before) * 1e6) / n };
+}
 
 /** One round of `n` sends at CONCURRENCY; messages/s. Every send must be answered 202 and sent. */
 async function round(n, sendOne) {
@@ -180,12 +202,18 @@ async function main() {
   try {
     await round(200, viaBare);
     await round(200, viaGateway); // includes the key's one scrypt
-    const bareRates = [await round(n, viaBare)];
+    const first = await measured(bare, n, () => round(n, viaBare));
+    const bareRates = [first.rate];
+    const cpu = { bare: [first.cpuUs], api: [] };
     const apiRates = [];
     const ratios = [];
     for (let r = 0; r < rounds; r++) {
-      apiRates.push(await round(n, viaGateway));
-      bareRates.push(await round(n, viaBare));
+      const api = await measured(gateway, n, () => round(n, viaGateway));
+      const plain = await measured(bare, n, () => round(n, viaBare));
+      apiRates.push(api.rate);
+      bareRates.push(plain.rate);
+      cpu.api.push(api.cpuUs);
+      cpu.bare.push(plain.cpuUs);
       ratios.push(apiRates[r] / ((bareRates[r] + bareRates[r + 1]) / 2));
     }
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -194,6 +222,12 @@ async function main() {
       `POST /v1/messages, SQLite (FULL), concurrency ${CONCURRENCY}, Twilio file${idempotency ? ', an Idempotency-Key each' : ''}: ` +
         `gateway ${mean(apiRates).toFixed(0)} msg/s, library behind bare node:http ${mean(bareRates).toFixed(0)} msg/s, ` +
         `ratio median ${median.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}; target >= 0.5)`,
+    );
+    // Throughput shares the machine's cores with the client, the provider and anything else running;
+    // CPU time per message is each server's own cost, and the steadier figure on a busy machine.
+    console.log(
+      `CPU per message: gateway ${mean(cpu.api).toFixed(0)} µs, bare ${mean(cpu.bare).toFixed(0)} µs, ` +
+        `ratio ${(mean(cpu.bare) / mean(cpu.api)).toFixed(2)}`,
     );
   } finally {
     await agent.close();

@@ -112,7 +112,11 @@ export function apiStore(sql: SqlRunner) {
     },
     /** The status changes of `uid`, oldest first. */
     async events(uid: string): Promise<ApiEvent[]> {
-      const rows = await sql.all('SELECT at_ms, status, error FROM message_events WHERE uid = ? ORDER BY n', [uid]);
+      const rows = await sql.all(
+        `SELECT t.at_ms, t.status, t.error FROM messages m
+          JOIN message_timeline t ON t.login = m.login AND t.seq = m.seq WHERE m.uid = ? ORDER BY t.n`,
+        [uid],
+      );
       return rows.map((r) => ({
         atMs: Number(r.at_ms),
         status: String(r.status),

@@ -1,5 +1,5 @@
 /**
- * The HTTP API's tables (store migration 9): each outgoing message's status changes with their
+ * The HTTP API's tables (store migration 9; migration 15, timeline-migration.ts, re-keys the timeline): each outgoing message's status changes with their
  * times, the Idempotency-Key reservations, and an index for listing a number's messages.
  *
  * The timeline is written by a trigger, not by the send paths: every path that moves a message
@@ -7,8 +7,8 @@
  * its change in the same transaction as the change itself, and none of them had to learn about it.
  */
 /** Milliseconds since 1970 at the statement, in each database's words. */
-const SQLITE_NOW = `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
-const POSTGRES_NOW = `CAST(extract(epoch from clock_timestamp()) * 1000 AS BIGINT)`;
+export const SQLITE_NOW = `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
+export const POSTGRES_NOW = `CAST(extract(epoch from clock_timestamp()) * 1000 AS BIGINT)`;
 
 /** The next change's number for the message. */
 const NEXT = `(SELECT COUNT(*) + 1 FROM message_events WHERE uid = NEW.uid)`;
@@ -17,7 +17,7 @@ const NEXT = `(SELECT COUNT(*) + 1 FROM message_events WHERE uid = NEW.uid)`;
  * The word an update adds to the timeline: a delivery status that moved (sent, delivered, …),
  * else the send state (queued, intent, ambiguous). `NEW`/`OLD` are the row after and before.
  */
-const CHANGE_WORD = `CASE WHEN NEW.status <> OLD.status AND NEW.status_rank >= 2 THEN NEW.status ELSE NEW.send_state END`;
+export const CHANGE_WORD = `CASE WHEN NEW.status <> OLD.status AND NEW.status_rank >= 2 THEN NEW.status ELSE NEW.send_state END`;
 
 /** The step, in the shape of store/migrations.ts's `Migration` (not imported: that module lists this one). */
 export const API_MIGRATION: {

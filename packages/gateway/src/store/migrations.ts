@@ -7,6 +7,7 @@
 /** A statement the same on both databases, or one per database where their types differ (BLOB, bytea). */
 export type MigrationStatement = string | { readonly sqlite: string; readonly postgres: string };
 import { API_MIGRATION } from '../api/migration.js';
+import { TIMELINE_MIGRATION } from '../api/timeline-migration.js';
 import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
 
 /** One step: its number and its statements. */
@@ -208,4 +209,6 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
     ],
   },
+  // The status timeline keyed by (login, seq), not by uid (api/timeline-migration.ts).
+  TIMELINE_MIGRATION,
 ];
