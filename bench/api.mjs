@@ -126,7 +126,10 @@ async function child(kind) {
 
 function startChild(kind, extra = []) {
   // --profile DIR: the gateway writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
-  const profile = kind === 'gateway' && option('profile') ? ['--cpu-prof', '--cpu-prof-dir', option('profile')] : [];
+  const profile =
+    (kind === 'gateway' || (kind === 'bare' && argv.includes('--profile-bare'))) && option('profile')
+      ? ['--cpu-prof', '--cpu-prof-dir', option('profile')]
+      : [];
   const proc = spawn(process.execPath, [...profile, SELF, '--child', kind, ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -143,21 +146,24 @@ function startChild(kind, extra = []) {
 
 // ---------------------------------------------------------------- load
 
-/** CPU seconds (user + system) a child process has used so far, from /proc (Linux); NaN elsewhere. */
+/** CPU seconds in user and system mode a child process (all its threads) has used so far, from /proc (Linux); NaN elsewhere. */
 function cpuSeconds(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 }; // clock ticks (USER_HZ 100)
   } catch {
-    return Number.NaN;
+    return { user: Number.NaN, system: Number.NaN };
   }
 }
 
-/** CPU microseconds per message that `server` spent over `n` sends of `run`, beside its rate. */
+/** CPU microseconds per message that `server` spent over `n` sends of `run` (and of it, in system mode), beside its rate. */
 async function measured(server, n, run) {
   const before = cpuSeconds(server.pid);
   const rate = await run();
-  return { rate, cpuUs: ((cpuSeconds(server.pid) - before) * 1e6) / n };
+  const after = cpuSeconds(server.pid);
+  const user = ((after.user - before.user) * 1e6) / n;
+  const system = ((after.system - before.system) * 1e6) / n;
+  return { rate, cpuUs: user + system, systemUs: system };
 }
 
 /** One round of `n` sends at CONCURRENCY; messages/s. Every send must be answered 202 and sent. */
@@ -204,7 +210,7 @@ async function main() {
     await round(200, viaGateway); // includes the key's one scrypt
     const first = await measured(bare, n, () => round(n, viaBare));
     const bareRates = [first.rate];
-    const cpu = { bare: [first.cpuUs], api: [] };
+    const cpu = { bare: [first.cpuUs], api: [], bareSystem: [first.systemUs], apiSystem: [] };
     const apiRates = [];
     const ratios = [];
     for (let r = 0; r < rounds; r++) {
@@ -214,6 +220,8 @@ async function main() {
       bareRates.push(plain.rate);
       cpu.api.push(api.cpuUs);
       cpu.bare.push(plain.cpuUs);
+      cpu.apiSystem.push(api.systemUs);
+      cpu.bareSystem.push(plain.systemUs);
       ratios.push(apiRates[r] / ((bareRates[r] + bareRates[r + 1]) / 2));
     }
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -226,7 +234,8 @@ async function main() {
     // Throughput shares the machine's cores with the client, the provider and anything else running;
     // CPU time per message is each server's own cost, and the steadier figure on a busy machine.
     console.log(
-      `CPU per message: gateway ${mean(cpu.api).toFixed(0)} µs, bare ${mean(cpu.bare).toFixed(0)} µs, ` +
+      `CPU per message: gateway ${mean(cpu.api).toFixed(0)} µs (system ${mean(cpu.apiSystem).toFixed(0)}), ` +
+        `bare ${mean(cpu.bare).toFixed(0)} µs (system ${mean(cpu.bareSystem).toFixed(0)}), ` +
         `ratio ${(mean(cpu.bare) / mean(cpu.api)).toFixed(2)}`,
     );
   } finally {

@@ -11,7 +11,7 @@ import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.j
 import { committedButNotDurable, createGroupCommit } from './group-commit.js';
 import { MEDIA_SQL, newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
-import { optOutStore, sqliteRunner as optOutRunner } from './opt-outs.js';
+import { optOutStore } from './opt-outs.js';
 import { sqliteMedia } from './sqlite-media.js';
 import { checkIntact, createPrivate, damaged, damagedWhileServing, holdLock, isDamage } from './sqlite-file.js';
 import { walSync } from './wal-sync.js';
@@ -147,6 +147,9 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   const group = createGroupCommit<() => unknown>((works) => watch(() => batch(works)), { durable });
   const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
   const { events, outbox: deliveries } = createSqliteOutbox(db, outbox, write);
+  // Plain statements (the API's, the opt-outs'): their writes join the group commit, so an opt-out
+  // a STOP recorded is on disk before the provider's webhook is answered.
+  const sql = sqliteRunner(db, write);
   // One process holds the file (its lock file), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
   const recover = db.transaction(() => {
@@ -219,10 +222,10 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     forgetWebhookKeys: async (beforeMs) => q.forgetWebhookKeys.run(beforeMs, Date.now()).changes,
     shared: false,
     outbox: deliveries,
-    sql: sqliteRunner(db, write),
+    sql,
     // One process serves the file, and its own table counts every failure.
     loginFailures: undefined,
-    optOuts: optOutStore(optOutRunner(db)),
+    optOuts: optOutStore(sql),
     // A real read of the file: a closed or damaged database is not ready.
     ping: async () => {
       try {
