@@ -5,11 +5,11 @@
  * before the wire. The answer waits up to the gateway's `sendWaitMs`; a send still going on then
  * finishes all the same, and the client reads its status later.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayContext } from '../app/context.js';
 import { deliver } from '../app/deliver.js';
 import { newMessageRow } from '../app/message-row.js';
 import { peerOf } from '../app/peer.js';
+import { within } from '../app/wait.js';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
 import { sendThroughQueue } from '../queue/queued-send.js';
 import type { OutgoingRecord } from '../store/store.js';
@@ -61,7 +61,7 @@ async function sendOne(ctx: GatewayContext, user: GatewayUserConfig, record: Out
   const row = newMessageRow(ctx.store, record);
   const outcome = ctx.inflight.track(deliver(ctx, user, row));
   try {
-    await Promise.race([outcome, sleep(waitMs, undefined, { ref: false })]);
+    await within(outcome, waitMs, undefined);
     await row.stored();
   } catch (error) {
     // Recorded (its intent may have gone out): the client reads its row. Not recorded: never sent.

@@ -9,7 +9,6 @@
  * and the wait reads the outcome from the database.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultCode } from 'switchboard/internal/result.js';
 import type { GatewayUserConfig } from '../config/gateway-config.js';
 import { sendThroughQueue } from '../queue/queued-send.js';
@@ -20,6 +19,7 @@ import { deliver, LOCAL, type Settled } from './deliver.js';
 import { newMessageRow, storedMessageRow } from './message-row.js';
 import { storeFileTransfer } from './send-file-transfer.js';
 import { peerOf } from './peer.js';
+import { within } from './wait.js';
 
 /** What the app sends (see `gateway account-xml`). */
 export interface SendInput {
@@ -66,7 +66,7 @@ export async function sendMessage(ctx: GatewayContext, user: GatewayUserConfig, 
   const row = newMessageRow(ctx.store, record);
   const outcome = ctx.inflight.track(deliver(ctx, user, row));
   try {
-    const result = await Promise.race([outcome, sleep(waitMs, undefined, { ref: false })]);
+    const result = await within(outcome, waitMs, undefined);
     // Sent, refused or still on its way: the answer names the durable row (written as `queued`
     // now if the message has not reached the wire yet).
     return answerFor(String((await row.stored()).seq), result);
@@ -89,7 +89,7 @@ async function sendStored(
 ): Promise<Settled | undefined> {
   if (ctx.queue !== undefined) return sendThroughQueue(ctx, ctx.queue, stored, waitMs);
   const outcome = ctx.inflight.track(deliver(ctx, user, storedMessageRow(ctx.store, stored)));
-  return Promise.race([outcome, sleep(waitMs, undefined, { ref: false })]);
+  return within(outcome, waitMs, undefined);
 }
 
 function answerFor(smsId: string, result: Settled | undefined): Answer {

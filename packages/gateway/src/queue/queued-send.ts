@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayContext } from '../app/context.js';
 import { deliver, userOf, type Settled } from '../app/deliver.js';
 import { storedMessageRow } from '../app/message-row.js';
+import { within } from '../app/wait.js';
 import type { StoredMessage } from '../store/store.js';
 import type { SendJob, SendQueue } from './send-queue.js';
 
@@ -25,13 +26,15 @@ export async function sendThroughQueue(
 ): Promise<Settled | undefined> {
   const deadline = performance.now() + waitMs;
   const enqueued = ctx.inflight.track(queue.enqueue(stored));
-  const inTime = await Promise.race([enqueued.then(() => true), sleep(waitMs, false, { ref: false })]).catch(
-    async (error: unknown) => {
-      // Not on the queue and answered an error: settled failed, so it is never sent.
-      await ctx.store.failQueued(stored.login, stored.seq, 'the gateway could not put the message on its send queue');
-      throw error;
-    },
-  );
+  const inTime = await within(
+    enqueued.then(() => true),
+    waitMs,
+    false,
+  ).catch(async (error: unknown) => {
+    // Not on the queue and answered an error: settled failed, so it is never sent.
+    await ctx.store.failQueued(stored.login, stored.seq, 'the gateway could not put the message on its send queue');
+    throw error;
+  });
   if (!inTime) {
     // Answered already (the wait passed): the row stays queued, and is put on the queue again when
     // this process restarts or another one takes over what it left.
