@@ -16,7 +16,14 @@ import { EXIT, list, positive, str, type Command, type Parsed } from 'switchboar
 import { oneLine } from 'switchboard/internal/cli/format.js';
 import { type Io, paint, printJson } from 'switchboard/internal/cli/io.js';
 import { AMBIGUOUS_ADVICE, listed } from 'switchboard/internal/cli/bulk-summary.js';
-import { messageBody, openConnector, stdin } from 'switchboard/internal/cli/open.js';
+import {
+  OPT_OUTS_HELP,
+  OPT_OUTS_OPTIONS,
+  messageBody,
+  openConnector,
+  optOutsOption,
+  stdin,
+} from 'switchboard/internal/cli/open.js';
 
 const QUEUE_OPTIONS = { redis: { type: 'string' }, queue: { type: 'string' }, json: { type: 'boolean' } } as const;
 const QUEUE_HELP = [
@@ -134,11 +141,12 @@ export const worker: Command = {
   name: 'worker',
   summary: 'Send the messages of a Redis queue (run any number, on any machines)',
   usage:
-    'switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>] [--lock-ms <ms>] [--stalled-ms <ms>] [--log-every <s>]',
+    'switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>] [--opt-outs <file>] [--lock-ms <ms>] [--stalled-ms <ms>] [--log-every <s>]',
   help: [
     ...QUEUE_HELP,
     '--concurrency <n>     messages in progress at once (default 8)',
     '--origin <url>        replace scheme, host and port of provider URLs (a sandbox, a test server)',
+    ...OPT_OUTS_HELP,
     "--lock-ms <ms>        a dead worker's messages go to another worker after this (default 30000)",
     "--stalled-ms <ms>     how often to look for a dead worker's messages (default 30000)",
     "--log-every <s>       a line with this worker's counts and rate every so many seconds while it",
@@ -151,6 +159,7 @@ export const worker: Command = {
     queue: QUEUE_OPTIONS.queue,
     concurrency: { type: 'string' },
     origin: { type: 'string' },
+    ...OPT_OUTS_OPTIONS,
     'lock-ms': { type: 'string' },
     'stalled-ms': { type: 'string' },
     'log-every': { type: 'string' },
@@ -163,16 +172,18 @@ export const worker: Command = {
     const lockDuration = positive(args, 'lock-ms');
     const stalledInterval = positive(args, 'stalled-ms');
     let lastError = '';
+    const { suppression } = await optOutsOption(args);
     const { startWorker } = await import('../worker.js');
     const w = startWorker(where, {
       concurrency,
+      ...(suppression === undefined ? {} : { suppression }),
       ...(origin === undefined ? {} : { origin }),
       ...(lockDuration === undefined ? {} : { lockDuration }),
       ...(stalledInterval === undefined ? {} : { stalledInterval }),
       onJob: (id, what, outcome) => {
         if (what === 'failed')
           io.err(
-            `${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${oneLine(outcome?.error ?? outcome?.code ?? '')}`,
+            `${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${oneLine(outcome?.error ?? '')} (${outcome?.code ?? 'failed'})`,
           );
         if (what === 'ambiguous')
           io.err(
