@@ -73,4 +73,37 @@ describe.skipIf(!hasRedis)(hasRedis ? 'worker --opt-outs' : `worker --opt-outs: 
     };
     expect(status.failedMessages.map((f) => [f.id, f.code])).toContainEqual(['again-1', 'RECIPIENT_OPTED_OUT']);
   }, 60_000);
+
+  it('enqueue --opt-outs records a listed recipient failed at once and queues only the others', async () => {
+    const s = await server(() => ({ status: 201, body: JSON.stringify({ sid: 'SM1', status: 'queued' }) }));
+    const r = await redis();
+    const dir = await mkdtemp(join(tmpdir(), 'sb-queue-optouts-'));
+    const account = join(dir, 'account.json');
+    await writeFile(account, JSON.stringify({ provider: 'twilio', username: 'AC1', password: 'token', from: FROM }));
+    const file = join(dir, 'optouts.csv');
+    await writeFile(file, `own_number,peer,source,at\n${FROM},${LISTED},admin,2026-01-01T00:00:00.000Z\n`);
+    const args = ['--account', account, '--body', 'Hi', '--campaign', 'c', '--redis', r.url, '--opt-outs', file];
+    const recipients = ['--to', '+15558675312', '--to', '+1 555 867 5310', '--to', '+15558675313'];
+    const enqueued = await run('enqueue', ...args, ...recipients);
+    expect(enqueued.code).toBe(1);
+    expect(enqueued.out.split('\n').slice(0, 2)).toEqual([
+      '✗ 2 enqueued, 0 already in the queue, 0 already taken by a worker, 1 refused, 0 bad rows (queue switchboard, campaign c)',
+      `  c-2  +1 555 867 5310: +1 555 867 5310 has opted out of messages from ${FROM} (replied STOP); nothing was sent (RECIPIENT_OPTED_OUT)`,
+    ]);
+    // Enqueuing again adds nothing: the refusal is final, like a worker's.
+    const again = JSON.parse((await run('enqueue', ...args, ...recipients, '--json')).out) as Record<string, unknown>;
+    expect(again).toMatchObject({ enqueued: 0, alreadyQueued: 2, alreadyTaken: 1, refused: [] });
+
+    const worker = await r.worker(['--origin', s.origin]); // no --opt-outs: the refusal at enqueue holds
+    await until(async () => (await recorded(r.client)) === 3, 15_000, 'three messages recorded');
+    await worker.stop();
+    expect(s.requests.map((q) => new URLSearchParams(q.body).get('To')).sort()).toEqual([
+      '+15558675312',
+      '+15558675313',
+    ]);
+    const failed = await createLedger(r.client, 'switchboard').list('failed');
+    expect(failed.map((f) => [f.id, f.to, f.code, f.retryable])).toEqual([
+      ['c-2', '+1 555 867 5310', 'RECIPIENT_OPTED_OUT', false],
+    ]);
+  }, 60_000);
 });

@@ -5,10 +5,14 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { readRecipients } from 'switchboard/internal/bulk/recipients.js';
+import { outcomeOf } from 'switchboard/internal/bulk/send-many.js';
+import { loadAccountAndProvider } from 'switchboard/internal/config/load-account.js';
+import { suppressionLookup } from 'switchboard/internal/connector/suppression-check.js';
 import type { BulkItem } from 'switchboard/internal/bulk/items.js';
 import { SwitchboardError } from 'switchboard/internal/errors.js';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, queueLocation, redactUrl, type QueueLocation } from '../location.js';
 import { defaultCampaign } from '../campaign.js';
+import type { EnqueueOptions } from '../enqueue.js';
 import type { SwitchboardQueue } from '../queue.js';
 import type { QueueStatus } from '../status.js';
 import type { QueueWorker } from '../worker.js';
@@ -50,7 +54,7 @@ export const enqueue: Command = {
   name: 'enqueue',
   summary: 'Add messages to a Redis queue for workers to send',
   usage:
-    'switchboard enqueue --account <file> (--to <number>… | --to-file <csv|->) --body <text> [--campaign <id>] [--redis <url>] [--queue <name>] [--json]',
+    'switchboard enqueue --account <file> (--to <number>… | --to-file <csv|->) --body <text> [--campaign <id>] [--opt-outs <file>] [--redis <url>] [--queue <name>] [--json]',
   help: [
     '--account <file>      account file each message is sent through; workers read it at the same absolute path',
     '--to <number>         recipient; repeat for several',
@@ -58,6 +62,7 @@ export const enqueue: Command = {
     "--body <text>         message text; %csv[column]% for a row's values",
     '--campaign <id>       prefix of the message ids (default: a hash of account, text and recipients, so',
     '                      enqueuing the same again adds nothing)',
+    ...OPT_OUTS_HELP,
     ...QUEUE_HELP,
     '--json                print the summary as JSON',
   ],
@@ -68,6 +73,7 @@ export const enqueue: Command = {
     'to-file': { type: 'string' },
     body: { type: 'string' },
     campaign: { type: 'string' },
+    ...OPT_OUTS_OPTIONS,
   },
   positionals: false,
   async run(args, io) {
@@ -76,27 +82,49 @@ export const enqueue: Command = {
     // The account must load here, so a mistake shows now and not on every worker.
     await (await openConnector(args)).close();
     const account = resolve(str(args, 'account') as string);
+    const refuse = await refusal(args, account);
     const { items, campaign } = await messages(args, io, account, body);
-    const summary = await withQueue(where, (queue) => queue.enqueue(items, { account, campaign }));
+    const summary = await withQueue(where, (queue) =>
+      queue.enqueue(items, { account, campaign, ...(refuse === undefined ? {} : { refuse }) }),
+    );
+    const failures = summary.refused.length + summary.badRows.length;
     if (args.values.json) printJson(io, { queue: where.queue, ...summary });
     else {
       const counts = [
         `${summary.enqueued} enqueued`,
         `${summary.alreadyQueued} already in the queue`,
         `${summary.alreadyTaken} already taken by a worker`,
+        ...(refuse === undefined ? [] : [`${summary.refused.length} refused`]),
         `${summary.badRows.length} bad rows`,
       ];
       io.out(
-        `${summary.badRows.length === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`,
+        `${failures === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`,
       );
+      for (const line of listed(summary.refused, (r) => `  ${r.id}  ${r.to}: ${oneLine(r.error ?? '')} (${r.code})`))
+        io.out(line);
       for (const row of summary.badRows.slice(0, 50)) io.out(`  line ${row.line ?? row.id}: ${oneLine(row.error)}`);
       io.out(
         `Workers send them: switchboard worker --redis ${redactUrl(where.redis)} --queue ${where.queue}; progress: switchboard status`,
       );
     }
-    return summary.badRows.length === 0 ? EXIT.ok : EXIT.sendFailed;
+    return failures === 0 ? EXIT.ok : EXIT.sendFailed;
   },
 };
+
+/**
+ * With `--opt-outs`: refuses a message to a recipient the file says opted out of the account's
+ * sender, in the words and keys of the connector's own check (the workers check again when they send).
+ */
+async function refusal(args: Parsed, account: string): Promise<EnqueueOptions['refuse']> {
+  const { suppression } = await optOutsOption(args);
+  if (suppression === undefined) return undefined;
+  const { account: loaded } = await loadAccountAndProvider(account);
+  const lookup = suppressionLookup(suppression, loaded.values.from ?? '', loaded.defaultCountry);
+  return async (job) => {
+    const refused = await lookup(job.to);
+    return refused === undefined ? undefined : outcomeOf({ id: job.messageId, to: job.to, body: job.body }, refused);
+  };
+}
 
 /** The messages of `--to` or `--to-file`, and the campaign that names them. */
 async function messages(
