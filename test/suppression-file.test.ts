@@ -69,6 +69,14 @@ describe('an opt-out file', () => {
     expect((await loadSuppressionFile(file)).isOptedOut(OURS, '+15550102222')).toBe(true);
   });
 
+  it('keeps the opt-outs of a sender without a number (an account without from) under an empty own_number', async () => {
+    const file = await csvFile('own_number,peer,source,at\n');
+    await (await loadSuppressionFile(file)).optOut('', '+15550102222', 'provider code 21610');
+    expect((await readFile(file, 'utf8')).split('\n')[1]).toMatch(/^,\+15550102222,provider code 21610,/);
+    const again = await loadSuppressionFile(file);
+    expect([again.isOptedOut('', '+15550102222'), again.isOptedOut(OURS, '+15550102222')]).toEqual([true, false]);
+  });
+
   it('refuses a missing file, so that a mistyped path never means that nobody opted out', async () => {
     const file = join(tmpdir(), 'sb-no-such-dir', 'optouts.csv');
     await expect(loadSuppressionFile(file)).rejects.toMatchObject({

@@ -105,6 +105,37 @@ describe('send --opt-outs', () => {
   });
 });
 
+describe('send --routes --opt-outs', () => {
+  it("refuses an opted-out recipient on the route's account and never falls back to another sender", async () => {
+    const s = await twilio();
+    const { dir, account, file } = await files();
+    await writeFile(
+      join(dir, 'backup.json'),
+      JSON.stringify({ provider: 'twilio', username: 'AC2', password: 'token', from: '+15017122662' }),
+    );
+    const routes = join(dir, 'routes.json');
+    await writeFile(routes, JSON.stringify({ routes: [{ prefix: '', accounts: [account, 'backup.json'] }] }));
+    const sent = await run(
+      'send',
+      '--routes',
+      routes,
+      '--origin',
+      s.origin,
+      '--opt-outs',
+      file,
+      '--to',
+      OPTED_OUT,
+      '--body',
+      'Hi',
+      '--json',
+    );
+    expect(JSON.parse(sent.out)).toMatchObject([
+      { ok: false, code: 'RECIPIENT_OPTED_OUT', via: account, fallbacks: [] },
+    ]);
+    expect(s.requests).toHaveLength(0);
+  });
+});
+
 describe('send --to-file --opt-outs', () => {
   it('sends to the two others of three, and the journal records the refusal as final', async () => {
     const s = await twilio();
