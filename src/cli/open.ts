@@ -9,7 +9,6 @@ import { list, str, type Parsed } from './command.js';
 import type { Attachment } from '../generated/attachment.js';
 import { attachmentsProblem } from '../media/attachments.js';
 import type { Io } from './io.js';
-import { loadSuppressionFile } from '../suppression-file.js';
 
 /** Options of every command that talks to a provider through an account: parseArgs config and help lines. */
 export const CONNECTION_OPTIONS = {
@@ -120,7 +119,10 @@ export const OPT_OUTS_HELP = [
 /** The suppression store `--opt-outs` names, or none; its connector options. */
 export async function optOutsOption(args: Parsed): Promise<SenderOptions> {
   const file = str(args, 'opt-outs');
-  return file === undefined ? {} : { suppression: await loadSuppressionFile(file) };
+  if (file === undefined) return {};
+  // Loaded only when named: the CSV reader is no cost to the commands that read no opt-outs.
+  const { loadSuppressionFile } = await import('../suppression-file.js');
+  return { suppression: await loadSuppressionFile(file) };
 }
 
 /** What sending needs: one account's connector, or a router over a route file. */
