@@ -56,12 +56,24 @@ export async function loadSuppressionFile(file: string): Promise<FileSuppression
 
 const pairKey = (sender: string, recipient: string) => `${sender}\n${recipient}`;
 
-/** Our number and theirs as the gateway keys them (`gateway optouts add` and `import` do the same). */
-function rowKey(own: string, peer: string): string {
-  const ours = suppressionKey(own, undefined);
-  const country = ours.startsWith('+') ? parsePhoneNumberFromString(ours)?.country : undefined;
-  return pairKey(ours, suppressionKey(peer, country));
+/**
+ * Our number and theirs as the gateway keys them (`gateway optouts add` and `import` do the same).
+ * A file holds few numbers of ours and many of theirs: ours are parsed once each.
+ */
+function rowKeys(): (own: string, peer: string) => string {
+  const ours = new Map<string, { key: string; country: ReturnType<typeof countryOf> }>();
+  return (own, peer) => {
+    let sender = ours.get(own);
+    if (sender === undefined) {
+      const key = suppressionKey(own, undefined);
+      sender = { key, country: countryOf(key) };
+      ours.set(own, sender);
+    }
+    return pairKey(sender.key, suppressionKey(peer, sender.country));
+  };
 }
+
+const countryOf = (e164: string) => (e164.startsWith('+') ? parsePhoneNumberFromString(e164)?.country : undefined);
 
 interface Read {
   readonly keys: Set<string>;
@@ -82,6 +94,7 @@ async function readFile(file: string): Promise<Read> {
     throw new SwitchboardError('USAGE', `cannot read the opt-out file ${file}: ${(error as Error).message}`);
   }
   const keys = new Set<string>();
+  const rowKey = rowKeys();
   const issues: ConfigIssue[] = [];
   const issue = (line: number, message: string) =>
     issues.push({ file, pointer: '', line, message, code: 'OPT_OUT_FILE' });
