@@ -83,16 +83,30 @@ interface Read {
 }
 
 async function readFile(file: string): Promise<Read> {
+  const cannotRead = (error: unknown) =>
+    new SwitchboardError('USAGE', `cannot read the opt-out file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   let size: number;
   try {
-    size = (await stat(file)).size;
+    const stats = await stat(file);
+    if (!stats.isFile()) throw new Error('it is not a file');
+    size = stats.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw new NotFoundError(
         `the opt-out file ${file} does not exist: check the path, or start an empty one (touch ${file}); switchboard gateway optouts export writes one`,
       );
-    throw new SwitchboardError('USAGE', `cannot read the opt-out file ${file}: ${(error as Error).message}`);
+    throw cannotRead(error);
   }
+  try {
+    return await readRows(file, size);
+  } catch (error) {
+    throw error instanceof SwitchboardError ? error : cannotRead(error);
+  }
+}
+
+async function readRows(file: string, size: number): Promise<Read> {
   const keys = new Set<string>();
   const rowKey = rowKeys();
   const issues: ConfigIssue[] = [];

@@ -85,6 +85,14 @@ describe('an opt-out file', () => {
     });
   });
 
+  it('says so when the path is not a readable file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sb-optouts-'));
+    await expect(loadSuppressionFile(dir)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: `cannot read the opt-out file ${dir}: it is not a file`,
+    });
+  });
+
   it('names the file and every bad line', async () => {
     const file = await csvFile(`own_number,peer\n${OURS},+15550102222\n${OURS}\n${OURS},\n`);
     const error = (await loadSuppressionFile(file).catch((e: unknown) => e)) as ConfigError;
