@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'NUMBER_INVALID'
   | 'RENDER_FAILED'
   | 'STORE_DAMAGED'
+  | 'SUPPRESSION_FAILED'
   | 'USAGE';
 
 /** The base of every error Switchboard throws. */

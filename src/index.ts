@@ -19,12 +19,14 @@ export { JournalError, resumeAction } from './bulk/journal.js';
 export { readRecipients } from './bulk/recipients.js';
 export { createWebhookReceiver, receiveWebhook } from './webhook/receiver.js';
 export { createMemorySuppression } from './suppression.js';
+export { loadSuppressionFile } from './suppression-file.js';
 export { webhookMediaAccess } from './webhook/media-access.js';
 
 export type { Account } from './config/account.js';
 export type { Connector, ConnectorInit, OutgoingMessage, ServiceParams } from './connector/connector.js';
 export type { ConnectorOptions } from './connector/options.js';
 export type { SuppressionStore } from './suppression.js';
+export type { FileSuppression } from './suppression-file.js';
 export type { RenderedRequest } from './connector/render-request.js';
 export type { ConfigIssue, ErrorCode } from './errors.js';
 export type { Provider } from './provider/compile-provider.js';

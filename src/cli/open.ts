@@ -1,6 +1,7 @@
 /** Loads the account and provider a command names, and makes a connector from them. */
 import { loadAccountAndProvider } from '../config/load-account.js';
 import { createConnector, type Connector } from '../connector/connector.js';
+import type { ConnectorOptions } from '../connector/options.js';
 import { loadRoutes } from '../routing/load-routes.js';
 import { createRouter } from '../routing/router.js';
 import { SwitchboardError, formatIssue } from '../errors.js';
@@ -46,7 +47,7 @@ export const ROUTES_HELP =
  * The connector for `--account` (and `--provider`, `--origin`) on the command line. With `io`,
  * the account's warnings (a key that looks misspelt) are printed to standard error first.
  */
-export async function openConnector(args: Parsed, extra: { concurrency?: number } = {}, io?: Io): Promise<Connector> {
+export async function openConnector(args: Parsed, extra: SenderOptions = {}, io?: Io): Promise<Connector> {
   if (str(args, 'routes') !== undefined)
     throw new SwitchboardError('USAGE', 'this command works on one account: give --account <file>, not --routes');
   const accountFile = str(args, 'account');
@@ -102,11 +103,33 @@ export function messageMedia(args: Parsed): Attachment[] {
   return media;
 }
 
+/** Connector options a command sets from its own flags. */
+export type SenderOptions = Pick<ConnectorOptions, 'concurrency' | 'suppression'>;
+
+/** The `--opt-outs` option of the commands that send. */
+export const OPT_OUTS_OPTIONS = { 'opt-outs': { type: 'string' } } as const;
+
+/** Help for `--opt-outs`. */
+export const OPT_OUTS_HELP = [
+  '--opt-outs <file>     refuse recipients this CSV says opted out of the sender (RECIPIENT_OPTED_OUT,',
+  '                      nothing sent); opt-outs a provider reports are added to it. The format of',
+  '                      gateway optouts export; an empty file is an empty list',
+] as const;
+
+/** The suppression store `--opt-outs` names, or none; its connector options. */
+export async function optOutsOption(args: Parsed): Promise<SenderOptions> {
+  const file = str(args, 'opt-outs');
+  if (file === undefined) return {};
+  // Loaded only when named: the CSV reader is no cost to the commands that read no opt-outs.
+  const { loadSuppressionFile } = await import('../suppression-file.js');
+  return { suppression: await loadSuppressionFile(file) };
+}
+
 /** What sending needs: one account's connector, or a router over a route file. */
 export type Sender = Pick<Connector, 'sendMessage' | 'close'>;
 
 /** A router when the command line names `--routes`, else the account's connector (its warnings to `io`). */
-export async function openSender(args: Parsed, extra: { concurrency?: number } = {}, io?: Io): Promise<Sender> {
+export async function openSender(args: Parsed, extra: SenderOptions = {}, io?: Io): Promise<Sender> {
   const routesFile = str(args, 'routes');
   if (routesFile === undefined) return openConnector(args, extra, io);
   if (str(args, 'account') !== undefined || str(args, 'provider') !== undefined) {

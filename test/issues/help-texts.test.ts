@@ -58,9 +58,9 @@ describe('help texts, pinned', () => {
     expect((await run('send', '--help')).out).toMatchInlineSnapshot(`
       "Send a message to one or more recipients
 
-      Usage: switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--media <url>…] [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--json]
-             switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] [--status-callback <url>] --body <text> [--json]
-             switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]
+      Usage: switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--media <url>…] [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--opt-outs <file>] [--json]
+             switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] [--status-callback <url>] [--opt-outs <file>] --body <text> [--json]
+             switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--opt-outs <file>] [--json]
 
       Options:
         --account <file>      account file: JSON, or Acrobits Account XML
@@ -81,6 +81,9 @@ describe('help texts, pinned', () => {
                               what may have arrived (listed as ambiguous)
         --fsync               flush the journal to disk after every record (survives power loss; slower)
         --concurrency <n>     requests in flight at once (default 8); the provider's rate limits still hold
+        --opt-outs <file>     refuse recipients this CSV says opted out of the sender (RECIPIENT_OPTED_OUT,
+                              nothing sent); opt-outs a provider reports are added to it. The format of
+                              gateway optouts export; an empty file is an empty list
         --json                print the results (or the summary of --to-file) as JSON
         --debug               show stack traces for errors
         -h, --help            this help"
@@ -111,13 +114,16 @@ describe('help texts, pinned', () => {
     expect((await run('worker', '--help')).out).toMatchInlineSnapshot(`
       "Send the messages of a Redis queue (run any number, on any machines)
 
-      Usage: switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>] [--lock-ms <ms>] [--stalled-ms <ms>] [--log-every <s>]
+      Usage: switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>] [--opt-outs <file>] [--lock-ms <ms>] [--stalled-ms <ms>] [--log-every <s>]
 
       Options:
         --redis <url>         the Redis holding the queue (default redis://127.0.0.1:6379)
         --queue <name>        the queue (default switchboard)
         --concurrency <n>     messages in progress at once (default 8)
         --origin <url>        replace scheme, host and port of provider URLs (a sandbox, a test server)
+        --opt-outs <file>     refuse recipients this CSV says opted out of the sender (RECIPIENT_OPTED_OUT,
+                              nothing sent); opt-outs a provider reports are added to it. The format of
+                              gateway optouts export; an empty file is an empty list
         --lock-ms <ms>        a dead worker's messages go to another worker after this (default 30000)
         --stalled-ms <ms>     how often to look for a dead worker's messages (default 30000)
         --log-every <s>       a line with this worker's counts and rate every so many seconds while it

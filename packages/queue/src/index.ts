@@ -10,6 +10,6 @@ export { defaultCampaign } from './campaign.js';
 export type { SwitchboardQueue } from './queue.js';
 export type { QueueWorker, WorkerCounts, WorkerOptions } from './worker.js';
 export type { QueueLocation } from './location.js';
-export type { EnqueueOptions, EnqueueSummary, QueueJob } from './enqueue.js';
+export type { EnqueueOptions, EnqueueSummary, QueueJob, Refused } from './enqueue.js';
 export type { QueueCounts, QueueStatus } from './status.js';
 export type { Claim, Claimed, LedgerOutcome, Outcome } from './ledger.js';

@@ -11,6 +11,7 @@ import { outcomeOf } from 'switchboard/internal/bulk/send-many.js';
 import { loadAccountAndProvider } from 'switchboard/internal/config/load-account.js';
 import { createConnector, type Connector } from 'switchboard/internal/connector/connector.js';
 import { SwitchboardError } from 'switchboard/internal/errors.js';
+import type { SuppressionStore } from 'switchboard/internal/suppression.js';
 import { closeRedis, connectRedis } from './connection.js';
 import { queueLocation, type QueueLocation } from './location.js';
 import type { QueueJob } from './enqueue.js';
@@ -23,6 +24,12 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** Replace scheme, host and port of every provider URL (a sandbox, a test server). */
   readonly origin?: string;
+  /**
+   * Opt-outs to honour for every account: a recipient who opted out of the account's sender is
+   * recorded failed with `RECIPIENT_OPTED_OUT` and no request; a provider's "opted out" answer is
+   * recorded in it. Default none.
+   */
+  readonly suppression?: SuppressionStore;
   /**
    * How long a job stays this worker's without the worker renewing its lock (ms). A worker that
    * dies loses its jobs after this; another worker then records them ambiguous. Default 30000.
@@ -79,7 +86,7 @@ export function startWorker(
   const connectorFor = (path: string): Promise<Connector> => {
     let connector = connectors.get(path);
     if (connector === undefined) {
-      connector = openAccount(path, redis, concurrency, options.origin);
+      connector = openAccount(path, redis, concurrency, options);
       connectors.set(path, connector);
       connector.catch(() => connectors.delete(path)); // a file fixed later is read again
     }
@@ -212,7 +219,7 @@ async function openAccount(
   path: string,
   redis: ReturnType<typeof connectRedis>,
   concurrency: number,
-  origin: string | undefined,
+  { origin, suppression }: Pick<WorkerOptions, 'origin' | 'suppression'>,
 ): Promise<Connector> {
   const { account, provider } = await loadAccountAndProvider(path);
   if (provider === undefined)
@@ -221,6 +228,7 @@ async function openAccount(
     account,
     provider,
     ...(origin === undefined ? {} : { origin }),
+    ...(suppression === undefined ? {} : { suppression }),
     rateLimiter: accountLimiter(redis, provider, path),
     concurrency,
   });

@@ -13,7 +13,7 @@ import { EXIT, list, positive, str, type Parsed } from '../command.js';
 import { progressView } from '../bulk-progress.js';
 import { allSent, summaryText, type BulkContext } from '../bulk-summary.js';
 import { type Io, paint, printJson } from '../io.js';
-import { messageBody, openSender, stdin } from '../open.js';
+import { messageBody, openSender, optOutsOption, stdin } from '../open.js';
 
 /** Options of the bulk send, for parseArgs. */
 export const BULK_OPTIONS = {
@@ -45,7 +45,7 @@ export async function sendBulk(args: Parsed, io: Io, source: string): Promise<nu
   const context: BulkContext =
     source === '-' ? { journal: journalFile } : { journal: journalFile, total: await countRows(source, body) };
   const concurrency = positive(args, 'concurrency') ?? 8;
-  const connector = await openSender(args, { concurrency }, io);
+  const connector = await openSender(args, { ...(await optOutsOption(args)), concurrency }, io);
   const progress = progressView(io, context.total);
   const controller = new AbortController();
   const interrupt = () => {

@@ -8,10 +8,13 @@ import {
   ACCOUNT_OPTIONS,
   MEDIA_HELP,
   MEDIA_OPTIONS,
+  OPT_OUTS_HELP,
+  OPT_OUTS_OPTIONS,
   ROUTES_HELP,
   messageBody,
   messageMedia,
   openSender,
+  optOutsOption,
 } from '../open.js';
 import { BULK_HELP, BULK_OPTIONS, sendBulk } from './send-bulk.js';
 
@@ -19,18 +22,19 @@ export const send: Command = {
   name: 'send',
   summary: 'Send a message to one or more recipients',
   usage:
-    'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--media <url>…] [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--json]\n' +
-    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] [--status-callback <url>] --body <text> [--json]\n' +
-    '       switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--json]',
+    'switchboard send --account <file> [--provider <id|file>] --to <number> [--to <number>…] --body <text> [--media <url>…] [--origin <url>] [--status-callback <url>] [--concurrency <n>] [--opt-outs <file>] [--json]\n' +
+    '       switchboard send --account <file> --to-file <csv|-> [--journal <file>] [--resume] [--fsync] [--concurrency <n>] [--status-callback <url>] [--opt-outs <file>] --body <text> [--json]\n' +
+    '       switchboard send --routes <file> --to <number>… | --to-file <csv|-> --body <text> [--opt-outs <file>] [--json]',
   help: [
     ...ACCOUNT_HELP,
     ROUTES_HELP,
     '--to <number>         recipient; repeat for several (one request each)',
     ...MEDIA_HELP,
     ...BULK_HELP,
+    ...OPT_OUTS_HELP,
     '--json                print the results (or the summary of --to-file) as JSON',
   ],
-  options: { ...ACCOUNT_OPTIONS, ...MEDIA_OPTIONS, routes: { type: 'string' }, ...BULK_OPTIONS },
+  options: { ...ACCOUNT_OPTIONS, ...MEDIA_OPTIONS, routes: { type: 'string' }, ...BULK_OPTIONS, ...OPT_OUTS_OPTIONS },
   positionals: false,
   async run(args, io) {
     const file = str(args, 'to-file');
@@ -46,7 +50,8 @@ export const send: Command = {
     if (to.length === 0) throw new SwitchboardError('USAGE', 'give at least one recipient with --to <number>');
     const body = messageBody(args, media.length > 0);
     const concurrency = positive(args, 'concurrency');
-    const connector = await openSender(args, concurrency === undefined ? {} : { concurrency }, io);
+    const options = { ...(await optOutsOption(args)), ...(concurrency === undefined ? {} : { concurrency }) };
+    const connector = await openSender(args, options, io);
     try {
       const results = await connector.sendMessage(media.length > 0 ? { to, body, media } : { to, body });
       if (args.values.json) printJson(io, results);

@@ -5,10 +5,14 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { readRecipients } from 'switchboard/internal/bulk/recipients.js';
+import { outcomeOf } from 'switchboard/internal/bulk/send-many.js';
+import { loadAccountAndProvider } from 'switchboard/internal/config/load-account.js';
+import { suppressionLookup } from 'switchboard/internal/connector/suppression-check.js';
 import type { BulkItem } from 'switchboard/internal/bulk/items.js';
 import { SwitchboardError } from 'switchboard/internal/errors.js';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL, queueLocation, redactUrl, type QueueLocation } from '../location.js';
 import { defaultCampaign } from '../campaign.js';
+import type { EnqueueOptions } from '../enqueue.js';
 import type { SwitchboardQueue } from '../queue.js';
 import type { QueueStatus } from '../status.js';
 import type { QueueWorker } from '../worker.js';
@@ -16,7 +20,14 @@ import { EXIT, list, positive, str, type Command, type Parsed } from 'switchboar
 import { oneLine } from 'switchboard/internal/cli/format.js';
 import { type Io, paint, printJson } from 'switchboard/internal/cli/io.js';
 import { AMBIGUOUS_ADVICE, listed } from 'switchboard/internal/cli/bulk-summary.js';
-import { messageBody, openConnector, stdin } from 'switchboard/internal/cli/open.js';
+import {
+  OPT_OUTS_HELP,
+  OPT_OUTS_OPTIONS,
+  messageBody,
+  openConnector,
+  optOutsOption,
+  stdin,
+} from 'switchboard/internal/cli/open.js';
 
 const QUEUE_OPTIONS = { redis: { type: 'string' }, queue: { type: 'string' }, json: { type: 'boolean' } } as const;
 const QUEUE_HELP = [
@@ -43,7 +54,7 @@ export const enqueue: Command = {
   name: 'enqueue',
   summary: 'Add messages to a Redis queue for workers to send',
   usage:
-    'switchboard enqueue --account <file> (--to <number>… | --to-file <csv|->) --body <text> [--campaign <id>] [--redis <url>] [--queue <name>] [--json]',
+    'switchboard enqueue --account <file> (--to <number>… | --to-file <csv|->) --body <text> [--campaign <id>] [--opt-outs <file>] [--redis <url>] [--queue <name>] [--json]',
   help: [
     '--account <file>      account file each message is sent through; workers read it at the same absolute path',
     '--to <number>         recipient; repeat for several',
@@ -51,6 +62,7 @@ export const enqueue: Command = {
     "--body <text>         message text; %csv[column]% for a row's values",
     '--campaign <id>       prefix of the message ids (default: a hash of account, text and recipients, so',
     '                      enqueuing the same again adds nothing)',
+    ...OPT_OUTS_HELP,
     ...QUEUE_HELP,
     '--json                print the summary as JSON',
   ],
@@ -61,6 +73,7 @@ export const enqueue: Command = {
     'to-file': { type: 'string' },
     body: { type: 'string' },
     campaign: { type: 'string' },
+    ...OPT_OUTS_OPTIONS,
   },
   positionals: false,
   async run(args, io) {
@@ -69,27 +82,49 @@ export const enqueue: Command = {
     // The account must load here, so a mistake shows now and not on every worker.
     await (await openConnector(args)).close();
     const account = resolve(str(args, 'account') as string);
+    const refuse = await refusal(args, account);
     const { items, campaign } = await messages(args, io, account, body);
-    const summary = await withQueue(where, (queue) => queue.enqueue(items, { account, campaign }));
+    const summary = await withQueue(where, (queue) =>
+      queue.enqueue(items, { account, campaign, ...(refuse === undefined ? {} : { refuse }) }),
+    );
+    const failures = summary.refused.length + summary.badRows.length;
     if (args.values.json) printJson(io, { queue: where.queue, ...summary });
     else {
       const counts = [
         `${summary.enqueued} enqueued`,
         `${summary.alreadyQueued} already in the queue`,
         `${summary.alreadyTaken} already taken by a worker`,
+        ...(refuse === undefined ? [] : [`${summary.refused.length} refused`]),
         `${summary.badRows.length} bad rows`,
       ];
       io.out(
-        `${summary.badRows.length === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`,
+        `${failures === 0 ? paint(io, 'green', '✓') : paint(io, 'red', '✗')} ${counts.join(', ')} (queue ${where.queue}, campaign ${summary.campaign})`,
       );
+      for (const line of listed(summary.refused, (r) => `  ${r.id}  ${r.to}: ${oneLine(r.error ?? '')} (${r.code})`))
+        io.out(line);
       for (const row of summary.badRows.slice(0, 50)) io.out(`  line ${row.line ?? row.id}: ${oneLine(row.error)}`);
       io.out(
         `Workers send them: switchboard worker --redis ${redactUrl(where.redis)} --queue ${where.queue}; progress: switchboard status`,
       );
     }
-    return summary.badRows.length === 0 ? EXIT.ok : EXIT.sendFailed;
+    return failures === 0 ? EXIT.ok : EXIT.sendFailed;
   },
 };
+
+/**
+ * With `--opt-outs`: refuses a message to a recipient the file says opted out of the account's
+ * sender, in the words and keys of the connector's own check (the workers check again when they send).
+ */
+async function refusal(args: Parsed, account: string): Promise<EnqueueOptions['refuse']> {
+  const { suppression } = await optOutsOption(args);
+  if (suppression === undefined) return undefined;
+  const { account: loaded } = await loadAccountAndProvider(account);
+  const lookup = suppressionLookup(suppression, loaded.values.from ?? '', loaded.defaultCountry);
+  return async (job) => {
+    const refused = await lookup(job.to);
+    return refused === undefined ? undefined : outcomeOf({ id: job.messageId, to: job.to, body: job.body }, refused);
+  };
+}
 
 /** The messages of `--to` or `--to-file`, and the campaign that names them. */
 async function messages(
@@ -134,11 +169,12 @@ export const worker: Command = {
   name: 'worker',
   summary: 'Send the messages of a Redis queue (run any number, on any machines)',
   usage:
-    'switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>] [--lock-ms <ms>] [--stalled-ms <ms>] [--log-every <s>]',
+    'switchboard worker [--redis <url>] [--queue <name>] [--concurrency <n>] [--origin <url>] [--opt-outs <file>] [--lock-ms <ms>] [--stalled-ms <ms>] [--log-every <s>]',
   help: [
     ...QUEUE_HELP,
     '--concurrency <n>     messages in progress at once (default 8)',
     '--origin <url>        replace scheme, host and port of provider URLs (a sandbox, a test server)',
+    ...OPT_OUTS_HELP,
     "--lock-ms <ms>        a dead worker's messages go to another worker after this (default 30000)",
     "--stalled-ms <ms>     how often to look for a dead worker's messages (default 30000)",
     "--log-every <s>       a line with this worker's counts and rate every so many seconds while it",
@@ -151,6 +187,7 @@ export const worker: Command = {
     queue: QUEUE_OPTIONS.queue,
     concurrency: { type: 'string' },
     origin: { type: 'string' },
+    ...OPT_OUTS_OPTIONS,
     'lock-ms': { type: 'string' },
     'stalled-ms': { type: 'string' },
     'log-every': { type: 'string' },
@@ -163,16 +200,18 @@ export const worker: Command = {
     const lockDuration = positive(args, 'lock-ms');
     const stalledInterval = positive(args, 'stalled-ms');
     let lastError = '';
+    const { suppression } = await optOutsOption(args);
     const { startWorker } = await import('../worker.js');
     const w = startWorker(where, {
       concurrency,
+      ...(suppression === undefined ? {} : { suppression }),
       ...(origin === undefined ? {} : { origin }),
       ...(lockDuration === undefined ? {} : { lockDuration }),
       ...(stalledInterval === undefined ? {} : { stalledInterval }),
       onJob: (id, what, outcome) => {
         if (what === 'failed')
           io.err(
-            `${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${oneLine(outcome?.error ?? outcome?.code ?? '')}`,
+            `${paint(io, 'red', 'failed')} ${id} ${outcome?.to ?? ''}: ${oneLine(outcome?.error ?? '')} (${outcome?.code ?? 'failed'})`,
           );
         if (what === 'ambiguous')
           io.err(
