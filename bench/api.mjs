@@ -12,7 +12,8 @@
  * Idempotency-Key (one more durable write each).
  *
  * Only loopback traffic. --sends N per round (default 1000), --rounds N (default 3), --profile DIR
- * (a CPU profile of the gateway process, written there when it stops).
+ * (a CPU profile of the gateway process, written there when it stops; with --profile-bare, of the
+ * bare server's too), --verbose (each round's figures).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -223,6 +224,11 @@ async function main() {
       cpu.apiSystem.push(api.systemUs);
       cpu.bareSystem.push(plain.systemUs);
       ratios.push(apiRates[r] / ((bareRates[r] + bareRates[r + 1]) / 2));
+      if (argv.includes('--verbose'))
+        console.log(
+          `round ${r + 1}: gateway ${api.rate.toFixed(0)} msg/s, ${api.cpuUs.toFixed(0)} µs CPU; ` +
+            `bare after it ${plain.rate.toFixed(0)} msg/s, ${plain.cpuUs.toFixed(0)} µs CPU`,
+        );
     }
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
