@@ -8,6 +8,7 @@
 export type MigrationStatement = string | { readonly sqlite: string; readonly postgres: string };
 import { API_MIGRATION } from '../api/migration.js';
 import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
+import { HOLDS_MIGRATION } from './media-holds.js';
 
 /** One step: its number and its statements. */
 export interface Migration {
@@ -208,4 +209,6 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
     ],
   },
+  // A received message waits for its files' first download attempt before Fetch shows it (media-holds.ts).
+  HOLDS_MIGRATION,
 ];
