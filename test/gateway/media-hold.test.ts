@@ -6,11 +6,13 @@
  * the picture and every received message after it until the first download attempt ends, then the
  * next Fetch from the same cursor returns them in order, and one push goes out when it is released.
  * A media server that never answers releases the message when the download's time bound ends,
- * saying the file is missing; a process killed mid-download holds nobody's inbox past the deadline,
- * and the attempt is made again. On SQLite, and on PostgreSQL with two processes (the webhook
+ * saying the file is missing; one whose file takes longer to store (PostgreSQL: the test locks its
+ * row) is released and pushed at the deadline, and not pushed again; a process killed mid-download
+ * holds nobody's inbox past the deadline, and the attempt is made again. On SQLite, and on PostgreSQL with two processes (the webhook
  * reaches one, the app fetches from the other).
  */
 import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
 import {
@@ -95,8 +97,8 @@ async function deliver(url: string, text: string, urls: readonly string[] = []):
 
 /** `serve` processes on one database, with `media` settings; the app's device reports its push token. */
 async function startGateways(name: string, count: number, settings: Record<string, unknown>) {
-  const database =
-    name === 'SQLite' ? {} : { database: { postgres: await createDatabase(postgres, `hold${String(++sid)}`) } };
+  const url = name === 'SQLite' ? undefined : await createDatabase(postgres, `hold${String(++sid)}`);
+  const database = url === undefined ? {} : { database: { postgres: url } };
   const { dir, file } = await writeTwilioGateway(
     [ALICE],
     PUBLIC,
@@ -119,7 +121,7 @@ async function startGateways(name: string, count: number, settings: Record<strin
     }),
   });
   expect(report.status).toBe(200);
-  return { file, processes };
+  return { file, processes, url };
 }
 
 const STORES = [
@@ -170,9 +172,10 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
   describe('a picture whose download does not end', () => {
     let processes: ServedGateway[] = [];
     let file = '';
+    let url: string | undefined;
     beforeAll(async () => {
       // One try, bounded by 4 s: the process is killed well within it in the crash test.
-      ({ file, processes } = await startGateways(name, count, { timeoutMs: 4_000, attempts: 1 }));
+      ({ file, processes, url } = await startGateways(name, count, { timeoutMs: 4_000, attempts: 1 }));
     }, 60_000);
     const lastId = async () => (await fetchReceived(processes.at(-1)?.url ?? '')).at(-1)?.sms_id;
 
@@ -196,6 +199,49 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
       });
       await vi.waitFor(() => expect(pushesSaying(`Photo: ${caption}`)).toHaveLength(1), { timeout: 15_000 });
     }, 60_000);
+
+    // Only PostgreSQL lets the test stall the gateway's write of a downloaded file (a row lock).
+    it.runIf(name === 'PostgreSQL')(
+      'is released and pushed at its deadline when storing the file takes longer, and not pushed again once it is stored',
+      async () => {
+        const cursor = await lastId();
+        const path = `/slow-store/${name}`;
+        const caption = `slow on ${name}`;
+        await deliver(processes[0]?.url ?? '', caption, [`${media.origin}${path}`]);
+        await vi.waitFor(() => expect(media.waiting(path)).toBe(1), { timeout: 15_000 });
+        // The download is under way; the row it will be stored in is locked until the test lets go.
+        const locker = new pg.Client({ connectionString: url });
+        // Ended by the test, or cut when a failed test stops PostgreSQL: either way nothing to report.
+        locker.on('error', () => undefined);
+        await locker.connect();
+        await locker.query('BEGIN');
+        const locked = await locker.query('SELECT id FROM media WHERE source_url = $1 FOR UPDATE', [
+          `${media.origin}${path}`,
+        ]);
+        expect(locked.rowCount).toBe(1);
+        media.release(path, photo, 'image/jpeg');
+
+        await vi.waitFor(() => expect(pushesSaying(`Photo: ${caption}`)).toHaveLength(1), { timeout: 30_000 });
+        // Released by the deadline: Fetch shows it, its file listed and still to come.
+        const [shown] = await fetchReceived(processes.at(-1)?.url ?? '', cursor);
+        const early = JSON.parse(shown?.sms_text ?? '{}') as Document;
+        expect(early.body).toBe(caption);
+        expect(early.attachments.map((a) => a['content-size'])).toEqual([undefined]);
+
+        await locker.query('COMMIT');
+        await locker.end();
+        await vi.waitFor(
+          async () => {
+            const [message] = await fetchReceived(processes.at(-1)?.url ?? '', cursor);
+            const document = JSON.parse(message?.sms_text ?? '{}') as Document;
+            expect(document.attachments[0]?.['content-size']).toBe(photo.length);
+          },
+          { timeout: 30_000, interval: 250 },
+        );
+        expect(pushesSaying(`Photo: ${caption}`)).toHaveLength(1);
+      },
+      60_000,
+    );
 
     it('is released at its deadline after the downloading process is killed, and downloaded again', async () => {
       const cursor = await lastId();
