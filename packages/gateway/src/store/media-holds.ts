@@ -15,6 +15,7 @@
  * that write; a column on `media` would have been cleared by a second UPDATE of the row that holds
  * the file's bytes, which SQLite rewrites whole.
  */
+
 /** The outcome of an attempt is recorded: the file is stored or given up, or set for a retry with its error. */
 const ATTEMPT_ENDED = `NEW.state <> 'pending' OR NEW.error IS NOT NULL`;
 
