@@ -11,6 +11,7 @@
  * characters. On PostgreSQL json_agg won for short texts (9 against 12 ms) and lost for long ones
  * (36 against 25 ms), so both databases read columns.
  */
+import { BELOW_HELD } from './media-holds.js';
 
 /** One message as the Fetch answer shows it, before the direction's own `sender`/`recipient`. */
 export interface FetchedMessage {
@@ -43,8 +44,12 @@ export interface PageBounds {
  * with many messages of one direction made it take the primary key, which reads the other
  * direction's rows too. PostgreSQL plans from per-value statistics and has no such clause
  * ({@link withoutIndexHints}).
+ *
+ * `bound`, when given, is one more condition on the rows counted: a received page stops below the
+ * user's lowest held message (media-holds.ts). The outer query reads a range up to the last row
+ * counted, so it holds there too.
  */
-function page(index: string, which: string): string {
+function page(index: string, which: string, bound?: string): string {
   return `SELECT CAST(seq AS TEXT) AS sms_id, sending_date, body AS sms_text, content_type, disposition_notification,
     peer AS stream_id
   FROM messages INDEXED BY ${index}
@@ -52,18 +57,21 @@ function page(index: string, which: string): string {
     SELECT MAX(seq) FROM (
       SELECT seq, ROW_NUMBER() OVER w AS n, SUM(size) OVER w AS upto
       FROM (SELECT seq, octet_length(body) AS size FROM messages INDEXED BY ${index}
-        WHERE login = ? AND ${which} AND seq > ? ORDER BY seq LIMIT ?) AS firsts
+        WHERE login = ? AND ${which} AND seq > ?${bound === undefined ? '' : ` AND ${bound}`}
+        ORDER BY seq LIMIT ?) AS firsts
       WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)) AS bounded
     WHERE n = 1 OR upto <= ?)
   ORDER BY seq`;
 }
 
 /**
- * Fetch's statements, with `?` placeholders in the order of {@link pageParams}. Sent lists show
- * every send not refused, pending and ambiguous ones included (docs/gateway.md says why).
+ * Fetch's statements, with `?` placeholders in the order of {@link receivedParams} and
+ * {@link pageParams}. Received pages stop before a message whose files are still on their way
+ * (media-holds.ts); sent lists show every send not refused, pending and ambiguous ones included
+ * (docs/gateway.md says why).
  */
 export const FETCH_SQL = {
-  received: page('messages_received', `direction = 'in'`),
+  received: page('messages_received', `direction = 'in'`, BELOW_HELD),
   sent: page('messages_sent', `direction = 'out' AND send_state <> 'failed'`),
 } as const;
 
@@ -72,7 +80,17 @@ export function withoutIndexHints(sql: string): string {
   return sql.replace(/ INDEXED BY \w+/g, '');
 }
 
-/** The parameters of a {@link FETCH_SQL} statement. */
+/** The parameters of {@link FETCH_SQL.received} at `nowMs` (holds whose deadline passed hold no more). */
+export function receivedParams(
+  login: string,
+  cursor: number | undefined,
+  bounds: PageBounds,
+  nowMs: number,
+): (string | number)[] {
+  return [login, cursor ?? 0, login, cursor ?? 0, login, nowMs, bounds.count, bounds.bytes];
+}
+
+/** The parameters of {@link FETCH_SQL.sent}. */
 export function pageParams(login: string, cursor: number | undefined, bounds: PageBounds): (string | number)[] {
   return [login, cursor ?? 0, login, cursor ?? 0, bounds.count, bounds.bytes];
 }

@@ -9,6 +9,7 @@ export type MigrationStatement = string | { readonly sqlite: string; readonly po
 import { API_MIGRATION } from '../api/migration.js';
 import { TIMELINE_MIGRATION } from '../api/timeline-migration.js';
 import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
+import { HOLDS_MIGRATION } from './media-holds.js';
 
 /** One step: its number and its statements. */
 export interface Migration {
@@ -209,6 +210,8 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
     ],
   },
+  // A received message waits for its files' first download attempt before Fetch shows it (media-holds.ts).
+  HOLDS_MIGRATION,
   // The status timeline keyed by (login, seq), not by uid (api/timeline-migration.ts).
   TIMELINE_MIGRATION,
 ];

@@ -8,9 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { FETCH_SQL, pageParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
+import { FETCH_SQL, pageParams, receivedParams, withoutIndexHints, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
 import { pgFailureLedger } from './login-failures.js';
+import { HOLD_SQL, holdParams } from './media-holds.js';
 import { newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
 import { optOutStore, pgRunner } from './opt-outs.js';
@@ -48,6 +49,8 @@ const PAGE = {
   received: numbered(withoutIndexHints(FETCH_SQL.received)),
   sent: numbered(withoutIndexHints(FETCH_SQL.sent)),
 };
+
+const HOLD = { hold: numbered(HOLD_SQL.hold), firstTryByPoller: numbered(HOLD_SQL.firstTryByPoller) };
 
 /** How often a process says it is alive, and after how long without that it counts as stopped. */
 const HEARTBEAT_MS = 5_000;
@@ -212,6 +215,10 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
           if ((inserted.rowCount ?? 0) === 0) throw REPEATED;
           for (const row of pendingRows(r.login, seq, r.media ?? [], newMediaId))
             await client.query(INSERT_PENDING, row);
+          if (r.heldUntilMs !== undefined && (r.media?.length ?? 0) > 0) {
+            await client.query(HOLD.hold, holdParams(r.login, seq, r.heldUntilMs));
+            await client.query(HOLD.firstTryByPoller, holdParams(r.login, seq, r.heldUntilMs));
+          }
           const message = await one(client, r.login, seq);
           await events.emit(client, 'message.received', message);
           return { message, inserted: true };
@@ -254,7 +261,7 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
     },
     fetch: async (login, cursors, bounds) => {
       const [received, sent] = await Promise.all([
-        pool.query<FetchedMessage>(PAGE.received, pageParams(login, cursors.received, bounds)),
+        pool.query<FetchedMessage>(PAGE.received, receivedParams(login, cursors.received, bounds, Date.now())),
         pool.query<FetchedMessage>(PAGE.sent, pageParams(login, cursors.sent, bounds)),
       ]);
       return { received: received.rows, sent: sent.rows };

@@ -7,8 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
+import { FETCH_SQL, pageParams, receivedParams, type FetchedMessage } from './fetch-statements.js';
 import { committedButNotDurable, createGroupCommit } from './group-commit.js';
+import { HOLD_SQL, holdParams } from './media-holds.js';
 import { MEDIA_SQL, newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
 import { optOutStore } from './opt-outs.js';
@@ -92,6 +93,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   >;
   const insertPending = db.prepare(MEDIA_SQL.insertPending);
   const purgeMedia = db.prepare(MEDIA_SQL.purge);
+  const hold = { files: db.prepare(HOLD_SQL.hold), firstTry: db.prepare(HOLD_SQL.firstTryByPoller) };
   const page = { received: db.prepare(FETCH_SQL.received), sent: db.prepare(FETCH_SQL.sent) };
   const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
@@ -115,6 +117,10 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     const seq = nextSeq(r.login);
     q.insertMessage.run(...inboundRow({ ...r, dedupeKey: rowKey }, seq, now()));
     for (const row of pendingRows(r.login, seq, r.media ?? [], newMediaId)) insertPending.run(...row);
+    if (r.heldUntilMs !== undefined && (r.media?.length ?? 0) > 0) {
+      hold.files.run(...holdParams(r.login, seq, r.heldUntilMs));
+      hold.firstTry.run(...holdParams(r.login, seq, r.heldUntilMs));
+    }
     const message = one(r.login, seq);
     events.emit('message.received', message);
     return { message, inserted: true };
@@ -202,7 +208,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     },
     fetch: async (login, cursors, bounds) =>
       watch(() => ({
-        received: page.received.all(...pageParams(login, cursors.received, bounds)) as FetchedMessage[],
+        received: page.received.all(...receivedParams(login, cursors.received, bounds, Date.now())) as FetchedMessage[],
         sent: page.sent.all(...pageParams(login, cursors.sent, bounds)) as FetchedMessage[],
       })),
     message: async (login, seq) => {

@@ -71,6 +71,11 @@ export interface InboundRecord {
   readonly dedupeWindowMs?: number | undefined;
   /** Its attachments, stored as pending in the same transaction and downloaded afterwards. */
   readonly media?: readonly MediaSource[] | undefined;
+  /**
+   * With `media`: Fetch holds this message (and every received one after it) back until the first
+   * attempt at each file ended, or until this time at the latest (media-holds.ts). Unset: not held.
+   */
+  readonly heldUntilMs?: number | undefined;
 }
 
 /** What storing an inbound message did: stored now, or a repeat (whose first copy may be deleted). */

@@ -12,6 +12,7 @@ import type { WebhookEvent } from 'switchboard/internal/webhook/events.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Store } from '../store/store.js';
 import { FILE_TRANSFER } from '../media/document.js';
+import { holdDeadline } from '../media/hold.js';
 import { keywordOf, type AutoReply, type KeywordKind } from '../config/opt-out-config.js';
 import { withoutNul } from './without-nul.js';
 
@@ -27,10 +28,22 @@ export interface IngestSummary {
   readonly statuses: number;
   /** Events that carried U+0000, kept with the character dropped (without-nul.ts). */
   readonly cleaned: number;
-  /** The new inbound messages, to push once the provider is answered (and, `withMedia`, their files kept). */
-  readonly pushes: readonly { readonly login: string; readonly seq: number; readonly withMedia: boolean }[];
+  /**
+   * The new inbound messages, to push once the provider is answered (and, `withMedia`, once their
+   * files had their first attempt, or at `heldUntilMs`, when Fetch shows them).
+   */
+  readonly pushes: readonly InboundPush[];
   /** Replies owed to keywords in new inbound messages, to send once the provider is answered. */
   readonly replies: readonly AutoReply[];
+}
+
+/** A new inbound message to push. */
+export interface InboundPush {
+  readonly login: string;
+  readonly seq: number;
+  readonly withMedia: boolean;
+  /** With media: the deadline of its hold (media/hold.ts). */
+  readonly heldUntilMs?: number | undefined;
 }
 
 /** Whose messages a webhook account may update, and how its events are keyed. */
@@ -56,7 +69,7 @@ export async function ingestEvents(
 ): Promise<IngestSummary> {
   const owners = ownersFor(config, source);
   const { events, cleaned } = withoutNul(received);
-  const pushes: { login: string; seq: number; withMedia: boolean }[] = [];
+  const pushes: InboundPush[] = [];
   const replies: AutoReply[] = [];
   let repeated = 0;
   let unrouted = 0;
@@ -95,19 +108,23 @@ export async function ingestEvents(
     // The opt-out is recorded before the message, so a crash between the two leaves the provider's
     // retry to store the message, and the opt-out is never lost.
     const kind = await applyKeyword(config, store, event);
+    const withMedia = event.media.length > 0;
+    // Fetch shows it once its files had their first attempt, or at this deadline (media/hold.ts).
+    const heldUntilMs = withMedia ? holdDeadline(config.media, Date.now()) : undefined;
     const { message, inserted } = await store.insertInbound({
       ...base,
       login: owner,
       uid: randomUUID(),
       // A message with files is shown as an Acrobits file transfer, built from them at Fetch.
-      contentType: event.media.length > 0 ? FILE_TRANSFER : 'text/plain',
+      contentType: withMedia ? FILE_TRANSFER : 'text/plain',
       media: event.media,
+      heldUntilMs,
     });
     if (!inserted) {
       repeated++;
       continue;
     }
-    pushes.push({ login: owner, seq: message.seq, withMedia: event.media.length > 0 });
+    pushes.push({ login: owner, seq: message.seq, withMedia, heldUntilMs });
     const text = kind === undefined ? undefined : config.optOuts[kind].reply;
     if (kind !== undefined && text !== undefined)
       replies.push({ login: owner, kind, ownNumber: event.to, peer: event.from, text });
