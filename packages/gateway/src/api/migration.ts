@@ -1,11 +1,14 @@
 /**
- * The HTTP API's tables (store migration 9; migration 15, timeline-migration.ts, re-keys the timeline): each outgoing message's status changes with their
- * times, the Idempotency-Key reservations, and an index for listing a number's messages.
+ * The HTTP API's tables (store migration 9): each outgoing message's status changes with their
+ * times, the Idempotency-Key reservations, and an index for listing a number's messages. Migration
+ * 15 (timeline-migration.ts) re-keys the timeline by (login, seq).
  *
  * The timeline is written by a trigger, not by the send paths: every path that moves a message
  * (the app's Send, the API's, queue workers, recovery, delivery reports from webhooks) then records
  * its change in the same transaction as the change itself, and none of them had to learn about it.
  */
+import type { Migration } from '../store/migration-step.js';
+
 /** Milliseconds since 1970 at the statement, in each database's words. */
 export const SQLITE_NOW = `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
 export const POSTGRES_NOW = `CAST(extract(epoch from clock_timestamp()) * 1000 AS BIGINT)`;
@@ -19,13 +22,8 @@ const NEXT = `(SELECT COUNT(*) + 1 FROM message_events WHERE uid = NEW.uid)`;
  */
 export const CHANGE_WORD = `CASE WHEN NEW.status <> OLD.status AND NEW.status_rank >= 2 THEN NEW.status ELSE NEW.send_state END`;
 
-/** The step, in the shape of store/migrations.ts's `Migration` (not imported: that module lists this one). */
-export const API_MIGRATION: {
-  readonly version: number;
-  readonly statements: readonly string[];
-  readonly sqlite: readonly string[];
-  readonly postgres: readonly string[];
-} = {
+/** The step. */
+export const API_MIGRATION: Migration = {
   version: 9,
   statements: [
     // n: the change's place among its message's (times of one millisecond still have an order).

@@ -10,6 +10,7 @@
  * same transaction as the change, without having to know of it.
  */
 import { SQLITE_NOW, POSTGRES_NOW, CHANGE_WORD } from './migration.js';
+import type { Migration } from '../store/migration-step.js';
 
 /** The next change's number for the message (one row per change; the key's last entry). */
 const NEXT = `(SELECT COALESCE(MAX(n), 0) + 1 FROM message_timeline WHERE login = NEW.login AND seq = NEW.seq)`;
@@ -24,13 +25,8 @@ const table = (rest: string) => `CREATE TABLE message_timeline (
       PRIMARY KEY (login, seq, n)
     )${rest}`;
 
-/** The step, in the shape of store/migrations.ts's `Migration`. */
-export const TIMELINE_MIGRATION: {
-  readonly version: number;
-  readonly statements: readonly (string | { readonly sqlite: string; readonly postgres: string })[];
-  readonly sqlite: readonly string[];
-  readonly postgres: readonly string[];
-} = {
+/** The step. */
+export const TIMELINE_MIGRATION: Migration = {
   version: 15,
   statements: [
     // WITHOUT ROWID: the rows live in their key's order, with no second index to keep.

@@ -3,9 +3,10 @@
  * PostgreSQL side numbers them). A row is one delivery: one event for one subscription, keyed by
  * its `webhook-id`, which every attempt and every replay sends unchanged.
  */
+import type { Migration } from '../store/migration-step.js';
 
 /** Migration 11: the outbox (see migrations.ts). */
-export const OUTBOX_MIGRATION = {
+export const OUTBOX_MIGRATION: Migration = {
   version: 11,
   statements: [
     // state: pending (to be tried at next_ms), delivered, dead (gave up; replayable). lease_owner

@@ -15,20 +15,15 @@
  * that write; a column on `media` would have been cleared by a second UPDATE of the row that holds
  * the file's bytes, which SQLite rewrites whole.
  */
+import type { Migration } from './migration-step.js';
 
 /** The outcome of an attempt is recorded: the file is stored or given up, or set for a retry with its error. */
 const ATTEMPT_ENDED = `NEW.state <> 'pending' OR NEW.error IS NOT NULL`;
 
 /**
- * Migration 14: the holds, and the triggers that end them; in the shape of migrations.ts's
- * `Migration` (not imported: that module lists this one).
+ * Migration 14: the holds, and the triggers that end them.
  */
-export const HOLDS_MIGRATION: {
-  readonly version: number;
-  readonly statements: readonly string[];
-  readonly sqlite: readonly string[];
-  readonly postgres: readonly string[];
-} = {
+export const HOLDS_MIGRATION: Migration = {
   version: 14,
   statements: [
     `CREATE TABLE media_holds (

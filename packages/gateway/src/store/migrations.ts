@@ -4,21 +4,14 @@
  * AUTOINCREMENT), so both stores share one schema. Never edit a step that has shipped: add one.
  */
 
-/** A statement the same on both databases, or one per database where their types differ (BLOB, bytea). */
-export type MigrationStatement = string | { readonly sqlite: string; readonly postgres: string };
 import { API_MIGRATION } from '../api/migration.js';
 import { TIMELINE_MIGRATION } from '../api/timeline-migration.js';
 import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
 import { HOLDS_MIGRATION } from './media-holds.js';
 
-/** One step: its number and its statements. */
-export interface Migration {
-  readonly version: number;
-  readonly statements: readonly MigrationStatement[];
-  /** Statements for one database only, run after `statements` (triggers: their syntax differs). */
-  readonly sqlite?: readonly string[];
-  readonly postgres?: readonly string[];
-}
+import type { Migration, MigrationStatement } from './migration-step.js';
+
+export type { Migration, MigrationStatement } from './migration-step.js';
 
 /** The text of `statement` for `dialect`. */
 export function statementFor(statement: MigrationStatement, dialect: 'sqlite' | 'postgres'): string {
