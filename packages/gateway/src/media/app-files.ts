@@ -14,7 +14,7 @@ import type { MediaConfig } from '../config/gateway-config.js';
 import type { MediaFile } from '../store/media-store.js';
 import type { AppAttachment } from './app-document.js';
 import { filenameFor } from './document.js';
-import { download } from './download.js';
+import { download, DownloadFailure, wholeBody, type DownloadFault } from './download.js';
 import { previewOf, sniffType } from './inspect.js';
 
 /** The longest an app's files may take to download, together: the app gives up on Send after about 30 s. */
@@ -44,13 +44,12 @@ export async function prepareAppFiles(
 ): Promise<Prepared> {
   // One budget for all the files together, so that several cannot add up past the app's patience.
   const deadline = Date.now() + Math.min(config.timeoutMs, APP_DOWNLOAD_MS);
-  const everywhere = { hosts: ['*'], redirectHosts: [], authorization: undefined };
   const files: MediaFile[] = [];
   const share = rules?.maxTotalBytes === undefined ? undefined : Math.floor(rules.maxTotalBytes / attachments.length);
   for (const [i, a] of attachments.entries()) {
     const left = deadline - Date.now();
     if (left <= 0) return { ok: false, message: `attachment ${i + 1} could not be downloaded in time`, local: false };
-    const got = await download(a.url, everywhere, { ...config, timeoutMs: left });
+    const got = await fetchWhole(a.url, { ...config, timeoutMs: left });
     if (!got.ok)
       return { ok: false, message: `attachment ${i + 1} could not be downloaded: ${got.error}`, local: false };
     const bytes = a.key === undefined ? got.bytes : decrypt(got.bytes, a.key);
@@ -67,6 +66,22 @@ export async function prepareAppFiles(
     });
   }
   return { ok: true, files };
+}
+
+/**
+ * An app's file, whole: it is decrypted, checked and perhaps re-encoded before its message exists,
+ * and a provider takes a few MB at most (media rules), so it is held, bounded by media.maxBytes.
+ */
+async function fetchWhole(url: string, limits: MediaConfig): Promise<{ ok: true; bytes: Buffer } | DownloadFault> {
+  const everywhere = { hosts: ['*'], redirectHosts: [], authorization: undefined };
+  const got = await download(url, everywhere, limits);
+  if (!got.ok) return got;
+  try {
+    return { ok: true, bytes: await wholeBody(got.body) };
+  } catch (error) {
+    if (error instanceof DownloadFailure) return error.fault;
+    throw error;
+  }
 }
 
 /** AES-CTR with an all-zero initial counter block; the key's length picks the AES variant. */

@@ -2,9 +2,11 @@
  * `GET /media/<id>/<signature>`: a stored file, to anyone holding its signed URL (the app, which has
  * no credentials to give; a provider fetching what the app sent). A wrong signature and an unknown
  * or not yet downloaded file get the same 404, so the answer tells nothing about which ids exist.
- * Files are sent whole with their length (providers refuse chunked media), typed by their bytes,
- * and never rendered as a page by a browser.
+ * Files are sent with their length (providers refuse chunked transfer encoding), typed by their
+ * bytes, and never rendered as a page by a browser. The bytes are read from the database a chunk at
+ * a time as the client takes them, so serving a file never holds it whole.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../app/context.js';
 import { MEDIA_PATH, validSignature } from './signed-url.js';
@@ -22,7 +24,7 @@ export function registerMediaRoute(app: FastifyInstance, ctx: GatewayContext): v
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cache-control', 'private, max-age=31536000, immutable')
-      .send(file.bytes);
+      .send(Readable.from(file.chunks(), { objectMode: false }));
   });
 }
 

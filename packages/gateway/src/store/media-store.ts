@@ -1,7 +1,8 @@
 /**
  * The files of messages (DESIGN §11), kept in the database next to their message (migration 8):
  * the SQLite file for one machine, PostgreSQL for several, so whichever process a request reaches
- * can serve any file. Both stores share these statements; PostgreSQL numbers the `?`.
+ * can serve any file. Their bytes are chunks (media-chunks.ts, migration 13), written as a download
+ * arrives and read back one at a time. Both stores share these statements; PostgreSQL numbers the `?`.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -12,14 +13,30 @@ export interface MediaSource {
   readonly contentType?: string | undefined;
 }
 
-/** A stored file, ready to serve. */
-export interface MediaFile {
+/** What is known of a file once all its bytes went by. */
+export interface MediaFacts {
   readonly contentType: string;
   readonly size: number;
   readonly filename: string | undefined;
-  readonly bytes: Buffer;
   /** A small JPEG for images, shown by the app before it downloads the file. */
   readonly preview: Buffer | undefined;
+}
+
+/** A file at hand, whole (an app's attachment, re-encoded or not). */
+export interface MediaFile extends MediaFacts {
+  readonly bytes: Buffer;
+}
+
+/** A stored file, ready to serve: its facts, and its bytes read from the database a chunk at a time. */
+export interface StoredFile extends MediaFacts {
+  /** The bytes in order; each call reads them again. */
+  chunks(): AsyncIterable<Buffer>;
+}
+
+/** The last chunk of a download, stored with the facts that make its attachment visible. */
+export interface LastChunk {
+  readonly n: number;
+  readonly bytes: Buffer;
 }
 
 /** One attachment of a message, without its bytes. */
@@ -51,18 +68,31 @@ export interface MediaStore {
   /**
    * Takes attachment `id` for one attempt, if it is still pending after `attempts` attempts: its
    * next try moves to `retryAtMs`, so another process (or a crash) leaves it to be tried again then.
+   * The partial chunks of earlier attempts are deleted in the same write. The attempt's number is
+   * `attempts + 1`.
    */
   claim(id: string, attempts: number, retryAtMs: number): Promise<boolean>;
-  /** Stores the downloaded file of a pending attachment. */
-  keep(id: string, file: MediaFile): Promise<void>;
-  /** Records a failed attempt: tried again at `retryAtMs`, or given up (failed) when undefined. */
+  /**
+   * Writes chunk `n` (from 0) of attempt `attempt` at attachment `id`, in the group commit; false
+   * (nothing written) when that attempt no longer holds it: stop downloading.
+   */
+  putChunk(id: string, attempt: number, n: number, bytes: Buffer): Promise<boolean>;
+  /**
+   * Makes the file of attempt `attempt` stored, in one write with its last chunk (none: an empty
+   * file): only now is it visible and served. False when the attempt no longer holds it.
+   */
+  keep(id: string, attempt: number, facts: MediaFacts, last: LastChunk | undefined): Promise<boolean>;
+  /**
+   * Records a failed attempt: tried again at `retryAtMs` (its partial chunks go at the next claim),
+   * or given up (failed, its chunks deleted) when undefined.
+   */
   fail(id: string, error: string, retryAtMs: number | undefined): Promise<void>;
   /** Adds files already at hand (an app's attachment) to message `seq` of `login`; returns their ids. */
   addFiles(login: string, seq: number, files: readonly MediaFile[]): Promise<string[]>;
   /** The attachments of these messages of `login`, with previews, in message and position order. */
   ofMessages(login: string, seqs: readonly number[]): Promise<MediaEntry[]>;
   /** A stored file by its id; undefined when unknown, not downloaded yet, or given up. */
-  file(id: string): Promise<MediaFile | undefined>;
+  file(id: string): Promise<StoredFile | undefined>;
 }
 
 const ENTRY = `id, login, seq, position, source_url, declared_type, content_type, size, filename, state, attempts, error`;
@@ -79,15 +109,18 @@ export const MEDIA_KEY = 'media-url-key';
 export const MEDIA_SQL = {
   insertPending: `INSERT INTO media (id, login, seq, position, source_url, declared_type, state, attempts, next_ms,
     created_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+  // A file at hand is attempt 0: its chunks are written in the same write.
   insertStored: `INSERT INTO media (id, login, seq, position, source_url, content_type, size, filename, state, attempts,
-    bytes, preview, created_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, 'stored', 0, ?, ?, ?)`,
+    preview, created_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, 'stored', 0, ?, ?)`,
   due: `SELECT ${ENTRY} FROM media WHERE state = 'pending' AND next_ms <= ? ORDER BY next_ms LIMIT ?`,
   claim: `UPDATE media SET attempts = attempts + 1, next_ms = ? WHERE id = ? AND state = 'pending' AND attempts = ?`,
-  keep: `UPDATE media SET state = 'stored', content_type = ?, size = ?, filename = ?, bytes = ?, preview = ?,
-    next_ms = NULL, error = NULL WHERE id = ? AND state = 'pending'`,
+  keep: `UPDATE media SET state = 'stored', content_type = ?, size = ?, filename = ?, preview = ?,
+    next_ms = NULL, error = NULL WHERE id = ? AND state = 'pending' AND attempts = ?`,
   retry: `UPDATE media SET next_ms = ?, error = ? WHERE id = ? AND state = 'pending'`,
   giveUp: `UPDATE media SET state = 'failed', next_ms = NULL, error = ? WHERE id = ? AND state = 'pending'`,
-  file: `SELECT content_type, size, filename, bytes, preview FROM media WHERE id = ? AND state = 'stored'`,
+  // `whole`: a file stored before chunks (migration 8), served from media.bytes.
+  file: `SELECT content_type, size, filename, preview, attempts,
+    CASE WHEN bytes IS NULL THEN 0 ELSE 1 END AS whole FROM media WHERE id = ? AND state = 'stored'`,
   // Retention: a file goes with its message.
   purge: `DELETE FROM media WHERE NOT EXISTS
     (SELECT 1 FROM messages WHERE messages.login = media.login AND messages.seq = media.seq)`,
@@ -126,15 +159,33 @@ export function toMediaEntry(row: MediaRowData): MediaEntry {
   };
 }
 
-/** Maps a row of {@link MEDIA_SQL.file}. */
-export function toMediaFile(row: MediaRowData): MediaFile {
+/** Reads one chunk of a stored file: chunk `n` of `attempt`, or the whole old-style value (`n` 0, `whole`). */
+export type ChunkReader = (id: string, attempt: number, n: number, whole: boolean) => Promise<Buffer | undefined>;
+
+/**
+ * Maps a row of {@link MEDIA_SQL.file} to a file whose chunks `read` fetches one by one, until the
+ * stored size is reached; a chunk missing before it ends the stream with an error, so a short file
+ * is never taken for a whole one (its Content-Length was promised).
+ */
+export function toStoredFile(id: string, row: MediaRowData, read: ChunkReader): StoredFile {
   const preview = row.preview;
+  const size = Number(row.size);
+  const attempt = Number(row.attempts);
+  const whole = Number(row.whole) === 1;
   return {
     contentType: String(row.content_type),
-    size: Number(row.size),
+    size,
     filename: row.filename === null || row.filename === undefined ? undefined : String(row.filename),
-    bytes: row.bytes as Buffer,
     preview: Buffer.isBuffer(preview) ? preview : undefined,
+    async *chunks() {
+      let sent = 0;
+      for (let n = 0; sent < size; n++) {
+        const chunk = await read(id, attempt, n, whole);
+        if (chunk === undefined || chunk.length === 0) throw new Error(`media ${id} lacks chunk ${n}`);
+        sent += chunk.length;
+        yield chunk;
+      }
+    },
   };
 }
 

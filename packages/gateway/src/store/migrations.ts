@@ -7,6 +7,7 @@
 /** A statement the same on both databases, or one per database where their types differ (BLOB, bytea). */
 export type MigrationStatement = string | { readonly sqlite: string; readonly postgres: string };
 import { API_MIGRATION } from '../api/migration.js';
+import { MEDIA_CHUNKS_MIGRATION } from './media-chunks.js';
 import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
 
 /** One step: its number and its statements. */
@@ -208,4 +209,6 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
     ],
   },
+  // File bytes as chunks, written as a download arrives (store/media-chunks.ts).
+  MEDIA_CHUNKS_MIGRATION,
 ];

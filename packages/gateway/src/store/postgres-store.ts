@@ -14,7 +14,7 @@ import { pgFailureLedger } from './login-failures.js';
 import { newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
 import { optOutStore, pgRunner } from './opt-outs.js';
-import { INSERT_PENDING, PURGE_MEDIA, postgresMedia } from './postgres-media.js';
+import { INSERT_PENDING, PURGE_CHUNKS, PURGE_MEDIA, postgresMedia } from './postgres-media.js';
 import {
   SQL,
   deviceRow,
@@ -292,6 +292,7 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
       const deleted =
         (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()]));
       await changes(PURGE_MEDIA, []);
+      await changes(PURGE_CHUNKS, []);
       return deleted;
     },
     media: postgresMedia(pool, write),

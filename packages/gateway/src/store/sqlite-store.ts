@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { FETCH_SQL, pageParams, type FetchedMessage } from './fetch-statements.js';
 import { createGroupCommit } from './group-commit.js';
+import { CHUNK_SQL } from './media-chunks.js';
 import { MEDIA_SQL, newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
 import { optOutStore, sqliteRunner as optOutRunner } from './opt-outs.js';
@@ -88,6 +89,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   >;
   const insertPending = db.prepare(MEDIA_SQL.insertPending);
   const purgeMedia = db.prepare(MEDIA_SQL.purge);
+  const purgeChunks = db.prepare(CHUNK_SQL.purge);
   const page = { received: db.prepare(FETCH_SQL.received), sent: db.prepare(FETCH_SQL.sent) };
   const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
@@ -198,6 +200,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     purge: async (beforeMs) => {
       const deleted = q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes;
       purgeMedia.run();
+      purgeChunks.run();
       return deleted;
     },
     media: sqliteMedia(db, write),
