@@ -9,7 +9,8 @@
  * picture server is a loopback `node:http` server. Prints ms per message for each and the ratio
  * baseline/gateway (target ≥ 0.5). Then, on the same gateway: its RSS sampled over `--rss-messages`
  * more such pictures (default 1,000), to show whether memory stays flat between downloads (the
- * gateway holds each file whole, up to media.maxBytes, while it types, previews and stores it); and
+ * gateway writes each file into chunk rows as it arrives and holds only an image under the preview
+ * bound whole, for sharp); and
  * the p99 of Fetch answering one media message (the file-transfer document with its preview) beside
  * Fetch answering one text message, over `--fetches` calls each (default 500). Uses dist/ (npm run
  * build first).
@@ -229,7 +230,7 @@ console.log(
 const [first, last] = [gw.rss[1], gw.rss.at(-1)];
 if (first !== undefined && last !== undefined && last.after > first.after)
   console.log(
-    `RSS from picture ${first.after} to ${last.after}: ${mb(first.rss)} → ${mb(last.rss)} MB, ${((last.rss - first.rss) / 1024 / (last.after - first.after)).toFixed(1)} KB per picture (each file is held whole while it is typed, previewed and stored)`,
+    `RSS from picture ${first.after} to ${last.after}: ${mb(first.rss)} → ${mb(last.rss)} MB, ${((last.rss - first.rss) / 1024 / (last.after - first.after)).toFixed(1)} KB per picture`,
   );
 for (const [name, f] of [
   ['a media message (file-transfer document with preview)', gw.mediaFetch],
