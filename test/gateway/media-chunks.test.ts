@@ -3,18 +3,22 @@
  * than any one chunk is stored as several rows and comes back byte for byte (on PostgreSQL from a
  * second `serve` process); a gateway killed in the middle of a download leaves a pending attachment
  * whose partial chunks are never served, and the retry stores the whole file; a file stored before
- * chunks (one `media.bytes` value) is still served; retention deletes the chunks with their message.
+ * chunks (one `media.bytes` value) is still served; an app's encrypted file is staged as chunks as it
+ * is decrypted, and one refused leaves none; retention deletes the chunks with their message.
  */
 import type { ChildProcess } from 'node:child_process';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
 import type { InboundEvent } from '../../src/webhook/events.js';
 import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
 import { signatureOf } from '../../packages/gateway/src/media/signed-url.js';
 import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { CHUNK_BYTES } from '../../packages/gateway/src/store/media-chunks.js';
-import { serveProcess, twilioWebhook, writeTwilioGateway } from '../helpers/gateway.js';
+import { serveProcess, twilioAnswer, twilioWebhook, writeTwilioGateway } from '../helpers/gateway.js';
 import { picture, setTwilioMediaHosts, startMediaServer, twilioMediaForm, type MediaServer } from '../helpers/media.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
@@ -25,6 +29,9 @@ const PEER = '+15551231234';
 let postgres: TestPostgres | undefined;
 let big: Buffer;
 let media: MediaServer;
+let twilio: RecordingServer;
+/** The app's storage: encrypted files by path. */
+const appFiles = new Map<string, Buffer>();
 /** Paths asked for so far: the first request for `/half…` stops after three chunks and hangs. */
 const asked = new Set<string>();
 const children: ChildProcess[] = [];
@@ -35,6 +42,8 @@ beforeAll(async () => {
   big = await picture(640, 560, 'png', true);
   media = await startMediaServer('127.0.0.1', (request, response) => {
     const path = request.url ?? '';
+    const encrypted = appFiles.get(path);
+    if (encrypted !== undefined) return void response.writeHead(200).end(encrypted);
     response.writeHead(200, { 'content-type': 'image/png', 'content-length': big.length });
     if (path.startsWith('/half') && !asked.has(path)) {
       asked.add(path);
@@ -44,11 +53,12 @@ beforeAll(async () => {
     }
     response.end(big);
   });
+  twilio = await startRecordingServer(twilioAnswer());
 }, 60_000);
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
-  await media?.close();
+  await Promise.all([media?.close(), twilio?.close()]);
   await postgres?.stop();
 });
 
@@ -99,7 +109,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     // A download deadline of 6 s: a claim is held for twice that, after a crash too.
     const media = { allowPrivateNetworks: true, timeoutMs: 6_000, attempts: 3 };
     const extra = { push: { enabled: false }, media, ...('postgres' in database ? { database } : {}) };
-    ({ dir, file } = await writeTwilioGateway([ALICE], PUBLIC, extra, 'http://127.0.0.1:9'));
+    ({ dir, file } = await writeTwilioGateway([ALICE], PUBLIC, extra, twilio.origin));
     await setTwilioMediaHosts(dir, ['127.0.0.1'], []);
   }, 60_000);
 
@@ -224,6 +234,53 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     expect(served.status).toBe(200);
     expect(served.headers.get('content-length')).toBe(String(big.length));
     expect(Buffer.from(await served.arrayBuffer()).equals(big)).toBe(true);
+  });
+
+  it('stages an app’s encrypted file as chunks while it decrypts it, and a refused one leaves none', async () => {
+    const g = await inProcess();
+    const key = randomBytes(16);
+    const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16, 0));
+    appFiles.set(`/app/${name}`, Buffer.concat([cipher.update(big), cipher.final()]));
+    const send = async (hash: number) => {
+      const attachment = {
+        'content-type': 'image/png',
+        'content-url': `${media.origin}/app/${name}`,
+        'encryption-key': key.toString('hex'),
+        hash: String(hash),
+      };
+      const response = await fetch(`${g.url}/acrobits/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username: ALICE.login,
+          password: ALICE.password,
+          to: PEER,
+          body: JSON.stringify({ attachments: [attachment] }),
+          content_type: 'application/x-acro-filetransfer+json',
+        }),
+      });
+      return { status: response.status, body: (await response.json()) as { sms_id?: string; message?: string } };
+    };
+    const orphans = `SELECT media_id FROM media_chunks WHERE NOT EXISTS (SELECT 1 FROM media WHERE id = media_id)`;
+
+    const refused = await send((crc32(big) + 1) % 2 ** 32);
+    expect(refused).toEqual({
+      status: 422,
+      body: { message: 'attachment 1 is damaged: its hash does not match; nothing was sent' },
+    });
+    expect(await reader.rows(orphans)).toEqual([]);
+
+    const sent = await send(crc32(big));
+    expect(sent.status).toBe(200);
+    const [file] = await g.store.media.ofMessages('alice', [Number(sent.body.sms_id)]);
+    expect([file?.state, file?.size, file?.contentType]).toEqual(['stored', big.length, 'image/png']);
+    const rows = await reader.rows(CHUNKS, [file?.id ?? '']);
+    expect(rows.map((r) => [Number(r.attempt), Number(r.n)])).toEqual(
+      Array.from({ length: chunkCount() }, (_, n) => [0, n]),
+    );
+    const served = await fetch(`${g.url}${await signedPath(file?.id ?? '')}`);
+    expect(Buffer.from(await served.arrayBuffer()).equals(big)).toBe(true);
+    expect(await reader.rows(orphans)).toEqual([]);
   });
 
   it('deletes the chunks of files with their messages when retention purges them', async () => {

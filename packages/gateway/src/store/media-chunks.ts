@@ -10,6 +10,10 @@
  * attempt that stored it (`media.attempts` at `keep`), so the partial chunks of an attempt that
  * crashed or lost its claim are never part of what is served, and are deleted by the next claim.
  * Files stored before this step keep their single `media.bytes` value and are served from it.
+ *
+ * An app's file is staged: its chunks are written (attempt 0) under a new id before its message
+ * and its `media` row exist, because the file is checked before anything is stored or sent. A
+ * process that stops in between leaves chunks of no row, which retention deletes by their age.
  */
 
 /** Bytes per chunk: small enough that a few downloads at once stay a few MB, large enough that a 1 MB picture is four rows. */
@@ -22,6 +26,7 @@ function chunkTable(bytes: string): string {
     attempt INTEGER NOT NULL,
     n INTEGER NOT NULL,
     bytes ${bytes} NOT NULL,
+    created_ms BIGINT NOT NULL,
     PRIMARY KEY (media_id, attempt, n)
   )`;
 }
@@ -41,7 +46,7 @@ export const MEDIA_CHUNKS_MIGRATION: {
 export const CHUNK_SQL = {
   /** Whether attempt `?` still holds pending attachment `?`: its chunks are written only then. */
   holds: `SELECT 1 AS held FROM media WHERE id = ? AND state = 'pending' AND attempts = ?`,
-  insert: `INSERT INTO media_chunks (media_id, attempt, n, bytes) VALUES (?, ?, ?, ?)`,
+  insert: `INSERT INTO media_chunks (media_id, attempt, n, bytes, created_ms) VALUES (?, ?, ?, ?, ?)`,
   /** Every chunk of an attachment: a new claim starts from none, a given-up one keeps none. */
   dropAll: `DELETE FROM media_chunks WHERE media_id = ?`,
   /** The chunks of other attempts, once one attempt stored the file. */
@@ -49,8 +54,12 @@ export const CHUNK_SQL = {
   read: `SELECT bytes FROM media_chunks WHERE media_id = ? AND attempt = ? AND n = ?`,
   /** A file stored before chunks (migration 8): its one value. */
   readWhole: `SELECT bytes FROM media WHERE id = ?`,
-  /** Retention: chunks of no stored file's attempt and of no pending attachment (its download may be under way). */
-  purge: `DELETE FROM media_chunks WHERE NOT EXISTS (SELECT 1 FROM media WHERE media.id = media_chunks.media_id
+  /**
+   * Retention: chunks older than the cut that belong to no stored file's attempt and no pending
+   * attachment (whose download may be under way); a staged file is younger than any cut.
+   */
+  purge: `DELETE FROM media_chunks WHERE created_ms < ? AND NOT EXISTS (SELECT 1 FROM media
+    WHERE media.id = media_chunks.media_id
     AND (media.state = 'pending' OR (media.state = 'stored' AND media.attempts = media_chunks.attempt)))`,
 } as const;
 

@@ -22,9 +22,9 @@ export interface MediaFacts {
   readonly preview: Buffer | undefined;
 }
 
-/** A file at hand, whole (an app's attachment, re-encoded or not). */
-export interface MediaFile extends MediaFacts {
-  readonly bytes: Buffer;
+/** A file whose chunks are staged under `id` (an app's attachment), to be added to its message. */
+export interface StagedFile extends MediaFacts {
+  readonly id: string;
 }
 
 /** A stored file, ready to serve: its facts, and its bytes read from the database a chunk at a time. */
@@ -87,8 +87,14 @@ export interface MediaStore {
    * or given up (failed, its chunks deleted) when undefined.
    */
   fail(id: string, error: string, retryAtMs: number | undefined): Promise<void>;
-  /** Adds files already at hand (an app's attachment) to message `seq` of `login`; returns their ids. */
-  addFiles(login: string, seq: number, files: readonly MediaFile[]): Promise<string[]>;
+  /** Writes chunk `n` of a file not yet part of a message (an app's attachment) under a new `id`. */
+  stage(id: string, n: number, bytes: Buffer): Promise<void>;
+  /** The staged chunks of `id`, in order, read one at a time. */
+  staged(id: string): AsyncIterable<Buffer>;
+  /** Deletes the staged chunks of `id` (a file refused or replaced). */
+  unstage(id: string): Promise<void>;
+  /** Adds staged files to message `seq` of `login`: they are stored, served by their ids, from now on. */
+  addFiles(login: string, seq: number, files: readonly StagedFile[]): Promise<void>;
   /** The attachments of these messages of `login`, with previews, in message and position order. */
   ofMessages(login: string, seqs: readonly number[]): Promise<MediaEntry[]>;
   /** A stored file by its id; undefined when unknown, not downloaded yet, or given up. */
@@ -109,7 +115,7 @@ export const MEDIA_KEY = 'media-url-key';
 export const MEDIA_SQL = {
   insertPending: `INSERT INTO media (id, login, seq, position, source_url, declared_type, state, attempts, next_ms,
     created_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-  // A file at hand is attempt 0: its chunks are written in the same write.
+  // A staged file: its chunks are attempt 0.
   insertStored: `INSERT INTO media (id, login, seq, position, source_url, content_type, size, filename, state, attempts,
     preview, created_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, 'stored', 0, ?, ?)`,
   due: `SELECT ${ENTRY} FROM media WHERE state = 'pending' AND next_ms <= ? ORDER BY next_ms LIMIT ?`,
@@ -161,6 +167,15 @@ export function toMediaEntry(row: MediaRowData): MediaEntry {
 
 /** Reads one chunk of a stored file: chunk `n` of `attempt`, or the whole old-style value (`n` 0, `whole`). */
 export type ChunkReader = (id: string, attempt: number, n: number, whole: boolean) => Promise<Buffer | undefined>;
+
+/** The staged chunks of `id` as `read` finds them, until one is missing. */
+export async function* stagedChunks(id: string, read: ChunkReader): AsyncGenerator<Buffer> {
+  for (let n = 0; ; n++) {
+    const chunk = await read(id, 0, n, false);
+    if (chunk === undefined) return;
+    yield chunk;
+  }
+}
 
 /**
  * Maps a row of {@link MEDIA_SQL.file} to a file whose chunks `read` fetches one by one, until the

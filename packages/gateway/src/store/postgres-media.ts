@@ -1,14 +1,15 @@
 /** The media side of the PostgreSQL store: the same statements as SQLite's, numbered; bytes as bytea. */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { CHUNK_SQL, chunksOf } from './media-chunks.js';
+import { CHUNK_SQL } from './media-chunks.js';
 import {
   MEDIA_KEY,
   MEDIA_SQL,
-  newMediaId,
   ofMessagesSql,
   toMediaEntry,
+  stagedChunks,
   toStoredFile,
+  type ChunkReader,
   type MediaRowData,
   type MediaStore,
 } from './media-store.js';
@@ -35,7 +36,7 @@ export function postgresMedia(
   const rows = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows as MediaRowData[];
   const holds = async (client: pg.PoolClient, id: string, attempt: number) =>
     ((await client.query(C.holds, [id, attempt])).rowCount ?? 0) > 0;
-  const readChunk = async (id: string, attempt: number, n: number, whole: boolean) => {
+  const readChunk: ChunkReader = async (id, attempt, n, whole) => {
     const [row] = await rows(whole ? C.readWhole : C.read, whole ? [id] : [id, attempt, n]);
     return Buffer.isBuffer(row?.bytes) ? row.bytes : undefined;
   };
@@ -55,13 +56,13 @@ export function postgresMedia(
     putChunk: (id, attempt, n, bytes) =>
       write(async (client) => {
         if (!(await holds(client, id, attempt))) return false;
-        await client.query(C.insert, [id, attempt, n, bytes]);
+        await client.query(C.insert, [id, attempt, n, bytes, Date.now()]);
         return true;
       }),
     keep: (id, attempt, f, last) =>
       write(async (client) => {
         if (!(await holds(client, id, attempt))) return false;
-        if (last !== undefined) await client.query(C.insert, [id, attempt, last.n, last.bytes]);
+        if (last !== undefined) await client.query(C.insert, [id, attempt, last.n, last.bytes, Date.now()]);
         const facts = [f.contentType, f.size, f.filename ?? null, f.preview ?? null];
         // Claimed again between the check and here (READ COMMITTED): the chunk is of an attempt never served.
         if (((await client.query(Q.keep, [...facts, id, attempt])).rowCount ?? 0) === 0) return false;
@@ -73,17 +74,16 @@ export function postgresMedia(
         if (retryAtMs !== undefined) await client.query(Q.retry, [retryAtMs, error, id]);
         else if (((await client.query(Q.giveUp, [error, id])).rowCount ?? 0) > 0) await client.query(C.dropAll, [id]);
       }),
+    stage: (id, n, bytes) =>
+      write(async (client) => void (await client.query(C.insert, [id, 0, n, bytes, Date.now()]))),
+    staged: (id) => stagedChunks(id, readChunk),
+    unstage: (id) => write(async (client) => void (await client.query(C.dropAll, [id]))),
     addFiles: (login, seq, files) =>
       write(async (client) => {
-        const ids: string[] = [];
         for (const [position, f] of files.entries()) {
-          const id = newMediaId();
-          const row = [id, login, seq, position, f.contentType, f.size, f.filename ?? null];
+          const row = [f.id, login, seq, position, f.contentType, f.size, f.filename ?? null];
           await client.query(Q.insertStored, [...row, f.preview ?? null, Date.now()]);
-          for (const [n, bytes] of chunksOf(f.bytes).entries()) await client.query(C.insert, [id, 0, n, bytes]);
-          ids.push(id);
         }
-        return ids;
       }),
     ofMessages: async (login, seqs) => {
       if (seqs.length === 0) return [];

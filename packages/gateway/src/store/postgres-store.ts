@@ -292,7 +292,7 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
       const deleted =
         (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()]));
       await changes(PURGE_MEDIA, []);
-      await changes(PURGE_CHUNKS, []);
+      await changes(PURGE_CHUNKS, [beforeMs]);
       return deleted;
     },
     media: postgresMedia(pool, write),

@@ -1,14 +1,15 @@
 /** The media side of the SQLite store: the same file, the same group commit as its messages. */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { CHUNK_SQL, chunksOf } from './media-chunks.js';
+import { CHUNK_SQL } from './media-chunks.js';
 import {
   MEDIA_KEY,
   MEDIA_SQL,
-  newMediaId,
   ofMessagesSql,
+  stagedChunks,
   toMediaEntry,
   toStoredFile,
+  type ChunkReader,
   type MediaRowData,
   type MediaStore,
 } from './media-store.js';
@@ -27,6 +28,12 @@ export function sqliteMedia(db: Db, write: <T>(work: () => T) => Promise<T>): Me
   const q = prepareAll(db, MEDIA_SQL);
   const c = prepareAll(db, CHUNK_SQL);
   const holds = (id: string, attempt: number) => c.holds.get(id, attempt) !== undefined;
+  const insert = (id: string, attempt: number, n: number, bytes: Buffer) =>
+    c.insert.run(id, attempt, n, bytes, Date.now());
+  const read: ChunkReader = async (id, attempt, n, whole) => {
+    const found = (whole ? c.readWhole.get(id) : c.read.get(id, attempt, n)) as { bytes: Buffer | null } | undefined;
+    return found?.bytes ?? undefined;
+  };
   return {
     signingKey: () =>
       write(() => {
@@ -43,13 +50,13 @@ export function sqliteMedia(db: Db, write: <T>(work: () => T) => Promise<T>): Me
     putChunk: (id, attempt, n, bytes) =>
       write(() => {
         if (!holds(id, attempt)) return false;
-        c.insert.run(id, attempt, n, bytes);
+        insert(id, attempt, n, bytes);
         return true;
       }),
     keep: (id, attempt, f, last) =>
       write(() => {
         if (!holds(id, attempt)) return false;
-        if (last !== undefined) c.insert.run(id, attempt, last.n, last.bytes);
+        if (last !== undefined) insert(id, attempt, last.n, last.bytes);
         q.keep.run(f.contentType, f.size, f.filename ?? null, f.preview ?? null, id, attempt);
         c.dropOthers.run(id, attempt);
         return true;
@@ -59,16 +66,16 @@ export function sqliteMedia(db: Db, write: <T>(work: () => T) => Promise<T>): Me
         if (retryAtMs !== undefined) q.retry.run(retryAtMs, error, id);
         else if (q.giveUp.run(error, id).changes > 0) c.dropAll.run(id);
       }),
+    stage: (id, n, bytes) => write(() => void insert(id, 0, n, bytes)),
+    staged: (id) => stagedChunks(id, read),
+    unstage: (id) => write(() => void c.dropAll.run(id)),
     addFiles: (login, seq, files) =>
-      write(() =>
-        files.map((f, position) => {
-          const id = newMediaId();
-          const row = [id, login, seq, position, f.contentType, f.size, f.filename ?? null];
+      write(() => {
+        for (const [position, f] of files.entries()) {
+          const row = [f.id, login, seq, position, f.contentType, f.size, f.filename ?? null];
           q.insertStored.run(...row, f.preview ?? null, Date.now());
-          chunksOf(f.bytes).forEach((bytes, n) => c.insert.run(id, 0, n, bytes));
-          return id;
-        }),
-      ),
+        }
+      }),
     ofMessages: async (login, seqs) => {
       if (seqs.length === 0) return [];
       const rows = db.prepare(ofMessagesSql(seqs.length)).all(login, ...seqs) as MediaRowData[];
@@ -76,13 +83,7 @@ export function sqliteMedia(db: Db, write: <T>(work: () => T) => Promise<T>): Me
     },
     file: async (id) => {
       const row = q.file.get(id) as MediaRowData | undefined;
-      return row === undefined
-        ? undefined
-        : toStoredFile(id, row, async (mediaId, attempt, n, whole) => {
-            const found = (whole ? c.readWhole.get(mediaId) : c.read.get(mediaId, attempt, n)) as
-              { bytes: Buffer | null } | undefined;
-            return found?.bytes ?? undefined;
-          });
+      return row === undefined ? undefined : toStoredFile(id, row, read);
     },
   };
 }

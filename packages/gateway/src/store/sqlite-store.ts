@@ -200,7 +200,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     purge: async (beforeMs) => {
       const deleted = q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes;
       purgeMedia.run();
-      purgeChunks.run();
+      purgeChunks.run(beforeMs);
       return deleted;
     },
     media: sqliteMedia(db, write),
