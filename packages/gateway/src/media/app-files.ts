@@ -20,7 +20,7 @@ import { newMediaId, type MediaStore, type StagedFile } from '../store/media-sto
 import type { AppAttachment } from './app-document.js';
 import { filenameFor } from './document.js';
 import { download, DownloadFailure, wholeBody, type DownloadFault } from './download.js';
-import { previewOf } from './inspect.js';
+import { loadSharp, previewOf } from './inspect.js';
 import { inspector, type Inspected } from './inspector.js';
 
 /** The longest an app's files may take to download, together: the app gives up on Send after about 30 s. */
@@ -159,7 +159,7 @@ function accepted(rules: MediaRules | undefined, type: string): boolean {
 
 /** An image re-encoded as JPEG, scaled down until it fits `maxBytes`; else why it cannot. */
 async function shrink(bytes: Buffer, maxBytes: number): Promise<Buffer | string> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   for (const [side, quality] of STEPS) {
     let smaller: Buffer;
     try {

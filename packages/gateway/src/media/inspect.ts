@@ -5,6 +5,7 @@
  * text type the app shows (a vCard, a calendar entry) that carries no markup.
  */
 import { fileTypeFromBuffer } from 'file-type';
+import type Sharp from 'sharp';
 
 /** Text types taken as declared when the bytes are UTF-8 without markup. */
 export const PLAIN_TEXT = new Set(['text/plain', 'text/vcard', 'text/x-vcard', 'text/calendar']);
@@ -50,12 +51,22 @@ export function plainTextCheck(): { add(piece: Buffer): boolean; end(): boolean 
 }
 
 /**
+ * sharp, loaded when the first picture arrives, with libvips' operation cache off: every picture is
+ * new, so the cache (up to 50 MB of decoded images by default) is never hit and only holds memory.
+ */
+export async function loadSharp(): Promise<typeof Sharp> {
+  const { default: sharp } = await import('sharp');
+  sharp.cache(false);
+  return sharp;
+}
+
+/**
  * A small JPEG of an image (at most 120 px a side), or undefined when `bytes` are no image sharp
  * reads. sharp is loaded here only, when a picture arrives.
  */
 export async function previewOf(bytes: Buffer, contentType: string): Promise<Buffer | undefined> {
   if (!contentType.startsWith('image/')) return undefined;
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   try {
     return await sharp(bytes, { limitInputPixels: 50_000_000 })
       .rotate()

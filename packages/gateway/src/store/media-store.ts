@@ -33,8 +33,8 @@ export interface StoredFile extends MediaFacts {
   chunks(): AsyncIterable<Buffer>;
 }
 
-/** The last chunk of a download, stored with the facts that make its attachment visible. */
-export interface LastChunk {
+/** Chunk `n` (from 0) of a file. */
+export interface Chunk {
   readonly n: number;
   readonly bytes: Buffer;
 }
@@ -73,15 +73,15 @@ export interface MediaStore {
    */
   claim(id: string, attempts: number, retryAtMs: number): Promise<boolean>;
   /**
-   * Writes chunk `n` (from 0) of attempt `attempt` at attachment `id`, in the group commit; false
-   * (nothing written) when that attempt no longer holds it: stop downloading.
+   * Writes these chunks of attempt `attempt` at attachment `id`, in one write of the group commit;
+   * false (nothing written) when that attempt no longer holds it: stop downloading.
    */
-  putChunk(id: string, attempt: number, n: number, bytes: Buffer): Promise<boolean>;
+  putChunks(id: string, attempt: number, chunks: readonly Chunk[]): Promise<boolean>;
   /**
-   * Makes the file of attempt `attempt` stored, in one write with its last chunk (none: an empty
+   * Makes the file of attempt `attempt` stored, in one write with its last chunks (none: an empty
    * file): only now is it visible and served. False when the attempt no longer holds it.
    */
-  keep(id: string, attempt: number, facts: MediaFacts, last: LastChunk | undefined): Promise<boolean>;
+  keep(id: string, attempt: number, facts: MediaFacts, last: readonly Chunk[]): Promise<boolean>;
   /**
    * Records a failed attempt: tried again at `retryAtMs` (its partial chunks go at the next claim),
    * or given up (failed, its chunks deleted) when undefined.

@@ -53,16 +53,16 @@ export function postgresMedia(
         await client.query(C.dropAll, [id]);
         return true;
       }),
-    putChunk: (id, attempt, n, bytes) =>
+    putChunks: (id, attempt, chunks) =>
       write(async (client) => {
         if (!(await holds(client, id, attempt))) return false;
-        await client.query(C.insert, [id, attempt, n, bytes, Date.now()]);
+        for (const { n, bytes } of chunks) await client.query(C.insert, [id, attempt, n, bytes, Date.now()]);
         return true;
       }),
     keep: (id, attempt, f, last) =>
       write(async (client) => {
         if (!(await holds(client, id, attempt))) return false;
-        if (last !== undefined) await client.query(C.insert, [id, attempt, last.n, last.bytes, Date.now()]);
+        for (const { n, bytes } of last) await client.query(C.insert, [id, attempt, n, bytes, Date.now()]);
         const facts = [f.contentType, f.size, f.filename ?? null, f.preview ?? null];
         // Claimed again between the check and here (READ COMMITTED): the chunk is of an attempt never served.
         if (((await client.query(Q.keep, [...facts, id, attempt])).rowCount ?? 0) === 0) return false;

@@ -47,16 +47,16 @@ export function sqliteMedia(db: Db, write: <T>(work: () => T) => Promise<T>): Me
         c.dropAll.run(id);
         return true;
       }),
-    putChunk: (id, attempt, n, bytes) =>
+    putChunks: (id, attempt, chunks) =>
       write(() => {
         if (!holds(id, attempt)) return false;
-        insert(id, attempt, n, bytes);
+        for (const { n, bytes } of chunks) insert(id, attempt, n, bytes);
         return true;
       }),
     keep: (id, attempt, f, last) =>
       write(() => {
         if (!holds(id, attempt)) return false;
-        if (last !== undefined) insert(id, attempt, last.n, last.bytes);
+        for (const { n, bytes } of last) insert(id, attempt, n, bytes);
         q.keep.run(f.contentType, f.size, f.filename ?? null, f.preview ?? null, id, attempt);
         c.dropOthers.run(id, attempt);
         return true;
