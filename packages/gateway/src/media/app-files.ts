@@ -15,12 +15,13 @@ import { createDecipheriv, type Decipher } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { MediaRules } from 'switchboard/internal/generated/provider.js';
 import type { MediaConfig } from '../config/gateway-config.js';
-import { chunksOf, inChunks } from '../store/media-chunks.js';
-import { newMediaId, type MediaStore, type StagedFile } from '../store/media-store.js';
+import { CHUNK_BYTES, chunksOf, inChunks } from '../store/media-chunks.js';
+import { newMediaId, type Chunk, type MediaStore, type StagedFile } from '../store/media-store.js';
 import type { AppAttachment } from './app-document.js';
 import { filenameFor } from './document.js';
 import { download, DownloadFailure, wholeBody, type DownloadFault } from './download.js';
 import { loadSharp, previewOf } from './inspect.js';
+import { WRITE_BYTES } from './intake.js';
 import { inspector, type Inspected } from './inspector.js';
 
 /** The longest an app's files may take to download, together: the app gives up on Send after about 30 s. */
@@ -103,7 +104,10 @@ async function prepareOne(
   const smaller = await shrink(await wholeBody(media.staged(id)), maxBytes);
   if (typeof smaller === 'string') return refuse(smaller, true);
   await media.unstage(id);
-  for (const [n, bytes] of chunksOf(smaller).entries()) await media.stage(id, n, bytes);
+  await media.stage(
+    id,
+    chunksOf(smaller).map((bytes, n) => ({ n, bytes })),
+  );
   const file = {
     id,
     contentType: 'image/jpeg',
@@ -124,14 +128,21 @@ async function stageDownload(
   if (!got.ok) return got;
   const look = inspector(a.contentType);
   let crc = 0;
-  let n = 0;
+  let held: Chunk[] = [];
   try {
     const decipher = a.key === undefined ? undefined : decipherOf(a.key);
-    for await (const chunk of inChunks(decrypted(got.body, decipher))) {
-      crc = crc32(chunk, crc);
-      await look.add(chunk);
-      await media.stage(id, n++, chunk);
+    let n = 0;
+    for await (const bytes of inChunks(decrypted(got.body, decipher))) {
+      crc = crc32(bytes, crc);
+      await look.add(bytes);
+      held.push({ n: n++, bytes });
+      // Staged a write's worth at a time (intake.ts), so a picture costs one commit.
+      if (held.length * CHUNK_BYTES >= WRITE_BYTES) {
+        await media.stage(id, held);
+        held = [];
+      }
     }
+    if (held.length > 0) await media.stage(id, held);
   } catch (error) {
     if (error instanceof DownloadFailure) return error.fault;
     throw error;

@@ -87,8 +87,8 @@ export interface MediaStore {
    * or given up (failed, its chunks deleted) when undefined.
    */
   fail(id: string, error: string, retryAtMs: number | undefined): Promise<void>;
-  /** Writes chunk `n` of a file not yet part of a message (an app's attachment) under a new `id`. */
-  stage(id: string, n: number, bytes: Buffer): Promise<void>;
+  /** Writes chunks of a file not yet part of a message (an app's attachment) under a new `id`, in one write. */
+  stage(id: string, chunks: readonly Chunk[]): Promise<void>;
   /** The staged chunks of `id`, in order, read one at a time. */
   staged(id: string): AsyncIterable<Buffer>;
   /** Deletes the staged chunks of `id` (a file refused or replaced). */

@@ -74,8 +74,10 @@ export function postgresMedia(
         if (retryAtMs !== undefined) await client.query(Q.retry, [retryAtMs, error, id]);
         else if (((await client.query(Q.giveUp, [error, id])).rowCount ?? 0) > 0) await client.query(C.dropAll, [id]);
       }),
-    stage: (id, n, bytes) =>
-      write(async (client) => void (await client.query(C.insert, [id, 0, n, bytes, Date.now()]))),
+    stage: (id, chunks) =>
+      write(async (client) => {
+        for (const { n, bytes } of chunks) await client.query(C.insert, [id, 0, n, bytes, Date.now()]);
+      }),
     staged: (id) => stagedChunks(id, readChunk),
     unstage: (id) => write(async (client) => void (await client.query(C.dropAll, [id]))),
     addFiles: (login, seq, files) =>

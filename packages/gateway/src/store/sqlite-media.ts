@@ -66,7 +66,10 @@ export function sqliteMedia(db: Db, write: <T>(work: () => T) => Promise<T>): Me
         if (retryAtMs !== undefined) q.retry.run(retryAtMs, error, id);
         else if (q.giveUp.run(error, id).changes > 0) c.dropAll.run(id);
       }),
-    stage: (id, n, bytes) => write(() => void insert(id, 0, n, bytes)),
+    stage: (id, chunks) =>
+      write(() => {
+        for (const { n, bytes } of chunks) insert(id, 0, n, bytes);
+      }),
     staged: (id) => stagedChunks(id, read),
     unstage: (id) => write(() => void c.dropAll.run(id)),
     addFiles: (login, seq, files) =>
