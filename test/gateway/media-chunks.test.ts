@@ -2,9 +2,10 @@
  * Files kept as chunks (migration 13), on a real SQLite file and on PostgreSQL: a picture larger
  * than any one chunk is stored as several rows and comes back byte for byte (on PostgreSQL from a
  * second `serve` process); a gateway killed in the middle of a download leaves a pending attachment
- * whose partial chunks are never served, and the retry stores the whole file; a file stored before
- * chunks (one `media.bytes` value) is still served; an app's encrypted file is staged as chunks as it
- * is decrypted, and one refused leaves none; retention deletes the chunks with their message.
+ * whose partial chunks are never served, and the retry stores the whole file; a byte range is
+ * served from the chunks it spans; a file stored before chunks (one `media.bytes` value) is still
+ * served; an app's encrypted file is staged as chunks as it is decrypted, and one refused leaves
+ * none; retention deletes the chunks with their message.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
@@ -216,11 +217,28 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
       children.push(other.child);
       server = other.url;
     }
-    const served = await fetch(`${server}${await signedPath(id)}`);
+    const url = `${server}${await signedPath(id)}`;
+    const served = await fetch(url);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-length')).toBe(String(big.length));
     expect(served.headers.get('transfer-encoding')).toBeNull();
+    expect(served.headers.get('accept-ranges')).toBe('bytes');
     expect(Buffer.from(await served.arrayBuffer()).equals(big)).toBe(true);
+
+    // A range across chunk boundaries, the last bytes, and one past the end.
+    const [start, end] = [CHUNK_BYTES - 10, 3 * CHUNK_BYTES + 9];
+    const part = await fetch(url, { headers: { range: `bytes=${start}-${end}` } });
+    expect([part.status, part.headers.get('content-range'), part.headers.get('content-length')]).toEqual([
+      206,
+      `bytes ${start}-${end}/${big.length}`,
+      String(end - start + 1),
+    ]);
+    expect(Buffer.from(await part.arrayBuffer()).equals(big.subarray(start, end + 1))).toBe(true);
+    const tail = await fetch(url, { headers: { range: 'bytes=-100' } });
+    expect(tail.status).toBe(206);
+    expect(Buffer.from(await tail.arrayBuffer()).equals(big.subarray(-100))).toBe(true);
+    const past = await fetch(url, { headers: { range: `bytes=${big.length}-` } });
+    expect([past.status, past.headers.get('content-range')]).toEqual([416, `bytes */${big.length}`]);
   }, 60_000);
 
   it('still serves a file stored before chunks, from its one media.bytes value', async () => {
@@ -235,6 +253,9 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
     expect(served.status).toBe(200);
     expect(served.headers.get('content-length')).toBe(String(big.length));
     expect(Buffer.from(await served.arrayBuffer()).equals(big)).toBe(true);
+    const part = await fetch(`${g.url}${await signedPath(id)}`, { headers: { range: 'bytes=1000-1999' } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(big.subarray(1000, 2000))).toBe(true);
   });
 
   it('stages an app’s encrypted file as chunks while it decrypts it, and a refused one leaves none', async () => {

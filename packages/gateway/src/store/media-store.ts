@@ -29,8 +29,11 @@ export interface StagedFile extends MediaFacts {
 
 /** A stored file, ready to serve: its facts, and its bytes read from the database a chunk at a time. */
 export interface StoredFile extends MediaFacts {
-  /** The bytes in order; each call reads them again. */
-  chunks(): AsyncIterable<Buffer>;
+  /**
+   * The bytes from `start` to `end` (inclusive; default the whole file) in order, read from the
+   * database a chunk at a time; each call reads them again.
+   */
+  chunks(start?: number, end?: number): AsyncIterable<Buffer>;
 }
 
 /** Chunk `n` (from 0) of a file. */
@@ -179,8 +182,8 @@ export async function* stagedChunks(id: string, read: ChunkReader): AsyncGenerat
 
 /**
  * Maps a row of {@link MEDIA_SQL.file} to a file whose chunks `read` fetches one by one, until the
- * stored size is reached; a chunk missing before it ends the stream with an error, so a short file
- * is never taken for a whole one (its Content-Length was promised).
+ * end asked for is reached; a chunk missing before it ends the stream with an error, so a short
+ * file is never taken for a whole one (its Content-Length was promised).
  */
 export function toStoredFile(id: string, row: MediaRowData, read: ChunkReader): StoredFile {
   const preview = row.preview;
@@ -192,13 +195,23 @@ export function toStoredFile(id: string, row: MediaRowData, read: ChunkReader): 
     size,
     filename: row.filename === null || row.filename === undefined ? undefined : String(row.filename),
     preview: Buffer.isBuffer(preview) ? preview : undefined,
-    async *chunks() {
-      let sent = 0;
-      for (let n = 0; sent < size; n++) {
-        const chunk = await read(id, attempt, n, whole);
-        if (chunk === undefined || chunk.length === 0) throw new Error(`media ${id} lacks chunk ${n}`);
-        sent += chunk.length;
-        yield chunk;
+    async *chunks(start = 0, end = size - 1) {
+      if (end < start) return;
+      const chunk = async (n: number) => {
+        const found = await read(id, attempt, n, whole);
+        if (found === undefined || found.length === 0) throw new Error(`media ${id} lacks chunk ${n}`);
+        return found;
+      };
+      // Every chunk but the last is as long as the first, so a range starts at its chunk directly.
+      let bytes = await chunk(0);
+      let n = whole ? 0 : Math.floor(start / bytes.length);
+      let at = n * bytes.length;
+      if (n > 0) bytes = await chunk(n);
+      for (;;) {
+        yield bytes.subarray(Math.max(start - at, 0), Math.min(end - at + 1, bytes.length));
+        at += bytes.length;
+        if (at > end) return;
+        bytes = await chunk(++n);
       }
     },
   };
