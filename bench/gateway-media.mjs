@@ -141,11 +141,11 @@ async function gateway(dir) {
   };
   const time = await run(g.url, '/hooks/twilio/inbound', stored, 'http://127.0.0.1:1');
   const rss = await memory(g.url, stored);
-  const peak = await largePeak(g.url, stored);
   const mediaFetch = await fetchP99(g.url, seq - 1);
   await post(g.url, '/hooks/twilio/inbound', params('text', false), 'http://127.0.0.1:1');
   seq++;
   const textFetch = await fetchP99(g.url, seq - 1);
+  const peak = await largePeak(g.url, stored);
   await g.close();
   return { ...time, rss, peak, mediaFetch, textFetch };
 }
