@@ -9,12 +9,14 @@
  * picture server is a loopback `node:http` server. Prints ms per message for each and the ratio
  * baseline/gateway (target ≥ 0.5). Then, on the same gateway: its RSS sampled over `--rss-messages`
  * more such pictures (default 1,000), to show whether memory stays flat between downloads (the
- * gateway holds each file whole, up to media.maxBytes, while it types, previews and stores it); and
- * the p99 of Fetch answering one media message (the file-transfer document with its preview) beside
- * Fetch answering one text message, over `--fetches` calls each (default 500). Uses dist/ (npm run
- * build first).
+ * gateway writes each file into chunk rows as it arrives and holds only an image under the preview
+ * bound whole, for sharp), after a full garbage collection when run with `node --expose-gc`; the
+ * most memory in use while files of `--large-mb` MB (default 20) are kept, `--large-files` of them
+ * (default 5) one after another; and the p99 of Fetch answering one media message (the
+ * file-transfer document with its preview) beside Fetch answering one text message, over
+ * `--fetches` calls each (default 500). Uses dist/ (npm run build first).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,8 @@ const option = (name, fallback) => {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 };
 const RSS_MESSAGES = option('--rss-messages', 1000);
+const LARGE_MB = option('--large-mb', 20);
+const LARGE_FILES = option('--large-files', 5);
 const FETCHES = option('--fetches', 500);
 
 const listen = (server) =>
@@ -60,9 +64,12 @@ const picture = await sharp(Buffer.from(Array.from({ length: 1200 * 1200 * 3 }, 
 })
   .jpeg({ quality: 85 })
   .toBuffer();
+// A large file that is no image (a PDF by its first bytes): what the gateway holds while it keeps one.
+const large = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(LARGE_MB * 2 ** 20)]);
 const media = createServer((req, res) => {
   if (req.headers.authorization !== BASIC) return void res.writeHead(401).end();
-  res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': picture.length }).end(picture);
+  const body = req.url.startsWith('/Large/') ? large : picture;
+  res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length }).end(body);
 });
 const mediaOrigin = await listen(media);
 const params = (i, withPicture = true) => ({
@@ -138,14 +145,19 @@ async function gateway(dir) {
   await post(g.url, '/hooks/twilio/inbound', params('text', false), 'http://127.0.0.1:1');
   seq++;
   const textFetch = await fetchP99(g.url, seq - 1);
+  const peak = await largePeak(g.url, stored);
   await g.close();
-  return { ...time, rss, mediaFetch, textFetch };
+  return { ...time, rss, peak, mediaFetch, textFetch };
 }
 
 /** RSS (and Buffer memory) sampled ten times over RSS_MESSAGES more pictures, each stored before the next. */
 async function memory(origin, stored) {
   const samples = [];
   const sample = (after) => {
+    // Garbage collected first (node --expose-gc), so that what is measured is memory kept, not
+    // garbage V8 has not yet had a reason to collect (without it the heap grows for a while).
+    globalThis.gc?.();
+    globalThis.gc?.();
     const m = process.memoryUsage();
     samples.push({ after, rss: m.rss, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers });
   };
@@ -156,6 +168,28 @@ async function memory(origin, stored) {
     if (i % Math.max(1, Math.floor(RSS_MESSAGES / 10)) === 0) sample(i);
   }
   return samples;
+}
+
+/**
+ * The most memory (RSS, and Buffers outside the JS heap) seen while LARGE_FILES files of LARGE_MB
+ * are kept one after another, above what was in use before (sampled every few milliseconds).
+ */
+async function largePeak(origin, stored) {
+  globalThis.gc?.();
+  const before = process.memoryUsage();
+  const peak = { rss: before.rss, arrayBuffers: before.arrayBuffers };
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, m.rss);
+    peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers);
+  }, 2);
+  for (let i = 0; i < LARGE_FILES; i++) {
+    const p = { ...params(`large-${i}`), MediaUrl0: `${mediaOrigin}/Large/ME${i}` };
+    await post(origin, '/hooks/twilio/inbound', p, 'http://127.0.0.1:1');
+    await stored();
+  }
+  clearInterval(timer);
+  return { rss: peak.rss - before.rss, arrayBuffers: peak.arrayBuffers - before.arrayBuffers };
 }
 
 /** p50 and p99 of FETCHES Fetch calls that each answer the one message after `lastKnown`. */
@@ -223,14 +257,17 @@ console.log(
 console.log(`ratio baseline/gateway: ${(bare.msPerMessage / gw.msPerMessage).toFixed(2)} (target ≥ 0.5)`);
 const mb = (n) => (n / 2 ** 20).toFixed(0);
 console.log(
-  `RSS over ${RSS_MESSAGES} more pictures (MB; JS heap and Buffers in brackets): ${gw.rss.map((s) => `${s.after}: ${mb(s.rss)} (${mb(s.heapUsed)}, ${mb(s.arrayBuffers)})`).join(', ')}`,
+  `RSS over ${RSS_MESSAGES} more pictures (MB; JS heap and Buffers in brackets${globalThis.gc === undefined ? '; run with node --expose-gc to collect garbage before each sample' : ', after a full GC'}): ${gw.rss.map((s) => `${s.after}: ${mb(s.rss)} (${mb(s.heapUsed)}, ${mb(s.arrayBuffers)})`).join(', ')}`,
 );
 // From the first tenth on (after warm-up): how much RSS grew per picture stored.
 const [first, last] = [gw.rss[1], gw.rss.at(-1)];
 if (first !== undefined && last !== undefined && last.after > first.after)
   console.log(
-    `RSS from picture ${first.after} to ${last.after}: ${mb(first.rss)} → ${mb(last.rss)} MB, ${((last.rss - first.rss) / 1024 / (last.after - first.after)).toFixed(1)} KB per picture (each file is held whole while it is typed, previewed and stored)`,
+    `RSS from picture ${first.after} to ${last.after}: ${mb(first.rss)} → ${mb(last.rss)} MB, ${((last.rss - first.rss) / 1024 / (last.after - first.after)).toFixed(1)} KB per picture`,
   );
+console.log(
+  `${LARGE_FILES} files of ${LARGE_MB} MB kept one after another: at most ${mb(gw.peak.rss)} MB more RSS and ${mb(gw.peak.arrayBuffers)} MB more Buffers than before (Buffers count garbage not yet collected too)`,
+);
 for (const [name, f] of [
   ['a media message (file-transfer document with preview)', gw.mediaFetch],
   ['a text message', gw.textFetch],

@@ -1,8 +1,8 @@
 /**
  * Send Message with files (`application/x-acro-filetransfer+json`, DESIGN §11): the app's files
- * are made ready first (app-files.ts: downloaded, decrypted, checked, fitted to the provider),
- * then the message is stored as `queued` with its files in the database, and sent like any other
- * stored message (deliver.ts hands the provider the gateway's signed URLs for them). A file that
+ * are made ready first (app-files.ts: downloaded, decrypted, checked, fitted to the provider, and
+ * staged in the database), then the message is stored as `queued` with its files, and sent like
+ * any other stored message (deliver.ts hands the provider the gateway's signed URLs for them). A file that
  * cannot be made ready is refused with `{"message"}` before anything is stored or sent.
  *
  * The app gives up on Send after about 30 s; downloading the files is bounded well within that,
@@ -37,7 +37,7 @@ export async function storeFileTransfer(
   const rules = user.sender.kind === 'account' ? user.sender.provider.definition.media : undefined;
   if (user.sender.kind === 'account' && rules === undefined)
     return { status: 422, body: { message: 'your provider takes no pictures or files; nothing was sent' } };
-  const prepared = await prepareAppFiles(document.attachments, rules, ctx.config.media);
+  const prepared = await prepareAppFiles(document.attachments, rules, ctx.config.media, ctx.store.media);
   if (!prepared.ok) {
     ctx.log.warn({ login: user.login, error: prepared.message }, 'file transfer refused');
     return { status: prepared.local ? 422 : 502, body: { message: `${prepared.message}; nothing was sent` } };

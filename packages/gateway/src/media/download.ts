@@ -3,7 +3,9 @@
  * (each hop checked again, at most five), credentials only to the first host, never to a redirect
  * target on another host; bounded in bytes (a declared length over the bound is refused before its
  * body, and the body is cut as soon as it passes the bound) and in time (one deadline for every
- * hop and byte, so a server that drips cannot hold a download open).
+ * hop and byte, so a server that drips cannot hold a download open). The body is handed out as it
+ * arrives, so a file is never held whole here: the bounds are checked piece by piece, and a piece
+ * past them ends the body with a {@link DownloadFailure}.
  */
 import { isIP } from 'node:net';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -18,10 +20,31 @@ export interface DownloadLimits {
   readonly allowPrivateNetworks: boolean;
 }
 
-/** A download: the bytes and the type the server declared, or why not (`final`: trying again cannot help). */
+/** Why a download failed (`final`: trying again cannot help). */
+export interface DownloadFault {
+  readonly ok: false;
+  readonly error: string;
+  readonly final: boolean;
+}
+
+/**
+ * A download under way: its body as it arrives, and the type the server declared; or why not.
+ * Iterating `body` throws a {@link DownloadFailure} when the bounds are passed or the network fails;
+ * leaving the loop early closes the connection.
+ */
 export type Downloaded =
-  | { readonly ok: true; readonly bytes: Buffer; readonly declaredType: string | undefined }
-  | { readonly ok: false; readonly error: string; readonly final: boolean };
+  | { readonly ok: true; readonly body: AsyncIterable<Buffer>; readonly declaredType: string | undefined }
+  | DownloadFault;
+
+/** A download that failed while its body was read. */
+export class DownloadFailure extends Error {
+  readonly fault: DownloadFault;
+  constructor(fault: DownloadFault) {
+    super(fault.error);
+    this.name = 'DownloadFailure';
+    this.fault = fault;
+  }
+}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_HOPS = 5;
@@ -97,35 +120,57 @@ function hopRefusal(url: URL, hosts: readonly string[], limits: DownloadLimits):
   return undefined;
 }
 
-async function readBody(
-  response: Dispatcher.ResponseData,
-  limits: DownloadLimits,
-  signal: AbortSignal,
-): Promise<Downloaded> {
+function readBody(response: Dispatcher.ResponseData, limits: DownloadLimits, signal: AbortSignal): Downloaded {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxBytes) {
     response.body.destroy();
     return { ok: false, error: `the file has ${declared} bytes, over the limit of ${limits.maxBytes}`, final: true };
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limits.maxBytes) {
-        response.body.destroy();
-        return { ok: false, error: `the file is over the limit of ${limits.maxBytes} bytes`, final: true };
-      }
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    return failure(error, signal);
-  }
   const type = response.headers['content-type'];
-  return { ok: true, bytes: Buffer.concat(chunks, size), declaredType: typeof type === 'string' ? type : undefined };
+  return {
+    ok: true,
+    body: bounded(response, limits, signal),
+    declaredType: typeof type === 'string' ? type : undefined,
+  };
 }
 
-function failure(error: unknown, signal: AbortSignal): Downloaded {
+/** The body, piece by piece, cut with a failure once it passes the bound or the deadline. */
+async function* bounded(
+  response: Dispatcher.ResponseData,
+  limits: DownloadLimits,
+  signal: AbortSignal,
+): AsyncGenerator<Buffer> {
+  let size = 0;
+  try {
+    for await (const piece of response.body as AsyncIterable<Buffer>) {
+      size += piece.length;
+      if (size > limits.maxBytes)
+        throw new DownloadFailure({
+          ok: false,
+          error: `the file is over the limit of ${limits.maxBytes} bytes`,
+          final: true,
+        });
+      yield piece;
+    }
+  } catch (error) {
+    throw error instanceof DownloadFailure ? error : new DownloadFailure(failure(error, signal));
+  } finally {
+    // A loop left early (a store that refused a chunk) or a failure: the connection is not read on.
+    if (!response.body.readableEnded) response.body.destroy();
+  }
+}
+
+/**
+ * The whole body of a download, for a file that must be at hand whole (an app's attachment that
+ * is decrypted, checked and perhaps re-encoded); the bounds of the download hold.
+ */
+export async function wholeBody(body: AsyncIterable<Buffer>): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for await (const piece of body) pieces.push(piece);
+  return Buffer.concat(pieces);
+}
+
+function failure(error: unknown, signal: AbortSignal): DownloadFault {
   if (signal.aborted) return { ok: false, error: 'the download took too long', final: false };
   const code = (error as { code?: string; cause?: { code?: string } }).code;
   const causeCode = (error as { cause?: { code?: string } }).cause?.code;

@@ -14,8 +14,7 @@ import type { Store } from '../store/store.js';
 import { webhookAccounts } from '../webhooks/accounts.js';
 import { download } from './download.js';
 import { mediaFetchRules, type MediaFetchRules } from './fetch-rules.js';
-import { filenameFor } from './document.js';
-import { previewOf, sniffType } from './inspect.js';
+import { intake } from './intake.js';
 
 /** Options of the keeper. */
 export interface KeeperOptions {
@@ -64,26 +63,26 @@ export function createMediaKeeper(
         ? ({ ok: false, error: 'the provider account of this message receives no webhooks here', final: true } as const)
         : await download(entry.sourceUrl, rules, config.media);
     const where = { login: entry.login, sms_id: entry.seq, attachment: entry.position + 1 };
-    if (got.ok) {
-      const contentType = await sniffType(got.bytes, entry.declaredType ?? got.declaredType);
-      const preview = await previewOf(got.bytes, contentType);
-      await store.media.keep(entry.id, {
-        contentType,
-        size: got.bytes.length,
-        filename: filenameFor(entry.position, contentType),
-        bytes: got.bytes,
-        preview,
-      });
-      metrics.mediaDownloads.inc({ result: 'stored' });
+    // The bytes go into the store chunk by chunk as they arrive (intake.ts), never whole.
+    const taken = got.ok
+      ? await intake(
+          store.media,
+          { ...entry, attempt: entry.attempts + 1, declaredType: entry.declaredType ?? got.declaredType },
+          got.body,
+        )
+      : got;
+    if (taken.ok) {
+      // Lost: the claim ran out and another attempt holds it now; that one records its outcome.
+      if (!taken.lost) metrics.mediaDownloads.inc({ result: 'stored' });
       return;
     }
     const tried = entry.attempts + 1;
-    const giveUp = got.final || tried >= config.media.attempts;
+    const giveUp = taken.final || tried >= config.media.attempts;
     const retryAt = giveUp ? undefined : Date.now() + (delays[Math.min(tried - 1, delays.length - 1)] ?? 60_000);
-    await store.media.fail(entry.id, got.error, retryAt);
+    await store.media.fail(entry.id, taken.error, retryAt);
     metrics.mediaDownloads.inc({ result: giveUp ? 'failed' : 'retry' });
     log.warn(
-      { ...where, attempt: tried, error: got.error },
+      { ...where, attempt: tried, error: taken.error },
       giveUp ? 'attachment given up' : 'attachment download failed; will retry',
     );
   };

@@ -1,7 +1,8 @@
 /**
  * The files of messages (DESIGN §11), kept in the database next to their message (migration 8):
  * the SQLite file for one machine, PostgreSQL for several, so whichever process a request reaches
- * can serve any file. Both stores share these statements; PostgreSQL numbers the `?`.
+ * can serve any file. Their bytes are chunks (media-chunks.ts, migration 13), written as a download
+ * arrives and read back one at a time. Both stores share these statements; PostgreSQL numbers the `?`.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -12,14 +13,33 @@ export interface MediaSource {
   readonly contentType?: string | undefined;
 }
 
-/** A stored file, ready to serve. */
-export interface MediaFile {
+/** What is known of a file once all its bytes went by. */
+export interface MediaFacts {
   readonly contentType: string;
   readonly size: number;
   readonly filename: string | undefined;
-  readonly bytes: Buffer;
   /** A small JPEG for images, shown by the app before it downloads the file. */
   readonly preview: Buffer | undefined;
+}
+
+/** A file whose chunks are staged under `id` (an app's attachment), to be added to its message. */
+export interface StagedFile extends MediaFacts {
+  readonly id: string;
+}
+
+/** A stored file, ready to serve: its facts, and its bytes read from the database a chunk at a time. */
+export interface StoredFile extends MediaFacts {
+  /**
+   * The bytes from `start` to `end` (inclusive; default the whole file) in order, read from the
+   * database a chunk at a time; each call reads them again.
+   */
+  chunks(start?: number, end?: number): AsyncIterable<Buffer>;
+}
+
+/** Chunk `n` (from 0) of a file. */
+export interface Chunk {
+  readonly n: number;
+  readonly bytes: Buffer;
 }
 
 /** One attachment of a message, without its bytes. */
@@ -51,18 +71,37 @@ export interface MediaStore {
   /**
    * Takes attachment `id` for one attempt, if it is still pending after `attempts` attempts: its
    * next try moves to `retryAtMs`, so another process (or a crash) leaves it to be tried again then.
+   * The partial chunks of earlier attempts are deleted in the same write. The attempt's number is
+   * `attempts + 1`.
    */
   claim(id: string, attempts: number, retryAtMs: number): Promise<boolean>;
-  /** Stores the downloaded file of a pending attachment. */
-  keep(id: string, file: MediaFile): Promise<void>;
-  /** Records a failed attempt: tried again at `retryAtMs`, or given up (failed) when undefined. */
+  /**
+   * Writes these chunks of attempt `attempt` at attachment `id`, in one write of the group commit;
+   * false (nothing written) when that attempt no longer holds it: stop downloading.
+   */
+  putChunks(id: string, attempt: number, chunks: readonly Chunk[]): Promise<boolean>;
+  /**
+   * Makes the file of attempt `attempt` stored, in one write with its last chunks (none: an empty
+   * file): only now is it visible and served. False when the attempt no longer holds it.
+   */
+  keep(id: string, attempt: number, facts: MediaFacts, last: readonly Chunk[]): Promise<boolean>;
+  /**
+   * Records a failed attempt: tried again at `retryAtMs` (its partial chunks go at the next claim),
+   * or given up (failed, its chunks deleted) when undefined.
+   */
   fail(id: string, error: string, retryAtMs: number | undefined): Promise<void>;
-  /** Adds files already at hand (an app's attachment) to message `seq` of `login`; returns their ids. */
-  addFiles(login: string, seq: number, files: readonly MediaFile[]): Promise<string[]>;
+  /** Writes chunks of a file not yet part of a message (an app's attachment) under a new `id`, in one write. */
+  stage(id: string, chunks: readonly Chunk[]): Promise<void>;
+  /** The staged chunks of `id`, in order, read one at a time. */
+  staged(id: string): AsyncIterable<Buffer>;
+  /** Deletes the staged chunks of `id` (a file refused or replaced). */
+  unstage(id: string): Promise<void>;
+  /** Adds staged files to message `seq` of `login`: they are stored, served by their ids, from now on. */
+  addFiles(login: string, seq: number, files: readonly StagedFile[]): Promise<void>;
   /** The attachments of these messages of `login`, with previews, in message and position order. */
   ofMessages(login: string, seqs: readonly number[]): Promise<MediaEntry[]>;
   /** A stored file by its id; undefined when unknown, not downloaded yet, or given up. */
-  file(id: string): Promise<MediaFile | undefined>;
+  file(id: string): Promise<StoredFile | undefined>;
 }
 
 const ENTRY = `id, login, seq, position, source_url, declared_type, content_type, size, filename, state, attempts, error`;
@@ -79,15 +118,18 @@ export const MEDIA_KEY = 'media-url-key';
 export const MEDIA_SQL = {
   insertPending: `INSERT INTO media (id, login, seq, position, source_url, declared_type, state, attempts, next_ms,
     created_ms) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+  // A staged file: its chunks are attempt 0.
   insertStored: `INSERT INTO media (id, login, seq, position, source_url, content_type, size, filename, state, attempts,
-    bytes, preview, created_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, 'stored', 0, ?, ?, ?)`,
+    preview, created_ms) VALUES (?, ?, ?, ?, '', ?, ?, ?, 'stored', 0, ?, ?)`,
   due: `SELECT ${ENTRY} FROM media WHERE state = 'pending' AND next_ms <= ? ORDER BY next_ms LIMIT ?`,
   claim: `UPDATE media SET attempts = attempts + 1, next_ms = ? WHERE id = ? AND state = 'pending' AND attempts = ?`,
-  keep: `UPDATE media SET state = 'stored', content_type = ?, size = ?, filename = ?, bytes = ?, preview = ?,
-    next_ms = NULL, error = NULL WHERE id = ? AND state = 'pending'`,
+  keep: `UPDATE media SET state = 'stored', content_type = ?, size = ?, filename = ?, preview = ?,
+    next_ms = NULL, error = NULL WHERE id = ? AND state = 'pending' AND attempts = ?`,
   retry: `UPDATE media SET next_ms = ?, error = ? WHERE id = ? AND state = 'pending'`,
   giveUp: `UPDATE media SET state = 'failed', next_ms = NULL, error = ? WHERE id = ? AND state = 'pending'`,
-  file: `SELECT content_type, size, filename, bytes, preview FROM media WHERE id = ? AND state = 'stored'`,
+  // `whole`: a file stored before chunks (migration 8), served from media.bytes.
+  file: `SELECT content_type, size, filename, preview, attempts,
+    CASE WHEN bytes IS NULL THEN 0 ELSE 1 END AS whole FROM media WHERE id = ? AND state = 'stored'`,
   // Retention: a file goes with its message.
   purge: `DELETE FROM media WHERE NOT EXISTS
     (SELECT 1 FROM messages WHERE messages.login = media.login AND messages.seq = media.seq)`,
@@ -126,15 +168,52 @@ export function toMediaEntry(row: MediaRowData): MediaEntry {
   };
 }
 
-/** Maps a row of {@link MEDIA_SQL.file}. */
-export function toMediaFile(row: MediaRowData): MediaFile {
+/** Reads one chunk of a stored file: chunk `n` of `attempt`, or the whole old-style value (`n` 0, `whole`). */
+export type ChunkReader = (id: string, attempt: number, n: number, whole: boolean) => Promise<Buffer | undefined>;
+
+/** The staged chunks of `id` as `read` finds them, until one is missing. */
+export async function* stagedChunks(id: string, read: ChunkReader): AsyncGenerator<Buffer> {
+  for (let n = 0; ; n++) {
+    const chunk = await read(id, 0, n, false);
+    if (chunk === undefined) return;
+    yield chunk;
+  }
+}
+
+/**
+ * Maps a row of {@link MEDIA_SQL.file} to a file whose chunks `read` fetches one by one, until the
+ * end asked for is reached; a chunk missing before it ends the stream with an error, so a short
+ * file is never taken for a whole one (its Content-Length was promised).
+ */
+export function toStoredFile(id: string, row: MediaRowData, read: ChunkReader): StoredFile {
   const preview = row.preview;
+  const size = Number(row.size);
+  const attempt = Number(row.attempts);
+  const whole = Number(row.whole) === 1;
   return {
     contentType: String(row.content_type),
-    size: Number(row.size),
+    size,
     filename: row.filename === null || row.filename === undefined ? undefined : String(row.filename),
-    bytes: row.bytes as Buffer,
     preview: Buffer.isBuffer(preview) ? preview : undefined,
+    async *chunks(start = 0, end = size - 1) {
+      if (end < start) return;
+      const chunk = async (n: number) => {
+        const found = await read(id, attempt, n, whole);
+        if (found === undefined || found.length === 0) throw new Error(`media ${id} lacks chunk ${n}`);
+        return found;
+      };
+      // Every chunk but the last is as long as the first, so a range starts at its chunk directly.
+      let bytes = await chunk(0);
+      let n = whole ? 0 : Math.floor(start / bytes.length);
+      let at = n * bytes.length;
+      if (n > 0) bytes = await chunk(n);
+      for (;;) {
+        yield bytes.subarray(Math.max(start - at, 0), Math.min(end - at + 1, bytes.length));
+        at += bytes.length;
+        if (at > end) return;
+        bytes = await chunk(++n);
+      }
+    },
   };
 }
 

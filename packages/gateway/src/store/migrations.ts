@@ -6,6 +6,7 @@
 
 import { API_MIGRATION } from '../api/migration.js';
 import { TIMELINE_MIGRATION } from '../api/timeline-migration.js';
+import { MEDIA_CHUNKS_MIGRATION } from './media-chunks.js';
 import { OUTBOX_MIGRATION } from '../outbox/outbox-sql.js';
 import { HOLDS_MIGRATION } from './media-holds.js';
 
@@ -203,6 +204,8 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE webhook_keys ADD COLUMN expires_ms BIGINT`,
     ],
   },
+  // File bytes as chunks, written as a download arrives (store/media-chunks.ts).
+  MEDIA_CHUNKS_MIGRATION,
   // A received message waits for its files' first download attempt before Fetch shows it (media-holds.ts).
   HOLDS_MIGRATION,
   // The status timeline keyed by (login, seq), not by uid (api/timeline-migration.ts).

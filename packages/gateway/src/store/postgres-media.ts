@@ -1,13 +1,15 @@
 /** The media side of the PostgreSQL store: the same statements as SQLite's, numbered; bytes as bytea. */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { CHUNK_SQL } from './media-chunks.js';
 import {
   MEDIA_KEY,
   MEDIA_SQL,
-  newMediaId,
   ofMessagesSql,
   toMediaEntry,
-  toMediaFile,
+  stagedChunks,
+  toStoredFile,
+  type ChunkReader,
   type MediaRowData,
   type MediaStore,
 } from './media-store.js';
@@ -18,10 +20,13 @@ export function numberedSql(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-const Q = Object.fromEntries(Object.entries(MEDIA_SQL).map(([name, sql]) => [name, numberedSql(sql)])) as Record<
-  keyof typeof MEDIA_SQL,
-  string
->;
+const numberedAll = <K extends string>(sql: Record<K, string>) =>
+  Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, numberedSql(text as string)])) as Record<
+    K,
+    string
+  >;
+const Q = numberedAll(MEDIA_SQL);
+const C = numberedAll(CHUNK_SQL);
 
 /** Media statements on `pool`; writes go through `write` (the store's group commit). */
 export function postgresMedia(
@@ -29,8 +34,12 @@ export function postgresMedia(
   write: <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>,
 ): MediaStore {
   const rows = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows as MediaRowData[];
-  const changed = (sql: string, params: unknown[]) =>
-    write(async (client) => (await client.query(sql, params)).rowCount ?? 0);
+  const holds = async (client: pg.PoolClient, id: string, attempt: number) =>
+    ((await client.query(C.holds, [id, attempt])).rowCount ?? 0) > 0;
+  const readChunk: ChunkReader = async (id, attempt, n, whole) => {
+    const [row] = await rows(whole ? C.readWhole : C.read, whole ? [id] : [id, attempt, n]);
+    return Buffer.isBuffer(row?.bytes) ? row.bytes : undefined;
+  };
   return {
     signingKey: async () => {
       await pool.query(Q.putSecret, [MEDIA_KEY, randomBytes(32).toString('base64url')]);
@@ -38,24 +47,45 @@ export function postgresMedia(
       return String(row?.value);
     },
     due: async (nowMs, limit) => (await rows(Q.due, [nowMs, limit])).map(toMediaEntry),
-    claim: async (id, attempts, retryAtMs) => (await changed(Q.claim, [retryAtMs, id, attempts])) > 0,
-    keep: async (id, f) => {
-      await changed(Q.keep, [f.contentType, f.size, f.filename ?? null, f.bytes, f.preview ?? null, id]);
-    },
-    fail: async (id, error, retryAtMs) => {
-      if (retryAtMs === undefined) await changed(Q.giveUp, [error, id]);
-      else await changed(Q.retry, [retryAtMs, error, id]);
-    },
+    claim: (id, attempts, retryAtMs) =>
+      write(async (client) => {
+        if (((await client.query(Q.claim, [retryAtMs, id, attempts])).rowCount ?? 0) === 0) return false;
+        await client.query(C.dropAll, [id]);
+        return true;
+      }),
+    putChunks: (id, attempt, chunks) =>
+      write(async (client) => {
+        if (!(await holds(client, id, attempt))) return false;
+        for (const { n, bytes } of chunks) await client.query(C.insert, [id, attempt, n, bytes, Date.now()]);
+        return true;
+      }),
+    keep: (id, attempt, f, last) =>
+      write(async (client) => {
+        if (!(await holds(client, id, attempt))) return false;
+        for (const { n, bytes } of last) await client.query(C.insert, [id, attempt, n, bytes, Date.now()]);
+        const facts = [f.contentType, f.size, f.filename ?? null, f.preview ?? null];
+        // Claimed again between the check and here (READ COMMITTED): the chunk is of an attempt never served.
+        if (((await client.query(Q.keep, [...facts, id, attempt])).rowCount ?? 0) === 0) return false;
+        await client.query(C.dropOthers, [id, attempt]);
+        return true;
+      }),
+    fail: (id, error, retryAtMs) =>
+      write(async (client) => {
+        if (retryAtMs !== undefined) await client.query(Q.retry, [retryAtMs, error, id]);
+        else if (((await client.query(Q.giveUp, [error, id])).rowCount ?? 0) > 0) await client.query(C.dropAll, [id]);
+      }),
+    stage: (id, chunks) =>
+      write(async (client) => {
+        for (const { n, bytes } of chunks) await client.query(C.insert, [id, 0, n, bytes, Date.now()]);
+      }),
+    staged: (id) => stagedChunks(id, readChunk),
+    unstage: (id) => write(async (client) => void (await client.query(C.dropAll, [id]))),
     addFiles: (login, seq, files) =>
       write(async (client) => {
-        const ids: string[] = [];
         for (const [position, f] of files.entries()) {
-          const id = newMediaId();
-          const row = [id, login, seq, position, f.contentType, f.size, f.filename ?? null, f.bytes];
+          const row = [f.id, login, seq, position, f.contentType, f.size, f.filename ?? null];
           await client.query(Q.insertStored, [...row, f.preview ?? null, Date.now()]);
-          ids.push(id);
         }
-        return ids;
       }),
     ofMessages: async (login, seqs) => {
       if (seqs.length === 0) return [];
@@ -63,7 +93,7 @@ export function postgresMedia(
     },
     file: async (id) => {
       const [row] = await rows(Q.file, [id]);
-      return row === undefined ? undefined : toMediaFile(row);
+      return row === undefined ? undefined : toStoredFile(id, row, readChunk);
     },
   };
 }
@@ -72,3 +102,5 @@ export function postgresMedia(
 export const INSERT_PENDING = Q.insertPending;
 /** Retention of files whose message is gone, numbered. */
 export const PURGE_MEDIA = Q.purge;
+/** Retention of chunks of no file (run after {@link PURGE_MEDIA}), numbered. */
+export const PURGE_CHUNKS = C.purge;

@@ -15,7 +15,7 @@ import { HOLD_SQL, holdParams } from './media-holds.js';
 import { newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
 import { optOutStore, pgRunner } from './opt-outs.js';
-import { INSERT_PENDING, PURGE_MEDIA, postgresMedia } from './postgres-media.js';
+import { INSERT_PENDING, PURGE_CHUNKS, PURGE_MEDIA, postgresMedia } from './postgres-media.js';
 import {
   SQL,
   deviceRow,
@@ -299,6 +299,7 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
       const deleted =
         (await changes(Q.purge, [beforeMs])) + (await changes(Q.purgeUnrouted, [new Date(beforeMs).toISOString()]));
       await changes(PURGE_MEDIA, []);
+      await changes(PURGE_CHUNKS, [beforeMs]);
       return deleted;
     },
     media: postgresMedia(pool, write),

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { FETCH_SQL, pageParams, receivedParams, type FetchedMessage } from './fetch-statements.js';
 import { committedButNotDurable, createGroupCommit } from './group-commit.js';
 import { HOLD_SQL, holdParams } from './media-holds.js';
+import { CHUNK_SQL } from './media-chunks.js';
 import { MEDIA_SQL, newMediaId, pendingRows } from './media-store.js';
 import { MIGRATIONS, statementFor } from './migrations.js';
 import { optOutStore } from './opt-outs.js';
@@ -94,6 +95,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   const insertPending = db.prepare(MEDIA_SQL.insertPending);
   const purgeMedia = db.prepare(MEDIA_SQL.purge);
   const hold = { files: db.prepare(HOLD_SQL.hold), firstTry: db.prepare(HOLD_SQL.firstTryByPoller) };
+  const purgeChunks = db.prepare(CHUNK_SQL.purge);
   const page = { received: db.prepare(FETCH_SQL.received), sent: db.prepare(FETCH_SQL.sent) };
   const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
   const one = (login: string, seq: number) => toMessage(q.bySeq.get(login, seq) as MessageRow);
@@ -222,6 +224,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
     purge: async (beforeMs) => {
       const deleted = q.purge.run(beforeMs).changes + q.purgeUnrouted.run(new Date(beforeMs).toISOString()).changes;
       purgeMedia.run();
+      purgeChunks.run(beforeMs);
       return deleted;
     },
     media: sqliteMedia(db, write),
