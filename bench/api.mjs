@@ -6,7 +6,7 @@
  * against the same library behind a bare node:http server in its own process (read the JSON, call
  * the connector, answer JSON: the least any HTTP front end over the library must do). Both send
  * through the catalogue's Twilio file (form body, Basic auth, JSON answer) to one loopback Twilio,
- * one recipient per request, concurrency 16, SQLite with its WAL flushed before each answer for the gateway. Rounds
+ * one recipient per request, concurrency 16, SQLite with synchronous=FULL for the gateway. Rounds
  * alternate bare, gateway, bare…; each gateway round is divided by the mean of the bare rounds
  * around it. Target: ratio >= 0.5. `--idempotency` sends every gateway request with its own
  * Idempotency-Key (one more durable write each).
@@ -233,7 +233,7 @@ async function main() {
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
     console.log(
-      `POST /v1/messages, SQLite (flushed), concurrency ${CONCURRENCY}, Twilio file${idempotency ? ', an Idempotency-Key each' : ''}: ` +
+      `POST /v1/messages, SQLite (FULL), concurrency ${CONCURRENCY}, Twilio file${idempotency ? ', an Idempotency-Key each' : ''}: ` +
         `gateway ${mean(apiRates).toFixed(0)} msg/s, library behind bare node:http ${mean(bareRates).toFixed(0)} msg/s, ` +
         `ratio median ${median.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}; target >= 0.5)`,
     );

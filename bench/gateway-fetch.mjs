@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Fetch bench (`npm run bench:fetch`): what the Acrobits app gets from Fetch on a gateway holding
- * 100,000 messages (SQLite, WAL flushed before each answer, as `serve` runs), against the same bench run
+ * 100,000 messages (SQLite, WAL, synchronous=FULL, as `serve` runs), against the same bench run
  * on the branch point in the same session (`--baseline-ref`, default 0897130, unpacked with
  * `git archive` into a temp folder and built there; `--no-baseline` skips it).
  *

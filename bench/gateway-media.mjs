@@ -3,7 +3,7 @@
  * Inbound media bench (`npm run bench:media`): an inbound Twilio-signed webhook naming one picture
  * of about 1 MB, from the POST to the gateway until the picture is stored (downloaded with the
  * account's credentials, typed by its bytes, previewed with sharp, written to the SQLite file,
- * WAL flushed before the answer), against the least any implementation must do in the same run: a bare
+ * WAL, synchronous=FULL), against the least any implementation must do in the same run: a bare
  * `node:http` server that takes the same webhook, downloads the same bytes with undici and inserts
  * them into a BLOB of an SQLite file with the same settings. One message after another; the
  * picture server is a loopback `node:http` server. Prints ms per message for each and the ratio

@@ -10,7 +10,7 @@
  *    insert through the same store and driver (insertInbound), and answers the same TwiML. Each
  *    server runs in a child process with a fresh database; rounds alternate bare, gateway, bare,
  *    gateway…, and each gateway round is divided by the mean of the bare rounds around it. On
- *    SQLite (WAL, flushed before each answer, as the gateway runs) and on PostgreSQL when one is available
+ *    SQLite (WAL, synchronous=FULL, as the gateway runs) and on PostgreSQL when one is available
  *    (--postgres <url>, or initdb found under /usr/lib/postgresql/<v>/bin: started in a temp folder).
  *    Target: ratio >= 0.5.
  * 2. Fetch latency p50/p99 on SQLite with 100,000 stored messages and 50 devices: bench/gateway-fetch.mjs
@@ -18,7 +18,7 @@
  *    comparison to the branch point (run `npm run bench:fetch` for that).
  * 3. Send throughput in messages/s through the gateway (the app's /acrobits/send: credentials,
  *    the message recorded durably at the wire, the provider call, the outcome recorded, `{"sms_id"}`
- *    answered; SQLite with its WAL flushed before each answer) against the same library behind a bare node:http
+ *    answered; SQLite with synchronous=FULL) against the same library behind a bare node:http
  *    server in its own process (read the JSON, call the connector, answer JSON: the least any HTTP
  *    front end over the library must do), both through the catalogue's Twilio file (form body,
  *    Basic auth, JSON answer) to one loopback Twilio, concurrency 16, four users in turn. Rounds
@@ -404,7 +404,7 @@ function sender(url, agent, tag) {
 }
 
 /**
- * Send through the gateway (SQLite, its WAL flushed before each answer) against the same library behind a bare
+ * Send through the gateway (SQLite, synchronous=FULL) against the same library behind a bare
  * node:http server, each in its own process, both through the catalogue's Twilio file to one
  * loopback Twilio; rounds alternate bare, gateway, bare…; each gateway round over the mean of the
  * bare rounds around it. Target: >= 0.5.
@@ -434,7 +434,7 @@ async function sendBench() {
     const sorted = [...ratios].sort((a, b) => a - b);
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(
-      `send SQLite (flushed), concurrency ${CONCURRENCY}, ${SENDERS.length} users, Twilio file: gateway ` +
+      `send SQLite (FULL), concurrency ${CONCURRENCY}, ${SENDERS.length} users, Twilio file: gateway ` +
         `${mean(gatewayRates).toFixed(0)} msg/s, library behind bare node:http ${mean(bareRates).toFixed(0)} msg/s, ` +
         `ratio median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')})`,
     );

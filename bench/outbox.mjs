@@ -7,7 +7,7 @@
  *     nothing durable.
  *   - outbox: N inbound messages stored first (each with its event, in the same transaction), then
  *     a gateway started on that SQLite file delivers them: claim under a lease, sign, POST, record
- *     the result durably (WAL flushed), with the subscription's `concurrency` the same.
+ *     the result durably (synchronous = FULL), with the subscription's `concurrency` the same.
  * Both are timed from the receiver's first request to its N-th. The receiver is a bare node:http
  * server answering 204 in this process. Target: outbox/bare >= 0.5. `--strict` exits 1 on a miss.
  */

@@ -66,44 +66,4 @@ describe('group commit', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(committed).toEqual([['a'], ['c']]);
   });
-
-  it('with a separate flush, commits the next batch before the last flush ends, and answers each after its own', async () => {
-    const committed: string[][] = [];
-    const flushes: (() => void)[] = [];
-    const group = createGroupCommit(
-      (works: readonly (() => string)[]) => {
-        const values = works.map((work) => work());
-        committed.push(values);
-        return values;
-      },
-      { durable: () => new Promise<void>((resolve) => flushes.push(resolve)) },
-    );
-    const answered: string[] = [];
-    const first = group.write<string>(() => 'a').then((x) => void answered.push(x));
-    await new Promise((resolve) => setImmediate(resolve));
-    const second = group.write<string>(() => 'b').then((x) => void answered.push(x));
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    // 'b' is committed while 'a' is still being flushed; neither is answered before its flush.
-    expect(committed).toEqual([['a'], ['b']]);
-    expect(flushes).toHaveLength(2);
-    expect(answered).toEqual([]);
-    flushes[1]?.();
-    await second;
-    expect(answered).toEqual(['b']);
-    flushes[0]?.();
-    await first;
-    expect(answered).toEqual(['b', 'a']);
-  });
-
-  it('refuses every write of a batch whose flush failed, and never runs them again', async () => {
-    let runs = 0;
-    const group = createGroupCommit((works: readonly (() => string)[]) => works.map((work) => (runs++, work())), {
-      durable: () => Promise.reject(new Error('EIO')),
-    });
-    const results = await Promise.allSettled([group.write<string>(() => 'a'), group.write<string>(() => 'b')]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ committed: true });
-    expect(runs).toBe(2);
-  });
 });

@@ -1,33 +1,21 @@
 /**
  * Group commit: every durable write that arrives in one event-loop turn goes into one transaction,
  * and each caller's promise resolves only after that transaction committed. A commit is the
- * expensive part of a write (the flush to disk: SQLite's WAL by `fdatasync`, PostgreSQL's WAL
- * flush at COMMIT), so sixteen sends that each need a write cost one flush instead of sixteen, and
- * no caller continues before its own write is on disk. One batch is committed at a time: writes
- * that arrive while it commits make the next batch. Where the flush is separate from the commit
- * (SQLite, {@link GroupCommitOptions.durable}), the next batch need not wait for the flush.
+ * expensive part of a write (`synchronous = FULL` waits for the disk; PostgreSQL flushes its WAL),
+ * so sixteen sends that each need a write cost one flush instead of sixteen, and no caller
+ * continues before its own write is on disk. One batch is committed at a time: writes that arrive
+ * while it commits make the next batch.
+ *
+ * Tried and measured, not kept: SQLite with `synchronous = NORMAL` and the WAL flushed by an
+ * `fdatasync` on libuv's thread pool, so that the event loop runs on during the flush and the next
+ * batch commits meanwhile. On two cores it cost 11 µs more CPU per message in the store (smaller
+ * batches, a thread hop per flush) and the app's Send measured 0.40× against 0.42–0.43× with FULL
+ * (`bench/gateway.mjs --only send`, alternating). It would pay where a flush takes far longer than
+ * the CPU a batch needs (a network disk).
  */
 
-/**
- * Commits `works` in one transaction and gives their results in order; rejects (writing nothing) if
- * any fails. An error with `committed: true` ({@link committedButNotDurable}) says the transaction
- * was committed but not made durable: its writes are not run again.
- */
+/** Commits `works` in one transaction and gives their results in order; rejects (writing nothing) if any fails. */
 export type CommitBatch<W> = (works: readonly W[]) => Promise<readonly unknown[]> | readonly unknown[];
-
-/**
- * The error for a batch that SQLite committed but that could not be flushed to disk: its writers are
- * refused (their writes may be lost at a power cut) and never run a second time.
- */
-export function committedButNotDurable(cause: unknown): Error & { readonly committed: true } {
-  return Object.assign(new Error('the write was committed but could not be flushed to disk', { cause }), {
-    committed: true as const,
-  });
-}
-
-function isCommitted(error: unknown): boolean {
-  return (error as { committed?: unknown } | undefined)?.committed === true;
-}
 
 /** Queues writes into shared transactions. */
 export interface GroupCommit<W> {
@@ -44,28 +32,15 @@ interface Pending<W> {
   readonly reject: (error: unknown) => void;
 }
 
-/** Options of {@link createGroupCommit}. */
-export interface GroupCommitOptions {
-  /**
-   * Resolves once everything committed so far is on disk; rejects when the disk refused. Given
-   * this, a committed batch no longer holds the next one back: the next batch commits while this
-   * one is flushed, and their flushes overlap (the operating system serves concurrent flushes of
-   * one file with one disk write: measured 0.19 ms a flush with four in flight against 1.5 ms one
-   * after another). Each writer is still answered only after a flush that began after its commit.
-   */
-  readonly durable?: () => Promise<void>;
-}
-
 /**
  * Creates a group commit over `commit`, the store's way of running several writes in one
  * transaction (synchronously on SQLite, on one client on PostgreSQL).
  * @example const writes = createGroupCommit<() => unknown>((works) => db.transaction(() => works.map((w) => w()))());
  */
-export function createGroupCommit<W>(commit: CommitBatch<W>, options: GroupCommitOptions = {}): GroupCommit<W> {
+export function createGroupCommit<W>(commit: CommitBatch<W>): GroupCommit<W> {
   let pending: Pending<W>[] = [];
   let scheduled = false;
   let committing = false;
-  const { durable } = options;
 
   const schedule = () => {
     if (scheduled || committing || pending.length === 0) return;
@@ -74,27 +49,13 @@ export function createGroupCommit<W>(commit: CommitBatch<W>, options: GroupCommi
     setImmediate(() => void flush());
   };
 
-  /** Waits for the flush of a committed batch; a refused flush refuses all its writers, never running them again. */
-  const settle = async (batch: readonly Pending<W>[], values: readonly unknown[]) => {
+  const settleAlone = async (entry: Pending<W>) => {
     try {
-      await durable?.();
-    } catch (error) {
-      const refusal = isCommitted(error) ? error : committedButNotDurable(error);
-      for (const entry of batch) entry.reject(refusal);
-      return;
-    }
-    batch.forEach((entry, i) => entry.resolve(values[i] as never));
-  };
-
-  const commitAlone = async (entry: Pending<W>) => {
-    let values: readonly unknown[];
-    try {
-      values = await commit([entry.work]);
+      const [value] = await commit([entry.work]);
+      entry.resolve(value as never);
     } catch (error) {
       entry.reject(error);
-      return;
     }
-    await settle([entry], values);
   };
 
   async function flush(): Promise<void> {
@@ -102,24 +63,18 @@ export function createGroupCommit<W>(commit: CommitBatch<W>, options: GroupCommi
     committing = true;
     const batch = pending;
     pending = [];
-    let values: readonly unknown[];
     try {
-      values = await commit(batch.map((entry) => entry.work));
+      const values = await commit(batch.map((entry) => entry.work));
+      batch.forEach((entry, i) => entry.resolve(values[i] as never));
     } catch (error) {
       // Nothing of the batch was written. One write alone gets its own error; in a larger batch,
       // each write is tried alone, so one bad write (or a deadlock between batches) fails only itself.
-      try {
-        if (batch.length === 1 || isCommitted(error)) for (const entry of batch) entry.reject(error);
-        else for (const entry of batch) await commitAlone(entry);
-      } finally {
-        committing = false;
-        schedule();
-      }
-      return;
+      if (batch.length === 1) batch[0]?.reject(error);
+      else for (const entry of batch) await settleAlone(entry);
+    } finally {
+      committing = false;
+      schedule();
     }
-    committing = false;
-    schedule();
-    await settle(batch, values);
   }
 
   return {

@@ -1,14 +1,13 @@
 /**
- * The SQLite store (better-sqlite3): one file, WAL journal, and no write acknowledged before the
- * WAL is flushed to disk (wal-sync.ts: `synchronous = NORMAL` plus an `fdatasync` off the event
- * loop, the guarantee of FULL), so it survives kill -9 and power loss. better-sqlite3 is
- * synchronous; writes share group-committed transactions, wrapped in promises to fit the shared
+ * The SQLite store (better-sqlite3): one file, WAL journal with `synchronous = FULL`, so a write
+ * the gateway acknowledged survives kill -9 and power loss. better-sqlite3 is synchronous; writes
+ * share group-committed transactions (group-commit.ts), wrapped in promises to fit the shared
  * {@link Store} interface.
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { FETCH_SQL, pageParams, receivedParams, type FetchedMessage } from './fetch-statements.js';
-import { committedButNotDurable, createGroupCommit } from './group-commit.js';
+import { createGroupCommit } from './group-commit.js';
 import { HOLD_SQL, holdParams } from './media-holds.js';
 import { CHUNK_SQL } from './media-chunks.js';
 import { MEDIA_SQL, newMediaId, pendingRows } from './media-store.js';
@@ -16,7 +15,6 @@ import { MIGRATIONS, statementFor } from './migrations.js';
 import { optOutStore } from './opt-outs.js';
 import { sqliteMedia } from './sqlite-media.js';
 import { checkIntact, createPrivate, damaged, damagedWhileServing, holdLock, isDamage } from './sqlite-file.js';
-import { walSync } from './wal-sync.js';
 import {
   SQL,
   deviceRow,
@@ -68,8 +66,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   }
   try {
     db.pragma('journal_mode = WAL');
-    // Durable before it is acknowledged all the same: the group commit flushes the WAL (wal-sync.ts).
-    db.pragma('synchronous = NORMAL');
+    db.pragma('synchronous = FULL');
     checkIntact(db, file);
     migrate(db);
   } catch (error) {
@@ -141,22 +138,11 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   // Every write goes through here; a batch is one transaction (a failing write rolls all back, and
   // the group commit then runs each alone).
   const batch = db.transaction((works: readonly (() => unknown)[]) => works.map((work) => work()));
-  const wal = walSync(file);
-  const durable = async () => {
-    try {
-      await wal.sync();
-    } catch (error) {
-      // The disk refused the flush: what was written may not survive a power cut, and nothing can
-      // be promised until an admin looks (readiness reports it).
-      damage ??= `${file} could not be flushed to disk (${(error as Error).message}); the gateway cannot promise its writes: check the disk, then restart the gateway`;
-      throw committedButNotDurable(error);
-    }
-  };
-  const group = createGroupCommit<() => unknown>((works) => watch(() => batch(works)), { durable });
+  const group = createGroupCommit<() => unknown>((works) => watch(() => batch(works)));
   const write = <T>(work: () => T): Promise<T> => group.write<T>(work);
   const { events, outbox: deliveries } = createSqliteOutbox(db, outbox, write);
-  // Plain statements (the API's, the opt-outs'): their writes join the group commit, so an opt-out
-  // a STOP recorded is on disk before the provider's webhook is answered.
+  // Plain statements (the API's, the opt-outs'): their writes join the group commit and share its
+  // one flush with the writes around them.
   const sql = sqliteRunner(db, write);
   // One process holds the file (its lock file), so every other owner is a stopped process.
   const everyOtherIsStopped = Number.MAX_SAFE_INTEGER;
@@ -247,7 +233,6 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
       return damage;
     },
     close: async () => {
-      await wal.close();
       if (db.open) db.close();
       if (lock.open) lock.close();
     },
