@@ -20,7 +20,14 @@ import { signatureOf } from '../../packages/gateway/src/media/signed-url.js';
 import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import { CHUNK_BYTES } from '../../packages/gateway/src/store/media-chunks.js';
 import { serveProcess, twilioAnswer, twilioWebhook, writeTwilioGateway } from '../helpers/gateway.js';
-import { picture, setTwilioMediaHosts, startMediaServer, twilioMediaForm, type MediaServer } from '../helpers/media.js';
+import {
+  picture,
+  sendFileTransfer,
+  setTwilioMediaHosts,
+  startMediaServer,
+  twilioMediaForm,
+  type MediaServer,
+} from '../helpers/media.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const ALICE = { login: 'alice', password: 'chunks-password-42', numbers: ['+15550100001'] };
@@ -270,17 +277,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
         'encryption-key': key.toString('hex'),
         hash: String(hash),
       };
-      const response = await fetch(`${g.url}/acrobits/send`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          username: ALICE.login,
-          password: ALICE.password,
-          to: PEER,
-          body: JSON.stringify({ attachments: [attachment] }),
-          content_type: 'application/x-acro-filetransfer+json',
-        }),
-      });
+      const response = await sendFileTransfer(g.url, ALICE, PEER, { attachments: [attachment] });
       return { status: response.status, body: (await response.json()) as { sms_id?: string; message?: string } };
     };
     const orphans = `SELECT media_id FROM media_chunks WHERE NOT EXISTS (SELECT 1 FROM media WHERE id = media_id)`;

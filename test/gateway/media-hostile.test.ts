@@ -11,7 +11,13 @@ import { loadGateway } from '../../packages/gateway/src/config/load-gateway.js';
 import { startGateway, type Gateway } from '../../packages/gateway/src/server.js';
 import type { MediaEntry } from '../../packages/gateway/src/store/media-store.js';
 import { writeTwilioGateway } from '../helpers/gateway.js';
-import { picture, setTwilioMediaHosts, startMediaServer, type MediaServer } from '../helpers/media.js';
+import {
+  picture,
+  sendFileTransfer,
+  setTwilioMediaHosts,
+  startMediaServer,
+  type MediaServer,
+} from '../helpers/media.js';
 
 const ALICE = { login: 'alice', password: 'hostile-password-42', numbers: ['+15550100001'] };
 const PEER = '+15551231234';
@@ -197,17 +203,7 @@ describe('media URLs that point at the gateway’s own network (SSRF)', () => {
   it('refuses an app attachment on a loopback address, and sends nothing', async () => {
     const port = new URL(local.origin).port;
     const document = { attachments: [{ 'content-url': `https://127.0.0.1:${port}/mmmsg/token` }] };
-    const response = await fetch(`${guarded.url}/acrobits/send`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: ALICE.login,
-        password: ALICE.password,
-        to: PEER,
-        body: JSON.stringify(document),
-        content_type: 'application/x-acro-filetransfer+json',
-      }),
-    });
+    const response = await sendFileTransfer(guarded.url, ALICE, PEER, document);
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({
       message: 'attachment 1 could not be downloaded: 127.0.0.1 is a private address; nothing was sent',

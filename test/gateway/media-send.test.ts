@@ -14,7 +14,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRecordingServer, type RecordingServer } from '../../src/fixtures/recording-server.js';
 import { serveProcess, writeTwilioGateway } from '../helpers/gateway.js';
-import { picture, startMediaServer, type MediaServer } from '../helpers/media.js';
+import { picture, sendFileTransfer, startMediaServer, type MediaServer } from '../helpers/media.js';
 import { createDatabase, hasPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 const ALICE = { login: 'alice', password: 'send-media-password', numbers: ['+15550100001'] };
@@ -101,17 +101,7 @@ describe.each(STORES.filter(([name]) => name === 'SQLite' || hasPostgres))('on %
   });
 
   const send = async (document: object) => {
-    const response = await fetch(`${gateway}/acrobits/send`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: ALICE.login,
-        password: ALICE.password,
-        to: PEER,
-        body: JSON.stringify(document),
-        content_type: 'application/x-acro-filetransfer+json',
-      }),
-    });
+    const response = await sendFileTransfer(gateway, ALICE, PEER, document);
     return { status: response.status, body: (await response.json()) as { sms_id?: string; message?: string } };
   };
   /** Puts `plain` on the app storage encrypted with a fresh key of `keyBytes`; returns the attachment. */

@@ -85,3 +85,23 @@ export function twilioMediaForm(sid: string, from: string, to: string, body: str
   });
   return form;
 }
+
+/** The app's Send of an Acrobits file-transfer document (`attachments`, a caption) as `user`, to `to`: the gateway's answer. */
+export function sendFileTransfer(
+  gatewayUrl: string,
+  user: { readonly login: string; readonly password: string },
+  to: string,
+  document: object,
+): Promise<Response> {
+  return fetch(`${gatewayUrl}/acrobits/send`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      username: user.login,
+      password: user.password,
+      to,
+      body: JSON.stringify(document),
+      content_type: 'application/x-acro-filetransfer+json',
+    }),
+  });
+}
