@@ -9,14 +9,13 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { readCsvRows } from './bulk/csv-rows.js';
+import { csvCell, readCsvRows } from './bulk/csv-rows.js';
 import { ConfigError, NotFoundError, SwitchboardError, type ConfigIssue } from './errors.js';
-import { suppressionKey, type SuppressionStore } from './suppression.js';
+import { countryOf, suppressionKey, type SuppressionStore } from './suppression.js';
 
 /** The columns the gateway's export writes, in its order: the header of a file this store starts. */
-const EXPORT_COLUMNS = ['own_number', 'peer', 'source', 'at'] as const;
-type Column = (typeof EXPORT_COLUMNS)[number];
+export const OPT_OUT_COLUMNS = ['own_number', 'peer', 'source', 'at'] as const;
+type Column = (typeof OPT_OUT_COLUMNS)[number];
 
 /** A {@link SuppressionStore} backed by a CSV file; see {@link loadSuppressionFile}. */
 export interface FileSuppression extends SuppressionStore {
@@ -57,8 +56,8 @@ export async function loadSuppressionFile(file: string): Promise<FileSuppression
 const pairKey = (sender: string, recipient: string) => `${sender}\n${recipient}`;
 
 /**
- * Our number and theirs as the gateway keys them (`gateway optouts add` and `import` do the same).
- * A file holds few numbers of ours and many of theirs: ours are parsed once each.
+ * Our number and theirs as the gateway keys them ({@link optOutPair}), with ours parsed once each:
+ * a file holds few numbers of ours and many of theirs.
  */
 function rowKeys(): (own: string, peer: string) => string {
   const ours = new Map<string, { key: string; country: ReturnType<typeof countryOf> }>();
@@ -72,8 +71,6 @@ function rowKeys(): (own: string, peer: string) => string {
     return pairKey(sender.key, suppressionKey(peer, sender.country));
   };
 }
-
-const countryOf = (e164: string) => (e164.startsWith('+') ? parsePhoneNumberFromString(e164)?.country : undefined);
 
 interface Read {
   readonly keys: Set<string>;
@@ -152,9 +149,6 @@ async function lastByte(file: string, size: number): Promise<number | undefined>
   }
 }
 
-/** One CSV value, quoted as the gateway's export quotes it. */
-const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
 /**
  * Appends rows, in the file's own column order, each write flushed to disk before it resolves.
  * Opt-outs learnt while a write is under way share the next write (one fsync for all of them).
@@ -165,7 +159,7 @@ function appender(file: string, header: readonly string[] | undefined, endsInNew
   let next: { rows: string[]; written: Promise<void> } | undefined;
   let tail: Promise<void> = Promise.resolve();
   const write = async (rows: readonly string[]) => {
-    const start = columns === undefined ? `${EXPORT_COLUMNS.join(',')}\n` : needsBreak ? '\n' : '';
+    const start = columns === undefined ? `${OPT_OUT_COLUMNS.join(',')}\n` : needsBreak ? '\n' : '';
     const handle = await open(file, 'a');
     try {
       await handle.writeFile(start + rows.join(''));
@@ -173,11 +167,11 @@ function appender(file: string, header: readonly string[] | undefined, endsInNew
     } finally {
       await handle.close();
     }
-    columns ??= EXPORT_COLUMNS;
+    columns ??= OPT_OUT_COLUMNS;
     needsBreak = false;
   };
   return (values: Record<Column, string>): Promise<void> => {
-    const row = `${(columns ?? EXPORT_COLUMNS).map((c) => cell(values[c as Column] ?? '')).join(',')}\n`;
+    const row = `${(columns ?? OPT_OUT_COLUMNS).map((c) => csvCell(values[c as Column] ?? '')).join(',')}\n`;
     if (next !== undefined) {
       next.rows.push(row);
       return next.written;

@@ -5,6 +5,7 @@
  * whose code the provider file declares `optedOut` is recorded in it. The store is the caller's:
  * the gateway keeps one in its database, and {@link createMemorySuppression} keeps one in memory.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { formatNumber } from './numbers/format.js';
 
 /** Who opted out of whom. Numbers are in E.164 where they are phone numbers. */
@@ -43,4 +44,18 @@ export function suppressionKey(typed: string, defaultCountry: string | undefined
   const trimmed = typed.trim();
   const formatted = formatNumber(trimmed, 'E164', trimmed.startsWith('+') ? undefined : defaultCountry, true);
   return formatted.ok ? formatted.value : trimmed;
+}
+
+/** The country of `number` when it is written in E.164 (`+…`): where a number typed without one is read. */
+export function countryOf(number: string): string | undefined {
+  return number.startsWith('+') ? parsePhoneNumberFromString(number)?.country : undefined;
+}
+
+/**
+ * Our number and theirs as opt-outs are kept (`gateway optouts`, the opt-out file): ours in E.164,
+ * theirs read in the country of ours.
+ */
+export function optOutPair(own: string, peer: string): [string, string] {
+  const ours = suppressionKey(own, undefined);
+  return [ours, suppressionKey(peer, countryOf(ours))];
 }

@@ -6,6 +6,9 @@
 import { Readable, pipeline } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
 
+/** One CSV value as written: quoted (its quotes doubled) when it holds a quote, comma or line break. */
+export const csvCell = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
 /** A record and the line it starts on, or a stretch of input that could not be read as CSV. */
 export type CsvRow =
   { readonly cells: readonly string[]; readonly line: number } | { readonly error: string; readonly line: number };

@@ -4,8 +4,7 @@
  * typed without a country code is read in the account's default country, else the sender's.
  */
 import type { SendResult } from '../result.js';
-import { suppressionKey, type SuppressionStore } from '../suppression.js';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { countryOf, suppressionKey, type SuppressionStore } from '../suppression.js';
 
 /** Sends one message to `recipient` after the check; given the result, records an opt-out the provider reported. */
 export type SuppressionCheck = (recipient: string, send: () => Promise<SendResult>) => Promise<SendResult>;
@@ -44,7 +43,7 @@ export function suppressionCheck(
 
 /** Our number's key, and how a recipient's is made: read in the default country, else the sender's. */
 function keys(sender: string, defaultCountry: string | undefined) {
-  const country = defaultCountry ?? (sender.startsWith('+') ? parsePhoneNumberFromString(sender)?.country : undefined);
+  const country = defaultCountry ?? countryOf(sender);
   return { from: suppressionKey(sender, country), keyOf: (recipient: string) => suppressionKey(recipient, country) };
 }
 

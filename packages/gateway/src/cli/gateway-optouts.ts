@@ -6,22 +6,15 @@
  * present), in any column order.
  */
 import { createReadStream } from 'node:fs';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { readCsvRows } from 'switchboard/internal/bulk/csv-rows.js';
+import { csvCell, readCsvRows } from 'switchboard/internal/bulk/csv-rows.js';
 import { EXIT } from 'switchboard/internal/cli/command.js';
 import { table } from 'switchboard/internal/cli/format.js';
 import type { Io } from 'switchboard/internal/cli/io.js';
 import { SwitchboardError } from 'switchboard/internal/errors.js';
-import { suppressionKey } from 'switchboard/internal/suppression.js';
+import { OPT_OUT_COLUMNS } from 'switchboard/internal/suppression-file.js';
+import { optOutPair } from 'switchboard/internal/suppression.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { OptOut, OptOutStore } from '../store/opt-outs.js';
-
-/** Our number and theirs, as the table keeps them. */
-function keys(own: string, peer: string): [string, string] {
-  const ours = suppressionKey(own, undefined);
-  const country = ours.startsWith('+') ? parsePhoneNumberFromString(ours)?.country : undefined;
-  return [ours, suppressionKey(peer, country)];
-}
 
 /** Runs `gateway optouts <action> ...rest`. */
 export async function optOuts(
@@ -37,7 +30,7 @@ export async function optOuts(
         'USAGE',
         `give our number and theirs: gateway optouts ${action ?? ''} <our number> <their number>`,
       );
-    return keys(rest[0] as string, rest[1] as string);
+    return optOutPair(rest[0] as string, rest[1] as string);
   };
   switch (action) {
     case 'list':
@@ -92,12 +85,9 @@ function list(io: Io, rows: readonly OptOut[], json: boolean): number {
   return EXIT.ok;
 }
 
-/** One CSV value, quoted when it must be. */
-const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
 function toCsv(rows: readonly OptOut[]): string {
-  const lines = rows.map((r) => [r.ownNumber, r.peer, r.source, r.at].map(cell).join(','));
-  return ['own_number,peer,source,at', ...lines].join('\n');
+  const lines = rows.map((r) => [r.ownNumber, r.peer, r.source, r.at].map(csvCell).join(','));
+  return [OPT_OUT_COLUMNS.join(','), ...lines].join('\n');
 }
 
 /** Adds every row of a CSV; a row without both numbers is an error naming its line, and nothing after it is read. */
@@ -122,7 +112,7 @@ async function importCsv(store: OptOutStore, source: AsyncIterable<Buffer | stri
     if (own === '' || peer === '')
       throw new SwitchboardError('USAGE', `line ${row.line} of the CSV lacks own_number or peer`);
     const why = (columns.source < 0 ? '' : row.cells[columns.source]?.trim()) || 'import';
-    if (await store.add(...keys(own, peer), why)) added++;
+    if (await store.add(...optOutPair(own, peer), why)) added++;
     else known++;
   }
   return { added, known };
