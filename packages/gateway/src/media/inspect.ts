@@ -8,7 +8,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type Sharp from 'sharp';
 
 /** Text types taken as declared when the bytes are UTF-8 without markup. */
-export const PLAIN_TEXT = new Set(['text/plain', 'text/vcard', 'text/x-vcard', 'text/calendar']);
+const PLAIN_TEXT = new Set(['text/plain', 'text/vcard', 'text/x-vcard', 'text/calendar']);
 
 /** Longest side of a preview, and its JPEG quality: a thumbnail of a few kilobytes, as peers send. */
 const PREVIEW = { side: 120, quality: 40 } as const;

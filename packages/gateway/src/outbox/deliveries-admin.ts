@@ -11,6 +11,7 @@ import pg from 'pg';
 import { SwitchboardError } from 'switchboard/internal/errors.js';
 import type { DatabaseConfig } from '../config/gateway-config.js';
 import { OUTBOX_SQL, toDelivery, type Delivery, type DeliveryRow, type DeliveryState } from './outbox-sql.js';
+import { numbered } from '../store/numbered-sql.js';
 
 /** Which deliveries: a state, created in [sinceMs, untilMs), at most `limit`, oldest first. */
 export interface DeliveryQuery {
@@ -47,11 +48,7 @@ async function withDatabase<T>(database: DatabaseConfig, work: (run: Run) => Pro
   await client.connect();
   try {
     return await work(async <R>(sql: string, params: unknown[]) => {
-      let n = 0;
-      const result = await client.query(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      );
+      const result = await client.query(numbered(sql), params);
       return { rows: result.rows as R[], changes: result.rowCount ?? 0 };
     });
   } catch (error) {

@@ -13,22 +13,14 @@ import { OUTBOX_SQL, toDelivery, type DeliveryRow } from './outbox-sql.js';
 import type { OutboxStore } from './outbox-store.js';
 import { MOVED_SQL } from './sqlite-outbox.js';
 import type { OutboxEventType } from './subscriptions.js';
+import { numbered, numberedAll } from '../store/numbered-sql.js';
 
 type Client = pg.PoolClient;
-
-/** `?` placeholders as `$1, $2, …`. */
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
 
 const Q = Object.fromEntries(
   Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, numbered(sql.replace('%LOCK%', 'FOR UPDATE SKIP LOCKED'))]),
 ) as Record<keyof typeof OUTBOX_SQL, string>;
-const MOVED = Object.fromEntries(Object.entries(MOVED_SQL).map(([n, sql]) => [n, numbered(sql)])) as Record<
-  keyof typeof MOVED_SQL,
-  string
->;
+const MOVED = numberedAll(MOVED_SQL);
 
 /** The store's side of events: call with the client of the transaction that changed the message. */
 export interface PostgresEvents {

@@ -10,6 +10,7 @@ import { SwitchboardError } from 'switchboard/internal/errors.js';
 import type { DatabaseConfig } from '../config/gateway-config.js';
 import { optOutStore, pgRunner, sqliteRunner, type OptOutStore } from './opt-outs.js';
 import { damaged, isDamage } from './sqlite-file.js';
+import { numbered } from './numbered-sql.js';
 
 /** Runs `work` with the opt-outs of `database`, then closes it. */
 export async function withOptOuts<T>(database: DatabaseConfig, work: (store: OptOutStore) => Promise<T>): Promise<T> {
@@ -17,7 +18,7 @@ export async function withOptOuts<T>(database: DatabaseConfig, work: (store: Opt
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      return await work(optOutStore(pgRunner(client), (sql) => numbered(sql)));
+      return await work(optOutStore(pgRunner(client), numbered));
     } catch (error) {
       throw missingTable(error) ? notCreated() : error;
     } finally {
@@ -34,11 +35,6 @@ export async function withOptOuts<T>(database: DatabaseConfig, work: (store: Opt
   } finally {
     db.close();
   }
-}
-
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
 }
 
 function missingTable(error: unknown): boolean {

@@ -13,18 +13,8 @@ import {
   type MediaRowData,
   type MediaStore,
 } from './media-store.js';
+import { numbered, numberedAll } from './numbered-sql.js';
 
-/** `?` placeholders as `$1, $2, …`. */
-export function numberedSql(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-const numberedAll = <K extends string>(sql: Record<K, string>) =>
-  Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, numberedSql(text as string)])) as Record<
-    K,
-    string
-  >;
 const Q = numberedAll(MEDIA_SQL);
 const C = numberedAll(CHUNK_SQL);
 
@@ -89,7 +79,7 @@ export function postgresMedia(
       }),
     ofMessages: async (login, seqs) => {
       if (seqs.length === 0) return [];
-      return (await rows(numberedSql(ofMessagesSql(seqs.length)), [login, ...seqs])).map(toMediaEntry);
+      return (await rows(numbered(ofMessagesSql(seqs.length)), [login, ...seqs])).map(toMediaEntry);
     },
     file: async (id) => {
       const [row] = await rows(Q.file, [id]);

@@ -31,19 +31,11 @@ import { toDevice } from './sqlite-store.js';
 import { createOutboxWriter, type OutboxWriter } from '../outbox/events.js';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { rankOf, type DeviceReport, type InboundStored, type Store } from './store.js';
+import { numbered, numberedAll } from './numbered-sql.js';
 
 type Client = pg.PoolClient;
 
-/** `?` placeholders as `$1, $2, …` (no statement here has a `?` inside a literal). */
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-const Q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, numbered(sql)])) as Record<
-  keyof typeof SQL,
-  string
->;
+const Q = numberedAll(SQL);
 
 const PAGE = {
   received: numbered(withoutIndexHints(FETCH_SQL.received)),
