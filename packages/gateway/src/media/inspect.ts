@@ -55,10 +55,13 @@ export function plainTextCheck(): { add(piece: Buffer): boolean; end(): boolean 
  * new, so the cache (up to 50 MB of decoded images by default) is never hit and only holds memory.
  */
 export async function loadSharp(): Promise<typeof Sharp> {
+  if (loaded !== undefined) return loaded;
   const { default: sharp } = await import('sharp');
   sharp.cache(false);
+  loaded = sharp;
   return sharp;
 }
+let loaded: typeof Sharp | undefined;
 
 /**
  * A small JPEG of an image (at most 120 px a side), or undefined when `bytes` are no image sharp
@@ -66,7 +69,8 @@ export async function loadSharp(): Promise<typeof Sharp> {
  */
 export async function previewOf(bytes: Buffer, contentType: string): Promise<Buffer | undefined> {
   if (!contentType.startsWith('image/')) return undefined;
-  const sharp = await loadSharp();
+  // Once loaded, sharp is called before this function's first await: the decode is queued at once.
+  const sharp = loaded ?? (await loadSharp());
   try {
     return await sharp(bytes, { limitInputPixels: 50_000_000 })
       .rotate()

@@ -20,6 +20,9 @@ export interface Inspected {
 /** An inspector of one file: `add` each chunk in order, then `end`. `declared` is a hint for plain text only. */
 export function inspector(declared: string | undefined): {
   add(bytes: Buffer): Promise<void>;
+  /** Whether `end` makes a preview (sharp, on libuv's threads): the file is an image under the bound. */
+  readonly previewing: boolean;
+  /** The facts; an image's preview is started before its first `await`. */
   end(): Promise<Inspected>;
 } {
   let size = 0;
@@ -37,6 +40,9 @@ export function inspector(declared: string | undefined): {
       text?.add(bytes);
       if (size > PREVIEW_MAX_BYTES) image = undefined;
       image?.push(bytes);
+    },
+    get previewing() {
+      return image !== undefined;
     },
     async end() {
       if (size === 0) return { contentType: await sniffType(Buffer.alloc(0), declared), size, preview: undefined };

@@ -2,8 +2,9 @@
  * Takes a download into the store as it arrives: its chunks are written a few at a time, each write
  * joining the store's group commit; the first chunk tells the type (file-type reads the magic
  * numbers of its first few KB); and the file becomes visible only with its last chunks, in one
- * write that sets its size, type and preview. So at most {@link WRITE_BYTES} and a chunk of a file
- * are held to store it, except an image under the preview bound (inspector.ts), held for sharp.
+ * write that sets its size, type and preview (an image's last chunks go just before it, written
+ * while sharp makes its preview). So at most {@link WRITE_BYTES} and a chunk of a file are held to
+ * store it, except an image under the preview bound (inspector.ts), held for sharp.
  */
 import { CHUNK_BYTES, inChunks } from '../store/media-chunks.js';
 import type { Chunk, MediaStore } from '../store/media-store.js';
@@ -50,8 +51,17 @@ export async function intake(media: MediaStore, target: IntakeTarget, body: Asyn
     if (error instanceof DownloadFailure) return error.fault;
     throw error;
   }
-  const facts = await look.end();
+  const inspected = look.end();
+  let last = held;
+  if (look.previewing && held.length > 0) {
+    // sharp decodes the image on libuv's threads while its chunks are written (on this thread, for
+    // SQLite): the two overlap, and the write that makes the file visible is a small one.
+    const [wrote] = await Promise.all([media.putChunks(target.id, target.attempt, held), inspected]);
+    if (!wrote) return { ok: true, lost: true };
+    last = [];
+  }
+  const facts = await inspected;
   const filename = filenameFor(target.position, facts.contentType);
-  const kept = await media.keep(target.id, target.attempt, { ...facts, filename }, held);
+  const kept = await media.keep(target.id, target.attempt, { ...facts, filename }, last);
   return { ok: true, lost: !kept };
 }

@@ -52,10 +52,8 @@ export function createMediaKeeper(
     return work;
   };
 
-  const attempt = async (entry: MediaEntry): Promise<void> => {
-    // The claim holds it past a whole download, so a crash mid-way leaves it due again later.
-    const lease = Date.now() + config.media.timeoutMs * 2;
-    if (!(await store.media.claim(entry.id, entry.attempts, lease))) return;
+  /** Attempt `n` at `entry`, already claimed for it. */
+  const attempt = async (entry: MediaEntry, n: number): Promise<void> => {
     const message = await store.message(entry.login, entry.seq);
     const rules = message === undefined ? undefined : rulesByLabel.get(message.providerAccount);
     const got =
@@ -67,7 +65,7 @@ export function createMediaKeeper(
     const taken = got.ok
       ? await intake(
           store.media,
-          { ...entry, attempt: entry.attempts + 1, declaredType: entry.declaredType ?? got.declaredType },
+          { ...entry, attempt: n, declaredType: entry.declaredType ?? got.declaredType },
           got.body,
         )
       : got;
@@ -76,20 +74,24 @@ export function createMediaKeeper(
       if (!taken.lost) metrics.mediaDownloads.inc({ result: 'stored' });
       return;
     }
-    const tried = entry.attempts + 1;
-    const giveUp = taken.final || tried >= config.media.attempts;
-    const retryAt = giveUp ? undefined : Date.now() + (delays[Math.min(tried - 1, delays.length - 1)] ?? 60_000);
+    const giveUp = taken.final || n >= config.media.attempts;
+    const retryAt = giveUp ? undefined : Date.now() + (delays[Math.min(n - 1, delays.length - 1)] ?? 60_000);
     await store.media.fail(entry.id, taken.error, retryAt);
     metrics.mediaDownloads.inc({ result: giveUp ? 'failed' : 'retry' });
     log.warn(
-      { ...where, attempt: tried, error: taken.error },
+      { ...where, attempt: n, error: taken.error },
       giveUp ? 'attachment given up' : 'attachment download failed; will retry',
     );
   };
-  const settle = (entries: readonly MediaEntry[]) =>
+  /** Claims `entry` for its next attempt and makes it. The claim holds it past a whole download, so a crash mid-way leaves it due again later. */
+  const claimed = async (entry: MediaEntry): Promise<void> => {
+    if (await store.media.claim(entry.id, entry.attempts, Date.now() + config.media.timeoutMs * 2))
+      await attempt(entry, entry.attempts + 1);
+  };
+  const settle = (entries: readonly MediaEntry[], work: (entry: MediaEntry) => Promise<void>) =>
     Promise.all(
       entries.map((e) =>
-        track(attempt(e)).catch((error: unknown) => log.error({ err: String(error) }, 'keeping an attachment failed')),
+        track(work(e)).catch((error: unknown) => log.error({ err: String(error) }, 'keeping an attachment failed')),
       ),
     );
 
@@ -98,7 +100,7 @@ export function createMediaKeeper(
     if (polling) return;
     polling = true;
     try {
-      await settle(await store.media.due(Date.now(), 16));
+      await settle(await store.media.due(Date.now(), 16), claimed);
     } finally {
       polling = false;
     }
@@ -108,8 +110,12 @@ export function createMediaKeeper(
 
   return {
     async keepNow(login, seq) {
-      const entries = await store.media.ofMessages(login, [seq]);
-      await settle(entries.filter((e) => e.state === 'pending' && e.attempts === 0));
+      // The message's insert took attempt 1 for this process (store/media-holds.ts); a file stored
+      // without a hold is still untried, and is claimed first.
+      const entries = (await store.media.ofMessages(login, [seq])).filter(
+        (e) => e.state === 'pending' && e.error === undefined && e.attempts <= 1,
+      );
+      await settle(entries, (e) => (e.attempts === 1 ? attempt(e, 1) : claimed(e)));
     },
     async close() {
       clearInterval(timer);

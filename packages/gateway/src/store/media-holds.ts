@@ -59,14 +59,16 @@ export const HOLDS_MIGRATION: Migration = {
 
 /**
  * The statements that hold a new message's files, run in its insert's transaction (`?` in the order
- * of {@link holdParams}). The first attempt is the receiving process's (keeper.ts `keepNow`), so the
- * poller's next try moves to the deadline: a poll in between would take the file, and the push sent
- * after `keepNow` would come before the file does. After a crash the poller takes it from there.
+ * of {@link holdParams}). The receiving process makes the first attempt (keeper.ts `keepNow`), and
+ * takes it here, in the same write: attempt 1 is claimed until the hold's deadline, so no poll takes
+ * the file meanwhile (the push sent after `keepNow` would come before the file), and the first
+ * download needs no write of its own before it starts. After a crash the poller takes it from the
+ * deadline on, as attempt 2.
  */
 export const HOLD_SQL = {
   hold: `INSERT INTO media_holds (login, seq, position, until_ms)
     SELECT login, seq, position, ? FROM media WHERE login = ? AND seq = ? AND state = 'pending'`,
-  firstTryByPoller: `UPDATE media SET next_ms = ? WHERE login = ? AND seq = ? AND state = 'pending' AND attempts = 0`,
+  firstTryHere: `UPDATE media SET attempts = 1, next_ms = ? WHERE login = ? AND seq = ? AND state = 'pending' AND attempts = 0`,
 } as const;
 
 /** The parameters of both {@link HOLD_SQL} statements: message `seq` of `login` held until `untilMs`. */

@@ -42,7 +42,7 @@ const PAGE = {
   sent: numbered(withoutIndexHints(FETCH_SQL.sent)),
 };
 
-const HOLD = { hold: numbered(HOLD_SQL.hold), firstTryByPoller: numbered(HOLD_SQL.firstTryByPoller) };
+const HOLD = { hold: numbered(HOLD_SQL.hold), firstTryHere: numbered(HOLD_SQL.firstTryHere) };
 
 /** How often a process says it is alive, and after how long without that it counts as stopped. */
 const HEARTBEAT_MS = 5_000;
@@ -209,7 +209,7 @@ export async function openPostgresStore(url: string, outbox: OutboxWriter = crea
             await client.query(INSERT_PENDING, row);
           if (r.heldUntilMs !== undefined && (r.media?.length ?? 0) > 0) {
             await client.query(HOLD.hold, holdParams(r.login, seq, r.heldUntilMs));
-            await client.query(HOLD.firstTryByPoller, holdParams(r.login, seq, r.heldUntilMs));
+            await client.query(HOLD.firstTryHere, holdParams(r.login, seq, r.heldUntilMs));
           }
           const message = await one(client, r.login, seq);
           await events.emit(client, 'message.received', message);

@@ -91,7 +91,7 @@ export function openSqliteStore(file: string, outbox: OutboxWriter = createOutbo
   >;
   const insertPending = db.prepare(MEDIA_SQL.insertPending);
   const purgeMedia = db.prepare(MEDIA_SQL.purge);
-  const hold = { files: db.prepare(HOLD_SQL.hold), firstTry: db.prepare(HOLD_SQL.firstTryByPoller) };
+  const hold = { files: db.prepare(HOLD_SQL.hold), firstTry: db.prepare(HOLD_SQL.firstTryHere) };
   const purgeChunks = db.prepare(CHUNK_SQL.purge);
   const page = { received: db.prepare(FETCH_SQL.received), sent: db.prepare(FETCH_SQL.sent) };
   const nextSeq = (login: string) => (q.nextSeq.get(login) as { last_seq: number }).last_seq;
