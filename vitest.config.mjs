@@ -1,5 +1,6 @@
-// Vitest's defaults, plus a reporter that ends every run by naming what was skipped for want of
-// redis-server or PostgreSQL (issue 16, item 17), so a green run on a machine without them says so.
+// Vitest's defaults, plus a scratch folder for each run's temporary files, removed when the run ends
+// (test/helpers/scratch.ts), and a reporter that ends every run by naming what was skipped for want
+// of redis-server or PostgreSQL (issue 16, item 17), so a green run on a machine without them says so.
 // The workspace packages import the engine as `switchboard/internal/…` (and the gateway the queue as
 // `@switchboard/queue/internal/…`); in tests those names resolve to the sources, as the tests' own
 // relative imports do, so each module is loaded once (one ConfigError class, one registry).
@@ -21,5 +22,5 @@ export default defineConfig({
       { find: new RegExp(`^${name}$`), replacement: here(`${dir}index.ts`) },
     ]),
   },
-  test: { reporters: ['default', './test/helpers/skip-reporter.ts'] },
+  test: { reporters: ['default', './test/helpers/skip-reporter.ts'], globalSetup: ['./test/helpers/scratch.ts'] },
 });

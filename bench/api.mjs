@@ -18,13 +18,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { scratch } from './scratch.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const SID = 'AC0123456789abcdef0123456789abcdef';
@@ -77,7 +78,7 @@ async function serveGateway(origin) {
   const { newApiKey } = await import('../packages/gateway/dist/api/keys.js');
   const { loadGateway } = await import('../packages/gateway/dist/config/load-gateway.js');
   const { startGateway } = await import('../packages/gateway/dist/server.js');
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-api-'));
+  const dir = await scratch('sb-bench-api-');
   await writeAccount(dir, origin);
   const { key, hash } = await newApiKey('bench');
   const gateway = {
@@ -95,7 +96,7 @@ async function serveGateway(origin) {
 /** The baseline: the same library behind a bare node:http server; no key, no validation, no database. */
 async function serveBare(origin) {
   const { createConnector, loadAccount, loadProvider } = await import('../dist/index.js');
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-api-bare-'));
+  const dir = await scratch('sb-bench-api-bare-');
   const account = await loadAccount(await writeAccount(dir, origin));
   const connector = createConnector({ account, provider: await loadProvider(join(dir, 'providers', 'twilio.json')) });
   const server = createServer((req, res) => {

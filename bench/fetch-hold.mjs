@@ -10,10 +10,10 @@
  *
  * Options: --rounds N (default 40), --batch N (statements per batch, default 300).
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { scratch } from './scratch.mjs';
 
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -26,7 +26,7 @@ const { openSqliteStore } = await import('../packages/gateway/dist/store/sqlite-
 const { FETCH_SQL, pageParams, receivedParams } = await import('../packages/gateway/dist/store/fetch-statements.js');
 const { BELOW_HELD } = await import('../packages/gateway/dist/store/media-holds.js');
 
-const file = join(await mkdtemp(join(tmpdir(), 'sb-fetch-hold-')), 'gateway.db');
+const file = join(await scratch('sb-fetch-hold-'), 'gateway.db');
 await openSqliteStore(file).close();
 const db = new Database(file);
 db.pragma('journal_mode = WAL');

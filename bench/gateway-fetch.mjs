@@ -25,12 +25,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
+
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams, fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { scratch } from './scratch.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -68,7 +69,7 @@ async function child(root, file) {
   const { hashPassword } = await import(gatewayDist(root, 'config/password.js'));
   const { loadGateway } = await import(gatewayDist(root, 'config/load-gateway.js'));
   const { startGateway } = await import(gatewayDist(root, 'server.js'));
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-fetch-config-'));
+  const dir = await scratch('sb-bench-fetch-config-');
   await writeFile(join(dir, 'twilio.json'), JSON.stringify({ provider: 'twilio', username: SID, password: TOKEN }));
   const hash = await hashPassword('bench-password');
   const user = (login, number) => ({ login, passwordHash: hash, numbers: [number], account: 'twilio.json' });
@@ -322,7 +323,7 @@ async function storeCosts(root, file) {
 // ---------------------------------------------------------------- one version
 
 async function benchOne(label, root, opts) {
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-fetch-'));
+  const dir = await scratch('sb-bench-fetch-');
   const file = join(dir, 'gateway.db');
   const seeding = performance.now();
   await seed(root, file);
@@ -382,7 +383,7 @@ async function benchOne(label, root, opts) {
 
 /** The branch point's sources, unpacked from git and built, with this checkout's node_modules. */
 async function baselineRoot(ref) {
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-fetch-base-'));
+  const dir = await scratch('sb-bench-fetch-base-');
   const archive = spawnSync('git', ['-C', ROOT, 'archive', '--format=tar', ref], { maxBuffer: 1 << 30 });
   if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${archive.stderr}`);
   const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });

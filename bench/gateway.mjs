@@ -32,16 +32,17 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { once } from 'node:events';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams, fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { fetchBench } from './gateway-fetch.mjs';
+import { scratch } from './scratch.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const TOKEN = 'bench-twilio-auth-token-0123456789';
@@ -121,7 +122,7 @@ async function serveGateway(database) {
   const { hashPassword } = await import('../packages/gateway/dist/config/password.js');
   const { loadGateway } = await import('../packages/gateway/dist/config/load-gateway.js');
   const { startGateway } = await import('../packages/gateway/dist/server.js');
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-gateway-'));
+  const dir = await scratch('sb-bench-gateway-');
   await writeFile(
     join(dir, 'twilio.json'),
     JSON.stringify({ provider: 'twilio', username: SID, password: TOKEN, from: OWN }),
@@ -183,7 +184,7 @@ async function serveSendGateway(database, providerOrigin) {
   const { hashPassword } = await import('../packages/gateway/dist/config/password.js');
   const { loadGateway } = await import('../packages/gateway/dist/config/load-gateway.js');
   const { startGateway } = await import('../packages/gateway/dist/server.js');
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-send-'));
+  const dir = await scratch('sb-bench-send-');
   await writeSendAccount(dir, providerOrigin);
   const hash = await hashPassword('bench-password');
   const users = SENDERS.map((u) => ({
@@ -207,7 +208,7 @@ async function serveSendGateway(database, providerOrigin) {
  */
 async function serveBareSend(providerOrigin) {
   const { createConnector, loadAccount, loadProvider } = await import('../dist/index.js');
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-bare-send-'));
+  const dir = await scratch('sb-bench-bare-send-');
   const account = await loadAccount(await writeSendAccount(dir, providerOrigin));
   const connector = createConnector({ account, provider: await loadProvider(join(dir, 'providers', 'twilio.json')) });
   let ids = 0;
@@ -412,7 +413,7 @@ function sender(url, agent, tag) {
 async function sendBench() {
   const n = Number(option('sends', '1000'));
   const rounds = Number(option('rounds', '3'));
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-send-'));
+  const dir = await scratch('sb-bench-send-');
   const provider = await startChild('provider', '');
   const gateway = await startChild('send-gateway', join(dir, 'gateway.db'), ['--provider', provider.url]);
   const bare = await startChild('send-bare', '', ['--provider', provider.url]);
@@ -473,7 +474,7 @@ async function postgresForRun() {
     const r = root ? spawnSync('runuser', ['-u', 'postgres', '--', command, ...args]) : spawnSync(command, args);
     if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr}`);
   };
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-pg-'));
+  const dir = await scratch('sb-bench-pg-');
   if (root) {
     const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
     await chown(dir, id('-u'), id('-g'));
@@ -511,7 +512,7 @@ async function createDatabase(server, name) {
 
 /** Inbound ingest on SQLite, then on PostgreSQL when one can be had. */
 async function ingestAll() {
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-ingest-'));
+  const dir = await scratch('sb-bench-ingest-');
   await ingestBench('SQLite', async (kind) => join(dir, `${kind}.db`));
   const postgres = await postgresForRun().catch((error) => {
     console.log(`PostgreSQL not started (${error.message}); its ingest figure is skipped`);

@@ -12,15 +12,16 @@
  * server answering 204 in this process. Target: outbox/bare >= 0.5. `--strict` exits 1 on a miss.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { hashPassword, loadGateway, startGateway } from '@switchboard/gateway';
 import { openSqliteStore } from '@switchboard/gateway/internal/store/sqlite-store.js';
 import { createOutboxWriter } from '@switchboard/gateway/internal/outbox/events.js';
+import { scratch } from './scratch.mjs';
 
 const strict = process.argv.includes('--strict');
 const N = Number(process.env.BENCH_OUTBOX_N ?? 2000);
@@ -91,7 +92,7 @@ async function bare(receiver) {
 }
 
 async function outbox(receiver) {
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-outbox-'));
+  const dir = await scratch('sb-bench-outbox-');
   await writeFile(
     join(dir, 'account.json'),
     JSON.stringify({ provider: 'demo', username: 'u', password: 'p', from: '' }),

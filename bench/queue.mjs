@@ -6,15 +6,16 @@
 // ratio; a measurement, so it always exits 0. Needs redis-server on PATH.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { enqueueMessages, JOB_OPTIONS } from '../packages/queue/dist/enqueue.js';
+import { scratch } from './scratch.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +34,7 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
 }
 
 const children = [];
-const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-queue-'));
+const dir = await scratch('switchboard-bench-queue-');
 const port = await freePort();
 const redisUrl = `redis://127.0.0.1:${port}`;
 await start(

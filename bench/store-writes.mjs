@@ -10,10 +10,10 @@
  * --sends N per round (default 2000), --rounds N (default 4). Files in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { scratch } from './scratch.mjs';
 
 const { openSqliteStore } = await import('../packages/gateway/dist/store/sqlite-store.js');
 
@@ -66,7 +66,7 @@ async function round(store, n) {
 
 const n = Number(option('sends', '2000'));
 const rounds = Number(option('rounds', '4'));
-const stores = await openBoth(await mkdtemp(join(tmpdir(), 'sb-bench-store-')));
+const stores = await openBoth(await scratch('sb-bench-store-'));
 await round(stores.shipped, 200);
 await round(stores.bare, 200);
 const results = { shipped: [], bare: [] };
