@@ -10,7 +10,6 @@
  *
  * Options: --rounds N (default 40), --batch N (statements per batch, default 300).
  */
-
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { scratch } from './scratch.mjs';

@@ -26,7 +26,6 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
-
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams, fileURLToPath } from 'node:url';

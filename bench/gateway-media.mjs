@@ -19,7 +19,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams, fileURLToPath } from 'node:url';

@@ -10,7 +10,6 @@
  * --sends N per round (default 2000), --rounds N (default 4). Files in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
-
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { scratch } from './scratch.mjs';
