@@ -19,6 +19,16 @@ const UNSUBSCRIBED = '+15558675311';
 const server = useServers();
 const redis = useRedis();
 
+/** A Twilio account file sending from FROM, and an opt-out file (as `gateway optouts export` writes) listing LISTED. */
+async function accountAndOptOuts(): Promise<{ account: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sb-queue-optouts-'));
+  const account = join(dir, 'account.json');
+  await writeFile(account, JSON.stringify({ provider: 'twilio', username: 'AC1', password: 'token', from: FROM }));
+  const file = join(dir, 'optouts.csv');
+  await writeFile(file, `own_number,peer,source,at\n${FROM},${LISTED},admin,2026-01-01T00:00:00.000Z\n`);
+  return { account, file };
+}
+
 async function recorded(client: Parameters<typeof createLedger>[0]): Promise<number> {
   const c = await createLedger(client, 'switchboard').counts();
   return c.sent + c.failed + c.ambiguous;
@@ -33,11 +43,7 @@ describe.skipIf(!hasRedis)(hasRedis ? 'worker --opt-outs' : `worker --opt-outs: 
         : { status: 201, body: JSON.stringify({ sid: `SM${to.slice(1)}`, status: 'queued' }) };
     });
     const r = await redis();
-    const dir = await mkdtemp(join(tmpdir(), 'sb-queue-optouts-'));
-    const account = join(dir, 'account.json');
-    await writeFile(account, JSON.stringify({ provider: 'twilio', username: 'AC1', password: 'token', from: FROM }));
-    const file = join(dir, 'optouts.csv');
-    await writeFile(file, `own_number,peer,source,at\n${FROM},${LISTED},admin,2026-01-01T00:00:00.000Z\n`);
+    const { account, file } = await accountAndOptOuts();
     const enqueue = async (campaign: string, to: readonly string[]) => {
       const recipients = to.flatMap((n) => ['--to', n]);
       const args = ['--account', account, '--body', 'Hi', '--campaign', campaign, '--redis', r.url];
@@ -77,11 +83,7 @@ describe.skipIf(!hasRedis)(hasRedis ? 'worker --opt-outs' : `worker --opt-outs: 
   it('enqueue --opt-outs records a listed recipient failed at once and queues only the others', async () => {
     const s = await server(() => ({ status: 201, body: JSON.stringify({ sid: 'SM1', status: 'queued' }) }));
     const r = await redis();
-    const dir = await mkdtemp(join(tmpdir(), 'sb-queue-optouts-'));
-    const account = join(dir, 'account.json');
-    await writeFile(account, JSON.stringify({ provider: 'twilio', username: 'AC1', password: 'token', from: FROM }));
-    const file = join(dir, 'optouts.csv');
-    await writeFile(file, `own_number,peer,source,at\n${FROM},${LISTED},admin,2026-01-01T00:00:00.000Z\n`);
+    const { account, file } = await accountAndOptOuts();
     const args = ['--account', account, '--body', 'Hi', '--campaign', 'c', '--redis', r.url, '--opt-outs', file];
     const recipients = ['--to', '+15558675312', '--to', '+1 555 867 5310', '--to', '+15558675313'];
     const enqueued = await run('enqueue', ...args, ...recipients);
