@@ -50,6 +50,9 @@ export function plainTextCheck(): { add(piece: Buffer): boolean; end(): boolean 
   };
 }
 
+/** sharp once {@link loadSharp} has loaded it. */
+let loaded: typeof Sharp | undefined;
+
 /**
  * sharp, loaded when the first picture arrives, with libvips' operation cache off: every picture is
  * new, so the cache (up to 50 MB of decoded images by default) is never hit and only holds memory.
@@ -61,7 +64,6 @@ export async function loadSharp(): Promise<typeof Sharp> {
   loaded = sharp;
   return sharp;
 }
-let loaded: typeof Sharp | undefined;
 
 /**
  * A small JPEG of an image (at most 120 px a side), or undefined when `bytes` are no image sharp
